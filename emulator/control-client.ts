@@ -1,0 +1,123 @@
+import { Agent, fetch } from "undici";
+import type { z } from "zod";
+import type { seedSchema, settingsPatchSchema } from "./control.js";
+import type { FaultRule } from "./faults.js";
+import type { LoggedRequest } from "./request-log.js";
+import type { EmulatorInfo, EmulatorSettings } from "./server.js";
+
+export type SeedSpecInput = z.infer<typeof seedSchema>;
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export interface PimRequestView {
+  id: string;
+  status: string;
+  action: string;
+  groupId: string;
+  accessId: string;
+  principalId: string;
+  approvalId: string | null;
+  createdDateTime: string;
+  justification: string | null;
+}
+
+export interface PimInstanceView {
+  id: string;
+  groupId: string;
+  principalId: string;
+  accessId: string;
+  startDateTime: string;
+  endDateTime: string;
+}
+
+export class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`Emulator control call failed with HTTP ${status}: ${body.slice(0, 500)}`);
+  }
+}
+
+/** A typed client for the emulator's control API, usable from any process that has the CA. */
+export class EmulatorControl {
+  readonly #dispatcher: Agent;
+
+  constructor(
+    readonly controlUrl: string,
+    caPem: string,
+  ) {
+    this.#dispatcher = new Agent({ connect: { ca: caPem } });
+  }
+
+  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.controlUrl}${path}`, {
+      method,
+      dispatcher: this.#dispatcher,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new ControlError(res.status, text);
+    return JSON.parse(text) as T;
+  }
+
+  info(): Promise<EmulatorInfo> {
+    return this.#call("GET", "/info");
+  }
+  reset(seed?: SeedSpecInput): Promise<EmulatorInfo> {
+    return this.#call("POST", "/reset", seed ? { seed } : {});
+  }
+  settings(): Promise<EmulatorSettings> {
+    return this.#call("GET", "/settings");
+  }
+  configure(patch: SettingsPatch): Promise<EmulatorSettings> {
+    return this.#call("PATCH", "/settings", patch);
+  }
+  addFaults(rules: FaultRule[]): Promise<{ rules: unknown[] }> {
+    return this.#call("POST", "/faults", { rules });
+  }
+  clearFaults(): Promise<{ rules: unknown[] }> {
+    return this.#call("DELETE", "/faults");
+  }
+  advanceClock(ms: number): Promise<{ now: string; offsetMs: number }> {
+    return this.#call("POST", "/clock", { advanceMs: ms });
+  }
+  clock(): Promise<{ now: string; offsetMs: number }> {
+    return this.#call("GET", "/clock");
+  }
+  async requests(since = 0): Promise<LoggedRequest[]> {
+    return (await this.#call<{ entries: LoggedRequest[] }>("GET", `/requests?since=${since}`)).entries;
+  }
+  async clearRequests(): Promise<void> {
+    await this.#call("DELETE", "/requests");
+  }
+  async pimRequests(): Promise<PimRequestView[]> {
+    return (await this.#call<{ value: PimRequestView[] }>("GET", "/pim/requests")).value;
+  }
+  async pimInstances(): Promise<PimInstanceView[]> {
+    return (await this.#call<{ value: PimInstanceView[] }>("GET", "/pim/instances")).value;
+  }
+  approve(requestId: string): Promise<PimRequestView> {
+    return this.#call("POST", `/pim/requests/${encodeURIComponent(requestId)}/approve`, {});
+  }
+  deny(requestId: string): Promise<PimRequestView> {
+    return this.#call("POST", `/pim/requests/${encodeURIComponent(requestId)}/deny`, {});
+  }
+  setUser(user: string, patch: { sessionHasMfa?: boolean }): Promise<unknown> {
+    return this.#call("POST", `/users/${encodeURIComponent(user)}`, patch);
+  }
+  /** Continuous access evaluation: tokens issued before now get a 401 claims challenge. */
+  revokeSessions(user: string): Promise<unknown> {
+    return this.#call("POST", `/users/${encodeURIComponent(user)}/revoke-sessions`, {});
+  }
+  async pendingDeviceCodes(): Promise<Array<{ userCode: string }>> {
+    return (await this.#call<{ value: Array<{ userCode: string }> }>("GET", "/devicecodes")).value;
+  }
+  approveDeviceCode(userCode: string, user: string): Promise<unknown> {
+    return this.#call("POST", "/devicecodes", { userCode, user });
+  }
+
+  async close(): Promise<void> {
+    await this.#dispatcher.close();
+  }
+}

@@ -1,0 +1,92 @@
+import { z } from "zod";
+
+/** Which requests a fault applies to. `path` is a substring of the request path (query excluded). */
+const target = {
+  path: z.string().optional(),
+  method: z.string().optional(),
+  /** Apply to the next N matching requests, then retire. */
+  count: z.number().int().positive().optional(),
+  /** Apply to this share (0..1] of matching requests, chosen at random. */
+  ratio: z.number().gt(0).max(1).optional(),
+};
+
+export const faultRuleSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("status"),
+    status: z.number().int().min(400).max(599),
+    /** Seconds, sent as the Retry-After header. */
+    retryAfter: z.number().int().nonnegative().optional(),
+    ...target,
+  }),
+  z.object({
+    kind: z.literal("latency"),
+    /** Added delay; a uniform random value in [minMs, maxMs]. */
+    minMs: z.number().nonnegative(),
+    maxMs: z.number().nonnegative().optional(),
+    ...target,
+  }),
+  z.object({
+    kind: z.literal("drop"),
+    /** Process the request, then drop the connection before answering (the client never learns the result). */
+    after: z.boolean().optional(),
+    ...target,
+  }),
+]);
+
+export type FaultRule = z.infer<typeof faultRuleSchema>;
+
+export interface FaultDecision {
+  delayMs: number;
+  status: { status: number; retryAfter: number | undefined } | null;
+  drop: "before" | "after" | null;
+}
+
+interface ActiveRule {
+  rule: FaultRule;
+  remaining: number;
+}
+
+export class FaultInjector {
+  #rules: ActiveRule[] = [];
+  #random: () => number;
+
+  constructor(random: () => number = Math.random) {
+    this.#random = random;
+  }
+
+  add(rules: FaultRule[]): void {
+    for (const rule of rules) this.#rules.push({ rule, remaining: rule.count ?? Number.POSITIVE_INFINITY });
+  }
+
+  clear(): void {
+    this.#rules = [];
+  }
+
+  list(): Array<FaultRule & { remaining: number | null }> {
+    return this.#rules.map((r) => ({ ...r.rule, remaining: Number.isFinite(r.remaining) ? r.remaining : null }));
+  }
+
+  /** Decides what to do with one request. Latency adds up; the first status or drop rule wins. */
+  decide(method: string, path: string): FaultDecision {
+    const out: FaultDecision = { delayMs: 0, status: null, drop: null };
+    for (const active of this.#rules) {
+      const { rule } = active;
+      if (active.remaining <= 0) continue;
+      if (rule.path && !path.toLowerCase().includes(rule.path.toLowerCase())) continue;
+      if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
+      if (rule.kind !== "latency" && (out.status || out.drop)) continue;
+      if (rule.ratio !== undefined && this.#random() >= rule.ratio) continue;
+      active.remaining -= 1;
+      if (rule.kind === "latency") {
+        const max = Math.max(rule.minMs, rule.maxMs ?? rule.minMs);
+        out.delayMs += rule.minMs + this.#random() * (max - rule.minMs);
+      } else if (rule.kind === "status") {
+        out.status = { status: rule.status, retryAfter: rule.retryAfter };
+      } else {
+        out.drop = rule.after ? "after" : "before";
+      }
+    }
+    this.#rules = this.#rules.filter((r) => r.remaining > 0);
+    return out;
+  }
+}

@@ -1,0 +1,388 @@
+import { parseIsoDuration } from "./duration.js";
+import { newGuid } from "./ids.js";
+import type {
+  AccessId,
+  AssignmentInstance,
+  AssignmentRequest,
+  Eligibility,
+  GroupPolicy,
+  RequestStatus,
+  TicketInfo,
+} from "./model.js";
+import { defaultPolicy, policyKey, type TenantSeed } from "./seed.js";
+
+/** A failure that Graph reports in its error envelope. */
+export class GraphFault extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly code: string,
+    message: string,
+    /** Serialise as PIM's wrapped form: code UnknownError with this JSON inside message. */
+    readonly wrapped = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface CallerClaims {
+  oid: string;
+  scp: string[];
+  amr: string[];
+  acrs: string[];
+  xmsCc: string[];
+}
+
+export interface PimSettings {
+  provisioningDelayMs: number;
+  /** "list": `["MfaRule"]` (older); "text": `MfaRule - text` (seen in 2026). */
+  policyMessageFormat: "list" | "text";
+  /** Reported by third parties: PIM honours acrs only from clients that declared cp1. */
+  acrsRequiresCp1: boolean;
+}
+
+const FIVE_MINUTES = 5 * 60_000;
+const PENDING: ReadonlySet<RequestStatus> = new Set(["PendingApproval", "Granted", "PendingProvisioning"]);
+const SCOPES_WRITE = ["PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup", "PrivilegedAccess.ReadWrite.AzureADGroup"];
+
+const RULE_TEXT: Record<string, string> = {
+  EligibilityRule: "The requestor is not eligible for the requested role",
+  ExpirationRule: "The duration in the request is greater than maximum allowed duration",
+  JustificationRule: "Justification is required",
+  TicketingRule: "Ticket information is required",
+  MfaRule: "Multi-factor authentication is required for the requested activation",
+};
+
+export interface ActivationBody {
+  action: string;
+  accessId: string;
+  groupId: string;
+  principalId: string;
+  justification?: string | null;
+  ticketInfo?: Partial<TicketInfo> | null;
+  isValidationOnly?: boolean;
+  scheduleInfo?: {
+    startDateTime?: string | null;
+    expiration?: { type?: string; duration?: string | null; endDateTime?: string | null } | null;
+  } | null;
+}
+
+export class PimState {
+  readonly requests = new Map<string, AssignmentRequest>();
+  readonly instances = new Map<string, AssignmentInstance>();
+
+  constructor(
+    readonly tenant: TenantSeed,
+    readonly settings: PimSettings,
+  ) {}
+
+  policyFor(groupId: string, accessId: AccessId): GroupPolicy {
+    return this.tenant.policies.get(policyKey(groupId, accessId)) ?? defaultPolicy(groupId, accessId);
+  }
+
+  group(groupId: string) {
+    return this.tenant.groups.find((g) => g.id.toLowerCase() === groupId.toLowerCase());
+  }
+
+  user(userId: string) {
+    return this.tenant.users.find((u) => u.id.toLowerCase() === userId.toLowerCase());
+  }
+
+  /** Eligibilities in force at `now` (started, and not ended). */
+  currentEligibilities(now: number): Eligibility[] {
+    return this.tenant.eligibilities.filter(
+      (e) => Date.parse(e.startDateTime) <= now && (e.endDateTime === null || Date.parse(e.endDateTime) > now),
+    );
+  }
+
+  /** Moves every request and instance forward to `now`; all state changes are functions of time. */
+  advance(now: number): void {
+    for (const r of this.requests.values()) {
+      if (r.action !== "selfActivate") continue;
+      if ((r.status === "Granted" || r.status === "PendingProvisioning") && r.provisionAt !== null) {
+        if (now >= r.provisionAt) {
+          this.provision(r);
+        } else if (r.status === "Granted" && now >= r.startAt) {
+          r.status = "PendingProvisioning";
+        }
+      }
+    }
+    for (const [id, inst] of this.instances) {
+      if (inst.endAt <= now) this.instances.delete(id);
+    }
+  }
+
+  private provision(r: AssignmentRequest): void {
+    r.status = "Provisioned";
+    r.completedAt = r.provisionAt;
+    const eligibility = this.tenant.eligibilities.find(
+      (e) => e.groupId === r.groupId && e.principalId === r.principalId && e.accessId === r.accessId,
+    );
+    const inst: AssignmentInstance = {
+      id: r.targetScheduleId,
+      scheduleId: r.targetScheduleId,
+      requestId: r.id,
+      groupId: r.groupId,
+      principalId: r.principalId,
+      accessId: r.accessId,
+      startAt: r.startAt,
+      endAt: r.startAt + r.durationMs,
+      eligibilityId: eligibility?.id ?? "",
+    };
+    this.instances.set(inst.id, inst);
+  }
+
+  activeInstance(groupId: string, principalId: string, accessId: AccessId): AssignmentInstance | undefined {
+    for (const i of this.instances.values()) {
+      if (i.groupId === groupId && i.principalId === principalId && i.accessId === accessId) return i;
+    }
+    return undefined;
+  }
+
+  private pendingRequest(groupId: string, principalId: string, accessId: AccessId): AssignmentRequest | undefined {
+    for (const r of this.requests.values()) {
+      if (
+        r.action === "selfActivate" &&
+        PENDING.has(r.status) &&
+        r.groupId === groupId &&
+        r.principalId === principalId &&
+        r.accessId === accessId
+      ) {
+        return r;
+      }
+    }
+    return undefined;
+  }
+
+  private policyFailure(rules: string[]): GraphFault {
+    const message =
+      this.settings.policyMessageFormat === "list"
+        ? `The following policy rules failed: [${rules.map((r) => JSON.stringify(r)).join(",")}]`
+        : `The following policy rules failed: ${rules.map((r) => `${r} - ${RULE_TEXT[r] ?? r}`).join("; ")}`;
+    return new GraphFault(400, "RoleAssignmentRequestPolicyValidationFailed", message);
+  }
+
+  /** POST assignmentScheduleRequests, with PIM's rules in the documented order. */
+  submit(caller: CallerClaims, body: ActivationBody, now: number): AssignmentRequest {
+    this.advance(now);
+    if (!caller.scp.some((s) => SCOPES_WRITE.some((w) => w.toLowerCase() === s.toLowerCase()))) {
+      throw missingScope(SCOPES_WRITE);
+    }
+    const accessId = body.accessId.toLowerCase() as AccessId;
+    const action = body.action.toLowerCase() === "selfdeactivate" ? "selfDeactivate" : "selfActivate";
+    if (body.principalId.toLowerCase() !== caller.oid.toLowerCase()) {
+      throw new GraphFault(
+        403,
+        "AuthorizationFailed",
+        JSON.stringify({
+          errorCode: "AuthorizationFailed",
+          message: "The principalId of a self-service request must be the signed-in user's object id.",
+          instanceAnnotations: [],
+        }),
+        true,
+      );
+    }
+    const groupId = body.groupId.toLowerCase();
+    if (action === "selfDeactivate") return this.deactivate(caller, groupId, accessId, body, now);
+
+    // 2. Eligibility.
+    const eligible = this.currentEligibilities(now).some(
+      (e) => e.groupId === groupId && e.principalId === caller.oid && e.accessId === accessId,
+    );
+    if (!eligible) throw this.policyFailure(["EligibilityRule"]);
+
+    // 3. Already active or pending.
+    if (this.activeInstance(groupId, caller.oid, accessId) || this.pendingRequest(groupId, caller.oid, accessId)) {
+      throw new GraphFault(400, "RoleAssignmentExists", "The Role assignment already exists.");
+    }
+
+    // 4. Expiration against the policy maximum.
+    const policy = this.policyFor(groupId, accessId);
+    const startAt = body.scheduleInfo?.startDateTime ? Date.parse(body.scheduleInfo.startDateTime) : now;
+    if (Number.isNaN(startAt)) {
+      throw new GraphFault(400, "BadRequest", "scheduleInfo.startDateTime is not a valid ISO-8601 date-time.");
+    }
+    const expiration = body.scheduleInfo?.expiration ?? { type: "notSpecified" };
+    const expType = (expiration.type ?? "notSpecified").toLowerCase();
+    let durationMs: number | null = null;
+    if (expType === "afterduration") {
+      durationMs = expiration.duration ? parseIsoDuration(expiration.duration) : null;
+      if (durationMs === null || durationMs <= 0) {
+        throw new GraphFault(400, "BadRequest", "scheduleInfo.expiration.duration must be a positive ISO-8601 duration such as PT2H.");
+      }
+    } else if (expType === "afterdatetime") {
+      const end = expiration.endDateTime ? Date.parse(expiration.endDateTime) : Number.NaN;
+      if (Number.isNaN(end) || end <= Math.max(startAt, now)) {
+        throw new GraphFault(400, "BadRequest", "scheduleInfo.expiration.endDateTime must be a date-time after the start.");
+      }
+      durationMs = end - Math.max(startAt, now);
+    }
+    const maxMs = parseIsoDuration(policy.maximumDuration) ?? 8 * 3_600_000;
+    if (durationMs === null) {
+      // Activations must be time-bound; noExpiration/notSpecified is refused like a permanent assignment.
+      throw this.policyFailure(["ExpirationRule"]);
+    }
+    if (durationMs > maxMs) throw this.policyFailure(["ExpirationRule"]);
+
+    // 5. Justification and ticket.
+    const missing: string[] = [];
+    if (policy.enabledRules.includes("Justification") && !body.justification?.trim()) missing.push("JustificationRule");
+    if (
+      policy.enabledRules.includes("Ticketing") &&
+      (!body.ticketInfo?.ticketNumber?.trim() || !body.ticketInfo.ticketSystem?.trim())
+    ) {
+      missing.push("TicketingRule");
+    }
+    if (missing.length) throw this.policyFailure(missing);
+
+    // 6. MFA.
+    if (policy.enabledRules.includes("MultiFactorAuthentication") && !caller.amr.includes("mfa")) {
+      throw this.policyFailure(["MfaRule"]);
+    }
+
+    // 7. Authentication context.
+    if (policy.authenticationContext) {
+      const ok =
+        caller.acrs.includes(policy.authenticationContext) &&
+        (!this.settings.acrsRequiresCp1 || caller.xmsCc.includes("cp1"));
+      if (!ok) {
+        const claims = `{"access_token":{"acrs":{"essential":true, "value":"${policy.authenticationContext}"}}}`;
+        throw new GraphFault(400, "RoleAssignmentRequestAcrsValidationFailed", `&claims=${encodeURIComponent(claims)}`);
+      }
+    }
+
+    const id = newGuid();
+    const request: AssignmentRequest = {
+      id,
+      action: "selfActivate",
+      accessId,
+      groupId,
+      principalId: caller.oid,
+      justification: body.justification ?? null,
+      ticketInfo: {
+        ticketNumber: body.ticketInfo?.ticketNumber ?? null,
+        ticketSystem: body.ticketInfo?.ticketSystem ?? null,
+      },
+      createdDateTime: now,
+      startAt: Math.max(startAt, now),
+      durationMs,
+      expiration: {
+        type: expType === "afterdatetime" ? "afterDateTime" : "afterDuration",
+        duration: expiration.duration ?? null,
+        endDateTime: expiration.endDateTime ?? null,
+      },
+      status: "Granted",
+      completedAt: null,
+      approvalId: null,
+      provisionAt: null,
+      targetScheduleId: `${groupId}_${accessId}_${id}`,
+    };
+    if (body.isValidationOnly) return request; // a dry run: nothing is kept
+
+    // 8. Approval, then 9. provisioning.
+    if (policy.approvalRequired) {
+      request.status = "PendingApproval";
+      request.approvalId = newGuid();
+    } else {
+      this.schedule(request, now);
+    }
+    this.requests.set(id, request);
+    this.advance(now);
+    return request;
+  }
+
+  private schedule(r: AssignmentRequest, now: number): void {
+    r.provisionAt = Math.max(r.startAt, now) + this.settings.provisioningDelayMs;
+    r.status = r.startAt > now ? "Granted" : "PendingProvisioning";
+  }
+
+  private deactivate(
+    caller: CallerClaims,
+    groupId: string,
+    accessId: AccessId,
+    body: ActivationBody,
+    now: number,
+  ): AssignmentRequest {
+    const inst = this.activeInstance(groupId, caller.oid, accessId);
+    if (!inst || inst.startAt > now) {
+      throw new GraphFault(400, "RoleAssignmentDoesNotExist", "The Role assignment does not exist.");
+    }
+    if (now - inst.startAt < FIVE_MINUTES) {
+      throw new GraphFault(
+        400,
+        "ActiveDurationTooShort",
+        "The Active duration is too short. Miniumum Required is 5 minutes.",
+      );
+    }
+    const id = newGuid();
+    const request: AssignmentRequest = {
+      id,
+      action: "selfDeactivate",
+      accessId,
+      groupId,
+      principalId: caller.oid,
+      justification: body.justification ?? null,
+      ticketInfo: { ticketNumber: null, ticketSystem: null },
+      createdDateTime: now,
+      startAt: now,
+      durationMs: 0,
+      expiration: { type: "notSpecified", duration: null, endDateTime: null },
+      status: "Revoked",
+      completedAt: now,
+      approvalId: null,
+      provisionAt: null,
+      targetScheduleId: inst.scheduleId,
+    };
+    if (body.isValidationOnly) return request;
+    this.instances.delete(inst.id);
+    this.requests.set(id, request);
+    return request;
+  }
+
+  cancel(callerOid: string, requestId: string, now: number): void {
+    this.advance(now);
+    const r = this.requests.get(requestId.toLowerCase());
+    if (!r || r.principalId !== callerOid) {
+      throw new GraphFault(404, "ResourceNotFound", `The request '${requestId}' was not found.`);
+    }
+    if (!PENDING.has(r.status) || r.action !== "selfActivate") {
+      throw new GraphFault(
+        400,
+        "RequestCannotBeCanceled",
+        `Only a pending request can be canceled; this request is ${r.status}.`,
+      );
+    }
+    r.status = "Canceled";
+    r.completedAt = now;
+  }
+
+  /** The approver's decision, made through the control API. */
+  decide(requestId: string, decision: "approve" | "deny", now: number): AssignmentRequest {
+    this.advance(now);
+    const r = this.requests.get(requestId.toLowerCase());
+    if (!r) throw new GraphFault(404, "ResourceNotFound", `The request '${requestId}' was not found.`);
+    if (r.status !== "PendingApproval") {
+      throw new GraphFault(400, "BadRequest", `The request is ${r.status}, not PendingApproval.`);
+    }
+    if (decision === "deny") {
+      r.status = "Denied";
+      r.completedAt = now;
+    } else {
+      this.schedule(r, now);
+    }
+    this.advance(now);
+    return r;
+  }
+}
+
+export function missingScope(scopes: string[]): GraphFault {
+  return new GraphFault(
+    403,
+    "PermissionScopeNotGranted",
+    JSON.stringify({
+      errorCode: "PermissionScopeNotGranted",
+      message: `Authorization failed due to missing permission scope ${scopes.join(",")}.`,
+      instanceAnnotations: [],
+    }),
+    true,
+  );
+}
