@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Each suite starts its own emulator on port 0, so files run in parallel safely.
+    pool: "forks",
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    reporters: ["default"],
+  },
+});
