@@ -76,6 +76,9 @@ export class EmulatorControl {
   addFaults(rules: FaultRule[]): Promise<{ rules: unknown[] }> {
     return this.#call("POST", "/faults", { rules });
   }
+  listFaults(): Promise<{ rules: Array<FaultRule & { remaining: number | null }> }> {
+    return this.#call("GET", "/faults");
+  }
   clearFaults(): Promise<{ rules: unknown[] }> {
     return this.#call("DELETE", "/faults");
   }

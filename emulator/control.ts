@@ -156,7 +156,8 @@ function route(ctx: Ctx, emu: Emulator, sub: string): void {
   if ((m = /^POST \/users\/([^/]+)\/revoke-sessions$/.exec(key))) {
     const user = emu.identity.findUser(m[1] ?? "");
     if (!user) throw new GraphFault(404, "NotFound", `No user '${m[1]}' in the emulated tenant.`);
-    emu.caeRevokedAt.set(user.id, Math.floor(now() / 1000) + 1);
+    // Whole seconds, like iat: a token refreshed after the challenge is never caught by it.
+    emu.caeRevokedAt.set(user.id, Math.floor(now() / 1000));
     return sendJson(ctx, 200, { revokedAt: new Date(now()).toISOString() });
   }
   throw new GraphFault(404, "NotFound", `No control endpoint '${key}'. See docs/emulator.md for the control API.`);

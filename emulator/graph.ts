@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { formatIsoDuration } from "./duration.js";
 import { type Ctx, sendEmpty, sendGraphError, sendJson } from "./http.js";
@@ -101,7 +102,8 @@ function eligibilitySchedule(e: Eligibility) {
 function eligibilityInstance(e: Eligibility) {
   return {
     "@odata.type": `#${TYPE_NAMES.eligibilityScheduleInstances}`,
-    id: Buffer.from(`${e.id}:i`).toString("base64url").slice(0, 43),
+    // Opaque like Graph's instance ids, and unique per schedule (member and owner of a group differ).
+    id: createHash("sha256").update(`${e.id}:instance`).digest("base64url").slice(0, 43),
     startDateTime: e.startDateTime,
     endDateTime: e.endDateTime,
     memberType: e.memberType,
@@ -415,11 +417,7 @@ export class GraphService {
       return out;
     });
     const body: Record<string, unknown> = { "@odata.context": `${ctx.origin}/v1.0/$metadata#${contextPath}`, value };
-    if (page.nextSkip !== null) {
-      const q = new URLSearchParams(ctx.query);
-      q.set("$skiptoken", skipToken(page.nextSkip));
-      body["@odata.nextLink"] = `${ctx.origin}${ctx.path}?${q.toString().replace(/\+/g, "%20")}`;
-    }
+    if (page.nextSkip !== null) body["@odata.nextLink"] = nextLink(ctx, page.nextSkip);
     sendJson(ctx, 200, body);
   }
 
@@ -533,11 +531,7 @@ export class GraphService {
       "@odata.context": `${ctx.origin}/v1.0/$metadata#groups`,
       value: page.items.map((g) => applySelect(g, select)),
     };
-    if (page.nextSkip !== null) {
-      const q = new URLSearchParams(ctx.query);
-      q.set("$skiptoken", skipToken(page.nextSkip));
-      body["@odata.nextLink"] = `${ctx.origin}${ctx.path}?${q.toString().replace(/\+/g, "%20")}`;
-    }
+    if (page.nextSkip !== null) body["@odata.nextLink"] = nextLink(ctx, page.nextSkip);
     sendJson(ctx, 200, body);
   }
 
@@ -693,6 +687,17 @@ function policyRules(p: ReturnType<PimState["policyFor"]>) {
       target: TARGET("EndUser", "Assignment"),
     },
   ];
+}
+
+/** Graph writes query option names with a literal `$` in its links, and encodes spaces as %20. */
+function nextLink(ctx: Ctx, offset: number): string {
+  const parts: string[] = [];
+  for (const [k, v] of ctx.query) {
+    if (k.toLowerCase() !== "$skiptoken") parts.push(`${k}=${encodeURIComponent(v).replace(/%24/g, "$").replace(/%2C/gi, ",")}`);
+  }
+  parts.push(`$skiptoken=${skipToken(offset)}`);
+  const path = ctx.path.split("/").map((seg) => encodeURI(seg)).join("/");
+  return `${ctx.origin}${path}?${parts.join("&")}`;
 }
 
 function parseCurrentUserFunction(segment: string, allowed: string[]): string {
