@@ -113,6 +113,9 @@ async function fetchForm(url: string, fields: Record<string, string>): Promise<s
 describe("interactive flow in Chromium", () => {
   let browser: Browser | null = null;
   const haveChromium = existsSync(CHROMIUM);
+  const needChromium = (t: { skip: (note?: string) => void }) => {
+    if (!haveChromium) t.skip(`Chromium not found at ${CHROMIUM}; .ci/run installs it (apt-get install chromium)`);
+  };
 
   beforeAll(async () => {
     if (!haveChromium) return;
@@ -152,7 +155,8 @@ describe("interactive flow in Chromium", () => {
     }
   }
 
-  it.skipIf(!haveChromium)("shows the sign-in page, and MSAL receives the code on its loopback", async () => {
+  it("shows the sign-in page, and MSAL receives the code on its loopback", async (t) => {
+    needChromium(t);
     const { result } = await interactive();
     expect(result.account?.username).toBe("adele@contoso.example");
     expect(result.idTokenClaims).toMatchObject({ oid: DEMO_USERS.adele, preferred_username: "adele@contoso.example" });
@@ -166,11 +170,13 @@ describe("interactive flow in Chromium", () => {
     expect((redeem?.body as Record<string, string>).code_verifier).toBe("[redacted]");
   });
 
-  it.skipIf(!haveChromium)("reports access_denied when the user cancels", async () => {
+  it("reports access_denied when the user cancels", async (t) => {
+    needChromium(t);
     await expect(interactive({ cancel: true })).rejects.toMatchObject({ errorCode: "access_denied" });
   });
 
-  it.skipIf(!haveChromium)("satisfies an authentication-context step-up interactively", async () => {
+  it("satisfies an authentication-context step-up interactively", async (t) => {
+    needChromium(t);
     const { result, sawStepUp } = await interactive({ claims: ACRS_C1 });
     expect(sawStepUp).toBe(true);
     const at = jwtPayload(result.accessToken);

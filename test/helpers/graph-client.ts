@@ -3,7 +3,7 @@ import { Agent, fetch } from "undici";
 export interface RawResponse {
   status: number;
   headers: Record<string, string>;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests inspect arbitrary Graph payloads
+  json: any;
 }
 
 /** A bare HTTPS client for asserting on the emulator's wire format, the way a docs-reading client sees it. */
