@@ -1,0 +1,97 @@
+import { UsageError } from "./errors.js";
+
+// National clouds and the overrides the emulator and tests use.
+
+export type CloudName = "global" | "usgov" | "usgovdod" | "china";
+
+export interface CloudEndpoints {
+  authorityHost: string;
+  graphEndpoint: string;
+  /** The resource prefix for scopes, e.g. https://graph.microsoft.com/. */
+  graphResource: string;
+}
+
+export const CLOUDS: Record<CloudName, CloudEndpoints> = {
+  global: { authorityHost: "https://login.microsoftonline.com", graphEndpoint: "https://graph.microsoft.com", graphResource: "https://graph.microsoft.com" },
+  usgov: { authorityHost: "https://login.microsoftonline.us", graphEndpoint: "https://graph.microsoft.us", graphResource: "https://graph.microsoft.us" },
+  usgovdod: { authorityHost: "https://login.microsoftonline.us", graphEndpoint: "https://dod-graph.microsoft.us", graphResource: "https://dod-graph.microsoft.us" },
+  china: { authorityHost: "https://login.chinacloudapi.cn", graphEndpoint: "https://microsoftgraph.chinacloudapi.cn", graphResource: "https://microsoftgraph.chinacloudapi.cn" },
+};
+
+/** The public client of the Microsoft Graph command-line tools (what Graph PowerShell signs in with). */
+export const DEFAULT_CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+
+/** Least privilege: read eligibilities and policies, read and write my own activation requests. */
+export const PIM_SCOPE_NAMES = [
+  "PrivilegedEligibilitySchedule.Read.AzureADGroup",
+  "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
+  "RoleManagementPolicy.Read.AzureADGroup",
+] as const;
+
+export interface ConnectionSettings {
+  cloud: CloudName;
+  /** Tenant id (GUID) or a verified domain such as contoso.com. */
+  tenant: string;
+  clientId: string;
+  /** Overrides for sovereign or test endpoints, e.g. the emulator. */
+  authorityHost?: string | undefined;
+  graphEndpoint?: string | undefined;
+  /** More Graph scopes, for an organisation's own registration (e.g. GroupMember.Read.All). */
+  extraScopes?: string[] | undefined;
+}
+
+export interface ResolvedConnection {
+  cloud: CloudName;
+  tenant: string;
+  clientId: string;
+  authority: string;
+  /** host[:port] of the authority, for MSAL's knownAuthorities. */
+  authorityHostPort: string;
+  graphBaseUrl: string;
+  scopes: string[];
+  custom: boolean;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+function httpsUrl(value: string, what: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${what} '${value}' is not a URL. Give a full https:// address.`);
+  }
+  if (url.protocol !== "https:") throw new UsageError(`${what} must use https (MSAL refuses anything else); got '${value}'.`);
+  return url;
+}
+
+export function resolveConnection(s: ConnectionSettings): ResolvedConnection {
+  if (!(s.cloud in CLOUDS)) {
+    throw new UsageError(`Unknown cloud '${s.cloud}'. Use one of: ${Object.keys(CLOUDS).join(", ")}.`);
+  }
+  const tenant = s.tenant.trim();
+  if (!tenant) throw new UsageError("No tenant is set. Pass --tenant with your tenant id or domain (or set PIMTRAY_TENANT).");
+  if (!GUID.test(tenant) && !DOMAIN.test(tenant) && tenant !== "organizations") {
+    throw new UsageError(`'${tenant}' is not a tenant id or domain. Use the GUID from Entra ID's overview page, or a domain such as contoso.com.`);
+  }
+  if (!GUID.test(s.clientId.trim())) throw new UsageError(`The client id '${s.clientId}' is not a GUID.`);
+  const cloud = CLOUDS[s.cloud];
+  const authorityUrl = httpsUrl(s.authorityHost ?? cloud.authorityHost, "The authority host");
+  const graphUrl = httpsUrl(s.graphEndpoint ?? cloud.graphEndpoint, "The Graph endpoint");
+  const graphOrigin = graphUrl.origin + graphUrl.pathname.replace(/\/+$/, "").replace(/\/v1\.0$|\/beta$/i, "");
+  // Scopes are named for the cloud's Graph resource; a custom endpoint (the emulator) still uses
+  // the global resource name, as Entra issues Graph tokens for it.
+  const resource = s.graphEndpoint ? CLOUDS.global.graphResource : cloud.graphResource;
+  const names = [...PIM_SCOPE_NAMES, ...(s.extraScopes ?? [])];
+  return {
+    cloud: s.cloud,
+    tenant,
+    clientId: s.clientId.trim(),
+    authority: `${authorityUrl.origin}/${tenant}`,
+    authorityHostPort: authorityUrl.host,
+    graphBaseUrl: `${graphOrigin}/v1.0`,
+    scopes: names.map((n) => (n.includes("://") ? n : `${resource}/${n}`)),
+    custom: Boolean(s.authorityHost || s.graphEndpoint),
+  };
+}

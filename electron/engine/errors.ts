@@ -1,0 +1,116 @@
+// Typed errors. Each carries a message for people (what happened and what to do next), a stable
+// kind that front ends map to exit codes and icons, and the cause kept for the log. Messages never
+// contain tokens: they are built from our own words and from server error text, which has none.
+
+export type ErrorKind =
+  | "usage" // the caller asked for something malformed (bad duration, unknown option)
+  | "not-found" // unknown group, profile or request
+  | "ambiguous" // a name matches several groups, or both a profile and a group
+  | "auth" // sign-in needed, failed, or was refused
+  | "policy" // refused by PIM policy or by our local policy check; nothing was activated
+  | "denied" // an approver denied, or PIM failed the request
+  | "network" // unreachable, timed out, or throttled past our patience
+  | "server" // Graph or Entra answered with something we did not expect
+  | "config" // a settings or profile file is damaged or invalid
+  | "pending"; // still waiting (approval or provisioning) when the wait ended
+
+export class PimTrayError extends Error {
+  readonly kind: ErrorKind;
+  /** Extra facts for the log and for --json output (no secrets). */
+  readonly details: Record<string, unknown>;
+
+  constructor(kind: ErrorKind, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "PimTrayError";
+    this.kind = kind;
+    this.details = options.details ?? {};
+  }
+}
+
+export class UsageError extends PimTrayError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super("usage", message, { details });
+    this.name = "UsageError";
+  }
+}
+
+export class NotFoundError extends PimTrayError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super("not-found", message, { details });
+    this.name = "NotFoundError";
+  }
+}
+
+export class AmbiguousError extends PimTrayError {
+  constructor(message: string, readonly candidates: Array<{ id: string; label: string }>) {
+    super("ambiguous", message, { details: { candidates } });
+    this.name = "AmbiguousError";
+  }
+}
+
+export class AuthError extends PimTrayError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super("auth", message, options);
+    this.name = "AuthError";
+  }
+}
+
+export class PolicyError extends PimTrayError {
+  constructor(
+    message: string,
+    /** Rule names such as ExpirationRule, JustificationRule, or local checks. */
+    readonly rules: string[],
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super("policy", message, { ...options, details: { rules, ...options.details } });
+    this.name = "PolicyError";
+  }
+}
+
+export class NetworkError extends PimTrayError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super("network", message, options);
+    this.name = "NetworkError";
+  }
+}
+
+export class ConfigError extends PimTrayError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super("config", message, options);
+    this.name = "ConfigError";
+  }
+}
+
+/** Graph answered with an error envelope we normalised. */
+export class GraphError extends PimTrayError {
+  constructor(
+    readonly status: number,
+    /** The effective code: the wrapped errorCode when Graph sent UnknownError with JSON inside. */
+    readonly code: string,
+    readonly serverMessage: string,
+    readonly requestId: string | null,
+    kind: ErrorKind = "server",
+    userMessage?: string,
+  ) {
+    super(kind, userMessage ?? `Microsoft Graph refused the request (${status} ${code}): ${serverMessage}`, {
+      details: { status, code, requestId },
+    });
+    this.name = "GraphError";
+  }
+}
+
+/** The chain of causes as plain text, for logs. */
+export function describeCause(error: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 6; depth++) {
+    if (e instanceof Error) {
+      parts.push(`${e.name}: ${e.message}`);
+      e = e.cause;
+    } else {
+      parts.push(String(e));
+      break;
+    }
+  }
+  return parts.join(" <- ");
+}

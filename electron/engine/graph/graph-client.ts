@@ -1,0 +1,101 @@
+import { randomUUID } from "node:crypto";
+import { GraphError } from "../errors.js";
+import type { HttpClient, HttpResponse } from "../http/http-client.js";
+import type { Logger } from "../logger.js";
+import { claimsFromWwwAuthenticate, normalizeGraphError, toGraphError } from "./graph-errors.js";
+
+export interface TokenSource {
+  getAccessToken(request?: { claims?: string | undefined; forceRefresh?: boolean }): Promise<string>;
+}
+
+export interface GraphRequest {
+  method: "GET" | "POST";
+  /** A path under the base URL (`identityGovernance/...`) or an absolute nextLink. */
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** Use this token instead of asking the token source (after a step-up). */
+  token?: string;
+  /** Claims to request when getting the token (proactive step-up). */
+  claims?: string | undefined;
+}
+
+export interface GraphResult<T> {
+  status: number;
+  body: T;
+  requestId: string | null;
+  /** The token that succeeded: callers reuse a stepped-up token for follow-up calls. */
+  token: string;
+}
+
+/** OData wants `$` kept literally and spaces as %20. */
+export function encodeQuery(query: Record<string, string>): string {
+  return Object.entries(query)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%24/g, "$").replace(/%2C/gi, ",").replace(/%28/g, "(").replace(/%29/g, ")").replace(/%3D/gi, "=")}`)
+    .join("&");
+}
+
+export class GraphClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly baseUrl: string,
+    private readonly tokens: TokenSource,
+    private readonly logger: Logger,
+  ) {}
+
+  url(path: string, query?: Record<string, string>): string {
+    const base = path.startsWith("https://") ? path : `${this.baseUrl}/${path.replace(/^\/+/, "")}`;
+    return query && Object.keys(query).length ? `${base}${base.includes("?") ? "&" : "?"}${encodeQuery(query)}` : base;
+  }
+
+  /**
+   * One Graph call. A 401 is retried once: with the claims of a CAE challenge, or with a forced
+   * refresh for an expired token. Other errors become typed GraphErrors.
+   */
+  async request<T>(req: GraphRequest): Promise<GraphResult<T>> {
+    let token = req.token ?? (await this.tokens.getAccessToken({ claims: req.claims }));
+    let res = await this.#send(req, token);
+    if (res.status === 401) {
+      const claims = claimsFromWwwAuthenticate(res.headers["www-authenticate"]);
+      this.logger.info(claims ? "Graph sent a claims challenge; stepping up" : "Graph refused the token; refreshing it");
+      token = await this.tokens.getAccessToken(claims ? { claims } : { forceRefresh: true });
+      res = await this.#send(req, token);
+    }
+    const requestId = res.headers["request-id"] ?? null;
+    if (res.status >= 400) throw toGraphError(res.status, normalizeGraphError(res.status, res.text, res.headers));
+    let body: T;
+    try {
+      body = (res.text ? JSON.parse(res.text) : null) as T;
+    } catch {
+      throw new GraphError(res.status, "InvalidJson", `Graph answered HTTP ${res.status} with a body that is not JSON`, requestId, "server", "Microsoft Graph answered with something unexpected. A proxy may be in the way; try again.");
+    }
+    return { status: res.status, body, requestId, token };
+  }
+
+  /** Follows @odata.nextLink to the end. Paging is never skipped: a truncated list would lie. */
+  async list<T>(path: string, query: Record<string, string> = {}, maxPages = 200): Promise<T[]> {
+    const out: T[] = [];
+    let next: string | undefined = this.url(path, query);
+    for (let page = 0; next; page++) {
+      if (page >= maxPages) throw new GraphError(200, "TooManyPages", `more than ${maxPages} pages`, null, "server", `The list from Microsoft Graph is longer than ${maxPages} pages; narrow it down.`);
+      const r: GraphResult<{ value: T[]; "@odata.nextLink"?: string }> = await this.request({ method: "GET", path: next });
+      out.push(...(r.body.value ?? []));
+      next = r.body["@odata.nextLink"];
+    }
+    return out;
+  }
+
+  async #send(req: GraphRequest, token: string): Promise<HttpResponse> {
+    return this.http.send({
+      method: req.method,
+      url: this.url(req.path, req.query),
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/json",
+        "client-request-id": randomUUID(),
+        ...(req.body !== undefined ? { "content-type": "application/json" } : {}),
+      },
+      ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { scrub } from "../logger.js";
+
+/** One line of the audit log. Never a token: only what a person would write in a change record. */
+export interface HistoryEntry {
+  time: string;
+  action: "activate" | "validate" | "deactivate" | "cancel";
+  account: string;
+  groupId: string;
+  groupName: string;
+  accessId: string;
+  durationMs: number | null;
+  justification: string | null;
+  ticket: string | null;
+  requestId: string | null;
+  status: string;
+  error: string | null;
+}
+
+/** Append-only JSONL: each attempt and each outcome is one line. */
+export class HistoryLog {
+  constructor(readonly path: string) {}
+
+  async append(entry: HistoryEntry): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    const line = scrub(JSON.stringify(entry));
+    await appendFile(this.path, `${line}\n`, { mode: 0o600 });
+  }
+
+  /** The newest `limit` entries, newest last. Damaged lines are skipped and counted, not fatal. */
+  async read(limit = 50): Promise<{ entries: HistoryEntry[]; skipped: number }> {
+    let text: string;
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return { entries: [], skipped: 0 };
+      throw e;
+    }
+    const entries: HistoryEntry[] = [];
+    let skipped = 0;
+    for (const line of text.split("\n")) {
+      if (!line.trim()) continue;
+      try {
+        entries.push(JSON.parse(line) as HistoryEntry);
+      } catch {
+        skipped++;
+      }
+    }
+    return { entries: entries.slice(-limit), skipped };
+  }
+}
