@@ -1,0 +1,139 @@
+import { spawn } from "node:child_process";
+import { appendFileSync, mkdirSync, statSync, renameSync } from "node:fs";
+import { rootCertificates } from "node:tls";
+import { join } from "node:path";
+import { EnvHttpProxyAgent, fetch as undiciFetch } from "undici";
+import type { SignInUi } from "../engine/auth/auth-service.js";
+import { OwnerOnlyFilePersistence } from "../engine/auth/file-persistence.js";
+import { DEFAULT_CLIENT_ID, resolveConnection, type CloudName } from "../engine/config.js";
+import { createEngine, type Engine } from "../engine/engine.js";
+import { describeCause, UsageError } from "../engine/errors.js";
+import { HistoryLog } from "../engine/history/history-log.js";
+import type { FetchLike } from "../engine/http/http-client.js";
+import { scrub, type Logger } from "../engine/logger.js";
+import { defaultConfigDir, FILES } from "../engine/paths.js";
+import { FileSettingsStore } from "../engine/profiles/settings-store.js";
+import type { Settings } from "../engine/profiles/settings-schema.js";
+import { ensureDemoEmulator, followSignInPage, type DemoEmulator } from "./demo.js";
+import type { Out } from "./output.js";
+
+export interface GlobalOptions {
+  json?: boolean;
+  tenant?: string;
+  clientId?: string;
+  cloud?: string;
+  authorityHost?: string;
+  graphEndpoint?: string;
+  configDir?: string;
+  demo?: boolean;
+  verbose?: boolean;
+}
+
+export interface CliContext {
+  engine: Engine;
+  configDir: string;
+  settings: Settings;
+  store: FileSettingsStore;
+  history: HistoryLog;
+  out: Out;
+  logger: Logger;
+  demo: DemoEmulator | null;
+}
+
+/** Appends to pimtray.log in the config folder (rotated at 1 MB); with --verbose, also to stderr. */
+export function fileLogger(path: string, verbose: boolean, out: Out): Logger {
+  const write = (level: string, message: string, detail?: unknown) => {
+    const line = scrub(`${new Date().toISOString()} ${level} ${message}${detail === undefined ? "" : ` | ${describeCause(detail)}`}`);
+    try {
+      try {
+        if (statSync(path).size > 1_048_576) renameSync(path, `${path}.1`);
+      } catch {
+        // no log yet
+      }
+      appendFileSync(path, `${line}\n`, { mode: 0o600 });
+    } catch {
+      // Logging must never break a command; stderr still gets it with --verbose.
+    }
+    if (verbose) out.error(line);
+  };
+  return {
+    debug: (m, d) => write("DEBUG", m, d),
+    info: (m, d) => write("INFO", m, d),
+    warn: (m, d) => write("WARN", m, d),
+    error: (m, d) => write("ERROR", m, d),
+  };
+}
+
+function nodeFetch(extraCa: string | null): FetchLike {
+  // HTTPS_PROXY/NO_PROXY are honoured; NODE_EXTRA_CA_CERTS is honoured by Node's TLS unless we pass
+  // our own CA list, which only demo mode does (and then it includes the public roots too).
+  const dispatcher = new EnvHttpProxyAgent(extraCa ? { connect: { ca: [...rootCertificates, extraCa] } } : {});
+  return (url, init) => undiciFetch(url, { ...init, dispatcher });
+}
+
+function systemBrowser(out: Out): (url: string) => Promise<void> {
+  return async (url) => {
+    const [cmd, args] =
+      process.platform === "darwin" ? ["open", [url]] : process.platform === "win32" ? ["cmd", ["/c", "start", '""', url.replace(/&/g, "^&")]] : ["xdg-open", [url]];
+    out.error("Opening your browser to sign in. If it does not open, run `pimtray login --device-code`.");
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(cmd as string, args as string[], { stdio: "ignore", detached: true });
+      child.once("error", (e) => reject(new Error(`could not open a browser (${e.message}); use --device-code`)));
+      child.once("spawn", () => {
+        child.unref();
+        resolve();
+      });
+    });
+  };
+}
+
+function envOr(value: string | undefined, env: string): string | undefined {
+  return value ?? (process.env[env] || undefined);
+}
+
+export async function createContext(o: GlobalOptions, out: Out, allowInteraction = true): Promise<CliContext> {
+  let configDir = envOr(o.configDir, "PIMTRAY_CONFIG_DIR") ?? defaultConfigDir();
+  let demo: DemoEmulator | null = null;
+  if (o.demo) {
+    configDir = join(configDir, "demo");
+    demo = await ensureDemoEmulator(configDir);
+  }
+  mkdirSync(configDir, { recursive: true, mode: 0o700 });
+  const logger = fileLogger(join(configDir, FILES.log), Boolean(o.verbose), out);
+  const store = new FileSettingsStore(join(configDir, FILES.settings));
+  const settings = await store.load();
+  const history = new HistoryLog(join(configDir, FILES.history));
+
+  const cloud = (envOr(o.cloud, "PIMTRAY_CLOUD") ?? settings.connection.cloud) as CloudName;
+  const connection = resolveConnection({
+    cloud,
+    tenant: demo ? demo.tenantId : envOr(o.tenant, "PIMTRAY_TENANT") ?? settings.connection.tenant,
+    clientId: envOr(o.clientId, "PIMTRAY_CLIENT_ID") ?? settings.connection.clientId ?? DEFAULT_CLIENT_ID,
+    authorityHost: demo ? new URL(demo.authority).origin : envOr(o.authorityHost, "PIMTRAY_AUTHORITY_HOST") ?? settings.connection.authorityHost,
+    graphEndpoint: demo ? new URL(demo.graphBaseUrl).origin : envOr(o.graphEndpoint, "PIMTRAY_GRAPH_ENDPOINT") ?? settings.connection.graphEndpoint,
+  });
+  if (cloud !== "global" && !(["usgov", "usgovdod", "china"] as string[]).includes(cloud)) throw new UsageError(`Unknown cloud '${cloud}'.`);
+
+  const ui: SignInUi = {
+    openBrowser: demo ? (url) => followSignInPage(url, demo.caPem) : systemBrowser(out),
+    showDeviceCode: (info) => out.error(info.message),
+  };
+  const engine = createEngine({
+    connection,
+    fetch: nodeFetch(demo?.caPem ?? null),
+    persistence: new OwnerOnlyFilePersistence(join(configDir, FILES.tokenCache)),
+    ui,
+    settings: store,
+    history,
+    logger,
+    account: settings.account,
+    allowInteraction,
+    http: {
+      onRetry: (e) => {
+        logger.info(`retry ${e.attempt} of ${e.method} ${e.url} in ${e.delayMs} ms: ${e.reason}`);
+        out.progress(`${e.reason}; retrying in ${Math.ceil(e.delayMs / 1000)} s`);
+      },
+    },
+  });
+  return { engine, configDir, settings, store, history, out, logger, demo };
+}

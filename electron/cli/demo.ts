@@ -1,0 +1,132 @@
+import { spawn } from "node:child_process";
+import { existsSync, openSync, readFileSync } from "node:fs";
+import { mkdir, readFile, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Agent, fetch } from "undici";
+import { writeFileAtomic } from "../engine/fs-util.js";
+
+// --demo: a background emulator with the demo tenant, reused by every pimtray call until
+// `pimtray demo stop`, so that `activate` then `status` see the same tenant. It signs in Adele
+// without a browser and needs no Azure account.
+
+export interface DemoEmulator {
+  pid: number;
+  authority: string;
+  tenantId: string;
+  graphBaseUrl: string;
+  caCertPath: string;
+  controlUrl: string;
+  caPem: string;
+}
+
+interface Facts {
+  authority: string;
+  tenantId: string;
+  graphBaseUrl: string;
+  caCertPath: string;
+  controlUrl: string;
+}
+
+function emulatorCommand(): { cmd: string; args: string[] } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const bundled = join(here, "emulator.mjs");
+  if (existsSync(bundled)) return { cmd: process.execPath, args: [bundled] };
+  // Running from source (tsx): start the emulator's TypeScript entry the same way.
+  return { cmd: process.execPath, args: ["--import", "tsx", join(here, "..", "..", "emulator", "cli.ts")] };
+}
+
+async function alive(state: DemoEmulator): Promise<boolean> {
+  try {
+    process.kill(state.pid, 0);
+  } catch {
+    return false;
+  }
+  const dispatcher = new Agent({ connect: { ca: state.caPem } });
+  try {
+    const res = await fetch(`${state.controlUrl}/info`, { dispatcher, signal: AbortSignal.timeout(3000) });
+    return res.ok;
+  } catch {
+    return false;
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+export async function ensureDemoEmulator(demoDir: string): Promise<DemoEmulator> {
+  const stateFile = join(demoDir, "emulator.json");
+  if (existsSync(stateFile)) {
+    try {
+      const state = JSON.parse(await readFile(stateFile, "utf8")) as DemoEmulator;
+      if (await alive(state)) return state;
+    } catch {
+      // stale or damaged state: start a fresh emulator below
+    }
+  }
+  await mkdir(demoDir, { recursive: true, mode: 0o700 });
+  const { cmd, args } = emulatorCommand();
+  const log = openSync(join(demoDir, "emulator.log"), "a");
+  const child = spawn(cmd, [...args, "--json", "--port", "0", "--data-dir", join(demoDir, "emulator"), "--auto-sign-in", "adele"], {
+    detached: true,
+    stdio: ["ignore", "pipe", log],
+  });
+  const stdout = child.stdout;
+  if (!stdout) throw new Error("the demo emulator has no output pipe");
+  const facts = await new Promise<Facts>((resolve, reject) => {
+    let buf = "";
+    const timer = setTimeout(() => reject(new Error("the demo emulator did not start within 20 s; see emulator.log in the demo folder")), 20_000);
+    stdout.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) {
+        clearTimeout(timer);
+        try {
+          resolve(JSON.parse(buf.slice(0, nl)) as Facts);
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the demo emulator exited with code ${code}; see emulator.log in the demo folder`));
+    });
+  });
+  stdout.destroy();
+  child.unref();
+  const state: DemoEmulator = { pid: child.pid ?? 0, ...facts, caPem: readFileSync(facts.caCertPath, "utf8") };
+  await writeFileAtomic(stateFile, JSON.stringify(state, null, 2), 0o600);
+  return state;
+}
+
+export async function stopDemoEmulator(demoDir: string): Promise<boolean> {
+  const stateFile = join(demoDir, "emulator.json");
+  if (!existsSync(stateFile)) return false;
+  try {
+    const state = JSON.parse(await readFile(stateFile, "utf8")) as DemoEmulator;
+    process.kill(state.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+  await rm(stateFile, { force: true });
+  return true;
+}
+
+/**
+ * Plays the browser's part against the emulator's sign-in page in auto mode: it fetches the page
+ * and submits its form to MSAL's loopback, exactly as a browser would.
+ */
+export async function followSignInPage(url: string, caPem: string): Promise<void> {
+  const dispatcher = new Agent({ connect: { ca: caPem } });
+  try {
+    const html = await (await fetch(url, { dispatcher })).text();
+    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+    if (!action) throw new Error("the demo sign-in page did not sign in automatically");
+    const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+    const fields = new URLSearchParams();
+    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(unescape(m[1] ?? ""), unescape(m[2] ?? ""));
+    await fetch(unescape(action), { method: "POST", body: fields.toString(), headers: { "content-type": "application/x-www-form-urlencoded" } });
+  } finally {
+    await dispatcher.close();
+  }
+}

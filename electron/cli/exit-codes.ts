@@ -1,0 +1,36 @@
+import type { ErrorKind } from "../engine/errors.js";
+
+/** Documented in docs/cli.md; scripts depend on them, so they never change meaning. */
+export const EXIT = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  auth: 3,
+  policy: 4,
+  denied: 5,
+  pending: 6,
+  network: 7,
+  config: 8,
+} as const;
+
+export function exitCodeFor(kind: ErrorKind): number {
+  switch (kind) {
+    case "usage":
+    case "not-found":
+    case "ambiguous":
+      return EXIT.usage;
+    case "auth":
+      return EXIT.auth;
+    case "policy":
+      return EXIT.policy;
+    case "denied":
+      return EXIT.denied;
+    case "pending":
+      return EXIT.pending;
+    case "network":
+    case "server":
+      return EXIT.network;
+    case "config":
+      return EXIT.config;
+  }
+}

@@ -1,0 +1,154 @@
+import { Command, CommanderError, Option } from "commander";
+import { join } from "node:path";
+import { describeCause, PimTrayError } from "../engine/errors.js";
+import { defaultConfigDir } from "../engine/paths.js";
+import { cmdActivate, cmdCancel, cmdDeactivate, cmdEligible, cmdHistory, cmdLogin, cmdLogout, cmdProfile, cmdStatus, cmdWhoami } from "./commands.js";
+import { createContext, type CliContext, type GlobalOptions } from "./context.js";
+import { stopDemoEmulator } from "./demo.js";
+import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { createOut } from "./output.js";
+
+// `pimtray`: the engine for scripts and runbooks. Exit codes and JSON fields are documented in
+// docs/cli.md and are a contract.
+
+function addGlobals(cmd: Command): Command {
+  return cmd
+    .option("--json", "machine-readable output (fields in docs/cli.md)")
+    .option("--tenant <id-or-domain>", "tenant id or domain [PIMTRAY_TENANT]")
+    .option("--client-id <guid>", "application (client) id [PIMTRAY_CLIENT_ID]")
+    .addOption(new Option("--cloud <cloud>", "national cloud [PIMTRAY_CLOUD]").choices(["global", "usgov", "usgovdod", "china"]))
+    .option("--authority-host <url>", "sign-in host override [PIMTRAY_AUTHORITY_HOST]")
+    .option("--graph-endpoint <url>", "Microsoft Graph endpoint override [PIMTRAY_GRAPH_ENDPOINT]")
+    .option("--config-dir <dir>", "settings, history and token cache folder [PIMTRAY_CONFIG_DIR]")
+    .option("--demo", "use a local demo tenant (no Azure account needed)")
+    .option("-v, --verbose", "log details to stderr");
+}
+
+type Action = (ctx: CliContext, cmd: Command) => Promise<number>;
+
+async function run(cmd: Command, action: Action, allowInteraction = true): Promise<number> {
+  const opts = cmd.optsWithGlobals<GlobalOptions>();
+  const out = createOut(Boolean(opts.json));
+  let ctx: CliContext | null = null;
+  try {
+    ctx = await createContext(opts, out, allowInteraction);
+    return await action(ctx, cmd);
+  } catch (e) {
+    out.clearProgress();
+    if (e instanceof PimTrayError) {
+      ctx?.logger.warn(`${cmd.name()} failed: ${e.message}`, e.cause);
+      if (out.json) out.write(JSON.stringify({ error: { kind: e.kind, message: e.message, ...e.details } }));
+      else out.error(`pimtray: ${e.message}`);
+      return exitCodeFor(e.kind);
+    }
+    ctx?.logger.error(`${cmd.name()} crashed`, e);
+    const where = ctx ? ` Details are in ${join(ctx.configDir, "pimtray.log")}.` : "";
+    if (out.json) out.write(JSON.stringify({ error: { kind: "internal", message: e instanceof Error ? e.message : String(e) } }));
+    else out.error(`pimtray: unexpected error: ${describeCause(e)}.${where}`);
+    return EXIT.internal;
+  }
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command("pimtray")
+    .description("Activate Microsoft Entra ID PIM for Groups eligibilities just in time.")
+    .version("0.1.0")
+    .showHelpAfterError("(run pimtray --help for usage)")
+    .exitOverride();
+  addGlobals(program);
+
+  const action = (fn: Action, allowInteraction = true) =>
+    async function (this: Command) {
+      setExit(await run(this, fn, allowInteraction));
+    };
+
+  addGlobals(program.command("login").description("sign in (system browser, or --device-code)"))
+    .option("--device-code", "sign in on another device with a code")
+    .option("--select-account", "choose a different account")
+    .action(action((ctx, c) => cmdLogin(ctx, c.opts())));
+  addGlobals(program.command("logout").description("sign out and remove tokens from this computer"))
+    .option("--all", "sign out every account")
+    .action(action((ctx, c) => cmdLogout(ctx, c.opts())));
+  addGlobals(program.command("whoami").description("show the signed-in account and connection")).action(action((ctx) => cmdWhoami(ctx), false));
+  addGlobals(program.command("eligible").description("list eligibilities with their policy")).action(action((ctx) => cmdEligible(ctx)));
+  addGlobals(program.command("status").description("show active activations and pending requests")).action(action((ctx) => cmdStatus(ctx)));
+
+  addGlobals(program.command("activate").argument("<group-or-profile>", "group display name or id, or profile name").description("activate a group membership/ownership or a profile"))
+    .addOption(new Option("--as <role>", "member or owner, when you have both"))
+    .option("--duration <duration>", "90m, 2h, 1h30m or PT2H (default: the policy maximum)")
+    .option("--justification <text>", "why you need it")
+    .option("--ticket <system:number>", "ticket, e.g. ServiceNow:INC0012345")
+    .option("--start <iso-8601>", "start later instead of now")
+    .option("--wait", "wait until approved and active, or final")
+    .option("--no-wait", "return as soon as the request is submitted")
+    .option("--timeout <duration>", "how long --wait waits (default 15m)")
+    .option("--validate-only", "check with PIM without activating")
+    .option("--profile", "the name is a profile")
+    .option("--group", "the name is a group")
+    .action(
+      action((ctx, c) => {
+        const o = c.opts<Record<string, unknown>>();
+        // commander folds --wait/--no-wait into one boolean; undefined means neither was given.
+        const wait = o.wait === true;
+        const noWait = o.wait === false;
+        return cmdActivate(ctx, String(c.args[0]), { ...(o as object), wait, noWait });
+      }),
+    );
+  addGlobals(program.command("deactivate").argument("<group-or-profile>").description("end an activation early (after PIM's 5-minute minimum)"))
+    .option("--as <role>", "member or owner")
+    .option("--wait", "wait for the 5-minute minimum if needed")
+    .option("--profile", "the name is a profile")
+    .option("--group", "the name is a group")
+    .action(action((ctx, c) => cmdDeactivate(ctx, String(c.args[0]), c.opts())));
+  addGlobals(program.command("cancel").argument("<request-id>").description("cancel a pending request")).action(action((ctx, c) => cmdCancel(ctx, String(c.args[0]))));
+  addGlobals(program.command("history").description("show the local audit log of activations"))
+    .option("--limit <n>", "how many entries (default 20)")
+    .action(action((ctx, c) => cmdHistory(ctx, c.opts())));
+
+  addGlobals(
+    program
+      .command("profile")
+      .argument("<action>", "list, show, add, edit or remove")
+      .argument("[name]", "profile name")
+      .description("manage saved profiles"),
+  )
+    .option("--group <group>", "group name or id (NAME:owner for ownership); repeat for more", (v: string, prev: string[] = []) => [...prev, v])
+    .option("--as <role>", "member or owner, for every --group")
+    .option("--duration <duration>", "default duration")
+    .option("--justification <text>", "default justification")
+    .option("--ticket <system:number>", "default ticket")
+    .option("--auto-activate", "activate when the tray app or `pimtray watch` starts")
+    .option("--no-auto-activate", "do not activate at start")
+    .option("--keep-active-until <HH:MM>", "renew until this time of day")
+    .option("--keep-active-renewals <n>", "renew at most n times")
+    .option("--notify <minutes>", "expiry warnings, minutes before, e.g. 10,2")
+    .option("--name <new-name>", "rename (edit)")
+    .action(action((ctx, c) => cmdProfile(ctx, String(c.args[0]), c.args[1] as string | undefined, c.opts())));
+
+  const demo = program.command("demo").description("control the local demo tenant used by --demo");
+  addGlobals(demo.command("stop").description("stop the background demo emulator")).action(async function (this: Command) {
+    const o = this.optsWithGlobals<GlobalOptions>();
+    const dir = join(o.configDir ?? process.env.PIMTRAY_CONFIG_DIR ?? defaultConfigDir(), "demo");
+    const stopped = await stopDemoEmulator(dir);
+    process.stdout.write(stopped ? "The demo emulator is stopped.\n" : "No demo emulator was running.\n");
+    setExit(EXIT.ok);
+  });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version are not errors; everything else commander rejects is a usage error.
+      return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw e;
+  }
+  return code;
+}
