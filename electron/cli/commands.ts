@@ -36,8 +36,15 @@ export function parseStart(v: string | undefined): Date | undefined {
   return d;
 }
 
-function parseTimeout(v: string | undefined, fallbackMs: number): number {
-  return v === undefined ? fallbackMs : parseDuration(v);
+/** --timeout: 30s, 5m, 2h or PT10M; unlike activation durations there is no 5-minute floor. */
+export function parseTimeout(v: string | undefined, fallbackMs: number): number {
+  if (v === undefined) return fallbackMs;
+  const m = /^(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)$/i.exec(v.trim());
+  const unitMs: Record<string, number> = { s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3600_000 };
+  if (m) return Math.round(Number(m[1]) * (unitMs[(m[2] ?? "s").toLowerCase()] ?? 1000));
+  const iso = parseIsoDuration(v);
+  if (iso === null || iso <= 0) throw new UsageError(`--timeout takes a duration such as 30s, 5m or 1h (got '${v}').`);
+  return iso;
 }
 
 // ---- shared helpers ---------------------------------------------------------------------------

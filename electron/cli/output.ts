@@ -63,7 +63,7 @@ export function paint(out: Out, style: Style, text: string): string {
   return out.color ? `\x1b[${codes[style]}m${text}\x1b[0m` : text;
 }
 
-// eslint-disable-next-line no-control-regex -- strips our own colour codes to measure width
+// Strips our own colour codes to measure width.
 const ANSI = /\x1b\[[0-9;]*m/g;
 const visible = (s: string) => s.replace(ANSI, "").length;
 

@@ -194,6 +194,12 @@ export class AuthService {
       }
       this.#o.logger.info(`interaction required${request.claims ? " for step-up" : ""}; prompting with ${this.#method}`);
       const r = await this.#prompt(this.#method, request.claims, account.username, false);
+      if (r.account && r.account.homeAccountId !== account.homeAccountId) {
+        // A token for someone else would submit requests as the wrong person; refuse it.
+        throw new AuthError(`You verified as ${r.account.username}, but PIM Tray is signed in as ${account.username}. Verify again as ${account.username}, or switch accounts first.`, {
+          details: { needsSignIn: true },
+        });
+      }
       return r.accessToken;
     }
   }

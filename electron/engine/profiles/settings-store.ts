@@ -80,8 +80,8 @@ export class FileSettingsStore implements SettingsRepository {
   }
 
   async update(change: (s: Settings) => Settings | void): Promise<Settings> {
-    const current = await this.load();
-    const next = change(structuredClone(current)) ?? current;
+    const draft = structuredClone(await this.load());
+    const next = change(draft) ?? draft;
     const parsed = settingsSchema.safeParse(next);
     if (!parsed.success) throw new UsageError(`Not saved: ${describeIssues(parsed.error)}.`);
     await this.#write(parsed.data);
