@@ -21,14 +21,17 @@ function addGlobals(cmd: Command): Command {
     .option("--graph-endpoint <url>", "Microsoft Graph endpoint override [PIMTRAY_GRAPH_ENDPOINT]")
     .option("--config-dir <dir>", "settings, history and token cache folder [PIMTRAY_CONFIG_DIR]")
     .option("--demo", "use a local demo tenant (no Azure account needed)")
+    .option("--no-interactive", "never prompt to sign in; fail with exit 3 instead [PIMTRAY_NO_INTERACTIVE=1]")
     .option("-v, --verbose", "log details to stderr");
 }
 
 type Action = (ctx: CliContext, cmd: Command) => Promise<number>;
 
 async function run(cmd: Command, action: Action, allowInteraction = true): Promise<number> {
-  const opts = cmd.optsWithGlobals<GlobalOptions>();
+  const opts = cmd.optsWithGlobals<GlobalOptions & { interactive?: boolean }>();
   const out = createOut(Boolean(opts.json));
+  // Scripts say --no-interactive (or PIMTRAY_NO_INTERACTIVE=1) so a lapsed sign-in fails fast.
+  if (opts.interactive === false || process.env.PIMTRAY_NO_INTERACTIVE === "1") allowInteraction = false;
   let ctx: CliContext | null = null;
   try {
     ctx = await createContext(opts, out, allowInteraction);
