@@ -58,7 +58,9 @@ export function normalizeGraphError(status: number, bodyText: string, headers: R
     const hit = KNOWN_CODES.find((k) => message.includes(k));
     if (hit) code = hit;
   }
-  if (!code) code = status === 429 ? "TooManyRequests" : `HTTP${status}`;
+  // Throttling sometimes arrives as UnknownError with an empty message.
+  if (status === 429 && (!code || code.toLowerCase() === "unknownerror")) code = "TooManyRequests";
+  if (!code) code = `HTTP${status}`;
   return { code, message: scrub(message), requestId };
 }
 
