@@ -16,6 +16,7 @@ export const seedSchema = z.discriminatedUnion("kind", [
 export const settingsPatchSchema = z
   .object({
     provisioningDelayMs: z.number().int().min(0).max(3_600_000),
+    provisioningDelayMaxMs: z.number().int().min(0).max(3_600_000).nullable(),
     policyMessageFormat: z.enum(["list", "text"]),
     acrsRequiresCp1: z.boolean(),
     accessTokenLifetimeSeconds: z.number().int().min(1).max(86_400),

@@ -34,6 +34,8 @@ export interface CallerClaims {
 
 export interface PimSettings {
   provisioningDelayMs: number;
+  /** When set, each request's delay is drawn uniformly from [provisioningDelayMs, this]. */
+  provisioningDelayMaxMs: number | null;
   /** "list": `["MfaRule"]` (older); "text": `MfaRule - text` (seen in 2026). */
   policyMessageFormat: "list" | "text";
   /** Reported by third parties: PIM honours acrs only from clients that declared cp1. */
@@ -291,7 +293,9 @@ export class PimState {
   }
 
   private schedule(r: AssignmentRequest, now: number): void {
-    r.provisionAt = Math.max(r.startAt, now) + this.settings.provisioningDelayMs;
+    const { provisioningDelayMs: min, provisioningDelayMaxMs: max } = this.settings;
+    const delay = max !== null && max > min ? min + Math.random() * (max - min) : min;
+    r.provisionAt = Math.max(r.startAt, now) + Math.round(delay);
     r.status = r.startAt > now ? "Granted" : "PendingProvisioning";
   }
 

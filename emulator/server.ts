@@ -31,6 +31,7 @@ export interface EmulatorSettings extends PimSettings, IdentitySettings, GraphSe
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {
   provisioningDelayMs: 1000,
+  provisioningDelayMaxMs: null,
   policyMessageFormat: "text",
   acrsRequiresCp1: false,
   accessTokenLifetimeSeconds: 3600,

@@ -1,0 +1,228 @@
+// npm run bench: PIM Tray's engine against a typical activation script, on the emulator with a
+// realistic latency model (100–300 ms per Graph call, provisioning after a random 1–8 s).
+// Results are printed and written to bench-results/activation.json.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PublicClientApplication } from "@azure/msal-node";
+import { Agent, fetch as undiciFetch } from "undici";
+import { startEmulator, type RunningEmulator } from "../emulator/index.js";
+import { MemoryPersistence } from "../electron/engine/auth/token-cache.js";
+import { DEFAULT_CLIENT_ID, resolveConnection } from "../electron/engine/config.js";
+import { createEngine, type Engine } from "../electron/engine/engine.js";
+import { HistoryLog } from "../electron/engine/history/history-log.js";
+import { HttpClient, type FetchLike } from "../electron/engine/http/http-client.js";
+import { silentLogger } from "../electron/engine/logger.js";
+import { MsalNetworkModule } from "../electron/engine/auth/msal-network.js";
+import { FileSettingsStore } from "../electron/engine/profiles/settings-store.js";
+
+const PROFILE_SIZE = Number(process.env.BENCH_PROFILE_SIZE ?? 20);
+const SINGLE_RUNS = Number(process.env.BENCH_SINGLE_RUNS ?? 8);
+const BASELINE_POLL_MS = 10_000;
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  const hi = Math.ceil(i);
+  return (s[lo] ?? 0) + ((s[hi] ?? 0) - (s[lo] ?? 0)) * (i - lo);
+};
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function emulatorFetch(caPem: string): FetchLike {
+  const dispatcher = new Agent({ connect: { ca: caPem } });
+  return (url, init) => undiciFetch(url, { ...init, dispatcher });
+}
+
+async function setLatencyModel(emu: RunningEmulator): Promise<void> {
+  await emu.control.clearFaults();
+  await emu.control.addFaults([{ kind: "latency", minMs: 100, maxMs: 300, path: "/v1.0/" }]);
+  await emu.control.configure({ provisioningDelayMs: 1000, provisioningDelayMaxMs: 8000, deviceCodeAutoApprove: "adele", deviceCodeIntervalSeconds: 0 });
+}
+
+/** Server-side provisioning time of each request, from the emulator. */
+async function provisionedAt(emu: RunningEmulator): Promise<Map<string, number>> {
+  const view = (await emu.control.pimRequests()) as Array<{ id: string; completedDateTime?: string | null }>;
+  return new Map(view.filter((r) => r.completedDateTime).map((r) => [r.id, Date.parse(r.completedDateTime ?? "")]));
+}
+
+async function engineFor(emu: RunningEmulator, dir: string): Promise<Engine> {
+  const engine = createEngine({
+    connection: resolveConnection({ cloud: "global", tenant: emu.tenantId, clientId: DEFAULT_CLIENT_ID, authorityHost: emu.origin, graphEndpoint: emu.origin }),
+    fetch: emulatorFetch(emu.caPem),
+    persistence: new MemoryPersistence(),
+    ui: { showDeviceCode: () => undefined },
+    settings: new FileSettingsStore(join(dir, "settings.json")),
+    history: new HistoryLog(join(dir, "history.jsonl")),
+    logger: silentLogger,
+  });
+  await engine.auth.signIn({ method: "device-code" });
+  return engine;
+}
+
+interface RunStats {
+  requestsPerActivation: number;
+  lagsMs: number[];
+  wallMs: number;
+}
+
+/** PIM Tray: signed in once; names resolved from one eligibility list; tracked on its schedule. */
+async function benchEngine(emu: RunningEmulator, engine: Engine, groups: Array<{ id: string; name: string }>): Promise<{ single: RunStats; profile: RunStats }> {
+  // Single activations, one at a time, each resolved by name as the CLI does.
+  const singleLags: number[] = [];
+  const singleCounts: number[] = [];
+  for (const g of groups.slice(0, SINGLE_RUNS)) {
+    await emu.control.clearRequests();
+    const eligibilities = await engine.pim.eligibilities();
+    const target = eligibilities.find((e) => e.groupName === g.name);
+    if (!target) throw new Error(`not eligible: ${g.name}`);
+    const outcome = await engine.activation.activate({ target: { groupId: target.groupId, accessId: target.accessId, groupName: target.groupName }, durationMs: 3600_000, justification: "bench" }, { waitFor: "provisioned", timeoutMs: 60_000 });
+    const reportedAt = Date.now();
+    if (outcome.status !== "active" || !outcome.requestId) throw new Error(`engine activation ended ${outcome.status}`);
+    const at = (await provisionedAt(emu)).get(outcome.requestId);
+    if (at) singleLags.push(reportedAt - at);
+    singleCounts.push((await emu.control.requests()).length);
+  }
+  // A profile of PROFILE_SIZE groups (the remaining ones), activated together.
+  await emu.control.clearRequests();
+  const rest = groups.slice(SINGLE_RUNS, SINGLE_RUNS + PROFILE_SIZE);
+  const t0 = Date.now();
+  const eligibilities = await engine.pim.eligibilities();
+  const inputs = rest.map((g) => {
+    const e = eligibilities.find((x) => x.groupName === g.name);
+    if (!e) throw new Error(`not eligible: ${g.name}`);
+    return { target: { groupId: e.groupId, accessId: e.accessId, groupName: e.groupName }, durationMs: 3600_000, justification: "bench" };
+  });
+  const outcomes = await engine.activation.activateMany(inputs, {
+    waitFor: "provisioned",
+    timeoutMs: 120_000,
+    concurrency: 6,
+  });
+  const wallMs = Date.now() - t0;
+  const failed = outcomes.filter((o) => o.status !== "active");
+  if (failed.length) throw new Error(`${failed.length} profile activations did not end active: ${failed.map((o) => o.error?.message ?? o.status).join("; ")}`);
+  const profileRequests = (await emu.control.requests()).length;
+  return {
+    single: { requestsPerActivation: mean(singleCounts), lagsMs: singleLags, wallMs: 0 },
+    profile: { requestsPerActivation: profileRequests / rest.length, lagsMs: [], wallMs },
+  };
+}
+
+/**
+ * What a typical activation script does (see docs/pim-tools field notes): sign in afresh, look the
+ * group up by display name, read the eligibilities, POST, then poll the request every 10 s, one
+ * group after another.
+ */
+async function baselineActivate(emu: RunningEmulator, network: MsalNetworkModule, groupName: string): Promise<{ requests: number; lagMs: number; wallMs: number }> {
+  const before = (await emu.control.requests()).length;
+  const t0 = Date.now();
+  const pca = new PublicClientApplication({
+    auth: { clientId: DEFAULT_CLIENT_ID, authority: emu.authority, knownAuthorities: [new URL(emu.origin).host] },
+    system: { networkClient: network },
+  });
+  const auth = await pca.acquireTokenByDeviceCode({
+    scopes: ["https://graph.microsoft.com/Group.Read.All", "https://graph.microsoft.com/PrivilegedEligibilitySchedule.Read.AzureADGroup", "https://graph.microsoft.com/PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup"],
+    deviceCodeCallback: () => undefined,
+  });
+  if (!auth) throw new Error("baseline sign-in failed");
+  const f = emulatorFetch(emu.caPem);
+  const get = async (path: string) => {
+    const r = await f(`${emu.graphBaseUrl}/${path}`, { method: "GET", headers: { authorization: `Bearer ${auth.accessToken}` }, signal: AbortSignal.timeout(30_000) });
+    return JSON.parse(await r.text()) as { value?: Array<{ id: string }>; status?: string };
+  };
+  const groups = await get(`groups?$filter=displayName eq '${encodeURIComponent(groupName)}'`);
+  const groupId = groups.value?.[0]?.id as string;
+  await get(`identityGovernance/privilegedAccess/group/eligibilitySchedules/filterByCurrentUser(on='principal')`);
+  const post = await f(`${emu.graphBaseUrl}/identityGovernance/privilegedAccess/group/assignmentScheduleRequests`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${auth.accessToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ accessId: "member", principalId: auth.account?.localAccountId, groupId, action: "selfActivate", justification: "bench", scheduleInfo: { expiration: { type: "afterDuration", duration: "PT1H" } } }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const created = JSON.parse(await post.text()) as { id: string; status: string };
+  let status = created.status;
+  while (status !== "Provisioned") {
+    await sleep(BASELINE_POLL_MS);
+    status = (await get(`identityGovernance/privilegedAccess/group/assignmentScheduleRequests/${created.id}`)).status as string;
+  }
+  const reportedAt = Date.now();
+  const at = (await provisionedAt(emu)).get(created.id) ?? reportedAt;
+  return { requests: (await emu.control.requests()).length - before, lagMs: reportedAt - at, wallMs: reportedAt - t0 };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), "pimtray-bench-"));
+  const emu = await startEmulator({ port: 0, dataDir, seed: { kind: "large", groups: 200 } });
+  try {
+    // Plain generated groups (no approval, MFA or ticket), so every activation can provision.
+    const plain = emu.emulator.pim.tenant.groups
+      .filter((g) => g.description === "Generated")
+      .filter((g) => {
+        const pol = emu.emulator.pim.tenant.policies.get(`${g.id}:member`);
+        return pol && !pol.approvalRequired && !pol.enabledRules.includes("MultiFactorAuthentication") && !pol.enabledRules.includes("Ticketing");
+      })
+      .map((g) => ({ id: g.id, name: g.displayName }));
+    const need = SINGLE_RUNS + PROFILE_SIZE;
+    if (plain.length < need * 2) throw new Error(`only ${plain.length} plain groups`);
+    await setLatencyModel(emu);
+    const engine = await engineFor(emu, dataDir);
+    process.stdout.write(`PIM Tray engine: ${SINGLE_RUNS} single activations, then a profile of ${PROFILE_SIZE}…\n`);
+    const ours = await benchEngine(emu, engine, plain.slice(0, need));
+
+    process.stdout.write(`Baseline script: ${PROFILE_SIZE} activations, one after another, polling every ${BASELINE_POLL_MS / 1000} s…\n`);
+    const http = new HttpClient(emulatorFetch(emu.caPem));
+    const network = new MsalNetworkModule(http);
+    const base = { requests: [] as number[], lags: [] as number[], wall: 0 };
+    const t0 = Date.now();
+    for (const g of plain.slice(need, need + PROFILE_SIZE)) {
+      const r = await baselineActivate(emu, network, g.name);
+      base.requests.push(r.requests);
+      base.lags.push(r.lagMs);
+    }
+    base.wall = Date.now() - t0;
+
+    const results = {
+      date: new Date().toISOString(),
+      model: { graphLatencyMs: [100, 300], provisioningMs: [1000, 8000], profileSize: PROFILE_SIZE, singleRuns: SINGLE_RUNS, baselinePollMs: BASELINE_POLL_MS },
+      pimTray: {
+        requestsPerActivation: ours.single.requestsPerActivation,
+        requestsPerActivationInProfile: ours.profile.requestsPerActivation,
+        detectionLagMs: { median: quantile(ours.single.lagsMs, 0.5), p95: quantile(ours.single.lagsMs, 0.95), samples: ours.single.lagsMs.length },
+        profileWallMs: ours.profile.wallMs,
+      },
+      baseline: {
+        requestsPerActivation: mean(base.requests),
+        detectionLagMs: { median: quantile(base.lags, 0.5), p95: quantile(base.lags, 0.95), samples: base.lags.length },
+        profileWallMs: base.wall,
+      },
+    };
+    const ratio = (a: number, b: number) => (b === 0 ? NaN : a / b);
+    const rows: Array<[string, number, number, string]> = [
+      ["requests per activation", results.pimTray.requestsPerActivation, results.baseline.requestsPerActivation, ""],
+      ["detection lag, median (ms)", results.pimTray.detectionLagMs.median, results.baseline.detectionLagMs.median, ""],
+      ["detection lag, p95 (ms)", results.pimTray.detectionLagMs.p95, results.baseline.detectionLagMs.p95, ""],
+      [`profile of ${PROFILE_SIZE} groups, wall (ms)`, results.pimTray.profileWallMs, results.baseline.profileWallMs, ""],
+    ];
+    const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+    process.stdout.write(`\n${"metric".padEnd(34)}${"PIM Tray".padStart(12)}${"baseline".padStart(12)}${"baseline ÷ PIM Tray".padStart(22)}\n`);
+    for (const [name, a, b] of rows) process.stdout.write(`${name.padEnd(34)}${fmt(a).padStart(12)}${fmt(b).padStart(12)}${ratio(b, a).toFixed(2).padStart(22)}\n`);
+    process.stdout.write(`(in a profile, PIM Tray makes ${fmt(results.pimTray.requestsPerActivationInProfile)} requests per activation)\n`);
+    mkdirSync("bench-results", { recursive: true });
+    const out = join("bench-results", "activation.json");
+    writeFileSync(out, `${JSON.stringify({ ...results, ratios: Object.fromEntries(rows.map(([n, a, b]) => [n, ratio(b, a)])) }, null, 2)}\n`);
+    process.stdout.write(`\nWritten to ${out}\n`);
+  } finally {
+    await emu.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  },
+);
