@@ -115,6 +115,36 @@ describe("tokens", () => {
   });
 });
 
+describe("continuous access evaluation", () => {
+  it("answers a 401 insufficient_claims challenge with the claims, then retries", async () => {
+    await new Promise((r) => setTimeout(r, 1100)); // revocation is in whole seconds
+    await emu.control.revokeSessions("adele");
+    const r = await cli.json(["status"]);
+    expect(r.code).toBe(0);
+    const log = await emu.control.requests();
+    expect(log.some((e) => e.status === 401 && e.path.startsWith("/v1.0/"))).toBe(true);
+    const refresh = log.find((e) => e.path.endsWith("/oauth2/v2.0/token"));
+    expect(String((refresh?.body as Record<string, string>).claims)).toContain('"nbf"');
+    emu.emulator.caeRevokedAt.clear();
+  });
+});
+
+describe("paging and names", () => {
+  it("follows every page, and falls back to ids when $expand=group comes back empty", async () => {
+    await emu.control.configure({ pageSize: 2, emptyGroupExpansion: true });
+    try {
+      const r = await cli.json(["eligible"]);
+      expect(r.code).toBe(0);
+      expect(r.body.eligibilities).toHaveLength(11);
+      // Without a group-read scope the /groups fallback is refused, so names are the ids.
+      expect(r.body.eligibilities.every((e: { groupName: string; groupId: string }) => e.groupName === e.groupId)).toBe(true);
+      expect((await emu.control.requests()).some((e) => e.path === "/v1.0/groups" && e.status === 403)).toBe(true);
+    } finally {
+      await emu.control.configure({ pageSize: 100, emptyGroupExpansion: false });
+    }
+  });
+});
+
 describe("killed mid-way", () => {
   it("a CLI killed right after submitting: status shows it, and a rerun creates no second request", async () => {
     // Slow the polling so the CLI is surely still running after its POST.
