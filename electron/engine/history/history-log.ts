@@ -1,5 +1,7 @@
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { backupFile, writeFileAtomic } from "../fs-util.js";
+import type { ScheduleRequest } from "../graph/pim-client.js";
 import { scrub } from "../logger.js";
 
 /** One line of the audit log. Never a token: only what a person would write in a change record. */
@@ -16,6 +18,8 @@ export interface HistoryEntry {
   requestId: string | null;
   status: string;
   error: string | null;
+  /** "graph" for entries rebuilt from Microsoft Graph after the file was damaged. */
+  source?: "graph";
 }
 
 /** Append-only JSONL: each attempt and each outcome is one line. */
@@ -48,5 +52,36 @@ export class HistoryLog {
       }
     }
     return { entries: entries.slice(-limit), skipped };
+  }
+
+  /**
+   * If damaged lines are found, the file is backed up and rewritten from its valid lines plus the
+   * requests Graph still knows that the file lacks. Returns the backup path, or null if nothing was wrong.
+   */
+  async repair(requests: ScheduleRequest[]): Promise<string | null> {
+    const { entries, skipped } = await this.read(Number.MAX_SAFE_INTEGER);
+    if (!skipped) return null;
+    const backup = await backupFile(this.path, "corrupt");
+    const known = new Set(entries.map((e) => e.requestId).filter(Boolean));
+    const rebuilt: HistoryEntry[] = requests
+      .filter((r) => !known.has(r.id))
+      .map((r) => ({
+        time: r.createdDateTime,
+        action: r.action.toLowerCase() === "selfdeactivate" ? "deactivate" : "activate",
+        account: "",
+        groupId: r.groupId,
+        groupName: r.groupId,
+        accessId: r.accessId,
+        durationMs: null,
+        justification: r.justification,
+        ticket: null,
+        requestId: r.id,
+        status: r.status,
+        error: null,
+        source: "graph",
+      }));
+    const all = [...entries, ...rebuilt].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+    await writeFileAtomic(this.path, all.map((e) => scrub(JSON.stringify(e))).join("\n") + "\n", 0o600);
+    return backup;
   }
 }

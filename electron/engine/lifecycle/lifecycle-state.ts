@@ -1,0 +1,65 @@
+import { readFile } from "node:fs/promises";
+import { backupFile, writeFileAtomic } from "../fs-util.js";
+import type { ActiveAssignment, ScheduleRequest } from "../graph/pim-client.js";
+import type { Logger } from "../logger.js";
+
+/** What the service remembers across restarts, so that nothing is announced twice or lost. */
+export interface LifecycleState {
+  version: 1;
+  /** Announced event keys and when; pruned after a week. */
+  announced: Record<string, number>;
+  /** The last picture seen from Graph; null until the first successful reconcile. */
+  known: { active: ActiveAssignment[]; pending: ScheduleRequest[] } | null;
+  /** Keep-active chains by profile id. */
+  keepActive: Record<string, { renewals: number; stopped: boolean; day: string }>;
+}
+
+export function emptyState(): LifecycleState {
+  return { version: 1, announced: {}, known: null, keepActive: {} };
+}
+
+export interface LifecycleStateStore {
+  load(): Promise<LifecycleState>;
+  save(state: LifecycleState): Promise<void>;
+}
+
+export class MemoryStateStore implements LifecycleStateStore {
+  #state: LifecycleState = emptyState();
+  async load() {
+    return structuredClone(this.#state);
+  }
+  async save(s: LifecycleState) {
+    this.#state = structuredClone(s);
+  }
+}
+
+/** lifecycle-state.json: written atomically; a damaged file is backed up and rebuilt from Graph. */
+export class FileStateStore implements LifecycleStateStore {
+  constructor(
+    readonly path: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async load(): Promise<LifecycleState> {
+    let text: string;
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return emptyState();
+      throw e;
+    }
+    try {
+      const s = JSON.parse(text) as LifecycleState;
+      if (s.version !== 1 || typeof s.announced !== "object" || s.announced === null || typeof s.keepActive !== "object") throw new Error("unexpected shape");
+      return s;
+    } catch (e) {
+      const copy = await backupFile(this.path, "corrupt");
+      this.logger.warn(`${this.path} was damaged; a copy is at ${copy}; rebuilding from Microsoft Graph`, e);
+      return emptyState();
+    }
+  }
+
+  async save(state: LifecycleState): Promise<void> {
+    await writeFileAtomic(this.path, JSON.stringify(state), 0o600);
+  }
+}

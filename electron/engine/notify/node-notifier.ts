@@ -1,0 +1,31 @@
+import notifier from "node-notifier";
+import type { Logger } from "../logger.js";
+import { APP_ID, type DesktopNotification, type Notifier } from "./notifier.js";
+
+/**
+ * node-notifier: notify-send on Linux, Notification Center on macOS, toasts on Windows (with our app
+ * id). Used by `pimtray watch`, and by the tray app where Electron reports no notification support.
+ */
+export class NodeNotifier implements Notifier {
+  constructor(private readonly logger: Logger) {}
+
+  notify(n: DesktopNotification): Promise<void> {
+    return new Promise((resolve) => {
+      notifier.notify(
+        {
+          title: n.title,
+          message: n.body,
+          appID: APP_ID,
+          // notify-send options (ignored elsewhere): the app name shown by the daemon, and urgency.
+          ...({ "app-name": "PIM Tray", urgency: n.urgency } as Record<string, string>),
+          wait: false,
+        },
+        (err) => {
+          // A missing daemon must not stop the agent; the event is still printed and logged.
+          if (err) this.logger.warn(`desktop notification failed: ${err.message}`);
+          resolve();
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { formatDuration } from "../duration.js";
+import { targetLabel, type LifecycleEvent } from "../lifecycle/events.js";
+
+// Every notification text lives here, so the tray app, `pimtray watch` and the docs say the same
+// thing. Titles are readable at a glance; bodies say what to do next.
+
+export interface NotificationText {
+  title: string;
+  body: string;
+  urgency: "low" | "normal" | "critical";
+}
+
+/** "15:42" in the user's locale (24-hour where the locale uses it). */
+export function clockTime(iso: string, locale?: string): string {
+  return new Date(iso).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
+}
+
+/** The notification for an event, or null for events that only update the tray. */
+export function notificationFor(e: LifecycleEvent, now: number, locale?: string): NotificationText | null {
+  switch (e.type) {
+    case "provisioned":
+      return e.endDateTime
+        ? { title: `${targetLabel(e.target)} is active until ${clockTime(e.endDateTime, locale)}`, body: `${formatDuration(Date.parse(e.endDateTime) - now)} from now.`, urgency: "normal" }
+        : { title: `${targetLabel(e.target)} is active`, body: "It has no end time.", urgency: "normal" };
+    case "expiring-soon":
+      return {
+        title: `${e.target.groupName} expires in ${formatDuration(Math.max(60_000, Date.parse(e.endDateTime) - now))}`,
+        body: `${targetLabel(e.target)} ends at ${clockTime(e.endDateTime, locale)}. Renew it from PIM Tray if you still need it.`,
+        urgency: "critical",
+      };
+    case "expired":
+      return { title: `${targetLabel(e.target)} has expired`, body: `It ended at ${clockTime(e.endDateTime, locale)}. Activate it again if you still need it.`, urgency: "normal" };
+    case "pending-approval":
+      return { title: `${e.target.groupName} is waiting for approval`, body: `${targetLabel(e.target)} becomes active once an approver agrees. You will be told.`, urgency: "low" };
+    case "approved":
+      return { title: `${e.target.groupName} was approved`, body: `${targetLabel(e.target)} is being activated.`, urgency: "normal" };
+    case "denied":
+      return { title: `${e.target.groupName} was denied`, body: `The approver denied ${targetLabel(e.target)}.`, urgency: "critical" };
+    case "failed":
+      return { title: `${e.target.groupName} could not be activated`, body: e.reason, urgency: "critical" };
+    case "canceled":
+      return { title: `${e.target.groupName}: request canceled`, body: `The request for ${targetLabel(e.target)} was canceled.`, urgency: "low" };
+    case "deactivated":
+      return { title: `${targetLabel(e.target)} is no longer active`, body: "It ended before its end time.", urgency: "normal" };
+    case "keep-active-stopped":
+      return { title: `Keep-active stopped for ${e.profile}`, body: e.reason, urgency: "critical" };
+    case "needs-sign-in":
+      return { title: "PIM Tray needs you to sign in", body: e.reason, urgency: "critical" };
+    case "error":
+      return e.kind === "network" ? { title: "PIM Tray cannot reach Microsoft", body: `${e.message} It will keep trying.`, urgency: "normal" } : null;
+    case "submitted":
+      return null;
+  }
+}
+
+/** One line for `pimtray watch` and logs. */
+export function lineFor(e: LifecycleEvent, now: number, locale?: string): string {
+  if (e.type === "submitted") return `${targetLabel(e.target)}: activation submitted${e.profile ? ` (profile ${e.profile})` : ""}, request ${e.requestId}`;
+  const n = notificationFor(e, now, locale);
+  return n ? `${n.title}. ${n.body}` : e.type === "error" ? e.message : e.type;
+}

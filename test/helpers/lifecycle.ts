@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Agent, fetch as undiciFetch } from "undici";
+import { MemoryPersistence } from "../../electron/engine/auth/token-cache.js";
+import { DEFAULT_CLIENT_ID, resolveConnection } from "../../electron/engine/config.js";
+import { createEngine, type Engine } from "../../electron/engine/engine.js";
+import { HistoryLog } from "../../electron/engine/history/history-log.js";
+import type { LifecycleEvent } from "../../electron/engine/lifecycle/events.js";
+import { FileStateStore } from "../../electron/engine/lifecycle/lifecycle-state.js";
+import { LifecycleService, type LifecycleOptions } from "../../electron/engine/lifecycle/lifecycle-service.js";
+import { silentLogger } from "../../electron/engine/logger.js";
+import { FileSettingsStore } from "../../electron/engine/profiles/settings-store.js";
+import type { RunningEmulator } from "../../emulator/index.js";
+import { EmulatorClockForTests } from "./fake-clock.js";
+
+/** An engine signed in as `user`, and a lifecycle service on the emulator's clock. */
+export class LifecycleHarness {
+  readonly dir: string;
+  readonly persistence = new MemoryPersistence();
+  engine!: Engine;
+  service!: LifecycleService;
+  clock!: EmulatorClockForTests;
+  readonly events: LifecycleEvent[] = [];
+
+  constructor(
+    readonly emu: RunningEmulator,
+    dir?: string,
+  ) {
+    this.dir = dir ?? mkdtempSync(join(tmpdir(), "pimtray-lifecycle-"));
+  }
+
+  async build(options: { signIn?: string | null; lifecycle?: LifecycleOptions; persistence?: MemoryPersistence } = {}): Promise<this> {
+    const dispatcher = new Agent({ connect: { ca: this.emu.caPem } });
+    const settings = new FileSettingsStore(join(this.dir, "settings.json"));
+    const history = new HistoryLog(join(this.dir, "history.jsonl"));
+    this.engine = createEngine({
+      connection: resolveConnection({ cloud: "global", tenant: this.emu.tenantId, clientId: DEFAULT_CLIENT_ID, authorityHost: this.emu.origin, graphEndpoint: this.emu.origin }),
+      fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
+      persistence: options.persistence ?? this.persistence,
+      ui: { showDeviceCode: () => undefined },
+      settings,
+      history,
+      logger: silentLogger,
+      allowInteraction: false,
+      // HTTP retry waits would be real time; the service's own backoff runs on the test clock.
+      sleep: async () => undefined,
+    });
+    this.clock = new EmulatorClockForTests(this.emu.emulator, () => this.service.idle());
+    this.service = new LifecycleService({
+      pim: this.engine.pim,
+      activation: this.engine.activation,
+      auth: this.engine.auth,
+      profiles: this.engine.profiles,
+      settings,
+      store: new FileStateStore(join(this.dir, "lifecycle-state.json"), silentLogger),
+      history,
+      clock: this.clock,
+      logger: silentLogger,
+      ...(options.lifecycle ? { options: options.lifecycle } : {}),
+    });
+    this.service.on((e) => this.events.push(e));
+    const user = options.signIn === undefined ? "adele" : options.signIn;
+    if (user) await this.signIn(user);
+    return this;
+  }
+
+  async signIn(user: string): Promise<void> {
+    await this.emu.control.configure({ deviceCodeAutoApprove: user, deviceCodeIntervalSeconds: 0 });
+    await this.engine.auth.signIn({ method: "device-code" });
+  }
+
+  /** Event types with group names, in order: easy to assert on. */
+  summary(): string[] {
+    return this.events.map((e) => ("target" in e ? `${e.type} ${e.target.groupName}` : "profile" in e && e.type === "keep-active-stopped" ? `${e.type} ${e.profile}` : e.type));
+  }
+
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
