@@ -5,6 +5,7 @@ import { defaultConfigDir } from "../engine/paths.js";
 import { cmdActivate, cmdCancel, cmdDeactivate, cmdEligible, cmdHistory, cmdLogin, cmdLogout, cmdProfile, cmdStatus, cmdWhoami } from "./commands.js";
 import { createContext, type CliContext, type GlobalOptions } from "./context.js";
 import { stopDemoEmulator } from "./demo.js";
+import { cmdWatch } from "./watch.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { createOut } from "./output.js";
 
@@ -104,6 +105,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--group", "the name is a group")
     .action(action((ctx, c) => cmdDeactivate(ctx, String(c.args[0]), c.opts())));
   addGlobals(program.command("cancel").argument("<request-id>").description("cancel a pending request")).action(action((ctx, c) => cmdCancel(ctx, String(c.args[0]))));
+  addGlobals(program.command("watch").description("stay running: notifications before expiry, auto-activation, keep-active"))
+    .option("--no-notify", "print events only; no desktop notifications")
+    .option("--no-auto-activate", "do not activate profiles flagged for login")
+    .action(action((ctx, c) => cmdWatch(ctx, c.opts()), false));
   addGlobals(program.command("history").description("show the local audit log of activations"))
     .option("--limit <n>", "how many entries (default 20)")
     .action(action((ctx, c) => cmdHistory(ctx, c.opts())));

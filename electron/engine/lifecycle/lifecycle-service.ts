@@ -232,6 +232,8 @@ export class LifecycleService {
     if (this.#picture.needsSignIn) {
       this.#picture.needsSignIn = false;
       this.#signInAnnounced = false;
+      // Signed in since (e.g. `pimtray login` in another terminal): run what was waiting for it.
+      if (this.#deferredAutoActivate) void this.#track(this.autoActivate());
     }
     let active: ActiveAssignment[] | null = null;
     let requests: ScheduleRequest[];
