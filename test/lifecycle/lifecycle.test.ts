@@ -286,4 +286,21 @@ describe("cost of staying informed", () => {
     expect(graph.length).toBeLessThanOrEqual(12);
     expect(graph.length).toBeGreaterThanOrEqual(10);
   });
+
+  it("one pending approval: light polls every 30 s, then 60 s (about 80 requests in the first hour)", async () => {
+    const h = await harness();
+    await h.engine.activation.activate({ target: { groupId: G.tenantAdmins, accessId: "member" }, justification: "x" }, { waitFor: "none" });
+    await h.service.start();
+    await emu.control.clearRequests();
+    await h.clock.advance(10 * MIN);
+    const first = (await emu.control.requests()).filter((e) => e.path.startsWith("/v1.0/"));
+    // 20 polls at 30 s, and one full reconcile (2 requests) at the 10-minute mark.
+    expect(first.length).toBeGreaterThanOrEqual(20);
+    expect(first.length).toBeLessThanOrEqual(23);
+    await emu.control.clearRequests();
+    await h.clock.advance(50 * MIN);
+    const rest = (await emu.control.requests()).filter((e) => e.path.startsWith("/v1.0/"));
+    expect(rest.length).toBeGreaterThanOrEqual(50);
+    expect(rest.length).toBeLessThanOrEqual(62);
+  });
 });

@@ -177,6 +177,8 @@ export class LifecycleService {
   async signedIn(): Promise<void> {
     this.#signInAnnounced = false;
     await this.refresh("signed-in");
+    // The reconcile starts deferred auto-activation itself; wait for it rather than race it.
+    await this.idle();
     if (this.#deferredAutoActivate) await this.autoActivate();
   }
 
