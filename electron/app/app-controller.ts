@@ -1,0 +1,325 @@
+import type { ActivationOutcome } from "../engine/activation/activation-service.js";
+import { parseIsoDuration, toIsoDuration } from "../engine/duration.js";
+import type { Engine } from "../engine/engine.js";
+import { PimTrayError } from "../engine/errors.js";
+import type { PolicySummary } from "../engine/graph/pim-client.js";
+import type { LifecycleService } from "../engine/lifecycle/lifecycle-service.js";
+import type { Logger } from "../engine/logger.js";
+import { clockTime, notificationFor } from "../engine/notify/texts.js";
+import type { Profile } from "../engine/profiles/settings-schema.js";
+import {
+  isChannel,
+  validateRequest,
+  type AppState,
+  type Channel,
+  type EligibleView,
+  type OutcomeView,
+  type ProfileView,
+  type Pushes,
+  type PushChannel,
+  type Responses,
+  type Result,
+} from "../shared/ipc-contract.js";
+
+// Everything behind the IPC contract, free of Electron: the Electron IPC adapter and the preview
+// harness both call invoke(). Payloads are validated here, because the renderer is untrusted.
+
+export interface AppPlatform {
+  setStartAtLogin(enabled: boolean): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  /** Whether the OS has a real key store for the token cache (false on Linux basic_text). */
+  readonly encryptionAvailable: boolean;
+}
+
+/** openExternal is limited to https links to these hosts (and their subdomains). */
+export const EXTERNAL_ALLOWLIST = ["learn.microsoft.com", "portal.azure.com", "entra.microsoft.com", "myaccount.microsoft.com", "aka.ms", "github.com"];
+
+export function isAllowedExternal(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === "https:" && !u.username && !u.password && EXTERNAL_ALLOWLIST.some((h) => u.hostname === h || u.hostname.endsWith(`.${h}`));
+  } catch {
+    return false;
+  }
+}
+
+function policyView(p: PolicySummary) {
+  return {
+    known: p.known,
+    maxMinutes: p.maxDurationMs === null ? null : Math.round(p.maxDurationMs / 60_000),
+    approvalRequired: p.approvalRequired,
+    approvers: p.approvers.map((a) => a.description ?? "an approver"),
+    mfaRequired: p.mfaRequired,
+    authContext: p.authContext,
+    justificationRequired: p.justificationRequired,
+    ticketRequired: p.ticketRequired,
+  };
+}
+
+export function outcomeMessage(o: ActivationOutcome): string {
+  const name = `${o.groupName} (${o.accessId})`;
+  switch (o.status) {
+    case "active":
+    case "already-active":
+      return `${name} is active${o.endDateTime ? ` until ${clockTime(o.endDateTime)}` : ""}.`;
+    case "provisioning":
+      return `${name} is being activated.`;
+    case "pending-approval":
+      return `${name} is waiting for approval. You will be told when it is decided.`;
+    case "scheduled":
+      return `${name} is scheduled to start at ${o.startDateTime ? clockTime(o.startDateTime) : "the chosen time"}.`;
+    case "validated":
+      return `${name} would be accepted. Nothing was activated.`;
+    case "deactivated":
+      return `${name} is deactivated.`;
+    case "denied":
+      return `${name} was denied by the approver.`;
+    case "canceled":
+      return `The request for ${name} was canceled.`;
+    case "failed":
+      return o.error?.message ?? `${name} could not be activated.`;
+  }
+}
+
+function outcomeView(o: ActivationOutcome): OutcomeView {
+  return {
+    groupId: o.groupId,
+    groupName: o.groupName,
+    accessId: o.accessId,
+    status: o.status,
+    requestId: o.requestId,
+    endDateTime: o.endDateTime,
+    startDateTime: o.startDateTime,
+    message: outcomeMessage(o),
+    error: o.error ? { kind: o.error.kind, message: o.error.message } : null,
+  };
+}
+
+function profileView(p: Profile): ProfileView {
+  return {
+    id: p.id,
+    name: p.name,
+    targets: p.targets,
+    durationMinutes: p.duration ? Math.round((parseIsoDuration(p.duration) ?? 0) / 60_000) : null,
+    justification: p.justification ?? null,
+    ticket: p.ticket ?? null,
+    autoActivate: p.autoActivate,
+    keepActive: p.keepActive,
+    notifyLeadMinutes: p.notifyLeadMinutes ?? null,
+  };
+}
+
+export class AppController {
+  #pushListeners = new Set<<P extends PushChannel>(channel: P, data: Pushes[P]) => void>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly lifecycle: LifecycleService,
+    private readonly platform: AppPlatform,
+    private readonly logger: Logger,
+  ) {
+    lifecycle.onState(() => void this.#pushState());
+    lifecycle.on((e) => {
+      const text = notificationFor(e, Date.now());
+      if (text) this.#push("app:event", { type: e.type, title: text.title, body: text.body, groupId: "target" in e ? e.target.groupId : null });
+    });
+  }
+
+  onPush(listener: <P extends PushChannel>(channel: P, data: Pushes[P]) => void): () => void {
+    this.#pushListeners.add(listener);
+    return () => this.#pushListeners.delete(listener);
+  }
+
+  focus(groupId: string | null): void {
+    this.#push("app:focus", { groupId });
+  }
+
+  #push<P extends PushChannel>(channel: P, data: Pushes[P]): void {
+    for (const l of this.#pushListeners) l(channel, data);
+  }
+
+  async #pushState(): Promise<void> {
+    try {
+      this.#push("app:state", await this.state());
+    } catch (e) {
+      this.logger.warn("could not build the app state", e);
+    }
+  }
+
+  async state(): Promise<AppState> {
+    const pic = this.lifecycle.picture;
+    const s = await this.engine.settings.load();
+    const c = this.engine.connection;
+    const memory = s.tokenStorage === "memory" || !this.platform.encryptionAvailable;
+    return {
+      account: pic.account ? { username: pic.account.username, name: pic.account.name, tenantId: pic.account.tenantId } : null,
+      needsSignIn: pic.needsSignIn || !pic.account,
+      online: pic.online,
+      active: pic.active.map((a) => ({
+        groupId: a.groupId,
+        groupName: a.groupName,
+        accessId: a.accessId,
+        startDateTime: a.startDateTime,
+        endDateTime: a.endDateTime,
+        deactivatableAt: new Date(Date.parse(a.startDateTime) + 5 * 60_000).toISOString(),
+      })),
+      pending: pic.pending.map((r) => ({ requestId: r.id, groupId: r.groupId, groupName: r.groupName, accessId: r.accessId, status: r.status, createdDateTime: r.createdDateTime, startDateTime: r.startDateTime })),
+      profiles: s.profiles.map(profileView),
+      settings: {
+        cloud: c.cloud,
+        tenant: c.tenant,
+        clientId: c.clientId,
+        leadMinutes: s.notifications.leadMinutes,
+        startAtLogin: s.startAtLogin,
+        tokenStorage: s.tokenStorage,
+        encryptionAvailable: this.platform.encryptionAvailable,
+        tokenStorageNote: memory
+          ? this.platform.encryptionAvailable
+            ? "Tokens are kept in memory only, as you chose: you sign in again after a restart."
+            : "Tokens are kept in memory only: this desktop has no key store (such as GNOME Keyring or KWallet), so nothing is written to disk. You sign in again after a restart."
+          : "Tokens are encrypted with your operating system's key store.",
+      },
+      lastJustification: s.lastJustification ?? null,
+      lastSyncAt: pic.lastSyncAt ? new Date(pic.lastSyncAt).toISOString() : null,
+    };
+  }
+
+  /** The single entry point for every channel: validate, dispatch, and turn errors into plain words. */
+  async invoke(channel: unknown, payload: unknown): Promise<Result<unknown>> {
+    if (!isChannel(channel)) return { ok: false, error: { kind: "usage", message: "Unknown request." } };
+    const v = validateRequest(channel, payload);
+    if (!v.ok) return { ok: false, error: { kind: "usage", message: v.message } };
+    try {
+      return { ok: true, value: await this.#dispatch(channel, v.value) };
+    } catch (e) {
+      if (e instanceof PimTrayError) {
+        this.logger.warn(`${channel} failed: ${e.message}`, e.cause);
+        return { ok: false, error: { kind: e.kind, message: e.message } };
+      }
+      this.logger.error(`${channel} crashed`, e);
+      return { ok: false, error: { kind: "internal", message: "Something went wrong inside PIM Tray. Try again; the details are in the log." } };
+    }
+  }
+
+  async #dispatch(channel: Channel, p: unknown): Promise<Responses[Channel]> {
+    const { engine, lifecycle } = this;
+    switch (channel) {
+      case "app:get-state":
+        return this.state();
+      case "auth:sign-in": {
+        const r = p as { method?: "browser" | "device-code"; selectAccount?: boolean };
+        const method = r.method ?? "browser";
+        const account = await engine.auth.signIn({ method, selectAccount: r.selectAccount ?? false });
+        await engine.settings.update((s) => {
+          s.account = { homeAccountId: account.homeAccountId, username: account.username, method };
+          if (s.connection.tenant === "organizations") s.connection.tenant = account.tenantId;
+        });
+        await lifecycle.signedIn();
+        return this.state();
+      }
+      case "auth:sign-out": {
+        await engine.auth.signOut();
+        await engine.settings.update((s) => {
+          s.account = null;
+        });
+        await lifecycle.refresh("signed-out");
+        return this.state();
+      }
+      case "pim:eligible": {
+        const list = await engine.pim.eligibilities();
+        const policies = await Promise.all(list.map((e) => engine.pim.policy(e.groupId, e.accessId)));
+        return list.map((e, i): EligibleView => ({ groupId: e.groupId, groupName: e.groupName, accessId: e.accessId, eligibleUntil: e.endDateTime, policy: policyView(policies[i] as PolicySummary) }));
+      }
+      case "pim:activate": {
+        const r = p as { groupId: string; accessId: "member" | "owner"; durationMinutes: number; justification?: string; ticket?: { system: string; number: string }; startAt?: string; validateOnly?: boolean };
+        const names = new Map((await engine.pim.eligibilities()).map((e) => [`${e.groupId}:${e.accessId}`, e.groupName]));
+        const groupName = names.get(`${r.groupId.toLowerCase()}:${r.accessId}`);
+        if (!groupName) throw new PimTrayError("not-found", "You are not eligible for that group any more. Refresh the list.");
+        const outcome = await engine.activation.activate(
+          {
+            target: { groupId: r.groupId.toLowerCase(), accessId: r.accessId, groupName },
+            durationMs: r.durationMinutes * 60_000,
+            ...(r.justification?.trim() ? { justification: r.justification } : {}),
+            ...(r.ticket ? { ticket: r.ticket } : {}),
+            ...(r.startAt ? { startAt: new Date(r.startAt) } : {}),
+            ...(r.validateOnly ? { validateOnly: true } : {}),
+          },
+          { waitFor: "provisioned", timeoutMs: 60_000 },
+        );
+        if (r.justification?.trim() && !r.validateOnly) {
+          await engine.settings.update((s) => {
+            s.lastJustification = r.justification?.trim();
+          });
+        }
+        await lifecycle.refresh("activated");
+        return outcomeView(outcome);
+      }
+      case "pim:deactivate": {
+        const r = p as { groupId: string; accessId: "member" | "owner" };
+        const name = lifecycle.picture.active.find((a) => a.groupId === r.groupId.toLowerCase() && a.accessId === r.accessId)?.groupName;
+        const outcome = await engine.activation.deactivate({ groupId: r.groupId.toLowerCase(), accessId: r.accessId, groupName: name ?? r.groupId });
+        await lifecycle.refresh("deactivated");
+        return outcomeView(outcome);
+      }
+      case "pim:cancel": {
+        await engine.activation.cancel((p as { requestId: string }).requestId);
+        await lifecycle.refresh("canceled");
+        return this.state();
+      }
+      case "profiles:save": {
+        const r = p as { id?: string; name: string; targets: Array<{ groupId: string; accessId: "member" | "owner"; groupName?: string }>; durationMinutes?: number; justification?: string; ticket?: { system: string; number: string }; autoActivate: boolean; keepActive: { enabled: boolean; until?: string; maxRenewals?: number }; notifyLeadMinutes?: number[] };
+        const fields = {
+          name: r.name,
+          targets: r.targets,
+          ...(r.durationMinutes ? { duration: toIsoDuration(r.durationMinutes * 60_000) } : {}),
+          ...(r.justification?.trim() ? { justification: r.justification.trim() } : {}),
+          ...(r.ticket ? { ticket: r.ticket } : {}),
+          autoActivate: r.autoActivate,
+          keepActive: r.keepActive,
+          ...(r.notifyLeadMinutes?.length ? { notifyLeadMinutes: r.notifyLeadMinutes } : {}),
+        };
+        const saved = r.id ? await engine.profiles.edit(r.id, { ...fields, duration: fields.duration, justification: fields.justification, ticket: fields.ticket, notifyLeadMinutes: fields.notifyLeadMinutes }) : await engine.profiles.add(fields);
+        void this.#pushState();
+        return profileView(saved);
+      }
+      case "profiles:delete": {
+        await engine.profiles.remove((p as { id: string }).id);
+        return this.state();
+      }
+      case "profiles:reorder": {
+        const ids = (p as { ids: string[] }).ids;
+        await engine.settings.update((s) => {
+          const order = new Map(ids.map((id, i) => [id, i]));
+          s.profiles.sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9));
+        });
+        return this.state();
+      }
+      case "profiles:activate": {
+        const profile = await engine.profiles.get((p as { id: string }).id);
+        return (await lifecycle.activateProfile(profile, { reason: "from the popup" })).map(outcomeView);
+      }
+      case "settings:update": {
+        const r = p as { leadMinutes?: number[]; startAtLogin?: boolean; tokenStorage?: "encrypted" | "memory"; cloud?: "global" | "usgov" | "usgovdod" | "china"; tenant?: string; clientId?: string };
+        if (r.startAtLogin !== undefined) await this.platform.setStartAtLogin(r.startAtLogin);
+        await engine.settings.update((s) => {
+          if (r.leadMinutes) s.notifications.leadMinutes = r.leadMinutes;
+          if (r.startAtLogin !== undefined) s.startAtLogin = r.startAtLogin;
+          if (r.tokenStorage) s.tokenStorage = r.tokenStorage;
+          if (r.cloud) s.connection.cloud = r.cloud;
+          if (r.tenant !== undefined) s.connection.tenant = r.tenant.trim() || "organizations";
+          if (r.clientId !== undefined) {
+            if (r.clientId) s.connection.clientId = r.clientId;
+            else delete s.connection.clientId;
+          }
+        });
+        return this.state();
+      }
+      case "shell:open-external": {
+        const url = (p as { url: string }).url;
+        if (!isAllowedExternal(url)) throw new PimTrayError("usage", "PIM Tray only opens https links to Microsoft sign-in, portal and documentation sites.");
+        await this.platform.openExternal(url);
+        return null;
+      }
+    }
+  }
+}

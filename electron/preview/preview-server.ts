@@ -1,0 +1,129 @@
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Agent, fetch as undiciFetch } from "undici";
+import { AppController, type AppPlatform } from "../app/app-controller.js";
+import { followSignInPage } from "../cli/demo.js";
+import { MemoryPersistence } from "../engine/auth/token-cache.js";
+import { DEFAULT_CLIENT_ID, resolveConnection } from "../engine/config.js";
+import { createEngine } from "../engine/engine.js";
+import { HistoryLog } from "../engine/history/history-log.js";
+import { systemClock } from "../engine/lifecycle/clock.js";
+import { FileStateStore } from "../engine/lifecycle/lifecycle-state.js";
+import { LifecycleService } from "../engine/lifecycle/lifecycle-service.js";
+import { silentLogger, type Logger } from "../engine/logger.js";
+import { FileSettingsStore } from "../engine/profiles/settings-store.js";
+import { startEmulator, type RunningEmulator } from "../../emulator/index.js";
+
+// The preview harness: the popup in a plain browser, with window.pimtray backed by the real engine
+// and lifecycle service against the emulator. Used by the renderer tests and for screenshots.
+
+export interface PreviewOptions {
+  emulator?: RunningEmulator;
+  configDir?: string;
+  rendererDir?: string;
+  logger?: Logger;
+}
+
+export interface RunningPreview {
+  url: string;
+  emulator: RunningEmulator;
+  controller: AppController;
+  lifecycle: LifecycleService;
+  platform: AppPlatform & { loginItem: boolean; opened: string[] };
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = { ".js": "text/javascript", ".css": "text/css", ".html": "text/html; charset=utf-8", ".map": "application/json" };
+
+export async function startPreview(o: PreviewOptions = {}): Promise<RunningPreview> {
+  const ownEmulator = !o.emulator;
+  const emu = o.emulator ?? (await startEmulator({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "pimtray-preview-emu-")), settings: { autoSignIn: "adele" } }));
+  const configDir = o.configDir ?? mkdtempSync(join(tmpdir(), "pimtray-preview-"));
+  const logger = o.logger ?? silentLogger;
+  const rendererDir = o.rendererDir ?? join(process.cwd(), "dist", "renderer");
+  const settings = new FileSettingsStore(join(configDir, "settings.json"));
+  const history = new HistoryLog(join(configDir, "history.jsonl"));
+  const dispatcher = new Agent({ connect: { ca: emu.caPem } });
+  const engine = createEngine({
+    connection: resolveConnection({ cloud: "global", tenant: emu.tenantId, clientId: DEFAULT_CLIENT_ID, authorityHost: emu.origin, graphEndpoint: emu.origin }),
+    fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
+    persistence: new MemoryPersistence(),
+    ui: { openBrowser: (url) => followSignInPage(url, emu.caPem) },
+    settings,
+    history,
+    logger,
+  });
+  const lifecycle = new LifecycleService({ pim: engine.pim, activation: engine.activation, auth: engine.auth, profiles: engine.profiles, settings, store: new FileStateStore(join(configDir, "lifecycle-state.json"), logger), history, clock: systemClock, logger });
+  const platform = {
+    loginItem: false,
+    opened: [] as string[],
+    encryptionAvailable: false,
+    async setStartAtLogin(enabled: boolean) {
+      platform.loginItem = enabled;
+    },
+    async openExternal(url: string) {
+      platform.opened.push(url);
+    },
+  };
+  const controller = new AppController(engine, lifecycle, platform, logger);
+  const streams = new Set<ServerResponse>();
+  controller.onPush((channel, data) => {
+    for (const s of streams) s.write(`data: ${JSON.stringify({ channel, data })}\n\n`);
+  });
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    try {
+      if (req.method === "POST" && url.pathname === "/rpc") {
+        let body = "";
+        for await (const chunk of req) body += chunk as string;
+        const { channel, payload } = JSON.parse(body) as { channel: unknown; payload: unknown };
+        const result = await controller.invoke(channel, payload);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(result));
+        return;
+      }
+      if (url.pathname === "/events") {
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+        res.write(": connected\n\n");
+        streams.add(res);
+        req.on("close", () => streams.delete(res));
+        return;
+      }
+      const file = url.pathname === "/" ? "index.html" : url.pathname.slice(1);
+      if (!/^[\w.-]+$/.test(file)) throw new Error("bad path");
+      let body = readFileSync(join(rendererDir, file));
+      if (file === "index.html") {
+        // The bridge stands where the preload would: before the app's script.
+        body = Buffer.from(body.toString("utf8").replace('<script type="module" src="./app.js"></script>', '<script src="./preview-bridge.js"></script><script type="module" src="./app.js"></script>'));
+      }
+      res.writeHead(200, { "content-type": TYPES[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await lifecycle.start();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    emulator: emu,
+    controller,
+    lifecycle,
+    platform,
+    async close() {
+      await lifecycle.stop();
+      for (const s of streams) s.end();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await dispatcher.close();
+      if (ownEmulator) await emu.close();
+    },
+  };
+}
