@@ -427,6 +427,9 @@ export function SettingsView({ state, notify }: { state: AppState; notify: Notif
   const [tenant, setTenant] = useState(s.tenant);
   const [clientId, setClientId] = useState(s.clientId);
   const [cloud, setCloud] = useState(s.cloud);
+  // Optimistic: the box follows the click at once; the pushed state confirms (or restores) it.
+  const [startAtLogin, setStartAtLogin] = useState(s.startAtLogin);
+  useEffect(() => setStartAtLogin(s.startAtLogin), [s.startAtLogin]);
   const { busy, run } = useAction(notify);
   const saveConnection = (ev: Event) => {
     ev.preventDefault();
@@ -478,7 +481,18 @@ export function SettingsView({ state, notify }: { state: AppState; notify: Notif
       </p>
       <h2>Behaviour</h2>
       <label class="inline">
-        <input type="checkbox" checked={s.startAtLogin} onChange={(ev) => void run("login", () => api().updateSettings({ startAtLogin: (ev.target as HTMLInputElement).checked }))} /> Start at login
+        <input
+          type="checkbox"
+          checked={startAtLogin}
+          onChange={(ev) => {
+            const on = (ev.target as HTMLInputElement).checked;
+            setStartAtLogin(on);
+            void run("login", () => api().updateSettings({ startAtLogin: on })).then((r) => {
+              if (!r) setStartAtLogin(!on);
+            });
+          }}
+        />{" "}
+        Start at login
       </label>
       <form onSubmit={saveConnection} aria-label="Connection">
         <label for="leads">Warn before expiry (minutes)</label>

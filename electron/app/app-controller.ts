@@ -109,6 +109,8 @@ function profileView(p: Profile): ProfileView {
   };
 }
 
+const READ_ONLY = new Set<Channel>(["app:get-state", "pim:eligible", "shell:open-external"]);
+
 export class AppController {
   #pushListeners = new Set<<P extends PushChannel>(channel: P, data: Pushes[P]) => void>();
 
@@ -190,7 +192,10 @@ export class AppController {
     const v = validateRequest(channel, payload);
     if (!v.ok) return { ok: false, error: { kind: "usage", message: v.message } };
     try {
-      return { ok: true, value: await this.#dispatch(channel, v.value) };
+      const value = await this.#dispatch(channel, v.value);
+      // Every view of the popup (and the tray menu) follows state pushes after a change.
+      if (!READ_ONLY.has(channel)) void this.#pushState();
+      return { ok: true, value };
     } catch (e) {
       if (e instanceof PimTrayError) {
         this.logger.warn(`${channel} failed: ${e.message}`, e.cause);
@@ -279,7 +284,6 @@ export class AppController {
           ...(r.notifyLeadMinutes?.length ? { notifyLeadMinutes: r.notifyLeadMinutes } : {}),
         };
         const saved = r.id ? await engine.profiles.edit(r.id, { ...fields, duration: fields.duration, justification: fields.justification, ticket: fields.ticket, notifyLeadMinutes: fields.notifyLeadMinutes }) : await engine.profiles.add(fields);
-        void this.#pushState();
         return profileView(saved);
       }
       case "profiles:delete": {
