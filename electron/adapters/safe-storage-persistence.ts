@@ -1,0 +1,61 @@
+import { readFile, rm } from "node:fs/promises";
+import { MemoryPersistence, type TokenCachePersistence } from "../engine/auth/token-cache.js";
+import { writeFileAtomic } from "../engine/fs-util.js";
+
+// The app's token cache: encrypted with Electron's safeStorage (the async API; the sync one is
+// removed in Electron 46), or memory only where the OS has no real key store.
+
+export interface SafeStorageLike {
+  isAsyncEncryptionAvailable(): Promise<boolean>;
+  encryptStringAsync(plain: string): Promise<Buffer>;
+  decryptStringAsync(cipher: Buffer): Promise<string>;
+  /** Linux only: "basic_text" means no key store, i.e. not really protected. */
+  getSelectedStorageBackend?(): string;
+}
+
+export class SafeStoragePersistence implements TokenCachePersistence {
+  readonly description = "encrypted with your operating system's key store";
+
+  constructor(
+    readonly path: string,
+    private readonly safe: SafeStorageLike,
+  ) {}
+
+  async load(): Promise<string | null> {
+    let data: Buffer;
+    try {
+      data = await readFile(this.path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw e;
+    }
+    // A cache we cannot decrypt (key store reset, another user) means signing in again, not a crash.
+    return this.safe.decryptStringAsync(data).catch(() => null);
+  }
+
+  async save(serialized: string): Promise<void> {
+    const cipher = await this.safe.encryptStringAsync(serialized);
+    await writeFileAtomic(this.path, cipher.toString("latin1"), 0o600);
+  }
+
+  async clear(): Promise<void> {
+    await rm(this.path, { force: true });
+  }
+}
+
+export interface CacheChoice {
+  persistence: TokenCachePersistence;
+  encrypted: boolean;
+  /** Whether the OS offers real encryption at all (shown in Settings). */
+  encryptionAvailable: boolean;
+}
+
+/** Encrypted when asked for and truly available; otherwise memory only, never plain text on disk. */
+export async function chooseTokenCache(o: { safeStorage: SafeStorageLike; platform: NodeJS.Platform; preference: "encrypted" | "memory"; path: string }): Promise<CacheChoice> {
+  let available = await o.safeStorage.isAsyncEncryptionAvailable().catch(() => false);
+  if (available && o.platform === "linux" && o.safeStorage.getSelectedStorageBackend?.() === "basic_text") available = false;
+  if (available && o.preference === "encrypted") {
+    return { persistence: new SafeStoragePersistence(o.path, o.safeStorage), encrypted: true, encryptionAvailable: true };
+  }
+  return { persistence: new MemoryPersistence(), encrypted: false, encryptionAvailable: available };
+}

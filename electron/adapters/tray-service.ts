@@ -1,0 +1,85 @@
+import type { AppState } from "../shared/ipc-contract.js";
+import { trayIconState, trayMenu, trayTooltip, type MenuAction, type MenuItemModel, type TrayIconState } from "../app/tray-model.js";
+
+// The tray (Signal's SystemTrayService model): one idempotent render() that rebuilds the menu from
+// state, as Linux requires, with the tray and menu made by injected factories so tests need no Electron.
+
+export interface TrayLike {
+  setImage(image: unknown): void;
+  setToolTip(text: string): void;
+  setContextMenu(menu: unknown): void;
+  on(event: "click", listener: () => void): void;
+  destroy(): void;
+}
+
+export interface ElectronMenuItem {
+  id?: string;
+  label?: string;
+  type?: "separator" | "normal" | "checkbox";
+  enabled?: boolean;
+  checked?: boolean;
+  click?: () => void;
+}
+
+export interface TrayDeps {
+  createTray: (icon: unknown) => TrayLike;
+  buildMenu: (template: ElectronMenuItem[]) => unknown;
+  iconFor: (state: TrayIconState) => unknown;
+  onAction: (action: MenuAction) => void;
+  /** Left click opens the popup where the platform reports clicks. */
+  onClick: () => void;
+  now?: () => number;
+}
+
+export function toElectronTemplate(items: MenuItemModel[], onAction: (a: MenuAction) => void): ElectronMenuItem[] {
+  return items.map((i) => {
+    switch (i.type) {
+      case "separator":
+        return { type: "separator" };
+      case "label":
+        return { label: i.label, enabled: false };
+      case "checkbox":
+        return { id: i.id, label: i.label, type: "checkbox", checked: i.checked, click: () => onAction(i.action) };
+      case "action":
+        return { id: i.id, label: i.label, enabled: i.enabled ?? true, click: () => onAction(i.action) };
+    }
+  });
+}
+
+export class TrayService {
+  #tray: TrayLike | null = null;
+  #icon: TrayIconState | null = null;
+  #state: AppState | null = null;
+
+  constructor(private readonly d: TrayDeps) {}
+
+  get iconState(): TrayIconState | null {
+    return this.#icon;
+  }
+
+  update(state: AppState): void {
+    this.#state = state;
+    this.render();
+  }
+
+  render(): void {
+    const s = this.#state;
+    if (!s) return;
+    const now = (this.d.now ?? Date.now)();
+    const icon = trayIconState(s, now);
+    if (!this.#tray) {
+      this.#tray = this.d.createTray(this.d.iconFor(icon));
+      this.#tray.on("click", this.d.onClick);
+    } else if (icon !== this.#icon) {
+      this.#tray.setImage(this.d.iconFor(icon));
+    }
+    this.#icon = icon;
+    this.#tray.setToolTip(trayTooltip(s, now));
+    this.#tray.setContextMenu(this.d.buildMenu(toElectronTemplate(trayMenu(s, now), this.d.onAction)));
+  }
+
+  destroy(): void {
+    this.#tray?.destroy();
+    this.#tray = null;
+  }
+}

@@ -1,0 +1,102 @@
+import type { AppState } from "../shared/ipc-contract.js";
+
+// The tray, as data: which icon, which tooltip, which menu. Rebuilt from the app state whenever it
+// changes; the Electron adapter only turns this into a Tray and a Menu (Signal's model).
+
+export type TrayIconState = "idle" | "active" | "pending" | "expiring" | "signin";
+
+export const TRAY_ICON_STATES: TrayIconState[] = ["idle", "active", "pending", "expiring", "signin"];
+
+/** Sign-in beats everything; then expiring soon, then pending approval, then active. */
+export function trayIconState(s: AppState, now: number): TrayIconState {
+  if (s.needsSignIn) return "signin";
+  const lead = Math.max(...s.settings.leadMinutes, 0) * 60_000;
+  if (s.active.some((a) => a.endDateTime && Date.parse(a.endDateTime) - now <= lead)) return "expiring";
+  if (s.pending.length) return "pending";
+  return s.active.length ? "active" : "idle";
+}
+
+export type MenuAction =
+  | { kind: "sign-in" }
+  | { kind: "open" }
+  | { kind: "activate-profile"; profileId: string }
+  | { kind: "deactivate"; groupId: string; accessId: "member" | "owner" }
+  | { kind: "cancel"; requestId: string }
+  | { kind: "toggle-start-at-login" }
+  | { kind: "quit" };
+
+export type MenuItemModel =
+  | { type: "separator" }
+  | { type: "label"; label: string }
+  | { type: "action"; id: string; label: string; action: MenuAction; enabled?: boolean }
+  | { type: "checkbox"; id: string; label: string; checked: boolean; action: MenuAction };
+
+function left(iso: string | null, now: number): string {
+  if (!iso) return "no end";
+  const min = Math.max(0, Math.round((Date.parse(iso) - now) / 60_000));
+  const h = Math.floor(min / 60);
+  const m = min % 60;
+  return h ? `${h} h${m ? ` ${m} min` : ""} left` : `${m} min left`;
+}
+
+export function trayTooltip(s: AppState, now: number): string {
+  if (s.needsSignIn) return "PIM Tray: sign in needed";
+  const parts = [`PIM Tray: ${s.active.length} active`];
+  if (s.pending.length) parts.push(`${s.pending.length} pending`);
+  const soonest = s.active.filter((a) => a.endDateTime).sort((a, b) => Date.parse(a.endDateTime ?? "") - Date.parse(b.endDateTime ?? ""))[0];
+  if (soonest) parts.push(`${soonest.groupName} ${left(soonest.endDateTime, now)}`);
+  return parts.join(" · ");
+}
+
+export function trayMenu(s: AppState, now: number): MenuItemModel[] {
+  const items: MenuItemModel[] = [];
+  items.push(s.account && !s.needsSignIn ? { type: "label", label: s.account.username } : { type: "action", id: "sign-in", label: "Sign in…", action: { kind: "sign-in" } });
+  if (!s.needsSignIn) {
+    if (s.profiles.length) {
+      items.push({ type: "separator" }, { type: "label", label: "Profiles" });
+      for (const p of s.profiles) {
+        const keys = p.targets.map((t) => `${t.groupId}:${t.accessId}`);
+        const active = s.active.filter((a) => keys.includes(`${a.groupId}:${a.accessId}`));
+        const pending = s.pending.filter((r) => keys.includes(`${r.groupId}:${r.accessId}`));
+        const soonest = active.map((a) => a.endDateTime).filter((x): x is string => Boolean(x)).sort()[0] ?? null;
+        const state =
+          active.length === keys.length && keys.length
+            ? ` — active, ${left(soonest, now)}`
+            : pending.some((r) => r.status === "PendingApproval")
+              ? " — waiting for approval"
+              : active.length
+                ? ` — ${active.length} of ${keys.length} active`
+                : "";
+        items.push({ type: "action", id: `profile:${p.id}`, label: `Activate ${p.name}${state}`, action: { kind: "activate-profile", profileId: p.id }, enabled: active.length < keys.length && !pending.length });
+      }
+    }
+    if (s.active.length) {
+      items.push({ type: "separator" }, { type: "label", label: "Active" });
+      for (const a of s.active) {
+        const canAt = Date.parse(a.deactivatableAt);
+        items.push({
+          type: "action",
+          id: `deactivate:${a.groupId}:${a.accessId}`,
+          label: `Deactivate ${a.groupName} (${a.accessId}) — ${left(a.endDateTime, now)}`,
+          action: { kind: "deactivate", groupId: a.groupId, accessId: a.accessId },
+          enabled: now >= canAt,
+        });
+      }
+    }
+    if (s.pending.length) {
+      items.push({ type: "separator" }, { type: "label", label: "Pending" });
+      for (const r of s.pending) {
+        items.push({ type: "action", id: `cancel:${r.requestId}`, label: `Cancel ${r.groupName} (${r.accessId}) — ${r.status === "PendingApproval" ? "waiting for approval" : "scheduled"}`, action: { kind: "cancel", requestId: r.requestId } });
+      }
+    }
+  }
+  items.push(
+    { type: "separator" },
+    // Linux trays may not report clicks, so the popup is always reachable from the menu.
+    { type: "action", id: "open", label: "Open PIM Tray…", action: { kind: "open" } },
+    { type: "checkbox", id: "start-at-login", label: "Start at login", checked: s.settings.startAtLogin, action: { kind: "toggle-start-at-login" } },
+    { type: "separator" },
+    { type: "action", id: "quit", label: "Quit", action: { kind: "quit" } },
+  );
+  return items;
+}
