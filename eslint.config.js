@@ -34,6 +34,13 @@ export default tseslint.config(
     },
   },
   {
+    // The app layer (controller, tray model, preview) is Electron-free too: it runs in tests and the preview harness.
+    files: ["electron/app/**/*.ts", "electron/shared/**/*.ts", "electron/preview/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [electronBan], patterns: [{ group: ["**/adapters/**", "**/main/**"], message: "The app layer may not import adapters or main." }] }],
+    },
+  },
+  {
     // The emulator is a test bed: it never depends on the product, and the product never on it (except demo wiring).
     files: ["emulator/**/*.ts"],
     rules: {

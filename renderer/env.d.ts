@@ -1,4 +1,4 @@
-import type { PimTrayApi } from "../electron/shared/ipc-contract.js";
+import type { PimTrayApi } from "../electron/shared/ipc-api.js";
 
 declare global {
   interface Window {

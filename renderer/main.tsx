@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import type { AppState, EligibleView } from "../electron/shared/ipc-contract.js";
+import type { AppState, EligibleView } from "../electron/shared/ipc-api.js";
 import { ActiveView, GroupsView, ProfilesView, SettingsView, type Notify } from "./views.js";
 
 type Tab = "groups" | "active" | "profiles" | "settings";

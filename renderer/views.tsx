@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { AppState, EligibleView, OutcomeView, ProfileView } from "../electron/shared/ipc-contract.js";
+import type { AppState, EligibleView, OutcomeView, ProfileView } from "../electron/shared/ipc-api.js";
 import { clock, countdown, minutesLabel } from "./format.js";
 
 const api = () => window.pimtray;

@@ -14,6 +14,10 @@ await Promise.all([
   build({ ...common, entryPoints: ["emulator/cli.ts"], outfile: "dist/cli/emulator.mjs" }),
   build({ ...browser, entryPoints: ["renderer/main.tsx"], outfile: "dist/renderer/app.js" }),
   build({ ...browser, format: "iife", entryPoints: ["electron/preview/bridge.ts"], outfile: "dist/renderer/preview-bridge.js" }),
+  // The Electron main process (CommonJS, as Electron loads it) and the sandboxed preload, which must be
+  // one self-contained file: a sandboxed preload cannot require local modules.
+  build({ ...common, format: "cjs", entryPoints: ["electron/main/main.ts"], outfile: "dist/electron/main.cjs", external: ["electron"], logOverride: { "empty-import-meta": "silent" } }),
+  build({ ...common, packages: undefined, format: "cjs", entryPoints: ["electron/preload/preload.ts"], outfile: "dist/electron/preload.cjs", external: ["electron"] }),
 ]);
 mkdirSync("dist/renderer", { recursive: true });
 copyFileSync("renderer/index.html", "dist/renderer/index.html");

@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../engine/fs-util.js";
 export interface SafeStorageLike {
   isAsyncEncryptionAvailable(): Promise<boolean>;
   encryptStringAsync(plain: string): Promise<Buffer>;
-  decryptStringAsync(cipher: Buffer): Promise<string>;
+  decryptStringAsync(cipher: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }>;
   /** Linux only: "basic_text" means no key store, i.e. not really protected. */
   getSelectedStorageBackend?(): string;
 }
@@ -30,7 +30,11 @@ export class SafeStoragePersistence implements TokenCachePersistence {
       throw e;
     }
     // A cache we cannot decrypt (key store reset, another user) means signing in again, not a crash.
-    return this.safe.decryptStringAsync(data).catch(() => null);
+    const plain = await this.safe.decryptStringAsync(data).catch(() => null);
+    if (!plain) return null;
+    // The OS rotated the key (or a stronger one is available): store it under the new key.
+    if (plain.shouldReEncrypt) await this.save(plain.result);
+    return plain.result;
   }
 
   async save(serialized: string): Promise<void> {

@@ -29,9 +29,10 @@ interface Facts {
 }
 
 function emulatorCommand(): { cmd: string; args: string[] } {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const bundled = join(here, "emulator.mjs");
-  if (existsSync(bundled)) return { cmd: process.execPath, args: [bundled] };
+  // Bundled as ESM for the CLI and as CommonJS for Electron's main process: find our folder either way.
+  const here = typeof __dirname === "string" ? __dirname : dirname(fileURLToPath(import.meta.url));
+  const bundled = [join(here, "emulator.mjs"), join(here, "..", "cli", "emulator.mjs")].find((f) => existsSync(f));
+  if (bundled) return { cmd: process.execPath, args: [bundled] };
   // Running from source (tsx): start the emulator's TypeScript entry the same way.
   return { cmd: process.execPath, args: ["--import", "tsx", join(here, "..", "..", "emulator", "cli.ts")] };
 }
@@ -69,6 +70,7 @@ export async function ensureDemoEmulator(demoDir: string): Promise<DemoEmulator>
   const child = spawn(cmd, [...args, "--json", "--port", "0", "--data-dir", join(demoDir, "emulator"), "--auto-sign-in", "adele"], {
     detached: true,
     stdio: ["ignore", "pipe", log],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
   });
   const stdout = child.stdout;
   if (!stdout) throw new Error("the demo emulator has no output pipe");

@@ -1,4 +1,4 @@
-import { createApi, type Channel, type PushChannel, type Pushes, type RequestOf, type Responses, type Result, type Transport } from "../shared/ipc-contract.js";
+import { createApi, type Channel, type PushChannel, type Pushes, type RequestOf, type Responses, type Result, type Transport } from "../shared/ipc-api.js";
 
 // The preview harness's stand-in for the preload: the same createApi, over HTTP instead of IPC.
 // Pushes arrive as server-sent events.

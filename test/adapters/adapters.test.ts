@@ -138,8 +138,8 @@ describe("notification routing", () => {
       constructor(readonly options: unknown) {
         shown.push({ options, handlers: this.handlers });
       }
-      on(event: string, l: (...a: unknown[]) => void) {
-        this.handlers[event] = l;
+      on(event: string, l: (...a: never[]) => void) {
+        this.handlers[event] = l as (...a: unknown[]) => void;
       }
       show() {}
       static isSupported() {
@@ -247,7 +247,7 @@ describe("token cache encryption", () => {
     decryptStringAsync: async (b) => {
       const t = b.toString();
       if (!t.startsWith("enc:")) throw new Error("cannot decrypt");
-      return Buffer.from(t.slice(4), "base64").toString();
+      return { result: Buffer.from(t.slice(4), "base64").toString(), shouldReEncrypt: false };
     },
     getSelectedStorageBackend: () => backend,
   });

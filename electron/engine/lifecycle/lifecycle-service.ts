@@ -98,6 +98,8 @@ export class LifecycleService {
   #deferredAutoActivate = false;
   #lastFullAt = 0;
   #renewing = new Set<string>();
+  /** One-shot renewals asked for from an expiry notification's Renew action. */
+  #renewOnce = new Map<string, number | undefined>();
   /** Background work started by timers (renewals), so idle() can wait for it. */
   #work = new Set<Promise<unknown>>();
 
@@ -503,6 +505,12 @@ export class LifecycleService {
     }
   }
 
+  /** Renew once when this activation ends (PIM refuses a second activation while one runs). */
+  renewWhenExpired(target: { groupId: string; accessId: AccessId }, durationMs?: number): void {
+    this.#renewOnce.set(targetKey(target), durationMs);
+    this.#d.logger.info(`${targetKey(target)} will be renewed when it ends`);
+  }
+
   /** Activates a profile's targets that are not already active or pending; arms keep-active. */
   async activateProfile(profile: Profile, options: { reason?: string } = {}): Promise<ActivationOutcome[]> {
     await this.refresh("before-activation");
@@ -570,6 +578,17 @@ export class LifecycleService {
    * second activation while one is active, so the renewal is submitted the moment the first ends.
    */
   async #renewAfterExpiry(a: ActiveAssignment): Promise<void> {
+    if (this.#renewOnce.has(targetKey(a))) {
+      const durationMs = this.#renewOnce.get(targetKey(a)) ?? (a.endDateTime ? Date.parse(a.endDateTime) - Date.parse(a.startDateTime) : undefined);
+      this.#renewOnce.delete(targetKey(a));
+      try {
+        const o = await this.#d.activation.activate({ target: this.#target(a.groupId, a.accessId), ...(durationMs ? { durationMs } : {}), justification: "Renewed from a PIM Tray expiry notification" }, { waitFor: "provisioned", timeoutMs: 90_000 });
+        this.#announce(o, null);
+      } catch (e) {
+        this.#emit(null, { type: "failed", target: this.#target(a.groupId, a.accessId), requestId: null, reason: e instanceof Error ? e.message : String(e) });
+      }
+      return;
+    }
     const profiles = await this.#d.profiles.list().catch(() => [] as Profile[]);
     for (const p of profiles) {
       if (!p.keepActive.enabled || !p.targets.some((t) => t.groupId === a.groupId && t.accessId === a.accessId)) continue;

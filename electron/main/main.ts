@@ -1,0 +1,206 @@
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, screen, shell, Tray } from "electron";
+import { readFile } from "node:fs/promises";
+import { join, normalize } from "node:path";
+import { rootCertificates } from "node:tls";
+import { Agent, fetch as undiciFetch } from "undici";
+import { AppController } from "../app/app-controller.js";
+import type { MenuAction } from "../app/tray-model.js";
+import { ElectronNotifier, type NotificationCtor } from "../adapters/electron-notifier.js";
+import { ElectronStoreSettings } from "../adapters/electron-settings.js";
+import { registerIpc } from "../adapters/ipc.js";
+import { HIDDEN_ARG, setStartAtLogin } from "../adapters/login-item.js";
+import { chooseTokenCache } from "../adapters/safe-storage-persistence.js";
+import { TrayService } from "../adapters/tray-service.js";
+import { ensureDemoEmulator, followSignInPage } from "../cli/demo.js";
+import { fileLogger } from "../cli/context.js";
+import { DEFAULT_CLIENT_ID, resolveConnection } from "../engine/config.js";
+import { createEngine } from "../engine/engine.js";
+import { HistoryLog } from "../engine/history/history-log.js";
+import type { FetchLike } from "../engine/http/http-client.js";
+import { systemClock } from "../engine/lifecycle/clock.js";
+import { FileStateStore } from "../engine/lifecycle/lifecycle-state.js";
+import { LifecycleService } from "../engine/lifecycle/lifecycle-service.js";
+import { NodeNotifier } from "../engine/notify/node-notifier.js";
+import { APP_ID } from "../engine/notify/notifier.js";
+import { notificationFor } from "../engine/notify/texts.js";
+import { defaultConfigDir, FILES } from "../engine/paths.js";
+
+// The composition root: the one place that wires Electron's capabilities (adapters) to the engine.
+// Hardening: contextIsolation + sandbox, no nodeIntegration, a strict CSP, navigation and
+// window.open blocked, openExternal only for allow-listed https links (in the controller).
+
+const ORIGIN = "app://pimtray";
+const RENDERER_DIR = join(__dirname, "..", "renderer");
+const ASSETS = join(__dirname, "..", "..", "assets");
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+protocol.registerSchemesAsPrivileged([{ scheme: "app", privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+const startedHidden = process.argv.includes(HIDDEN_ARG);
+const demo = process.argv.includes("--demo") || process.env.PIMTRAY_DEMO === "1";
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.setAppUserModelId(APP_ID);
+  void app.whenReady().then(start);
+}
+
+let win: BrowserWindow | null = null;
+
+function createPopup(): BrowserWindow {
+  const w = new BrowserWindow({
+    width: 420,
+    height: 600,
+    show: false,
+    frame: false,
+    resizable: false,
+    skipTaskbar: true,
+    fullscreenable: false,
+    webPreferences: { preload: join(__dirname, "preload.cjs"), contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+  });
+  w.webContents.on("will-navigate", (e) => e.preventDefault());
+  w.webContents.setWindowOpenHandler(() => ({ action: "deny" }));
+  w.webContents.on("will-attach-webview", (e) => e.preventDefault());
+  w.on("blur", () => {
+    if (!w.webContents.isDevToolsOpened()) w.hide();
+  });
+  void w.loadURL(`${ORIGIN}/index.html`);
+  return w;
+}
+
+function showPopup(): void {
+  win ??= createPopup();
+  // Near the tray: bottom-right on Windows/Linux, top-right on macOS.
+  const area = screen.getDisplayNearestPoint(screen.getCursorScreenPoint()).workArea;
+  const [w, h] = win.getSize();
+  win.setPosition(Math.round(area.x + area.width - (w ?? 420) - 8), Math.round(process.platform === "darwin" ? area.y + 8 : area.y + area.height - (h ?? 600) - 8));
+  win.show();
+  win.focus();
+}
+
+async function start(): Promise<void> {
+  if (process.platform === "darwin") app.dock?.hide();
+  const configDir = demo ? join(defaultConfigDir(), "demo") : defaultConfigDir();
+  const logger = fileLogger(join(configDir, FILES.log), Boolean(process.env.PIMTRAY_VERBOSE), { json: false, color: false, tty: false, write: () => undefined, error: (t) => process.stderr.write(`${t}\n`), progress: () => undefined, clearProgress: () => undefined });
+
+  protocol.handle("app", async (request) => {
+    const url = new URL(request.url);
+    const file = normalize(join(RENDERER_DIR, url.pathname === "/" ? "index.html" : url.pathname));
+    if (!file.startsWith(RENDERER_DIR)) return new Response("not found", { status: 404 });
+    const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : "text/html";
+    try {
+      return new Response(await readFile(file), { headers: { "content-type": type, "content-security-policy": CSP } });
+    } catch {
+      return new Response("not found", { status: 404 });
+    }
+  });
+
+  const demoEmu = demo ? await ensureDemoEmulator(configDir) : null;
+  const settings = new ElectronStoreSettings(configDir);
+  const s = await settings.load();
+  const cache = await chooseTokenCache({ safeStorage, platform: process.platform, preference: s.tokenStorage, path: join(configDir, "msal-cache.bin") });
+  // net.fetch uses the system proxy and the OS trust store; demo mode trusts the emulator's own CA.
+  const fetch: FetchLike = demoEmu
+    ? (() => {
+        const dispatcher = new Agent({ connect: { ca: [...rootCertificates, demoEmu.caPem] } });
+        return (url, init) => undiciFetch(url, { ...init, dispatcher });
+      })()
+    : (url, init) => net.fetch(url, init);
+  const connection = resolveConnection({
+    cloud: s.connection.cloud,
+    tenant: demoEmu ? demoEmu.tenantId : s.connection.tenant,
+    clientId: s.connection.clientId ?? DEFAULT_CLIENT_ID,
+    authorityHost: demoEmu ? new URL(demoEmu.authority).origin : s.connection.authorityHost,
+    graphEndpoint: demoEmu ? new URL(demoEmu.graphBaseUrl).origin : s.connection.graphEndpoint,
+  });
+  const history = new HistoryLog(join(configDir, FILES.history));
+  const engine = createEngine({
+    connection,
+    fetch,
+    persistence: cache.persistence,
+    ui: { openBrowser: demoEmu ? (url) => followSignInPage(url, demoEmu.caPem) : (url) => shell.openExternal(url) },
+    settings,
+    history,
+    logger,
+    account: s.account,
+  });
+  const lifecycle = new LifecycleService({ pim: engine.pim, activation: engine.activation, auth: engine.auth, profiles: engine.profiles, settings, store: new FileStateStore(join(configDir, "lifecycle-state.json"), logger), history, clock: systemClock, logger });
+  const controller = new AppController(
+    engine,
+    lifecycle,
+    {
+      encryptionAvailable: cache.encryptionAvailable,
+      setStartAtLogin: (enabled) =>
+        // An unsigned development build cannot register a macOS login item (as gitify notes).
+        !app.isPackaged && process.platform === "darwin" ? Promise.resolve() : setStartAtLogin({ enabled, platform: process.platform, app, execPath: process.execPath }),
+      openExternal: (url) => shell.openExternal(url),
+    },
+    logger,
+  );
+  registerIpc({ ipcMain, invoke: (c, p) => controller.invoke(c, p), windowContentsId: () => win?.webContents.id ?? null, origin: ORIGIN, onRejected: (c, why) => logger.warn(`IPC ${c} refused: ${why}`) });
+  controller.onPush((channel, data) => win?.webContents.send(channel, data));
+
+  const icon = (state: string) => {
+    const name = process.platform === "darwin" ? `tray-${state}Template.png` : process.platform === "win32" ? `tray-${state}.ico` : `tray-${state}-32.png`;
+    const image = nativeImage.createFromPath(join(ASSETS, name));
+    if (process.platform === "darwin") image.setTemplateImage(true);
+    return image;
+  };
+  const onAction = (a: MenuAction) => {
+    const run = (p: Promise<unknown>) => void p.catch((e: unknown) => logger.error("tray action failed", e));
+    switch (a.kind) {
+      case "sign-in":
+        return run(controller.invoke("auth:sign-in", {}));
+      case "open":
+        return showPopup();
+      case "activate-profile":
+        return run(controller.invoke("profiles:activate", { id: a.profileId }));
+      case "deactivate":
+        return run(controller.invoke("pim:deactivate", { groupId: a.groupId, accessId: a.accessId }));
+      case "cancel":
+        return run(controller.invoke("pim:cancel", { requestId: a.requestId }));
+      case "toggle-start-at-login":
+        return run(settings.load().then((cur) => controller.invoke("settings:update", { startAtLogin: !cur.startAtLogin })));
+      case "quit":
+        return app.quit();
+    }
+  };
+  const tray = new TrayService({ createTray: (i) => new Tray(i as Electron.NativeImage), buildMenu: (t) => Menu.buildFromTemplate(t), iconFor: icon, onAction, onClick: showPopup });
+  controller.onPush((channel, data) => {
+    if (channel === "app:state") tray.update(data as Awaited<ReturnType<AppController["state"]>>);
+  });
+  // Countdowns in the menu move even when nothing else changes.
+  setInterval(() => tray.render(), 60_000).unref();
+
+  const notifier = new ElectronNotifier({
+    Notification: Notification as unknown as NotificationCtor,
+    fallback: new NodeNotifier(logger),
+    open: (groupId) => {
+      showPopup();
+      controller.focus(groupId);
+    },
+    renew: (t) => lifecycle.renewWhenExpired(t),
+  });
+  lifecycle.on((e) => {
+    const text = notificationFor(e, Date.now());
+    if (!text) return;
+    void notifier.notify({ id: e.type, ...text, ...("target" in e ? { target: e.target } : {}), ...(e.type === "expiring-soon" ? { actions: [{ id: "renew", label: "Renew" }] } : {}) });
+  });
+  powerMonitor.on("resume", () => void lifecycle.notifyResume());
+  powerMonitor.on("unlock-screen", () => void lifecycle.notifyResume());
+
+  app.on("second-instance", showPopup);
+  // The app lives in the tray: closing the popup never quits it.
+  app.on("window-all-closed", () => undefined);
+  app.on("before-quit", () => void lifecycle.stop());
+
+  await lifecycle.start();
+  tray.update(await controller.state());
+  if (process.env.PIMTRAY_E2E === "1") {
+    // The end-to-end suite drives the app through this hook (as the menubar e2e fixture does).
+    (globalThis as unknown as { __pimtray: unknown }).__pimtray = { showPopup, onAction, menu: () => tray, controller };
+  }
+  await lifecycle.autoActivate();
+  if (!startedHidden) showPopup();
+}
