@@ -36,7 +36,8 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 
 protocol.registerSchemesAsPrivileged([{ scheme: "app", privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-const startedHidden = process.argv.includes(HIDDEN_ARG);
+// Windows and Linux pass --hidden from the login item; macOS login items cannot pass arguments.
+const startedHidden = () => process.argv.includes(HIDDEN_ARG) || (process.platform === "darwin" && app.getLoginItemSettings().wasOpenedAtLogin === true);
 const demo = process.argv.includes("--demo") || process.env.PIMTRAY_DEMO === "1";
 
 if (!app.requestSingleInstanceLock()) {
@@ -202,5 +203,5 @@ async function start(): Promise<void> {
     (globalThis as unknown as { __pimtray: unknown }).__pimtray = { showPopup, onAction, menu: () => tray, controller };
   }
   await lifecycle.autoActivate();
-  if (!startedHidden) showPopup();
+  if (!startedHidden()) showPopup();
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, UsageError } from "../../electron/engine/errors.js";
-import { FileSettingsStore, ProfileService } from "../../electron/engine/profiles/settings-store.js";
+import { FileSettingsStore, MIGRATIONS, ProfileService } from "../../electron/engine/profiles/settings-store.js";
 
 const dirs: string[] = [];
 function store() {
@@ -57,6 +57,23 @@ describe("settings store", () => {
     writeFileSync(path, JSON.stringify({ schemaVersion: 99 }));
     await expect(s.load()).rejects.toThrow(/newer PIM Tray/);
     expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({ schemaVersion: 99 });
+  });
+
+  it("migrates an older version after backing it up", async () => {
+    const { store: s, path, dir } = store();
+    // A hypothetical version 0 kept the lead times at the top level.
+    MIGRATIONS[0] = (doc) => ({ ...doc, notifications: { leadMinutes: doc.warnMinutes }, warnMinutes: undefined });
+    try {
+      writeFileSync(path, JSON.stringify({ schemaVersion: 0, warnMinutes: [15, 5] }));
+      const loaded = await s.load();
+      expect(loaded.notifications.leadMinutes).toEqual([15, 5]);
+      expect(JSON.parse(readFileSync(path, "utf8")).schemaVersion).toBe(1);
+      const backups = readdirSync(dir).filter((f) => f.includes(".before-migration-"));
+      expect(backups).toHaveLength(1);
+      expect(JSON.parse(readFileSync(join(dir, backups[0] ?? ""), "utf8"))).toEqual({ schemaVersion: 0, warnMinutes: [15, 5] });
+    } finally {
+      delete MIGRATIONS[0];
+    }
   });
 
   it("starts from defaults when there is no file", async () => {
