@@ -7,14 +7,11 @@ import { join } from "node:path";
 import { PublicClientApplication } from "@azure/msal-node";
 import { Agent, fetch as undiciFetch } from "undici";
 import { startEmulator, type RunningEmulator } from "../emulator/index.js";
-import { MemoryPersistence } from "../electron/engine/auth/token-cache.js";
-import { DEFAULT_CLIENT_ID, resolveConnection } from "../electron/engine/config.js";
-import { createEngine, type Engine } from "../electron/engine/engine.js";
-import { HistoryLog } from "../electron/engine/history/history-log.js";
+import { engineAgainst } from "../test/helpers/engine.js";
+import { DEFAULT_CLIENT_ID } from "../electron/engine/config.js";
+import type { Engine } from "../electron/engine/engine.js";
 import { HttpClient, type FetchLike } from "../electron/engine/http/http-client.js";
-import { silentLogger } from "../electron/engine/logger.js";
 import { MsalNetworkModule } from "../electron/engine/auth/msal-network.js";
-import { FileSettingsStore } from "../electron/engine/profiles/settings-store.js";
 
 const PROFILE_SIZE = Number(process.env.BENCH_PROFILE_SIZE ?? 20);
 const SINGLE_RUNS = Number(process.env.BENCH_SINGLE_RUNS ?? 8);
@@ -49,17 +46,7 @@ async function provisionedAt(emu: RunningEmulator): Promise<Map<string, number>>
 }
 
 async function engineFor(emu: RunningEmulator, dir: string): Promise<Engine> {
-  const engine = createEngine({
-    connection: resolveConnection({ cloud: "global", tenant: emu.tenantId, clientId: DEFAULT_CLIENT_ID, authorityHost: emu.origin, graphEndpoint: emu.origin }),
-    fetch: emulatorFetch(emu.caPem),
-    persistence: new MemoryPersistence(),
-    ui: { showDeviceCode: () => undefined },
-    settings: new FileSettingsStore(join(dir, "settings.json")),
-    history: new HistoryLog(join(dir, "history.jsonl")),
-    logger: silentLogger,
-  });
-  await engine.auth.signIn({ method: "device-code" });
-  return engine;
+  return engineAgainst(emu, dir);
 }
 
 interface RunStats {

@@ -7,37 +7,21 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Agent, fetch as undiciFetch } from "undici";
 import { startEmulator, DEMO_GROUPS as G, type RunningEmulator } from "../emulator/index.js";
-import { MemoryPersistence } from "../electron/engine/auth/token-cache.js";
-import { DEFAULT_CLIENT_ID, resolveConnection } from "../electron/engine/config.js";
-import { createEngine, type Engine } from "../electron/engine/engine.js";
-import { HistoryLog } from "../electron/engine/history/history-log.js";
+import type { Engine } from "../electron/engine/engine.js";
 import { systemClock, type Clock } from "../electron/engine/lifecycle/clock.js";
 import type { LifecycleEvent } from "../electron/engine/lifecycle/events.js";
 import { MemoryStateStore } from "../electron/engine/lifecycle/lifecycle-state.js";
 import { LifecycleService } from "../electron/engine/lifecycle/lifecycle-service.js";
 import { silentLogger } from "../electron/engine/logger.js";
-import { FileSettingsStore } from "../electron/engine/profiles/settings-store.js";
+import { engineAgainst } from "../test/helpers/engine.js";
 import { EmulatorClockForTests } from "../test/helpers/fake-clock.js";
 
 const HOUR = 3600_000;
 
-async function engineFor(emu: RunningEmulator, dir: string, simulated: boolean): Promise<Engine> {
-  const dispatcher = new Agent({ connect: { ca: emu.caPem } });
-  const engine = createEngine({
-    connection: resolveConnection({ cloud: "global", tenant: emu.tenantId, clientId: DEFAULT_CLIENT_ID, authorityHost: emu.origin, graphEndpoint: emu.origin }),
-    fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
-    persistence: new MemoryPersistence(),
-    ui: { showDeviceCode: () => undefined },
-    settings: new FileSettingsStore(join(dir, "settings.json")),
-    history: new HistoryLog(join(dir, "history.jsonl")),
-    logger: silentLogger,
-    ...(simulated ? { sleep: async () => undefined } : {}),
-  });
-  await emu.control.configure({ deviceCodeAutoApprove: "adele", deviceCodeIntervalSeconds: 0 });
-  await engine.auth.signIn({ method: "device-code" });
-  return engine;
+function engineFor(emu: RunningEmulator, dir: string, simulated: boolean): Promise<Engine> {
+  // Simulated runs skip HTTP retry waits: the service's own schedule runs on the emulator's clock.
+  return engineAgainst(emu, dir, simulated ? { overrides: { sleep: async () => undefined } } : {});
 }
 
 function serviceFor(engine: Engine, clock: Clock): LifecycleService {

@@ -3,33 +3,16 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_GROUPS as G, DEMO_USERS as U } from "../../emulator/index.js";
-import { CliHarness, POST_REQUESTS } from "../helpers/cli.js";
-import { startTestEmulator } from "../helpers/emulator.js";
+import { CliHarness, endCliSuite, POST_REQUESTS, resetPim, startCliSuite, type CliSuite } from "../helpers/cli.js";
 
-let emu: Awaited<ReturnType<typeof startTestEmulator>>;
+let emu: CliSuite["emu"];
 let cli: CliHarness;
 
 beforeAll(async () => {
-  emu = await startTestEmulator({ settings: { provisioningDelayMs: 300 } });
-  cli = new CliHarness(emu);
-  await cli.login();
+  ({ emu, cli } = await startCliSuite({ provisioningDelayMs: 300 }));
 });
-afterAll(async () => {
-  // No token may appear in any output, log or history file.
-  const secrets = cli.cachedSecrets();
-  expect(secrets.length).toBeGreaterThan(0);
-  const everything = [...cli.transcript, ...cli.filesExceptCache().map((f) => f.text)].join("\n");
-  for (const s of secrets) expect(everything.includes(s)).toBe(false);
-  expect(everything).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/);
-  cli.cleanup();
-  await emu.stop();
-});
-beforeEach(() => {
-  emu.emulator.pim.requests.clear();
-  emu.emulator.pim.instances.clear();
-  emu.emulator.faults.clear();
-  emu.emulator.log.clear();
-});
+afterAll(() => endCliSuite({ emu, cli }));
+beforeEach(() => resetPim(emu));
 
 const posts = async () => (await emu.control.requests()).filter((e) => e.method === "POST" && e.path === POST_REQUESTS);
 

@@ -1,30 +1,15 @@
 // The engine on a bad network, driven through `pimtray` against the emulator's fault injection.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CliHarness, POST_REQUESTS } from "../helpers/cli.js";
-import { startTestEmulator } from "../helpers/emulator.js";
+import { CliHarness, endCliSuite, POST_REQUESTS, resetPim, startCliSuite, type CliSuite } from "../helpers/cli.js";
 
-let emu: Awaited<ReturnType<typeof startTestEmulator>>;
+let emu: CliSuite["emu"];
 let cli: CliHarness;
 
 beforeAll(async () => {
-  emu = await startTestEmulator({ settings: { provisioningDelayMs: 200 } });
-  cli = new CliHarness(emu);
-  await cli.login();
+  ({ emu, cli } = await startCliSuite({ provisioningDelayMs: 200 }));
 });
-afterAll(async () => {
-  const secrets = cli.cachedSecrets();
-  const everything = [...cli.transcript, ...cli.filesExceptCache().map((f) => f.text)].join("\n");
-  for (const s of secrets) expect(everything.includes(s)).toBe(false);
-  expect(everything).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/);
-  cli.cleanup();
-  await emu.stop();
-});
-beforeEach(() => {
-  emu.emulator.pim.requests.clear();
-  emu.emulator.pim.instances.clear();
-  emu.emulator.faults.clear();
-  emu.emulator.log.clear();
-});
+afterAll(() => endCliSuite({ emu, cli }));
+beforeEach(() => resetPim(emu));
 
 const postsIn = (log: Awaited<ReturnType<typeof emu.control.requests>>) => log.filter((e) => e.method === "POST" && e.path === POST_REQUESTS);
 

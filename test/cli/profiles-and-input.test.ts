@@ -3,26 +3,16 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_GROUPS as G } from "../../emulator/index.js";
-import { CliHarness, POST_REQUESTS } from "../helpers/cli.js";
-import { startTestEmulator } from "../helpers/emulator.js";
+import { CliHarness, endCliSuite, POST_REQUESTS, resetPim, startCliSuite, type CliSuite } from "../helpers/cli.js";
 
-let emu: Awaited<ReturnType<typeof startTestEmulator>>;
+let emu: CliSuite["emu"];
 let cli: CliHarness;
 
 beforeAll(async () => {
-  emu = await startTestEmulator({ settings: { provisioningDelayMs: 100 } });
-  cli = new CliHarness(emu);
-  await cli.login();
+  ({ emu, cli } = await startCliSuite({ provisioningDelayMs: 100 }));
 });
-afterAll(async () => {
-  cli.cleanup();
-  await emu.stop();
-});
-beforeEach(() => {
-  emu.emulator.pim.requests.clear();
-  emu.emulator.pim.instances.clear();
-  emu.emulator.log.clear();
-});
+afterAll(() => endCliSuite({ emu, cli }, false));
+beforeEach(() => resetPim(emu));
 
 const posts = async () => (await emu.control.requests()).filter((e) => e.method === "POST" && e.path === POST_REQUESTS);
 

@@ -3,17 +3,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_GROUPS as G } from "../../emulator/index.js";
-import { MemoryPersistence } from "../../electron/engine/auth/token-cache.js";
-import { DEFAULT_CLIENT_ID, resolveConnection } from "../../electron/engine/config.js";
-import { createEngine, type Engine } from "../../electron/engine/engine.js";
+import type { Engine } from "../../electron/engine/engine.js";
 import { PolicyError } from "../../electron/engine/errors.js";
-import { HistoryLog } from "../../electron/engine/history/history-log.js";
-import { silentLogger } from "../../electron/engine/logger.js";
-import { FileSettingsStore } from "../../electron/engine/profiles/settings-store.js";
 import { startTestEmulator } from "../helpers/emulator.js";
+import { engineAgainst } from "../helpers/engine.js";
 
 let emu: Awaited<ReturnType<typeof startTestEmulator>>;
 let engine: Engine;
@@ -23,22 +18,16 @@ const slept: number[] = [];
 beforeAll(async () => {
   emu = await startTestEmulator({ settings: { provisioningDelayMs: 0, deviceCodeAutoApprove: "adele", deviceCodeIntervalSeconds: 0 } });
   dir = mkdtempSync(join(tmpdir(), "pimtray-engine-"));
-  const dispatcher = new Agent({ connect: { ca: emu.caPem } });
-  engine = createEngine({
-    // By domain, not id: the tenant can be named either way.
-    connection: resolveConnection({ cloud: "global", tenant: "contoso.example", clientId: DEFAULT_CLIENT_ID, authorityHost: emu.origin, graphEndpoint: emu.origin }),
-    fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
-    persistence: new MemoryPersistence(),
-    ui: { showDeviceCode: () => undefined },
-    settings: new FileSettingsStore(join(dir, "settings.json")),
-    history: new HistoryLog(join(dir, "history.jsonl")),
-    logger: silentLogger,
-    sleep: async (ms) => {
-      slept.push(ms);
-      emu.emulator.clock.advance(ms);
+  // By domain, not id: the tenant can be named either way.
+  engine = await engineAgainst(emu, dir, {
+    tenant: "contoso.example",
+    overrides: {
+      sleep: async (ms) => {
+        slept.push(ms);
+        emu.emulator.clock.advance(ms);
+      },
     },
   });
-  await engine.auth.signIn({ method: "device-code" });
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RunningEmulator } from "../../emulator/index.js";
+import { expect } from "vitest";
+import type { EmulatorSettings, RunningEmulator } from "../../emulator/index.js";
+import { startTestEmulator } from "./emulator.js";
 
 export const CLI = join(process.cwd(), "dist", "cli", "pimtray.mjs");
 
@@ -88,9 +90,43 @@ export class CliHarness {
     }
   }
 
+  /** No token from the cache appears in any output, log, history or settings file; no JWT at all. */
+  expectNoSecrets(check: typeof expect = expect): void {
+    const secrets = this.cachedSecrets();
+    check(secrets.length).toBeGreaterThan(0);
+    const everything = [...this.transcript, ...this.filesExceptCache().map((f) => f.text)].join("\n");
+    for (const s of secrets) check(everything.includes(s)).toBe(false);
+    check(everything).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/);
+  }
+
   cleanup(): void {
     rmSync(this.configDir, { recursive: true, force: true });
   }
 }
 
 export const POST_REQUESTS = "/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests";
+
+export type CliSuite = { emu: Awaited<ReturnType<typeof startTestEmulator>>; cli: CliHarness };
+
+/** An emulator and a signed-in CLI for a test file. */
+export async function startCliSuite(settings: Partial<EmulatorSettings>): Promise<CliSuite> {
+  const emu = await startTestEmulator({ settings });
+  const cli = new CliHarness(emu);
+  await cli.login();
+  return { emu, cli };
+}
+
+/** Ends the suite; by default first asserts that no token leaked anywhere. */
+export async function endCliSuite(s: CliSuite, checkSecrets = true): Promise<void> {
+  if (checkSecrets) s.cli.expectNoSecrets(expect);
+  s.cli.cleanup();
+  await s.emu.stop();
+}
+
+/** Each test starts with no requests, activations, faults or log entries. */
+export function resetPim(emu: RunningEmulator): void {
+  emu.emulator.pim.requests.clear();
+  emu.emulator.pim.instances.clear();
+  emu.emulator.faults.clear();
+  emu.emulator.log.clear();
+}
