@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    // electron-store imports electron; inlined, it gets the test's fake instead of the real package
+    // (whose first import would try to download a binary).
+    server: { deps: { inline: ["electron-store"] } },
   },
 });

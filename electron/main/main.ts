@@ -30,7 +30,8 @@ import { defaultConfigDir, FILES } from "../engine/paths.js";
 // window.open blocked, openExternal only for allow-listed https links (in the controller).
 
 const ORIGIN = "app://pimtray";
-const RENDERER_DIR = join(__dirname, "..", "renderer");
+// dist/electron/main.cjs serves dist/renderer; a run from source (tests) names the folder.
+const RENDERER_DIR = process.env.PIMTRAY_RENDERER_DIR ?? join(__dirname, "..", "renderer");
 const ASSETS = join(__dirname, "..", "..", "assets");
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
