@@ -57,7 +57,11 @@ function App() {
     void reload();
     const offs = [
       api.onState((s) => setState(s)),
-      api.onEvent((e) => notify(e.type === "denied" || e.type === "failed" || e.type === "error" || e.type === "keep-active-stopped" ? "error" : "ok", `${e.title}. ${e.body}`)),
+      api.onEvent((e) => {
+        // What the user just did is already confirmed by its own message; background news is not.
+        if (e.type === "provisioned" || e.type === "pending-approval") return;
+        notify(e.type === "denied" || e.type === "failed" || e.type === "error" || e.type === "keep-active-stopped" ? "error" : "ok", `${e.title}. ${e.body}`);
+      }),
       api.onFocus((f) => {
         setFocusGroup(f.groupId);
         setTab(f.groupId ? "active" : "groups");

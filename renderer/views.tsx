@@ -96,7 +96,9 @@ export function GroupsView({ state, eligible, loading, notify, onChanged, focusG
 function ActivateForm({ e, state, notify, onDone }: { e: EligibleView; state: AppState; notify: Notify; onDone: () => void }) {
   const max = e.policy.maxMinutes ?? 8 * 60;
   const [minutes, setMinutes] = useState(Math.min(60, max));
-  const [justification, setJustification] = useState(state.lastJustification ?? "");
+  // Prefilled from a profile that holds this group, else the last justification used.
+  const fromProfile = state.profiles.find((p) => p.justification && p.targets.some((t) => t.groupId === e.groupId && t.accessId === e.accessId))?.justification;
+  const [justification, setJustification] = useState(fromProfile ?? state.lastJustification ?? "");
   const [ticketSystem, setTicketSystem] = useState("");
   const [ticketNumber, setTicketNumber] = useState("");
   const [later, setLater] = useState(false);

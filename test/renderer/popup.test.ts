@@ -146,6 +146,12 @@ describe("popup", () => {
     await page.getByRole("button", { name: "Save profile" }).click();
     await page.getByTestId("profile-Month-end close").waitFor();
     await page.screenshot({ path: `${SHOTS}/profiles.png` });
+    // A group in a profile gets the profile's justification in its activation form.
+    await page.getByRole("tab", { name: "Groups" }).click();
+    const form = await openActivate("Finance Admins");
+    expect(await form.getByLabel("Justification").inputValue()).toBe("Month-end close");
+    await form.getByRole("button", { name: "Close" }).click();
+    await page.getByRole("tab", { name: "Profiles" }).click();
     await page.getByTestId("profile-Month-end close").getByRole("button", { name: "Activate" }).click();
     await page.getByText("Helpdesk Operators (member) is active until").first().waitFor();
     expect((await emu.control.pimInstances()).length).toBe(2);
