@@ -150,7 +150,17 @@ export function outcomeExitCode(o: ActivationOutcome, waited: boolean): number {
 
 // ---- commands ---------------------------------------------------------------------------------
 
-export async function cmdLogin(ctx: CliContext, o: { deviceCode?: boolean; selectAccount?: boolean }): Promise<number> {
+export async function cmdLogin(ctx: CliContext, o: { deviceCode?: boolean; selectAccount?: boolean; account?: string }): Promise<number> {
+  if (o.account) {
+    // Switch to an account that is already signed in on this computer: no prompt.
+    const account = await ctx.engine.auth.switchAccount(o.account);
+    await ctx.store.update((s) => {
+      s.account = { homeAccountId: account.homeAccountId, username: account.username, method: s.account?.method ?? "browser" };
+    });
+    if (ctx.out.json) ctx.out.write(JSON.stringify({ account }));
+    else ctx.out.write(`Now using ${account.name ?? account.username} (${account.username}).`);
+    return EXIT.ok;
+  }
   const account = await signIn(ctx, o.deviceCode ? "device-code" : "browser", Boolean(o.selectAccount));
   if (ctx.out.json) ctx.out.write(JSON.stringify({ account }));
   else ctx.out.write(`Signed in as ${account.name ?? account.username} (${account.username}), tenant ${account.tenantId}.`);
@@ -170,10 +180,11 @@ export async function cmdLogout(ctx: CliContext, o: { all?: boolean }): Promise<
 export async function cmdWhoami(ctx: CliContext): Promise<number> {
   const account = await ctx.engine.auth.currentAccount();
   const c = ctx.engine.connection;
+  const others = (await ctx.engine.auth.accounts()).filter((a) => a.homeAccountId !== account?.homeAccountId).map((a) => a.username);
   if (ctx.out.json) {
-    ctx.out.write(JSON.stringify({ account, cloud: c.cloud, authority: c.authority, graphBaseUrl: c.graphBaseUrl, clientId: c.clientId, tokenStorage: ctx.engine.auth.persistenceDescription }));
+    ctx.out.write(JSON.stringify({ account, otherAccounts: others, cloud: c.cloud, authority: c.authority, graphBaseUrl: c.graphBaseUrl, clientId: c.clientId, tokenStorage: ctx.engine.auth.persistenceDescription }));
   } else if (account) {
-    ctx.out.write(`${account.name ?? account.username} (${account.username})\n  object id  ${account.objectId}\n  tenant     ${account.tenantId}\n  cloud      ${c.cloud} (${c.graphBaseUrl})\n  client id  ${c.clientId}\n  tokens     ${ctx.engine.auth.persistenceDescription}`);
+    ctx.out.write(`${account.name ?? account.username} (${account.username})\n  object id  ${account.objectId}\n  tenant     ${account.tenantId}\n  cloud      ${c.cloud} (${c.graphBaseUrl})\n  client id  ${c.clientId}\n  tokens     ${ctx.engine.auth.persistenceDescription}${others.length ? `\n  also signed in: ${others.join(", ")} (switch with pimtray login --account NAME)` : ""}`);
   } else {
     ctx.out.write("Not signed in. Run `pimtray login`.");
   }

@@ -69,6 +69,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addGlobals(program.command("login").description("sign in (system browser, or --device-code)"))
     .option("--device-code", "sign in on another device with a code")
     .option("--select-account", "choose a different account")
+    .option("--account <user>", "switch to an account already signed in here (no prompt)")
     .action(action((ctx, c) => cmdLogin(ctx, c.opts())));
   addGlobals(program.command("logout").description("sign out and remove tokens from this computer"))
     .option("--all", "sign out every account")

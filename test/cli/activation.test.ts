@@ -39,6 +39,24 @@ describe("sign-in", () => {
     await emu.control.configure({ deviceCodeAutoApprove: "adele" });
   });
 
+  it("switches between accounts signed in on this computer without a prompt", async () => {
+    const two = new CliHarness(emu);
+    await two.login("megan");
+    await two.login("alex");
+    const who = await two.json(["whoami"]);
+    expect(who.body.account.username).toBe("alex@contoso.example");
+    expect(who.body.otherAccounts).toEqual(["megan@contoso.example"]);
+    const sw = await two.run(["login", "--account", "megan@contoso.example"]);
+    expect(sw.stdout).toContain("Now using Megan Bowen");
+    expect((await two.json(["whoami"])).body.account.username).toBe("megan@contoso.example");
+    const unknown = await two.run(["login", "--account", "nobody@contoso.example"]);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain("No signed-in account 'nobody@contoso.example'");
+    cli.transcript.push(...two.transcript);
+    two.cleanup();
+    await emu.control.configure({ deviceCodeAutoApprove: "adele" });
+  });
+
   it("refuses a step-up completed as a different user", async () => {
     await emu.control.configure({ deviceCodeAutoApprove: "alex" });
     try {
