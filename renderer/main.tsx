@@ -70,6 +70,15 @@ function App() {
     return () => offs.forEach((off) => off());
   }, [api, reload, notify]);
 
+  useEffect(() => {
+    // Escape puts the popup back in the tray, as tray popups do.
+    const onKey = (ev: KeyboardEvent) => {
+      if (ev.key === "Escape" && !ev.defaultPrevented) void api.hide().catch(() => undefined);
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [api]);
+
   const signedIn = Boolean(state && !state.needsSignIn);
   useEffect(() => {
     if (signedIn) void loadEligible();

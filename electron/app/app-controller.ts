@@ -29,6 +29,8 @@ export interface AppPlatform {
   openExternal(url: string): Promise<void>;
   /** Whether the OS has a real key store for the token cache (false on Linux basic_text). */
   readonly encryptionAvailable: boolean;
+  /** Hides the popup (back to the tray). */
+  hidePopup(): void;
 }
 
 /** openExternal is limited to https links to these hosts (and their subdomains). */
@@ -109,7 +111,7 @@ function profileView(p: Profile): ProfileView {
   };
 }
 
-const READ_ONLY = new Set<Channel>(["app:get-state", "pim:eligible", "shell:open-external"]);
+const READ_ONLY = new Set<Channel>(["app:get-state", "pim:eligible", "shell:open-external", "app:hide"]);
 
 export class AppController {
   #pushListeners = new Set<<P extends PushChannel>(channel: P, data: Pushes[P]) => void>();
@@ -318,6 +320,9 @@ export class AppController {
         });
         return this.state();
       }
+      case "app:hide":
+        this.platform.hidePopup();
+        return null;
       case "shell:open-external": {
         const url = (p as { url: string }).url;
         if (!isAllowedExternal(url)) throw new PimTrayError("usage", "PIM Tray only opens https links to Microsoft sign-in, portal and documentation sites.");

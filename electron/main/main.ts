@@ -137,6 +137,7 @@ async function start(): Promise<void> {
         // An unsigned development build cannot register a macOS login item (as gitify notes).
         !app.isPackaged && process.platform === "darwin" ? Promise.resolve() : setStartAtLogin({ enabled, platform: process.platform, app, execPath: process.execPath }),
       openExternal: (url) => shell.openExternal(url),
+      hidePopup: () => win?.hide(),
     },
     logger,
   );

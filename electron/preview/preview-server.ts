@@ -33,7 +33,7 @@ export interface RunningPreview {
   emulator: RunningEmulator;
   controller: AppController;
   lifecycle: LifecycleService;
-  platform: AppPlatform & { loginItem: boolean; opened: string[] };
+  platform: AppPlatform & { loginItem: boolean; opened: string[]; hidden: number };
   close(): Promise<void>;
 }
 
@@ -61,6 +61,10 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
   const platform = {
     loginItem: false,
     opened: [] as string[],
+    hidden: 0,
+    hidePopup() {
+      platform.hidden += 1;
+    },
     encryptionAvailable: false,
     async setStartAtLogin(enabled: boolean) {
       platform.loginItem = enabled;

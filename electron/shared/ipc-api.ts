@@ -103,6 +103,7 @@ export interface Responses {
   "profiles:activate": OutcomeView[];
   "settings:update": AppState;
   "shell:open-external": null;
+  "app:hide": null;
 }
 
 /** What crosses the bridge: errors travel as data, in plain words, never as stack traces. */
@@ -153,6 +154,8 @@ export function createApi(t: Transport) {
     activateProfile: (p: RequestOf<"profiles:activate">) => call("profiles:activate", p),
     updateSettings: (p: RequestOf<"settings:update">) => call("settings:update", p),
     openExternal: (p: RequestOf<"shell:open-external">) => call("shell:open-external", p),
+    /** Escape in the popup: back to the tray. */
+    hide: () => call("app:hide"),
     onState: (l: (s: AppState) => void) => t.subscribe("app:state", l),
     onEvent: (l: (e: Pushes["app:event"]) => void) => t.subscribe("app:event", l),
     onFocus: (l: (e: Pushes["app:focus"]) => void) => t.subscribe("app:focus", l),

@@ -54,6 +54,7 @@ export const requests = {
     })
     .strict(),
   "shell:open-external": z.object({ url: z.string().url().max(2048) }).strict(),
+  "app:hide": none,
 } as const;
 
 export type Channel = keyof typeof requests;

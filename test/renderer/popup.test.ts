@@ -206,6 +206,8 @@ describe("popup", () => {
     await page.getByLabel("Start at login").check();
     await expect.poll(() => preview.platform.loginItem).toBe(true);
     await page.screenshot({ path: `${SHOTS}/settings.png` });
+    await page.keyboard.press("Escape");
+    await expect.poll(() => preview.platform.hidden).toBe(1);
     await page.emulateMedia({ colorScheme: "dark" });
     await page.screenshot({ path: `${SHOTS}/settings-dark.png` });
   });
