@@ -114,6 +114,8 @@ function profileView(p: Profile): ProfileView {
 const READ_ONLY = new Set<Channel>(["app:get-state", "pim:eligible", "shell:open-external", "app:hide"]);
 
 export class AppController {
+  /** Group names by `groupId:accessId`, from the last eligibility list the popup loaded. */
+  #eligibleNames = new Map<string, string>();
   #pushListeners = new Set<<P extends PushChannel>(channel: P, data: Pushes[P]) => void>();
 
   constructor(
@@ -208,6 +210,12 @@ export class AppController {
     }
   }
 
+  async #loadEligible() {
+    const list = await this.engine.pim.eligibilities();
+    this.#eligibleNames = new Map(list.map((e) => [`${e.groupId}:${e.accessId}`, e.groupName]));
+    return list;
+  }
+
   async #dispatch(channel: Channel, p: unknown): Promise<Responses[Channel]> {
     const { engine, lifecycle } = this;
     switch (channel) {
@@ -233,14 +241,16 @@ export class AppController {
         return this.state();
       }
       case "pim:eligible": {
-        const list = await engine.pim.eligibilities();
+        const list = await this.#loadEligible();
         const policies = await Promise.all(list.map((e) => engine.pim.policy(e.groupId, e.accessId)));
         return list.map((e, i): EligibleView => ({ groupId: e.groupId, groupName: e.groupName, accessId: e.accessId, eligibleUntil: e.endDateTime, policy: policyView(policies[i] as PolicySummary) }));
       }
       case "pim:activate": {
         const r = p as { groupId: string; accessId: "member" | "owner"; durationMinutes: number; justification?: string; ticket?: { system: string; number: string }; startAt?: string; validateOnly?: boolean };
-        const names = new Map((await engine.pim.eligibilities()).map((e) => [`${e.groupId}:${e.accessId}`, e.groupName]));
-        const groupName = names.get(`${r.groupId.toLowerCase()}:${r.accessId}`);
+        const key = `${r.groupId.toLowerCase()}:${r.accessId}`;
+        // The popup loaded the eligibility list before offering Activate; read it again only if this group is not in it.
+        if (!this.#eligibleNames.has(key)) await this.#loadEligible();
+        const groupName = this.#eligibleNames.get(key);
         if (!groupName) throw new PimTrayError("not-found", "You are not eligible for that group any more. Refresh the list.");
         const outcome = await engine.activation.activate(
           {
@@ -275,17 +285,18 @@ export class AppController {
       }
       case "profiles:save": {
         const r = p as { id?: string; name: string; targets: Array<{ groupId: string; accessId: "member" | "owner"; groupName?: string }>; durationMinutes?: number; justification?: string; ticket?: { system: string; number: string }; autoActivate: boolean; keepActive: { enabled: boolean; until?: string; maxRenewals?: number }; notifyLeadMinutes?: number[] };
+        // Every optional field is present, undefined when empty, so an edit clears what the form cleared.
         const fields = {
           name: r.name,
           targets: r.targets,
-          ...(r.durationMinutes ? { duration: toIsoDuration(r.durationMinutes * 60_000) } : {}),
-          ...(r.justification?.trim() ? { justification: r.justification.trim() } : {}),
-          ...(r.ticket ? { ticket: r.ticket } : {}),
+          duration: r.durationMinutes ? toIsoDuration(r.durationMinutes * 60_000) : undefined,
+          justification: r.justification?.trim() || undefined,
+          ticket: r.ticket,
           autoActivate: r.autoActivate,
           keepActive: r.keepActive,
-          ...(r.notifyLeadMinutes?.length ? { notifyLeadMinutes: r.notifyLeadMinutes } : {}),
+          notifyLeadMinutes: r.notifyLeadMinutes?.length ? r.notifyLeadMinutes : undefined,
         };
-        const saved = r.id ? await engine.profiles.edit(r.id, { ...fields, duration: fields.duration, justification: fields.justification, ticket: fields.ticket, notifyLeadMinutes: fields.notifyLeadMinutes }) : await engine.profiles.add(fields);
+        const saved = r.id ? await engine.profiles.edit(r.id, fields) : await engine.profiles.add(fields);
         return profileView(saved);
       }
       case "profiles:delete": {

@@ -7,7 +7,7 @@ import type { SignInUi } from "../engine/auth/auth-service.js";
 import { OwnerOnlyFilePersistence } from "../engine/auth/file-persistence.js";
 import { DEFAULT_CLIENT_ID, resolveConnection, type CloudName } from "../engine/config.js";
 import { createEngine, type Engine } from "../engine/engine.js";
-import { describeCause, UsageError } from "../engine/errors.js";
+import { describeCause } from "../engine/errors.js";
 import { HistoryLog } from "../engine/history/history-log.js";
 import type { FetchLike } from "../engine/http/http-client.js";
 import { scrub, type Logger } from "../engine/logger.js";
@@ -112,7 +112,6 @@ export async function createContext(o: GlobalOptions, out: Out, allowInteraction
     authorityHost: demo ? new URL(demo.authority).origin : envOr(o.authorityHost, "PIMTRAY_AUTHORITY_HOST") ?? settings.connection.authorityHost,
     graphEndpoint: demo ? new URL(demo.graphBaseUrl).origin : envOr(o.graphEndpoint, "PIMTRAY_GRAPH_ENDPOINT") ?? settings.connection.graphEndpoint,
   });
-  if (cloud !== "global" && !(["usgov", "usgovdod", "china"] as string[]).includes(cloud)) throw new UsageError(`Unknown cloud '${cloud}'.`);
 
   const ui: SignInUi = {
     openBrowser: demo ? (url) => followSignInPage(url, demo.caPem) : systemBrowser(out),

@@ -167,7 +167,7 @@ export class ActivationService {
         const existing = await this.#existing(target, groupName);
         await this.#record({ ...historyBase, requestId: existing.requestId, status: existing.status, error: null });
         if (existing.status === "already-active" || opts.waitFor === "none" || !existing.requestId) return existing;
-        return this.track(existing.requestId, existing.requestStatus ?? "", { ...base, durationMs: existing.durationMs }, opts);
+        return this.track(existing.requestId, { ...base, durationMs: existing.durationMs }, opts);
       }
       const err = e instanceof PimTrayError ? e : new PimTrayError("server", `Activation failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       await this.#record({ ...historyBase, requestId: null, status: "refused", error: err.message });
@@ -179,7 +179,7 @@ export class ActivationService {
       return outcome;
     }
     await this.#record({ ...historyBase, requestId: request.id, status: request.status, error: null });
-    const outcome = await this.track(request.id, request.status, base, opts, request);
+    const outcome = await this.track(request.id, base, opts, request);
     if (outcome.requestStatus !== request.status) {
       await this.#record({ ...historyBase, requestId: request.id, status: outcome.requestStatus ?? outcome.status, error: outcome.error?.message ?? null });
     }
@@ -293,14 +293,12 @@ export class ActivationService {
   /** Follows a request to the state the caller waits for, on the documented polling schedule. */
   async track(
     requestId: string,
-    initialStatus: string,
     base: { groupId: string; groupName: string; accessId: AccessId; durationMs: number | null },
     opts: TrackOptions = {},
     initial?: ScheduleRequest,
   ): Promise<ActivationOutcome> {
     const waitFor = opts.waitFor ?? "provisioned";
     const deadline = this.#now() + (opts.timeoutMs ?? 60_000);
-    void initialStatus;
     let r: ScheduleRequest = initial ?? (await this.d.pim.request(requestId));
     const schedule = new PollSchedule(equalsIgnoreCase(r.status, "PendingApproval") ? "approval" : "provisioning", this.#now);
     for (;;) {
