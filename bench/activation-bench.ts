@@ -45,10 +45,6 @@ async function provisionedAt(emu: RunningEmulator): Promise<Map<string, number>>
   return new Map(view.filter((r) => r.completedDateTime).map((r) => [r.id, Date.parse(r.completedDateTime ?? "")]));
 }
 
-async function engineFor(emu: RunningEmulator, dir: string): Promise<Engine> {
-  return engineAgainst(emu, dir);
-}
-
 interface RunStats {
   requestsPerActivation: number;
   lagsMs: number[];
@@ -154,7 +150,7 @@ async function main(): Promise<void> {
     const need = SINGLE_RUNS + PROFILE_SIZE;
     if (plain.length < need * 2) throw new Error(`only ${plain.length} plain groups`);
     await setLatencyModel(emu);
-    const engine = await engineFor(emu, dataDir);
+    const engine = await engineAgainst(emu, dataDir);
     process.stdout.write(`PIM Tray engine: ${SINGLE_RUNS} single activations, then a profile of ${PROFILE_SIZE}…\n`);
     const ours = await benchEngine(emu, engine, plain.slice(0, need));
 

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { InteractionRequiredAuthError, ServerError, type AuthenticationResult } from "@azure/msal-node";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { followSignInPage } from "../../electron/cli/demo.js";
 import { DEMO_USERS } from "../../emulator/index.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { emulatorNetworkClient } from "../helpers/msal-network.js";
@@ -189,38 +190,16 @@ describe("automatic sign-in mode and error outcomes", () => {
   it("signs in without a page when autoSignIn is set (openBrowser posts the page's form)", async () => {
     await emu.control.configure({ autoSignIn: "alex" });
     const pca = newPca(emu, network);
-    const result = await pca.acquireTokenInteractive({ scopes: PIM_SCOPES, openBrowser: (url) => followAutoPost(url) });
+    const result = await pca.acquireTokenInteractive({ scopes: PIM_SCOPES, openBrowser: (url) => followSignInPage(url, emu.caPem) });
     expect(result.account?.username).toBe("alex@contoso.example");
   });
 
   it("ends with the configured OAuth error", async () => {
     await emu.control.configure({ authorizeOutcome: { error: "access_denied" } });
     const pca = newPca(emu, network);
-    await expect(pca.acquireTokenInteractive({ scopes: PIM_SCOPES, openBrowser: (url) => followAutoPost(url) })).rejects.toBeInstanceOf(ServerError);
+    await expect(pca.acquireTokenInteractive({ scopes: PIM_SCOPES, openBrowser: (url) => followSignInPage(url, emu.caPem) })).rejects.toBeInstanceOf(ServerError);
   });
 });
-
-/** Plays the part of a browser for the auto-submitting form_post page. */
-async function followAutoPost(url: string): Promise<void> {
-  const { Agent, fetch } = await import("undici");
-  const dispatcher = new Agent({ connect: { ca: emu.caPem } });
-  try {
-    const html = await (await fetch(url, { dispatcher })).text();
-    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-    if (!action) throw new Error(`no auto-post form in: ${html.slice(0, 200)}`);
-    const fields = new URLSearchParams();
-    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-      fields.set(m[1] ?? "", (m[2] ?? "").replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))));
-    }
-    await fetch(action.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))), {
-      method: "POST",
-      body: fields.toString(),
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-    });
-  } finally {
-    await dispatcher.close();
-  }
-}
 
 describe("silent use and refresh", () => {
   async function deviceSignIn(user: string): Promise<{ pca: ReturnType<typeof newPca>; result: AuthenticationResult }> {

@@ -1,17 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Agent, fetch as undiciFetch } from "undici";
 import { MemoryPersistence } from "../../electron/engine/auth/token-cache.js";
-import { DEFAULT_CLIENT_ID, resolveConnection } from "../../electron/engine/config.js";
-import { createEngine, type Engine } from "../../electron/engine/engine.js";
+import type { Engine } from "../../electron/engine/engine.js";
 import { HistoryLog } from "../../electron/engine/history/history-log.js";
 import type { LifecycleEvent } from "../../electron/engine/lifecycle/events.js";
 import { FileStateStore } from "../../electron/engine/lifecycle/lifecycle-state.js";
 import { LifecycleService, type LifecycleOptions } from "../../electron/engine/lifecycle/lifecycle-service.js";
 import { silentLogger } from "../../electron/engine/logger.js";
-import { FileSettingsStore } from "../../electron/engine/profiles/settings-store.js";
 import type { RunningEmulator } from "../../emulator/index.js";
+import { engineAgainst } from "./engine.js";
 import { EmulatorClockForTests } from "./fake-clock.js";
 
 /** An engine signed in as `user`, and a lifecycle service on the emulator's clock. */
@@ -31,20 +29,16 @@ export class LifecycleHarness {
   }
 
   async build(options: { signIn?: string | null; lifecycle?: LifecycleOptions; persistence?: MemoryPersistence } = {}): Promise<this> {
-    const dispatcher = new Agent({ connect: { ca: this.emu.caPem } });
-    const settings = new FileSettingsStore(join(this.dir, "settings.json"));
     const history = new HistoryLog(join(this.dir, "history.jsonl"));
-    this.engine = createEngine({
-      connection: resolveConnection({ cloud: "global", tenant: this.emu.tenantId, clientId: DEFAULT_CLIENT_ID, authorityHost: this.emu.origin, graphEndpoint: this.emu.origin }),
-      fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
-      persistence: options.persistence ?? this.persistence,
-      ui: { showDeviceCode: () => undefined },
-      settings,
-      history,
-      logger: silentLogger,
-      allowInteraction: false,
-      // HTTP retry waits would be real time; the service's own backoff runs on the test clock.
-      sleep: async () => undefined,
+    this.engine = await engineAgainst(this.emu, this.dir, {
+      user: null,
+      overrides: {
+        persistence: options.persistence ?? this.persistence,
+        history,
+        allowInteraction: false,
+        // HTTP retry waits would be real time; the service's own backoff runs on the test clock.
+        sleep: async () => undefined,
+      },
     });
     this.clock = new EmulatorClockForTests(this.emu.emulator, () => this.service.idle());
     this.service = new LifecycleService({
@@ -52,7 +46,7 @@ export class LifecycleHarness {
       activation: this.engine.activation,
       auth: this.engine.auth,
       profiles: this.engine.profiles,
-      settings,
+      settings: this.engine.settings,
       store: new FileStateStore(join(this.dir, "lifecycle-state.json"), silentLogger),
       history,
       clock: this.clock,
