@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, openSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, openSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,7 +66,10 @@ export async function ensureDemoEmulator(demoDir: string): Promise<DemoEmulator>
   }
   await mkdir(demoDir, { recursive: true, mode: 0o700 });
   const { cmd, args } = emulatorCommand();
-  const log = openSync(join(demoDir, "emulator.log"), "a");
+  // Owner-only, like everything else in the config folder: the log holds the emulator's request lines.
+  const logPath = join(demoDir, "emulator.log");
+  const log = openSync(logPath, "a", 0o600);
+  chmodSync(logPath, 0o600); // an older log may have been created 0644
   const child = spawn(cmd, [...args, "--json", "--port", "0", "--data-dir", join(demoDir, "emulator"), "--auto-sign-in", "adele"], {
     detached: true,
     stdio: ["ignore", "pipe", log],
