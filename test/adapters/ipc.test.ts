@@ -1,0 +1,48 @@
+// IPC: the sender check, channel registration, payload validation and the external-link allow-list.
+import { describe, expect, it, vi } from "vitest";
+import { isTrustedSender, registerIpc, type IpcEventLike } from "../../electron/adapters/ipc.js";
+import { validateRequest } from "../../electron/shared/ipc-contract.js";
+import { isAllowedExternal } from "../../electron/app/app-controller.js";
+
+const G1 = "6c03b013-0950-5d62-8881-e9fee6d96c8a";
+
+describe("IPC", () => {
+  const ev = (id: number, url: string, parent: unknown = null): IpcEventLike => ({ sender: { id }, senderFrame: { url, parent } });
+
+  it("accepts only our window's main frame on our origin", () => {
+    expect(isTrustedSender(ev(7, "app://pimtray/index.html"), 7, "app://pimtray")).toBeNull();
+    expect(isTrustedSender(ev(8, "app://pimtray/index.html"), 7, "app://pimtray")).toBe("not our window");
+    expect(isTrustedSender(ev(7, "app://pimtray/index.html", {}), 7, "app://pimtray")).toBe("not the main frame");
+    expect(isTrustedSender(ev(7, "https://evil.example/"), 7, "app://pimtray")).toBe("foreign origin https://evil.example");
+    expect(isTrustedSender(ev(7, "app://pimtray/"), null, "app://pimtray")).toBe("not our window");
+  });
+
+  it("registers every channel; a refused sender never reaches the controller", async () => {
+    const handlers = new Map<string, (e: IpcEventLike, p: unknown) => Promise<unknown>>();
+    const invoke = vi.fn(async () => ({ ok: true as const, value: null }));
+    const rejected: string[] = [];
+    registerIpc({ ipcMain: { handle: (c, l) => void handlers.set(c, l), removeHandler: (c) => void handlers.delete(c) }, invoke, windowContentsId: () => 7, origin: "app://pimtray", onRejected: (c, why) => rejected.push(`${c}: ${why}`) });
+    expect(handlers.has("pim:activate")).toBe(true);
+    expect(await handlers.get("pim:cancel")?.(ev(9, "app://pimtray/"), { requestId: "x" })).toMatchObject({ ok: false, error: { kind: "usage" } });
+    expect(invoke).not.toHaveBeenCalled();
+    expect(rejected).toEqual(["pim:cancel: not our window"]);
+    await handlers.get("app:get-state")?.(ev(7, "app://pimtray/index.html"), undefined);
+    expect(invoke).toHaveBeenCalledWith("app:get-state", undefined);
+  });
+
+  it("rejects bad payloads with a message naming the field", () => {
+    expect(validateRequest("pim:activate", { groupId: "nope", accessId: "member", durationMinutes: 60 })).toEqual({ ok: false, message: "Invalid request at 'groupId': must be an id (GUID)." });
+    expect(validateRequest("pim:activate", { groupId: G1, accessId: "admin", durationMinutes: 60 }).ok).toBe(false);
+    expect(validateRequest("pim:activate", { groupId: G1, accessId: "member", durationMinutes: 2 }).ok).toBe(false);
+    expect(validateRequest("pim:activate", { groupId: G1, accessId: "member", durationMinutes: 60, extra: 1 }).ok).toBe(false);
+    expect(validateRequest("pim:activate", { groupId: G1, accessId: "member", durationMinutes: 60 }).ok).toBe(true);
+  });
+
+  it("opens only https links to allowed hosts", () => {
+    expect(isAllowedExternal("https://learn.microsoft.com/entra/id-governance/")).toBe(true);
+    expect(isAllowedExternal("http://learn.microsoft.com/")).toBe(false);
+    expect(isAllowedExternal("https://learn.microsoft.com.evil.example/")).toBe(false);
+    expect(isAllowedExternal("file:///etc/passwd")).toBe(false);
+    expect(isAllowedExternal("https://user:pw@portal.azure.com/")).toBe(false);
+  });
+});
