@@ -22,14 +22,23 @@ export interface HistoryEntry {
   source?: "graph";
 }
 
+/**
+ * One JSON line. Values are scrubbed before serialising: scrubbing the serialised line could cut
+ * through an escaped quote (`secret=\"prod\"`) and leave a line that no longer parses.
+ */
+function serialise(entry: HistoryEntry): string {
+  const clean: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(entry)) clean[k] = typeof v === "string" ? scrub(v) : v;
+  return JSON.stringify(clean);
+}
+
 /** Append-only JSONL: each attempt and each outcome is one line. */
 export class HistoryLog {
   constructor(readonly path: string) {}
 
   async append(entry: HistoryEntry): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    const line = scrub(JSON.stringify(entry));
-    await appendFile(this.path, `${line}\n`, { mode: 0o600 });
+    await appendFile(this.path, `${serialise(entry)}\n`, { mode: 0o600 });
   }
 
   /** The newest `limit` entries, newest last. Damaged lines are skipped and counted, not fatal. */
@@ -81,7 +90,7 @@ export class HistoryLog {
         source: "graph",
       }));
     const all = [...entries, ...rebuilt].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
-    await writeFileAtomic(this.path, all.map((e) => scrub(JSON.stringify(e))).join("\n") + "\n", 0o600);
+    await writeFileAtomic(this.path, all.map(serialise).join("\n") + "\n", 0o600);
     return backup;
   }
 }
