@@ -24,6 +24,7 @@ export const settingsPatchSchema = z
     deviceCodeAutoApprove: z.string().nullable(),
     autoSignIn: z.string().nullable(),
     authorizeOutcome: z.object({ error: z.string().min(1), error_description: z.string().optional() }).nullable(),
+    consentNotGrantedFor: z.array(z.union([z.literal("*"), z.string().regex(/^[0-9a-f-]{36}$/i, "must be a client id or *")])).max(50),
     pageSize: z.number().int().min(1).max(999),
     emptyGroupExpansion: z.boolean(),
     denyPolicyRead: z.boolean(),

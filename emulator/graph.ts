@@ -188,6 +188,7 @@ function groupJson(g: EmulatedGroup) {
     id: g.id,
     displayName: g.displayName,
     description: g.description,
+    mailNickname: g.mailNickname,
     mail: g.mail,
     mailEnabled: false,
     securityEnabled: true,

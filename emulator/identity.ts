@@ -82,6 +82,11 @@ export interface IdentitySettings {
   autoSignIn: string | null;
   /** One-shot: the next authorize request ends with this OAuth error. */
   authorizeOutcome: { error: string; error_description?: string } | null;
+  /**
+   * Client ids the tenant has not consented to ("*": every client). Users may not consent for
+   * themselves, as in many organisations: sign-in ends on "Need admin approval" (AADSTS65001).
+   */
+  consentNotGrantedFor: string[];
 }
 
 export interface IdentityDeps {
@@ -118,6 +123,18 @@ function resourceScopes(scope: string): string[] {
   return [...new Set(out)];
 }
 
+/** Names Entra puts in AADSTS65001 for well-known public clients. */
+const CLIENT_NAMES: Record<string, string> = {
+  "14d82eec-204b-4c2f-b7e8-296a70dab67e": "Microsoft Graph Command Line Tools",
+  "04b07795-8ddb-461a-bbee-02f9e1bf7b46": "Microsoft Azure CLI",
+  "1950a258-227b-4e31-a9cf-717495945fc2": "Microsoft Azure PowerShell",
+};
+
+/** Entra's AADSTS65001 text, without the code prefix. */
+function consentDescription(clientId: string): string {
+  return `The user or administrator has not consented to use the application with ID '${clientId}' named '${CLIENT_NAMES[clientId.toLowerCase()] ?? "PIM Tray"}'. Send an interactive authorization request for this user and resource.`;
+}
+
 function b64url(s: string): string {
   return Buffer.from(s, "utf8").toString("base64url");
 }
@@ -149,6 +166,11 @@ export class IdentityService {
   tenantMatches(segment: string): boolean {
     const s = segment.toLowerCase();
     return s === this.deps.tenantId || s === this.deps.domain || s === "organizations" || s === "common";
+  }
+
+  consentMissing(clientId: string): boolean {
+    const id = clientId.toLowerCase();
+    return this.deps.settings.consentNotGrantedFor.some((c) => c === "*" || c.toLowerCase() === id);
   }
 
   findUser(idOrName: string): EmulatedUser | undefined {
@@ -285,6 +307,11 @@ export class IdentityService {
   }
 
   private completeSignIn(ctx: Ctx, user: EmulatedUser, q: URLSearchParams): void {
+    const clientId = q.get("client_id") ?? "";
+    if (this.consentMissing(clientId)) {
+      this.needAdminApproval(ctx, user, q, clientId);
+      return;
+    }
     const claims = parseClaims(q.get("claims"));
     const c = claims === "invalid" ? { acrs: [], mfa: false, xmsCc: [] } : claims;
     // Interactive sign-in is where MFA happens: asking for it here satisfies it.
@@ -309,6 +336,32 @@ export class IdentityService {
       client_info: this.clientInfo(user),
       session_state: session.id,
     });
+  }
+
+  /**
+   * Entra's "Need admin approval" page. Its one way back to the app, "Return to the application
+   * without granting consent", posts consent_required with AADSTS65001 to the redirect URI.
+   */
+  private needAdminApproval(ctx: Ctx, user: EmulatedUser, q: URLSearchParams, clientId: string): void {
+    const fields = {
+      error: "consent_required",
+      error_description: `AADSTS65001: ${consentDescription(clientId)}`,
+      state: q.get("state") ?? "",
+    };
+    const inputs = Object.entries(fields)
+      .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+      .join("");
+    const name = CLIENT_NAMES[clientId.toLowerCase()] ?? "This app";
+    sendHtml(
+      ctx,
+      200,
+      page(
+        "Need admin approval",
+        `<p>${escapeHtml(user.userPrincipalName)}</p>
+        <p role="alert">${escapeHtml(name)} needs permission to access resources in your organization that only an admin can grant. Please ask an admin to grant permission to this app before you can use it.</p>
+        <form method="post" action="${escapeHtml(q.get("redirect_uri") ?? "")}">${inputs}<button type="submit" id="return">Return to the application without granting consent</button></form>`,
+      ),
+    );
   }
 
   private formPost(ctx: Ctx, redirectUri: string, fields: Record<string, string>): void {
@@ -418,11 +471,15 @@ export class IdentityService {
   deviceLoginSubmit(ctx: Ctx): void {
     const form = new URLSearchParams(ctx.bodyText);
     const approve = form.get("action") !== "deny";
-    const ok = this.decideDeviceCode(form.get("code") ?? "", form.get("user"), approve);
+    const code = form.get("code") ?? "";
+    const clientId = [...this.#deviceCodes.values()].find((d) => d.userCode === code.toUpperCase().replace(/[^A-Z]/g, ""))?.clientId;
+    const ok = this.decideDeviceCode(code, form.get("user"), approve);
     this.deviceLoginPage(
       ctx,
       ok
-        ? approve
+        ? approve && clientId && this.consentMissing(clientId)
+          ? "Need admin approval: this app needs permission to access resources in your organization that only an admin can grant. Please ask an admin to grant permission to this app before you can use it."
+          : approve
           ? "You have signed in. You may now close this window and return to the application."
           : "Sign-in canceled."
         : "That code was not recognised or has expired. Check the code and try again.",
@@ -503,6 +560,10 @@ export class IdentityService {
       sendEntraError(ctx, 400, "invalid_grant", 700082, "The refresh token has expired due to inactivity or was revoked. Sign in again.", { suberror: "bad_token" });
       return;
     }
+    if (this.consentMissing(clientId)) {
+      sendEntraError(ctx, 400, "invalid_grant", 65001, consentDescription(clientId), { suberror: "consent_required" });
+      return;
+    }
     if (stepUpRequested(claims) && !session.mfa && !user.sessionHasMfa) {
       const challenge = form.get("claims") ?? "";
       sendEntraError(
@@ -542,6 +603,10 @@ export class IdentityService {
       return;
     }
     entry.state = "redeemed";
+    if (this.consentMissing(clientId)) {
+      sendEntraError(ctx, 400, "invalid_grant", 65001, consentDescription(clientId), { suberror: "consent_required" });
+      return;
+    }
     const session: Session = { id: randomUUID(), userId: user.id, mfa: user.sessionHasMfa || stepUpRequested(entry.claims) };
     this.#sessions.set(session.id, session);
     sendJson(ctx, 200, await this.issue(ctx, user, session, clientId, entry.scope, entry.claims, null));

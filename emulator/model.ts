@@ -15,6 +15,8 @@ export interface EmulatedGroup {
   id: string;
   displayName: string;
   description: string;
+  /** Required on every Entra group, and unique in practice: what tells same-named groups apart. */
+  mailNickname: string;
   mail: string | null;
 }
 

@@ -57,8 +57,8 @@ function policy(groupId: string, accessId: AccessId, p: Partial<GroupPolicy>): [
   return [policyKey(groupId, accessId), { ...defaultPolicy(groupId, accessId), ...p }];
 }
 
-function group(id: string, displayName: string, description: string): EmulatedGroup {
-  return { id, displayName, description, mail: null };
+function group(id: string, displayName: string, description: string, mailNickname?: string): EmulatedGroup {
+  return { id, displayName, description, mailNickname: mailNickname ?? displayName.toLowerCase().replace(/[^a-z0-9]+/g, "-"), mail: null };
 }
 
 function eligibility(
@@ -100,8 +100,8 @@ export function demoTenant(now: number): TenantSeed {
     group(g.sharePointAdmins, "SharePoint Site Admins", "Member and owner eligibility"),
     group(g.legacyBilling, "Legacy Billing", "Eligibility expired"),
     group(g.contractors, "Contractor Access", "Eligibility ends in 30 days"),
-    group(g.platformOpsEu, "Platform Ops", "Platform operations (EU)"),
-    group(g.platformOpsUs, "Platform Ops", "Platform operations (US)"),
+    group(g.platformOpsEu, "Platform Ops", "Platform operations (EU)", "platform-ops-eu"),
+    group(g.platformOpsUs, "Platform Ops", "Platform operations (US)", "platform-ops-us"),
   ];
   const policies = new Map<string, GroupPolicy>([
     policy(g.financeAdmins, "member", { maximumDuration: "PT8H", enabledRules: ["Justification"] }),

@@ -39,6 +39,7 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   deviceCodeAutoApprove: null,
   autoSignIn: null,
   authorizeOutcome: null,
+  consentNotGrantedFor: [],
   pageSize: 100,
   emptyGroupExpansion: false,
   denyPolicyRead: false,
