@@ -1,5 +1,6 @@
 import { readFile, rm } from "node:fs/promises";
 import { MemoryPersistence, type TokenCachePersistence } from "../engine/auth/token-cache.js";
+import { AuthError } from "../engine/errors.js";
 import { writeFileAtomic } from "../engine/fs-util.js";
 
 // The app's token cache: encrypted with Electron's safeStorage (the async API; the sync one is
@@ -29,9 +30,13 @@ export class SafeStoragePersistence implements TokenCachePersistence {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw e;
     }
-    // A cache we cannot decrypt (key store reset, another user) means signing in again, not a crash.
-    const plain = await this.safe.decryptStringAsync(data).catch(() => null);
-    if (!plain) return null;
+    let plain: { result: string; shouldReEncrypt: boolean };
+    try {
+      plain = await this.safe.decryptStringAsync(data);
+    } catch (e) {
+      // A key store reset or another OS account: the MSAL cache plugin logs this and starts signed out.
+      throw new AuthError(`The saved sign-in in ${this.path} could not be decrypted with your operating system's key store. Sign in again.`, { cause: e });
+    }
     // The OS rotated the key (or a stronger one is available): store it under the new key.
     if (plain.shouldReEncrypt) await this.save(plain.result);
     return plain.result;
@@ -39,7 +44,8 @@ export class SafeStoragePersistence implements TokenCachePersistence {
 
   async save(serialized: string): Promise<void> {
     const cipher = await this.safe.encryptStringAsync(serialized);
-    await writeFileAtomic(this.path, cipher.toString("latin1"), 0o600);
+    // The ciphertext is binary: written as bytes, never through a string encoding.
+    await writeFileAtomic(this.path, cipher, 0o600);
   }
 
   async clear(): Promise<void> {

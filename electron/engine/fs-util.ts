@@ -2,8 +2,11 @@ import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, rename, writeFile, chmod } from "node:fs/promises";
 import { dirname } from "node:path";
 
-/** Writes via a temporary file and rename, so a crash never leaves a half-written file. */
-export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
+/**
+ * Writes via a temporary file and rename, so a crash never leaves a half-written file. A string is
+ * written as UTF-8; binary data (ciphertext) must be passed as bytes, never as a latin1 string.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   await writeFile(tmp, data, { mode });

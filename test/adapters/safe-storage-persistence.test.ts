@@ -1,47 +1,90 @@
-// The app's token cache: encrypted with safeStorage, or memory only.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// The app's token cache: encrypted with safeStorage, or memory only. The safeStorage double is
+// AES-GCM with a random IV, so its ciphertext is binary, as the real one is.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { chooseTokenCache, SafeStoragePersistence, type SafeStorageLike } from "../../electron/adapters/safe-storage-persistence.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { chooseTokenCache, SafeStoragePersistence } from "../../electron/adapters/safe-storage-persistence.js";
 import { MemoryPersistence } from "../../electron/engine/auth/token-cache.js";
+import { AppDouble, SafeStorageDouble } from "./electron-doubles.js";
+
+const EVERY_BYTE_VALUE = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
+const CACHE = JSON.stringify({ RefreshToken: { k: { secret: "opaque-sample-refresh-value" } }, Account: { k: { name: "Zoë Müller 山田 😀" } }, every: EVERY_BYTE_VALUE });
+
+let dir: string;
+let app: AppDouble;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "pimtray-cache-"));
+  app = new AppDouble();
+  await app.whenReady();
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("token cache encryption", () => {
-  const fakeSafe = (available: boolean, backend = "gnome_libsecret"): SafeStorageLike => ({
-    isAsyncEncryptionAvailable: async () => available,
-    encryptStringAsync: async (s) => Buffer.from(`enc:${Buffer.from(s).toString("base64")}`),
-    decryptStringAsync: async (b) => {
-      const t = b.toString();
-      if (!t.startsWith("enc:")) throw new Error("cannot decrypt");
-      return { result: Buffer.from(t.slice(4), "base64").toString(), shouldReEncrypt: false };
-    },
-    getSelectedStorageBackend: () => backend,
+  it("reads back, after a restart, what it saved: every byte value, through binary ciphertext", async () => {
+    const path = join(dir, "msal-cache.bin");
+    const safe = new SafeStorageDouble(app);
+    await new SafeStoragePersistence(path, safe).save(CACHE);
+    const onDisk = readFileSync(path);
+    expect(onDisk.some((b) => b >= 0x80)).toBe(true);
+    expect(onDisk.toString("latin1")).not.toContain("opaque-sample-refresh-value");
+    // A new process: a new persistence (and safeStorage) over the same OS key.
+    const after = new SafeStoragePersistence(path, new SafeStorageDouble(app, { key: safe.key }));
+    expect(await after.load()).toBe(CACHE);
+  });
+
+  it("writes different ciphertext on every save, and each one reads back", async () => {
+    const path = join(dir, "msal-cache.bin");
+    const p = new SafeStoragePersistence(path, new SafeStorageDouble(app));
+    await p.save(CACHE);
+    const first = readFileSync(path);
+    await p.save(CACHE);
+    expect(readFileSync(path).equals(first)).toBe(false);
+    expect(await p.load()).toBe(CACHE);
+  });
+
+  it("re-encrypts under the new key when safeStorage asks for it", async () => {
+    const path = join(dir, "msal-cache.bin");
+    const safe = new SafeStorageDouble(app, { shouldReEncrypt: true });
+    await new SafeStoragePersistence(path, safe).save(CACHE);
+    const before = readFileSync(path);
+    expect(await new SafeStoragePersistence(path, safe).load()).toBe(CACHE);
+    expect(readFileSync(path).equals(before)).toBe(false);
   });
 
   it("encrypts with safeStorage when a key store exists, and never writes plain text", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pimtray-cache-"));
-    const c = await chooseTokenCache({ safeStorage: fakeSafe(true), platform: "linux", preference: "encrypted", path: join(dir, "cache.bin") });
+    const c = await chooseTokenCache({ safeStorage: new SafeStorageDouble(app), platform: "linux", preference: "encrypted", path: join(dir, "cache.bin") });
     expect(c).toMatchObject({ encrypted: true, encryptionAvailable: true });
     expect(c.persistence).toBeInstanceOf(SafeStoragePersistence);
     await c.persistence.save('{"RefreshToken":{"secret":"abc"}}');
-    expect(readFileSync(join(dir, "cache.bin"), "utf8")).not.toContain("secret");
+    expect(readFileSync(join(dir, "cache.bin"), "latin1")).not.toContain("secret");
     expect(await c.persistence.load()).toBe('{"RefreshToken":{"secret":"abc"}}');
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("keeps tokens in memory only on Linux basic_text, or when the user asks", async () => {
-    const basic = await chooseTokenCache({ safeStorage: fakeSafe(true, "basic_text"), platform: "linux", preference: "encrypted", path: "/nonexistent" });
+    const basic = await chooseTokenCache({ safeStorage: new SafeStorageDouble(app, { backend: "basic_text" }), platform: "linux", preference: "encrypted", path: join(dir, "cache.bin") });
     expect(basic).toMatchObject({ encrypted: false, encryptionAvailable: false });
     expect(basic.persistence).toBeInstanceOf(MemoryPersistence);
-    const asked = await chooseTokenCache({ safeStorage: fakeSafe(true), platform: "darwin", preference: "memory", path: "/nonexistent" });
+    const asked = await chooseTokenCache({ safeStorage: new SafeStorageDouble(app), platform: "darwin", preference: "memory", path: join(dir, "cache.bin") });
     expect(asked).toMatchObject({ encrypted: false, encryptionAvailable: true });
   });
 
-  it("treats an undecryptable cache as signed out, not as a crash", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pimtray-cache-"));
-    const p = new SafeStoragePersistence(join(dir, "cache.bin"), fakeSafe(true));
-    await import("node:fs").then((fs) => fs.writeFileSync(join(dir, "cache.bin"), "garbage"));
-    expect(await p.load()).toBeNull();
-    rmSync(dir, { recursive: true, force: true });
+  it("refuses a cache it cannot decrypt (garbage, or another key) with a message that says what to do", async () => {
+    const path = join(dir, "cache.bin");
+    writeFileSync(path, "garbage");
+    const p = new SafeStoragePersistence(path, new SafeStorageDouble(app));
+    await expect(p.load()).rejects.toMatchObject({ kind: "auth", message: expect.stringContaining("Sign in again") });
+    await new SafeStoragePersistence(path, new SafeStorageDouble(app)).save(CACHE);
+    const other = await p.load().catch((e: unknown) => e);
+    expect(other).toMatchObject({ kind: "auth", cause: { message: expect.stringContaining("Error while decrypting the ciphertext") } });
+    expect(String((other as Error).message)).not.toContain("opaque-sample-refresh-value");
+  });
+});
+
+describe("the safeStorage double", () => {
+  it("throws before the app is ready, like Electron's", async () => {
+    const early = new SafeStorageDouble(new AppDouble());
+    await expect(early.encryptStringAsync("x")).rejects.toThrow("before app is ready");
+    await expect(early.decryptStringAsync(Buffer.from("v10"))).rejects.toThrow("before app is ready");
   });
 });
