@@ -83,7 +83,8 @@ async function main(): Promise<void> {
         "  Demo users:",
         ...facts.users.map((u) => `    ${u.displayName.padEnd(14)} ${u.userPrincipalName.padEnd(24)} ${u.id}`),
         "",
-        `Trust the CA with NODE_EXTRA_CA_CERTS=${facts.caCertPath}. Press Ctrl+C to stop.`,
+        `Trust the CA per command only: NODE_EXTRA_CA_CERTS=${facts.caCertPath} <command>.`,
+        "Never put it in a shell profile: its key sits unencrypted in the data folder. Press Ctrl+C to stop.",
         "",
       ].join("\n"),
     );

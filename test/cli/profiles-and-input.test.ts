@@ -1,5 +1,5 @@
 // Profiles, naming, and bad input through `pimtray`: clear messages, the right exit codes, no request sent.
-import { readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_GROUPS as G } from "../../emulator/index.js";
@@ -146,6 +146,8 @@ describe("demo mode", () => {
       const status = await demo.run(["status", "--demo", "--json"], env);
       expect(JSON.parse(status.stdout).active.map((a: { groupName: string }) => a.groupName)).toEqual(["Helpdesk Operators"]);
       expect((await demo.run(["whoami", "--demo", "--json"], env)).stdout).toContain("adele@contoso.example");
+      // The demo emulator's log holds request lines: owner-only, like the rest of the config folder.
+      expect(statSync(join(demo.configDir, "demo", "emulator.log")).mode & 0o777).toBe(0o600);
     } finally {
       await demo.run(["demo", "stop"], env);
       demo.cleanup();
