@@ -24,7 +24,6 @@ export function autostartPath(env: NodeJS.ProcessEnv = process.env): string {
 export function execValue(path: string): string {
   // A line break would end the Exec line and let the path add keys of its own; other control
   // characters are not allowed in a string value at all.
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) {
     throw new UsageError(`Start at login was not turned on: the app's path contains a line break or another control character, which an autostart file cannot hold (${JSON.stringify(path)}). Move PIM Tray to a folder whose path has none, then turn Start at login on again.`);
   }
