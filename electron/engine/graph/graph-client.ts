@@ -28,6 +28,11 @@ export interface GraphResult<T> {
   token: string;
 }
 
+/** An OData string literal: quoted, each `'` inside doubled. Every `$filter` value is built through this. */
+export function odataString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
 /** OData wants `$` kept literally and spaces as %20. */
 export function encodeQuery(query: Record<string, string>): string {
   return Object.entries(query)

@@ -1,7 +1,7 @@
 import { parseIsoDuration } from "../duration.js";
 import { GraphError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import type { GraphClient } from "./graph-client.js";
+import { odataString, type GraphClient } from "./graph-client.js";
 import { equalsIgnoreCase } from "./graph-errors.js";
 
 // The PIM for Groups surface PIM Tray uses, in domain terms.
@@ -195,7 +195,7 @@ export class PimClient {
 
   async activeAssignments(filter?: { groupId: string; accessId: AccessId }): Promise<ActiveAssignment[]> {
     const query: Record<string, string> = { $expand: GROUP_EXPAND };
-    if (filter) query.$filter = `groupId eq '${filter.groupId}' and accessId eq '${filter.accessId}'`;
+    if (filter) query.$filter = `groupId eq ${odataString(filter.groupId)} and accessId eq ${odataString(filter.accessId)}`;
     const raw = await this.graph.list<RawInstance>(`${BASE}/assignmentScheduleInstances/filterByCurrentUser(on='principal')`, query);
     const names = await this.#groupNames(raw);
     return raw.map((r) => ({
@@ -211,9 +211,9 @@ export class PimClient {
   /** My requests, newest first; `filter` narrows server-side. */
   async myRequests(filter?: { groupId?: string; accessId?: AccessId; status?: string }): Promise<ScheduleRequest[]> {
     const clauses: string[] = [];
-    if (filter?.groupId) clauses.push(`groupId eq '${filter.groupId}'`);
-    if (filter?.accessId) clauses.push(`accessId eq '${filter.accessId}'`);
-    if (filter?.status) clauses.push(`status eq '${filter.status}'`);
+    if (filter?.groupId) clauses.push(`groupId eq ${odataString(filter.groupId)}`);
+    if (filter?.accessId) clauses.push(`accessId eq ${odataString(filter.accessId)}`);
+    if (filter?.status) clauses.push(`status eq ${odataString(filter.status)}`);
     const query: Record<string, string> = clauses.length ? { $filter: clauses.join(" and ") } : {};
     const raw = await this.graph.list<RawRequest>(`${BASE}/assignmentScheduleRequests/filterByCurrentUser(on='principal')`, query);
     return raw.map(toRequest).sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime));
@@ -239,7 +239,7 @@ export class PimClient {
         method: "GET",
         path: "policies/roleManagementPolicyAssignments",
         query: {
-          $filter: `scopeId eq '${groupId}' and scopeType eq 'Group' and roleDefinitionId eq '${accessId}'`,
+          $filter: `scopeId eq ${odataString(groupId)} and scopeType eq 'Group' and roleDefinitionId eq ${odataString(accessId)}`,
           $expand: "policy($expand=rules)",
         },
       });
@@ -284,7 +284,7 @@ export class PimClient {
       const chunk = ids.slice(i, i + 15);
       try {
         const found = await this.graph.list<{ id: string; displayName: string }>("groups", {
-          $filter: `id in (${chunk.map((id) => `'${id}'`).join(",")})`,
+          $filter: `id in (${chunk.map(odataString).join(",")})`,
           $select: "id,displayName",
         });
         for (const g of found) {
