@@ -11,6 +11,7 @@ export const EXIT = {
   pending: 6,
   network: 7,
   config: 8,
+  consent: 9,
 } as const;
 
 export function exitCodeFor(kind: ErrorKind): number {
@@ -32,5 +33,7 @@ export function exitCodeFor(kind: ErrorKind): number {
       return EXIT.network;
     case "config":
       return EXIT.config;
+    case "consent":
+      return EXIT.consent;
   }
 }

@@ -7,6 +7,7 @@ export type ErrorKind =
   | "not-found" // unknown group, profile or request
   | "ambiguous" // a name matches several groups, or both a profile and a group
   | "auth" // sign-in needed, failed, or was refused
+  | "consent" // the tenant has not consented to the client, and the user cannot: an administrator must
   | "policy" // refused by PIM policy or by our local policy check; nothing was activated
   | "denied" // an approver denied, or PIM failed the request
   | "network" // unreachable, timed out, or throttled past our patience
@@ -52,6 +53,21 @@ export class AuthError extends PimTrayError {
   constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
     super("auth", message, options);
     this.name = "AuthError";
+  }
+}
+
+/**
+ * AADSTS65001 / consent_required: the organisation has not consented to the client for the PIM
+ * scopes, and users may not consent themselves. Signing in again cannot help; an administrator can.
+ */
+export class ConsentRequiredError extends PimTrayError {
+  constructor(
+    message: string,
+    readonly facts: { adminConsentUrl: string; clientId: string; tenant: string; scopes: string[]; docs: string },
+    options: { cause?: unknown } = {},
+  ) {
+    super("consent", message, { ...options, details: { ...facts } });
+    this.name = "ConsentRequiredError";
   }
 }
 

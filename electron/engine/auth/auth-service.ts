@@ -7,7 +7,7 @@ import {
   type AuthenticationResult,
 } from "@azure/msal-node";
 import type { ResolvedConnection } from "../config.js";
-import { AuthError, NetworkError, PimTrayError } from "../errors.js";
+import { AuthError, ConsentRequiredError, NetworkError, PimTrayError } from "../errors.js";
 import type { HttpClient } from "../http/http-client.js";
 import type { Logger } from "../logger.js";
 import { MsalNetworkModule } from "./msal-network.js";
@@ -71,6 +71,23 @@ export function acrsClaims(values: string[]): string {
   return JSON.stringify({ access_token: { acrs } });
 }
 
+/** Where docs/cli.md explains the organisation's own registration (the popup and CLI point here). */
+export const OWN_REGISTRATION_DOCS = "docs/cli.md, section \"Permissions and your own app registration\"";
+
+/** Entra's ways of saying "not consented, and this user may not consent": AADSTS65001 and 90094. */
+function isConsentError(e: MsalAuthError, lastTokenError: MsalNetworkModule["lastTokenError"]): boolean {
+  const sub = (e as { subError?: unknown }).subError;
+  if (e.errorCode === "consent_required" || sub === "consent_required") return true;
+  if (/\bAADSTS(65001|90094)\b/.test(e.errorMessage)) return true;
+  // The device-code poller keeps only the error word; the network module saw the whole answer.
+  return (
+    e.errorCode === "post_request_failed" &&
+    lastTokenError !== null &&
+    e.errorMessage.trim() === lastTokenError.error &&
+    (lastTokenError.suberror === "consent_required" || lastTokenError.codes.includes(65001) || lastTokenError.codes.includes(90094))
+  );
+}
+
 function summary(a: AccountInfo): AccountSummary {
   return { homeAccountId: a.homeAccountId, username: a.username, name: a.name ?? null, tenantId: a.tenantId, objectId: a.localAccountId };
 }
@@ -79,6 +96,7 @@ function summary(a: AccountInfo): AccountSummary {
 export class AuthService {
   readonly #pca: PublicClientApplication;
   readonly #o: AuthServiceOptions;
+  readonly #network: MsalNetworkModule;
   #preferred: string | undefined;
   #method: SignInMethod;
   /** One interactive prompt at a time, shared by concurrent callers asking for the same claims. */
@@ -89,6 +107,7 @@ export class AuthService {
     this.#preferred = options.preferredAccountId;
     this.#method = options.method ?? "browser";
     const { connection, logger } = options;
+    this.#network = new MsalNetworkModule(options.http);
     this.#pca = new PublicClientApplication({
       auth: {
         clientId: connection.clientId,
@@ -100,7 +119,7 @@ export class AuthService {
       },
       cache: { cachePlugin: cachePlugin(options.persistence, (e) => logger.warn("token cache could not be read; starting signed out", e)) },
       system: {
-        networkClient: new MsalNetworkModule(options.http),
+        networkClient: this.#network,
         loggerOptions: {
           piiLoggingEnabled: false,
           logLevel: LogLevel.Warning,
@@ -184,6 +203,8 @@ export class AuthService {
       return r.accessToken;
     } catch (e) {
       if (!(e instanceof InteractionRequiredAuthError)) throw this.#wrap(e, "Getting a token failed");
+      // Consent withdrawn: a prompt would end on "Need admin approval" again.
+      if (isConsentError(e, this.#network.lastTokenError)) throw this.#consent(e);
       if (this.#o.allowInteraction === false) {
         throw new AuthError(
           request.claims
@@ -257,9 +278,24 @@ export class AuthService {
     }
   }
 
+  /** What to ask an administrator for, with the admin-consent URL for this tenant and client. */
+  #consent(cause: unknown): ConsentRequiredError {
+    const c = this.#o.connection;
+    const scopes = c.scopes.map((s) => s.slice(s.lastIndexOf("/") + 1));
+    const adminConsentUrl = `${c.authority}/adminconsent?client_id=${encodeURIComponent(c.clientId)}`;
+    return new ConsentRequiredError(
+      `Your organisation has not approved this sign-in app (client id ${c.clientId}) for PIM, and only an administrator can (AADSTS65001: consent required). ` +
+        `Ask an administrator to grant admin consent for the delegated Microsoft Graph permissions ${scopes.join(", ")}, at:\n  ${adminConsentUrl}\n` +
+        `Or ask them to register your organisation's own app and use its client id: see ${OWN_REGISTRATION_DOCS}.`,
+      { adminConsentUrl, clientId: c.clientId, tenant: c.tenant, scopes, docs: OWN_REGISTRATION_DOCS },
+      { cause },
+    );
+  }
+
   #wrap(e: unknown, what: string): PimTrayError {
     if (e instanceof PimTrayError) return e;
     if (e instanceof MsalAuthError) {
+      if (isConsentError(e, this.#network.lastTokenError)) return this.#consent(e);
       const code = e.errorCode;
       if (code === "network_error" || code === "post_request_failed" && /ECONN|ENOTFOUND|timed out/i.test(e.errorMessage)) {
         return new NetworkError(`${what}: the sign-in service could not be reached. Check your network, then try again.`, { cause: e });

@@ -8,6 +8,12 @@ import type { HttpClient } from "../http/http-client.js";
  * single-use, so a lost answer to its redemption must not be replayed.
  */
 export class MsalNetworkModule implements INetworkModule {
+  /**
+   * The last error the token endpoint sent. MSAL's device-code poller keeps only its `error` word
+   * (e.g. invalid_grant), which cannot tell a missing consent (AADSTS65001) from anything else.
+   */
+  lastTokenError: { error: string; suberror: string | null; codes: number[] } | null = null;
+
   constructor(private readonly http: HttpClient) {}
 
   sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
@@ -32,6 +38,20 @@ export class MsalNetworkModule implements INetworkModule {
     } catch (e) {
       throw new NetworkError(`The sign-in service at ${new URL(url).host} answered HTTP ${res.status} with something other than JSON. A proxy or captive portal may be in the way.`, { cause: e });
     }
+    if (method === "POST" && new URL(url).pathname.endsWith("/token")) {
+      this.lastTokenError = res.status >= 400 ? tokenError(body) : null;
+    }
     return { headers: res.headers, body, status: res.status };
   }
+}
+
+function tokenError(body: unknown): MsalNetworkModule["lastTokenError"] {
+  if (typeof body !== "object" || body === null) return null;
+  const b = body as { error?: unknown; suberror?: unknown; error_codes?: unknown };
+  if (typeof b.error !== "string") return null;
+  return {
+    error: b.error,
+    suberror: typeof b.suberror === "string" ? b.suberror : null,
+    codes: Array.isArray(b.error_codes) ? b.error_codes.filter((c): c is number => typeof c === "number") : [],
+  };
 }

@@ -287,7 +287,7 @@ export class LifecycleService {
 
   #failed(e: unknown, reason: string): void {
     const { logger } = this.#d;
-    if (e instanceof PimTrayError && e.kind === "auth") {
+    if (e instanceof PimTrayError && (e.kind === "auth" || e.kind === "consent")) {
       this.#picture.needsSignIn = true;
       if (!this.#signInAnnounced) {
         this.#signInAnnounced = true;
