@@ -2,12 +2,48 @@ import { join } from "node:path";
 import { systemClock } from "../engine/lifecycle/clock.js";
 import type { LifecycleEvent } from "../engine/lifecycle/events.js";
 import { FileStateStore } from "../engine/lifecycle/lifecycle-state.js";
-import { LifecycleService } from "../engine/lifecycle/lifecycle-service.js";
+import { LifecycleService, type Picture } from "../engine/lifecycle/lifecycle-service.js";
 import { NodeNotifier } from "../engine/notify/node-notifier.js";
-import { lineFor, notificationFor } from "../engine/notify/texts.js";
+import { clockTime, lineFor, notificationFor } from "../engine/notify/texts.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 import { localTime } from "./output.js";
+
+/** The `snapshot` event: the state `watch` starts in (docs/cli.md lists its fields). */
+export function snapshotOf(p: Picture) {
+  return {
+    type: "snapshot" as const,
+    signedIn: Boolean(p.account) && !p.needsSignIn,
+    account: p.account ? { username: p.account.username, name: p.account.name, tenantId: p.account.tenantId } : null,
+    online: p.online,
+    lastSyncAt: p.lastSyncAt === null ? null : new Date(p.lastSyncAt).toISOString(),
+    active: p.active.map((a) => ({ groupId: a.groupId, groupName: a.groupName, accessId: a.accessId, startDateTime: a.startDateTime, endDateTime: a.endDateTime })),
+    pending: p.pending.map((r) => ({ requestId: r.id, groupId: r.groupId, groupName: r.groupName, accessId: r.accessId, status: r.status, createdDateTime: r.createdDateTime, startDateTime: r.startDateTime })),
+  };
+}
+
+/** The same state for a person: a headline, then one line per activation and request. */
+export function snapshotLines(s: ReturnType<typeof snapshotOf>, now = Date.now()): string[] {
+  if (!s.signedIn) return ["Now: not signed in."];
+  if (!s.online) return ["Now: Microsoft Graph cannot be reached, so what is active is not known yet."];
+  const approval = s.pending.filter((r) => r.status.toLowerCase() === "pendingapproval");
+  const other = s.pending.length - approval.length;
+  const parts = [`${s.active.length} active`, ...(approval.length ? [`${approval.length} waiting for approval`] : []), ...(other ? [`${other} being activated`] : [])];
+  const who = s.account ? ` (${s.account.username})` : "";
+  const head = s.active.length || s.pending.length ? `Now: ${parts.join(", ")}${who}` : `Now: nothing active or pending${who}`;
+  const label = (x: { groupName: string; accessId: string }) => `${x.groupName} (${x.accessId})`;
+  return [
+    head,
+    ...s.active.map((a) => `  ${label(a)} active${a.endDateTime ? ` until ${clockTime(a.endDateTime)}` : ", permanent"}`),
+    ...s.pending.map((r) =>
+      r.status.toLowerCase() === "pendingapproval"
+        ? `  ${label(r)} waiting for approval`
+        : r.startDateTime && Date.parse(r.startDateTime) > now
+          ? `  ${label(r)} scheduled to start at ${clockTime(r.startDateTime)}`
+          : `  ${label(r)} being activated`,
+    ),
+  ];
+}
 
 /**
  * `pimtray watch`: the lifecycle service in the foreground, for desktops without a tray and for
@@ -25,10 +61,15 @@ export async function cmdWatch(ctx: CliContext, o: { notify?: boolean; autoActiv
     history: ctx.history,
     clock: systemClock,
     logger,
+    // Other PIM Tray processes (the tray app, `pimtray activate`) write here; their changes show within 2 s.
+    configDir: ctx.configDir,
   });
   const notifier = o.notify === false ? null : new NodeNotifier(logger);
   const sending = new Set<Promise<void>>();
-  service.on((e: LifecycleEvent) => {
+  // The first output is the state it starts in; what start-up itself found (an activation that
+  // ended while nothing ran, a missed warning) follows it, as a change.
+  let held: LifecycleEvent[] | null = [];
+  const show = (e: LifecycleEvent) => {
     const now = Date.now();
     if (out.json) out.write(JSON.stringify({ time: new Date(now).toISOString(), ...e }));
     else out.write(`${localTime(new Date(now).toISOString())}  ${lineFor(e, now)}`);
@@ -39,7 +80,8 @@ export async function cmdWatch(ctx: CliContext, o: { notify?: boolean; autoActiv
       sending.add(p);
       void p.finally(() => sending.delete(p));
     }
-  });
+  };
+  service.on((e: LifecycleEvent) => (held ? held.push(e) : show(e)));
 
   let stopping: Promise<void> | null = null;
   const stopped = new Promise<void>((resolve) => {
@@ -58,6 +100,12 @@ export async function cmdWatch(ctx: CliContext, o: { notify?: boolean; autoActiv
   const account = await engine.auth.currentAccount();
   if (!out.json) out.error(account ? `Watching PIM activations for ${account.username}. Press Ctrl+C to stop.` : "Watching; not signed in yet.");
   await service.start();
+  const snapshot = snapshotOf(service.picture);
+  const time = new Date().toISOString();
+  if (out.json) out.write(JSON.stringify({ time, ...snapshot }));
+  else for (const line of snapshotLines(snapshot)) out.write(`${localTime(time)}  ${line}`);
+  for (const e of held) show(e);
+  held = null;
   if (o.autoActivate !== false) await service.autoActivate();
   await stopped;
   return EXIT.ok;

@@ -34,11 +34,23 @@ function serialise(entry: HistoryEntry): string {
 
 /** Append-only JSONL: each attempt and each outcome is one line. */
 export class HistoryLog {
+  /** The lines this instance appended (the newest few hundred), so a folder watcher can tell them from another process's. */
+  readonly #mine = new Set<string>();
+
   constructor(readonly path: string) {}
 
   async append(entry: HistoryEntry): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    await appendFile(this.path, `${serialise(entry)}\n`, { mode: 0o600 });
+    const line = serialise(entry);
+    // Remembered before the write lands, so a watcher that sees the write finds it here.
+    this.#mine.add(line);
+    if (this.#mine.size > 500) this.#mine.delete(this.#mine.values().next().value ?? "");
+    await appendFile(this.path, `${line}\n`, { mode: 0o600 });
+  }
+
+  /** Whether this instance wrote `line` (as read back from the file). */
+  ownsLine(line: string): boolean {
+    return this.#mine.has(line.trim());
   }
 
   /** The newest `limit` entries, newest last. Damaged lines are skipped and counted, not fatal. */

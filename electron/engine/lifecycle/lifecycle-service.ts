@@ -9,8 +9,9 @@ import type { Logger } from "../logger.js";
 import type { Profile } from "../profiles/settings-schema.js";
 import type { ProfileService, SettingsRepository } from "../profiles/settings-store.js";
 import type { Clock, TimerHandle } from "./clock.js";
+import { ConfigWatcher, type FolderChange } from "./config-watcher.js";
 import type { LifecycleEvent, TargetRef } from "./events.js";
-import { emptyState, type LifecycleState, type LifecycleStateStore } from "./lifecycle-state.js";
+import { emptyState, knownKey, type LifecycleState, type LifecycleStateStore } from "./lifecycle-state.js";
 
 // The lifecycle service keeps the picture of what is active and pending, tells people before
 // access expires, renews keep-active profiles, and activates flagged profiles at start. Its cadence
@@ -21,6 +22,8 @@ import { emptyState, type LifecycleState, type LifecycleStateStore } from "./lif
 //   expiry          a full reconcile 1 s after each end time; warnings are local timers (no request)
 //   resume/jump     a full reconcile at once (the heartbeat compares wall and monotonic time)
 //   offline         retries after 15 s, 30 s, 1, 2, then every 5 min
+//   another process a full reconcile within about 1 s of its write to the shared config folder
+//                   (config-watcher.ts); no timer of its own, so it adds no polling
 
 export interface LifecycleOptions {
   idleIntervalMs?: number;
@@ -33,6 +36,8 @@ export interface LifecycleOptions {
   offlineBackoffMs?: number[];
   expiryConfirmDelayMs?: number;
   signInCheckMs?: number;
+  /** Quiet time after a write to the config folder by another process before acting on it. */
+  folderDebounceMs?: number;
 }
 
 const DEFAULTS: Required<LifecycleOptions> = {
@@ -46,6 +51,7 @@ const DEFAULTS: Required<LifecycleOptions> = {
   offlineBackoffMs: [15_000, 30_000, 60_000, 120_000, 300_000],
   expiryConfirmDelayMs: 1000,
   signInCheckMs: 15_000,
+  folderDebounceMs: 250,
 };
 
 export interface LifecycleDeps {
@@ -59,6 +65,12 @@ export interface LifecycleDeps {
   clock: Clock;
   logger: Logger;
   options?: LifecycleOptions;
+  /**
+   * The config folder other PIM Tray processes (the tray app, `pimtray watch`, one-off commands)
+   * write to. Watched, so that what they change is seen within a second or two; without it (or where
+   * the platform cannot watch it) their changes are seen at the next reconcile.
+   */
+  configDir?: string;
 }
 
 export interface PendingView extends ScheduleRequest {
@@ -102,6 +114,7 @@ export class LifecycleService {
   #renewOnce = new Map<string, number | undefined>();
   /** Background work started by timers (renewals), so idle() can wait for it. */
   #work = new Set<Promise<unknown>>();
+  #folder: ConfigWatcher | null = null;
 
   constructor(deps: LifecycleDeps) {
     this.#d = deps;
@@ -127,12 +140,60 @@ export class LifecycleService {
     this.#running = true;
     this.#beat = { wall: this.#d.clock.now(), mono: this.#d.clock.monotonic() };
     this.#armHeartbeat();
+    // Watching starts before the first reconcile, so a change made meanwhile is not missed.
+    if (this.#d.configDir) await this.#watchFolder(this.#d.configDir);
     await this.refresh("start");
+  }
+
+  async #watchFolder(dir: string): Promise<void> {
+    const history = this.#d.history;
+    this.#folder = new ConfigWatcher({
+      dir,
+      logger: this.#d.logger,
+      ...(history ? { ownsHistoryLine: (line: string) => history.ownsLine(line) } : {}),
+      pictureKey: () => knownKey(this.#state.known),
+      debounceMs: this.#o.folderDebounceMs,
+    });
+    try {
+      await this.#folder.start((kinds) => void this.#track(this.#changedElsewhere(kinds)));
+    } catch (e) {
+      this.#folder = null;
+      this.#d.logger.warn(`cannot watch ${dir}; changes by other PIM Tray processes are seen at the next reconcile`, e);
+    }
+  }
+
+  /**
+   * Another process wrote to the shared folder. An activation, deactivation or cancel it made, or
+   * a picture it saw that this instance has not: one reconcile. A sign-in or sign-out: a reconcile
+   * only if the account differs. Settings (profiles, lead times): re-arm the timers, no request.
+   */
+  async #changedElsewhere(kinds: ReadonlySet<FolderChange>): Promise<void> {
+    if (!this.#running) return;
+    const what = [...kinds].join(", ");
+    if (kinds.has("activity") || kinds.has("picture")) {
+      this.#d.logger.info(`another PIM Tray process changed something (${what}); reconciling`);
+      return this.#freshRefresh("changed by another PIM Tray process");
+    }
+    if (kinds.has("account")) {
+      const account = await this.#d.auth.currentAccount();
+      if (this.#picture.needsSignIn || account?.homeAccountId !== this.#picture.account?.homeAccountId) {
+        this.#d.logger.info("the signed-in account changed in another PIM Tray process; reconciling");
+        return this.#freshRefresh("account changed by another PIM Tray process");
+      }
+    }
+    if (kinds.has("settings")) {
+      while (this.#inflight) await this.#inflight.catch(() => undefined);
+      this.#d.logger.info("settings changed by another PIM Tray process; re-arming expiry warnings");
+      await this.#armExpiry();
+      this.#publish();
+    }
   }
 
   /** Stops timers, waits for work in flight, and saves state: nothing is left half-written. */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#folder?.close();
+    this.#folder = null;
     this.#clearTimers();
     if (this.#heartbeat) this.#d.clock.clearTimer(this.#heartbeat);
     this.#heartbeat = null;
@@ -157,6 +218,16 @@ export class LifecycleService {
   notifyResume(): Promise<void> {
     this.#d.logger.info("resume signalled; reconciling");
     return this.refresh("resume");
+  }
+
+  /**
+   * Reconcile unless a full one ran within `maxAgeMs` (the popup opening): catches changes made
+   * elsewhere (the portal, another device) without a request each time the popup is opened.
+   */
+  refreshIfStale(maxAgeMs: number, reason = "popup opened"): Promise<void> {
+    if (this.#inflight) return this.#inflight;
+    if (this.#lastFullAt && this.#d.clock.now() - this.#lastFullAt < maxAgeMs) return Promise.resolve();
+    return this.refresh(reason);
   }
 
   /** Reconcile with Graph now; concurrent callers share one reconcile. */

@@ -18,6 +18,17 @@ export function emptyState(): LifecycleState {
   return { version: 1, announced: {}, known: null, keepActive: {} };
 }
 
+/**
+ * What a picture says, independent of order and of when it was taken: two instances that agree on
+ * Graph produce the same key. Null before the first reconcile.
+ */
+export function knownKey(known: LifecycleState["known"]): string | null {
+  if (!known) return null;
+  const active = known.active.map((a) => `${a.groupId}:${a.accessId}:${a.startDateTime}:${a.endDateTime ?? ""}`).sort();
+  const pending = known.pending.map((r) => `${r.id}:${r.status}`).sort();
+  return JSON.stringify([active, pending]);
+}
+
 export interface LifecycleStateStore {
   load(): Promise<LifecycleState>;
   save(state: LifecycleState): Promise<void>;
