@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { startEmulator } from "./index.js";
+import { exitWhenUnused } from "./lifetime.js";
 import type { SeedSpec } from "./server.js";
 
 const USAGE = `Usage: npm run emulator -- [--port N] [--json] [--data-dir DIR] [--large N] [--provisioning-delay MS]
@@ -11,6 +12,7 @@ Starts the local Entra ID + Microsoft Graph PIM emulator over HTTPS on 127.0.0.1
   --large N                seed the demo tenant plus N generated eligible groups
   --provisioning-delay MS  how long activations stay PendingProvisioning (default 1000)
   --auto-sign-in USER      sign this user in without showing the sign-in page
+  --exit-when-unused DIR   stop once no process whose pid names a file in DIR is running
 Stops on SIGINT or SIGTERM.`;
 
 function fail(message: string): never {
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
         large: { type: "string" },
         "provisioning-delay": { type: "string" },
         "auto-sign-in": { type: "string" },
+        "exit-when-unused": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -98,6 +101,13 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  const clients = values["exit-when-unused"];
+  if (clients) {
+    exitWhenUnused(clients, (why) => {
+      process.stderr.write(`Stopping: ${why}.\n`);
+      stop(why);
+    });
+  }
 }
 
 main().catch((e: unknown) => {
