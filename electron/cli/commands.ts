@@ -4,7 +4,7 @@ import { formatDuration, parseDuration, parseIsoDuration, toIsoDuration } from "
 import { AuthError, PimTrayError, UsageError } from "../engine/errors.js";
 import { isPending, type AccessId, type Eligibility, type PolicySummary } from "../engine/graph/pim-client.js";
 import type { Profile, ProfileInput } from "../engine/profiles/settings-schema.js";
-import { resolveTarget } from "../engine/resolve.js";
+import { groupHints, labelWithHint, resolveTarget } from "../engine/resolve.js";
 import type { CliContext } from "./context.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { localTime, paint, table, timeLeft, type Out } from "./output.js";
@@ -196,7 +196,7 @@ export async function cmdEligible(ctx: CliContext): Promise<number> {
   const eligibilities = await ctx.engine.pim.eligibilities();
   const policies = await mapLimit(eligibilities, 6, (e) => ctx.engine.pim.policy(e.groupId, e.accessId));
   if (ctx.out.json) {
-    ctx.out.write(JSON.stringify({ eligibilities: eligibilities.map((e, i) => ({ groupId: e.groupId, groupName: e.groupName, accessId: e.accessId, eligibleUntil: e.endDateTime, policy: policyJson(policies[i] as PolicySummary) })) }));
+    ctx.out.write(JSON.stringify({ eligibilities: eligibilities.map((e, i) => ({ groupId: e.groupId, groupName: e.groupName, groupDescription: e.groupDescription, groupMailNickname: e.groupMailNickname, accessId: e.accessId, eligibleUntil: e.endDateTime, policy: policyJson(policies[i] as PolicySummary) })) }));
     return EXIT.ok;
   }
   if (!eligibilities.length) {
@@ -204,12 +204,15 @@ export async function cmdEligible(ctx: CliContext): Promise<number> {
     return EXIT.ok;
   }
   const yes = (b: boolean) => (b ? "yes" : "—");
+  // Two groups called "Platform Ops" must not look the same: say what tells them apart.
+  const hints = groupHints(eligibilities);
   const rows = eligibilities.map((e, i) => {
     const p = policies[i] as PolicySummary;
-    if (!p.known) return [e.groupName, e.accessId, "?", "?", "?", "?", "?", e.endDateTime ? localTime(e.endDateTime) : "—"];
+    const name = labelWithHint(e.groupName, hints.get(e.groupId));
+    if (!p.known) return [name, e.accessId, "?", "?", "?", "?", "?", e.endDateTime ? localTime(e.endDateTime) : "—"];
     const verification = p.authContext ? `context ${p.authContext}` : p.mfaRequired ? "MFA" : "—";
     const approval = p.approvalRequired ? (p.approvers.map((a) => a.description).filter(Boolean).join(", ") || "yes") : "—";
-    return [e.groupName, e.accessId, p.maxDurationMs ? formatDuration(p.maxDurationMs) : "—", approval, verification, yes(p.justificationRequired), yes(p.ticketRequired), e.endDateTime ? localTime(e.endDateTime) : "—"];
+    return [name, e.accessId, p.maxDurationMs ? formatDuration(p.maxDurationMs) : "—", approval, verification, yes(p.justificationRequired), yes(p.ticketRequired), e.endDateTime ? localTime(e.endDateTime) : "—"];
   });
   ctx.out.write(table(["GROUP", "ROLE", "MAX", "APPROVAL", "VERIFY", "JUSTIFY", "TICKET", "ELIGIBLE UNTIL"], rows, ctx.out));
   if (policies.some((p) => !p.known)) ctx.out.write(paint(ctx.out, "dim", "? = the policy could not be read; PIM checks it when you activate."));
@@ -235,7 +238,8 @@ export async function cmdStatus(ctx: CliContext): Promise<number> {
   }
   if (active.length) {
     ctx.out.write(paint(ctx.out, "bold", "Active"));
-    ctx.out.write(table(["GROUP", "ROLE", "UNTIL", "LEFT"], active.map((a) => [a.groupName, a.accessId + (a.assignmentType === "assigned" ? " (standing)" : ""), localTime(a.endDateTime), timeLeft(a.endDateTime)]), ctx.out));
+    const hints = groupHints(active);
+    ctx.out.write(table(["GROUP", "ROLE", "UNTIL", "LEFT"], active.map((a) => [labelWithHint(a.groupName, hints.get(a.groupId)), a.accessId + (a.assignmentType === "assigned" ? " (standing)" : ""), localTime(a.endDateTime), timeLeft(a.endDateTime)]), ctx.out));
   } else {
     ctx.out.write("Nothing is active.");
   }

@@ -8,7 +8,13 @@ import { equalsIgnoreCase } from "./graph-errors.js";
 
 export type AccessId = "member" | "owner";
 
-export interface Eligibility {
+/** What tells groups with the same display name apart (null when Graph did not say). */
+export interface GroupIdentity {
+  groupDescription: string | null;
+  groupMailNickname: string | null;
+}
+
+export interface Eligibility extends GroupIdentity {
   groupId: string;
   groupName: string;
   accessId: AccessId;
@@ -16,7 +22,7 @@ export interface Eligibility {
   endDateTime: string | null;
 }
 
-export interface ActiveAssignment {
+export interface ActiveAssignment extends GroupIdentity {
   groupId: string;
   groupName: string;
   accessId: AccessId;
@@ -74,7 +80,18 @@ export function isPending(status: string): boolean {
 }
 
 const BASE = "identityGovernance/privilegedAccess/group";
-const GROUP_EXPAND = "group($select=id,displayName)";
+const GROUP_SELECT = "id,displayName,description,mailNickname";
+const GROUP_EXPAND = `group($select=${GROUP_SELECT})`;
+
+interface GroupInfo {
+  name: string;
+  description: string | null;
+  mailNickname: string | null;
+}
+
+function identity(info: GroupInfo | undefined): GroupIdentity {
+  return { groupDescription: info?.description || null, groupMailNickname: info?.mailNickname || null };
+}
 
 function access(v: unknown): AccessId {
   return equalsIgnoreCase(String(v), "owner") ? "owner" : "member";
@@ -86,7 +103,7 @@ interface RawInstance {
   startDateTime?: string | null;
   endDateTime?: string | null;
   assignmentType?: string;
-  group?: { id?: string; displayName?: string } | null;
+  group?: { id?: string; displayName?: string; description?: string | null; mailNickname?: string | null } | null;
 }
 
 interface RawRequest {
@@ -166,7 +183,7 @@ export interface PimClientOptions {
 export class PimClient {
   readonly #policies = new Map<string, { at: number; value: PolicySummary }>();
   /** Names learned from expansions, reused when a later expansion comes back empty. */
-  readonly #names = new Map<string, string>();
+  readonly #names = new Map<string, GroupInfo>();
   readonly #ttl: number;
   readonly #now: () => number;
 
@@ -185,7 +202,8 @@ export class PimClient {
     return raw
       .map((r) => ({
         groupId: r.groupId.toLowerCase(),
-        groupName: names.get(r.groupId.toLowerCase()) ?? r.groupId,
+        groupName: names.get(r.groupId.toLowerCase())?.name ?? r.groupId,
+        ...identity(names.get(r.groupId.toLowerCase())),
         accessId: access(r.accessId),
         startDateTime: r.startDateTime ?? null,
         endDateTime: r.endDateTime ?? null,
@@ -200,7 +218,8 @@ export class PimClient {
     const names = await this.#groupNames(raw);
     return raw.map((r) => ({
       groupId: r.groupId.toLowerCase(),
-      groupName: names.get(r.groupId.toLowerCase()) ?? r.groupId,
+      groupName: names.get(r.groupId.toLowerCase())?.name ?? r.groupId,
+      ...identity(names.get(r.groupId.toLowerCase())),
       accessId: access(r.accessId),
       startDateTime: r.startDateTime ?? new Date(0).toISOString(),
       endDateTime: r.endDateTime ?? null,
@@ -261,15 +280,16 @@ export class PimClient {
     this.#policies.clear();
   }
 
-  async #groupNames(raw: RawInstance[]): Promise<Map<string, string>> {
-    const names = new Map<string, string>();
+  async #groupNames(raw: RawInstance[]): Promise<Map<string, GroupInfo>> {
+    const names = new Map<string, GroupInfo>();
     const missing = new Set<string>();
     for (const r of raw) {
       const id = r.groupId.toLowerCase();
-      const name = r.group?.displayName ?? this.#names.get(id);
-      if (name) {
-        names.set(id, name);
-        this.#names.set(id, name);
+      const g = r.group;
+      const info = g?.displayName ? { name: g.displayName, description: g.description ?? null, mailNickname: g.mailNickname ?? null } : this.#names.get(id);
+      if (info) {
+        names.set(id, info);
+        this.#names.set(id, info);
       } else {
         missing.add(id);
       }
@@ -279,17 +299,18 @@ export class PimClient {
   }
 
   /** Falls back to /groups when $expand=group came back empty. Needs a group-read scope; without one we show ids. */
-  async #lookupNames(ids: string[], into: Map<string, string>): Promise<void> {
+  async #lookupNames(ids: string[], into: Map<string, GroupInfo>): Promise<void> {
     for (let i = 0; i < ids.length; i += 15) {
       const chunk = ids.slice(i, i + 15);
       try {
-        const found = await this.graph.list<{ id: string; displayName: string }>("groups", {
+        const found = await this.graph.list<{ id: string; displayName: string; description?: string | null; mailNickname?: string | null }>("groups", {
           $filter: `id in (${chunk.map(odataString).join(",")})`,
-          $select: "id,displayName",
+          $select: GROUP_SELECT,
         });
         for (const g of found) {
-          into.set(g.id.toLowerCase(), g.displayName);
-          this.#names.set(g.id.toLowerCase(), g.displayName);
+          const info = { name: g.displayName, description: g.description ?? null, mailNickname: g.mailNickname ?? null };
+          into.set(g.id.toLowerCase(), info);
+          this.#names.set(g.id.toLowerCase(), info);
         }
       } catch (e) {
         this.logger.info(`group names could not be looked up (${e instanceof Error ? e.message : String(e)}); showing ids`);
