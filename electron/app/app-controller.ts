@@ -24,11 +24,20 @@ import {
 // Everything behind the IPC contract, free of Electron: the Electron IPC adapter and the preview
 // harness both call invoke(). Payloads are validated here, because the renderer is untrusted.
 
+/** The running token cache, as Settings → Tokens shows and switches it. */
+export interface TokenStorageControl {
+  /** Whether the OS has a real key store for the token cache (false on Linux basic_text). */
+  readonly encryptionAvailable: boolean;
+  /** Whether tokens are encrypted on disk right now; false means memory only. */
+  readonly encrypted: boolean;
+  /** Memory deletes the cache file at once; encrypted (where available) writes it at once. */
+  use(preference: "encrypted" | "memory"): Promise<void>;
+}
+
 export interface AppPlatform {
   setStartAtLogin(enabled: boolean): Promise<void>;
   openExternal(url: string): Promise<void>;
-  /** Whether the OS has a real key store for the token cache (false on Linux basic_text). */
-  readonly encryptionAvailable: boolean;
+  readonly tokenStorage: TokenStorageControl;
   /** Hides the popup (back to the tray). */
   hidePopup(): void;
 }
@@ -156,7 +165,7 @@ export class AppController {
     const pic = this.lifecycle.picture;
     const s = await this.engine.settings.load();
     const c = this.engine.connection;
-    const memory = s.tokenStorage === "memory" || !this.platform.encryptionAvailable;
+    const tokens = this.platform.tokenStorage;
     return {
       account: pic.account ? { username: pic.account.username, name: pic.account.name, tenantId: pic.account.tenantId } : null,
       needsSignIn: pic.needsSignIn || !pic.account,
@@ -177,13 +186,14 @@ export class AppController {
         clientId: c.clientId,
         leadMinutes: s.notifications.leadMinutes,
         startAtLogin: s.startAtLogin,
-        tokenStorage: s.tokenStorage,
-        encryptionAvailable: this.platform.encryptionAvailable,
-        tokenStorageNote: memory
-          ? this.platform.encryptionAvailable
-            ? "Tokens are kept in memory only, as you chose: you sign in again after a restart."
-            : "Tokens are kept in memory only: this desktop has no key store (such as GNOME Keyring or KWallet), so nothing is written to disk. You sign in again after a restart."
-          : "Tokens are encrypted with your operating system's key store.",
+        // What is really the case, not only what was asked for.
+        tokenStorage: tokens.encrypted ? "encrypted" : "memory",
+        encryptionAvailable: tokens.encryptionAvailable,
+        tokenStorageNote: tokens.encrypted
+          ? "Tokens are encrypted on disk with your operating system's key store: you stay signed in after a restart."
+          : !tokens.encryptionAvailable
+            ? "Tokens are kept in memory only: this desktop has no key store (such as GNOME Keyring or KWallet), so nothing is written to disk. You sign in again after a restart."
+            : "Tokens are kept in memory only, as you chose: nothing is on disk, and you sign in again after a restart.",
       },
       lastJustification: s.lastJustification ?? null,
       lastSyncAt: pic.lastSyncAt ? new Date(pic.lastSyncAt).toISOString() : null,
@@ -318,6 +328,8 @@ export class AppController {
       case "settings:update": {
         const r = p as { leadMinutes?: number[]; startAtLogin?: boolean; tokenStorage?: "encrypted" | "memory"; cloud?: "global" | "usgov" | "usgovdod" | "china"; tenant?: string; clientId?: string };
         if (r.startAtLogin !== undefined) await this.platform.setStartAtLogin(r.startAtLogin);
+        // Switched before the choice is saved: a switch that fails leaves the saved choice as it was.
+        if (r.tokenStorage) await this.platform.tokenStorage.use(r.tokenStorage);
         await engine.settings.update((s) => {
           if (r.leadMinutes) s.notifications.leadMinutes = r.leadMinutes;
           if (r.startAtLogin !== undefined) s.startAtLogin = r.startAtLogin;

@@ -9,7 +9,7 @@ import { ElectronNotifier, type NotificationCtor } from "../adapters/electron-no
 import { ElectronStoreSettings } from "../adapters/electron-settings.js";
 import { registerIpc } from "../adapters/ipc.js";
 import { HIDDEN_ARG, setStartAtLogin } from "../adapters/login-item.js";
-import { chooseTokenCache } from "../adapters/safe-storage-persistence.js";
+import { AppTokenCache } from "../adapters/safe-storage-persistence.js";
 import { TrayService } from "../adapters/tray-service.js";
 import { ensureDemoEmulator, followSignInPage } from "../cli/demo.js";
 import { fileLogger } from "../cli/context.js";
@@ -101,7 +101,7 @@ async function start(): Promise<void> {
   const demoEmu = demo ? await ensureDemoEmulator(configDir) : null;
   const settings = new ElectronStoreSettings(configDir);
   const s = await settings.load();
-  const cache = await chooseTokenCache({ safeStorage, platform: process.platform, preference: s.tokenStorage, path: join(configDir, "msal-cache.bin") });
+  const cache = await AppTokenCache.create({ safeStorage, platform: process.platform, preference: s.tokenStorage, path: join(configDir, "msal-cache.bin") });
   // net.fetch uses the system proxy and the OS trust store; demo mode trusts the emulator's own CA.
   const fetch: FetchLike = demoEmu
     ? (() => {
@@ -120,7 +120,7 @@ async function start(): Promise<void> {
   const engine = createEngine({
     connection,
     fetch,
-    persistence: cache.persistence,
+    persistence: cache,
     ui: { openBrowser: demoEmu ? (url) => followSignInPage(url, demoEmu.caPem) : (url) => shell.openExternal(url) },
     settings,
     history,
@@ -132,7 +132,7 @@ async function start(): Promise<void> {
     engine,
     lifecycle,
     {
-      encryptionAvailable: cache.encryptionAvailable,
+      tokenStorage: cache,
       setStartAtLogin: (enabled) =>
         // An unsigned development build cannot register a macOS login item (as gitify notes).
         !app.isPackaged && process.platform === "darwin" ? Promise.resolve() : setStartAtLogin({ enabled, platform: process.platform, app, execPath: process.execPath }),

@@ -65,7 +65,8 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
     hidePopup() {
       platform.hidden += 1;
     },
-    encryptionAvailable: false,
+    // The preview keeps tokens in memory, as a desktop without a key store does.
+    tokenStorage: { encryptionAvailable: false, encrypted: false, use: async () => undefined },
     async setStartAtLogin(enabled: boolean) {
       platform.loginItem = enabled;
     },
