@@ -49,6 +49,10 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 let win: BrowserWindow | null = null;
+/** Set once the lifecycle service exists: opening the popup catches up with changes made elsewhere. */
+let onPopupShown: () => void = () => undefined;
+/** Opening the popup reconciles only if the last full reconcile is older than this. */
+const POPUP_FRESH_MS = 5000;
 
 function createPopup(): BrowserWindow {
   const w = new BrowserWindow({
@@ -79,6 +83,7 @@ function showPopup(): void {
   win.setPosition(Math.round(area.x + area.width - (w ?? 420) - 8), Math.round(process.platform === "darwin" ? area.y + 8 : area.y + area.height - (h ?? 600) - 8));
   win.show();
   win.focus();
+  onPopupShown();
 }
 
 async function start(): Promise<void> {
@@ -127,7 +132,9 @@ async function start(): Promise<void> {
     logger,
     account: s.account,
   });
-  const lifecycle = new LifecycleService({ pim: engine.pim, activation: engine.activation, auth: engine.auth, profiles: engine.profiles, settings, store: new FileStateStore(join(configDir, "lifecycle-state.json"), logger), history, clock: systemClock, logger });
+  const lifecycle = new LifecycleService({ pim: engine.pim, activation: engine.activation, auth: engine.auth, profiles: engine.profiles, settings, store: new FileStateStore(join(configDir, "lifecycle-state.json"), logger), history, clock: systemClock, logger, configDir });
+  // The portal or another device changed something: nothing on this computer says so, so look when the person does.
+  onPopupShown = () => void lifecycle.refreshIfStale(POPUP_FRESH_MS).catch((e: unknown) => logger.warn("could not refresh on opening the popup", e));
   const controller = new AppController(
     engine,
     lifecycle,
