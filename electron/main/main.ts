@@ -191,6 +191,7 @@ async function start(): Promise<void> {
       controller.focus(groupId);
     },
     renew: (t) => lifecycle.renewWhenExpired(t),
+    onFailed: (why) => logger.warn(`a desktop notification could not be shown (${why}); showing it through the fallback`),
   });
   lifecycle.on((e) => {
     const text = notificationFor(e, Date.now());

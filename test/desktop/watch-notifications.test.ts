@@ -79,7 +79,8 @@ describe("pimtray watch on a desktop", () => {
     const code = await exited; // xvfb-run and dbus-run-session pass on the agent's exit code
 
     const seen = events();
-    expect(seen.map((e) => e.type)).toEqual(["submitted", "provisioned", "expiring-soon"]);
+    // First the state it started in (nothing active), then what happened.
+    expect(seen.map((e) => e.type)).toEqual(["snapshot", "submitted", "provisioned", "expiring-soon"]);
     const end = seen.find((e) => e.type === "provisioned")?.endDateTime ?? "";
     const monitor = readFileSync(monitorLog, "utf8");
     const summaries = [...monitor.matchAll(/member=Notify[\s\S]*?string "([^"]*)"\s+uint32 \d+\s+string "[^"]*"\s+string "([^"]*)"/g)].map((m) => ({ app: m[1], summary: m[2] }));
