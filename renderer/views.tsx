@@ -510,6 +510,12 @@ export function SettingsView({ state, notify }: { state: AppState; notify: Notif
         <input id="tenant" value={tenant} onInput={(ev) => setTenant((ev.target as HTMLInputElement).value)} />
         <label for="client">Client id</label>
         <input id="client" value={clientId} onInput={(ev) => setClientId((ev.target as HTMLInputElement).value)} />
+        {s.customEndpoints ? (
+          <p class="warning small" role="alert" data-testid="custom-endpoints">
+            Custom endpoints are in use: sign-in goes to <code>{s.customEndpoints.authorityHost}</code> and Graph requests, with your tokens, to <code>{s.customEndpoints.graphEndpoint}</code>. Unless you set
+            these yourself (allowCustomEndpoints in settings.json), remove them and restart PIM Tray.
+          </p>
+        ) : null}
         <button type="submit" class="primary" disabled={busy !== null}>
           Save settings
         </button>

@@ -4,8 +4,10 @@ import type { DesktopNotification, Notifier } from "../engine/notify/notifier.js
 // A click opens the popup on the item; an expiry warning offers Renew where actions are shown.
 
 export interface NotificationLike {
-  on(event: "click", listener: () => void): void;
+  on(event: "click" | "close", listener: () => void): void;
   on(event: "action", listener: (event: unknown, index: number) => void): void;
+  /** Windows: the OS refused to show it (e.g. notifications are turned off for the app). */
+  on(event: "failed", listener: (event: unknown, error: string) => void): void;
   show(): void;
 }
 
@@ -20,9 +22,14 @@ export interface RoutingDeps {
   /** Opens the popup, focused on the group (or the main view). */
   open: (groupId: string | null) => void;
   renew: (target: { groupId: string; accessId: "member" | "owner"; groupName: string }) => void;
+  /** Told why Electron could not show a notification (for the log); the fallback shows it instead. */
+  onFailed?: (error: string) => void;
 }
 
 export class ElectronNotifier implements Notifier {
+  /** Shown notifications, held until closed: one that is garbage-collected no longer reports clicks. */
+  readonly #live = new Set<NotificationLike>();
+
   constructor(private readonly d: RoutingDeps) {}
 
   async notify(n: DesktopNotification): Promise<void> {
@@ -38,6 +45,14 @@ export class ElectronNotifier implements Notifier {
       const action = n.actions?.[index];
       if (action?.id === "renew" && n.target) this.d.renew(n.target);
     });
+    notification.on("close", () => this.#live.delete(notification));
+    notification.on("failed", (_e, error) => {
+      this.#live.delete(notification);
+      this.d.onFailed?.(error);
+      // An expiry warning must reach the user even when the OS refuses Electron's notification.
+      void this.d.fallback.notify(n).catch((e: unknown) => this.d.onFailed?.(`the fallback failed too: ${e instanceof Error ? e.message : String(e)}`));
+    });
+    this.#live.add(notification);
     notification.show();
   }
 }

@@ -1,5 +1,5 @@
 import type { AppState } from "../shared/ipc-contract.js";
-import { trayIconState, trayMenu, trayTooltip, type MenuAction, type MenuItemModel, type TrayIconState } from "../app/tray-model.js";
+import { startFailureMenu, startFailureTooltip, trayIconState, trayMenu, trayTooltip, type MenuAction, type MenuItemModel, type TrayIconState } from "../app/tray-model.js";
 
 // The tray (Signal's SystemTrayService model): one idempotent render() that rebuilds the menu from
 // state, as Linux requires, with the tray and menu made by injected factories so tests need no Electron.
@@ -50,6 +50,7 @@ export class TrayService {
   #tray: TrayLike | null = null;
   #icon: TrayIconState | null = null;
   #state: AppState | null = null;
+  #failure: string | null = null;
 
   constructor(private readonly d: TrayDeps) {}
 
@@ -62,11 +63,30 @@ export class TrayService {
     this.render();
   }
 
+  /** A start that failed: the tray says what is wrong and offers only what works without the engine. */
+  fail(message: string): void {
+    this.#failure = message;
+    this.render();
+  }
+
   render(): void {
+    if (this.#failure !== null) {
+      // The sign-in icon is the one that already says "needs you"; the tooltip and menu say why.
+      this.#show("signin");
+      this.#tray?.setToolTip(startFailureTooltip(this.#failure));
+      this.#tray?.setContextMenu(this.d.buildMenu(toElectronTemplate(startFailureMenu(this.#failure), this.d.onAction)));
+      return;
+    }
     const s = this.#state;
     if (!s) return;
     const now = (this.d.now ?? Date.now)();
     const icon = trayIconState(s, now);
+    const tray = this.#show(icon);
+    tray.setToolTip(trayTooltip(s, now));
+    tray.setContextMenu(this.d.buildMenu(toElectronTemplate(trayMenu(s, now), this.d.onAction)));
+  }
+
+  #show(icon: TrayIconState): TrayLike {
     if (!this.#tray) {
       this.#tray = this.d.createTray(this.d.iconFor(icon));
       this.#tray.on("click", this.d.onClick);
@@ -74,8 +94,7 @@ export class TrayService {
       this.#tray.setImage(this.d.iconFor(icon));
     }
     this.#icon = icon;
-    this.#tray.setToolTip(trayTooltip(s, now));
-    this.#tray.setContextMenu(this.d.buildMenu(toElectronTemplate(trayMenu(s, now), this.d.onAction)));
+    return this.#tray;
   }
 
   destroy(): void {

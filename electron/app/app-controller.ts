@@ -189,6 +189,7 @@ export class AppController {
         // What is really the case, not only what was asked for.
         tokenStorage: tokens.encrypted ? "encrypted" : "memory",
         encryptionAvailable: tokens.encryptionAvailable,
+        customEndpoints: c.custom ? { authorityHost: new URL(c.authority).origin, graphEndpoint: c.graphBaseUrl } : null,
         tokenStorageNote: tokens.encrypted
           ? "Tokens are encrypted on disk with your operating system's key store: you stay signed in after a restart."
           : !tokens.encryptionAvailable

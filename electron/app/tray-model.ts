@@ -23,6 +23,8 @@ export type MenuAction =
   | { kind: "deactivate"; groupId: string; accessId: "member" | "owner" }
   | { kind: "cancel"; requestId: string }
   | { kind: "toggle-start-at-login" }
+  | { kind: "open-settings" }
+  | { kind: "reset-connection" }
   | { kind: "quit" };
 
 export type MenuItemModel =
@@ -39,17 +41,73 @@ function left(iso: string | null, now: number): string {
   return h ? `${h} h${m ? ` ${m} min` : ""} left` : `${m} min left`;
 }
 
+/** Windows cuts tray tooltips at 127 characters; cut them ourselves, visibly. */
+export const TOOLTIP_MAX = 127;
+
+function clip(text: string, max = TOOLTIP_MAX): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function host(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Where tokens go when settings.json names its own endpoints: always in view, never a quiet default. */
+export function customEndpointsWarning(s: AppState): string | null {
+  const c = s.settings.customEndpoints;
+  return c ? `⚠ Custom endpoints: sign-in ${host(c.authorityHost)}, Graph ${host(c.graphEndpoint)}` : null;
+}
+
 export function trayTooltip(s: AppState, now: number): string {
-  if (s.needsSignIn) return "PIM Tray: sign in needed";
+  const warning = customEndpointsWarning(s);
+  const withWarning = (t: string) => clip(warning ? `${t}\n${warning}` : t);
+  if (s.needsSignIn) return withWarning("PIM Tray: sign in needed");
   const parts = [`PIM Tray: ${s.active.length} active`];
   if (s.pending.length) parts.push(`${s.pending.length} pending`);
   const soonest = s.active.filter((a) => a.endDateTime).sort((a, b) => Date.parse(a.endDateTime ?? "") - Date.parse(b.endDateTime ?? ""))[0];
   if (soonest) parts.push(`${soonest.groupName} ${left(soonest.endDateTime, now)}`);
-  return parts.join(" · ");
+  return withWarning(parts.join(" · "));
+}
+
+/** Splits a message into menu-sized lines at word boundaries. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** The tray after a failed start: what went wrong, and the ways out that work without the engine. */
+export function startFailureTooltip(message: string): string {
+  return clip(`PIM Tray could not start: ${message}`);
+}
+
+export function startFailureMenu(message: string): MenuItemModel[] {
+  return [
+    { type: "label", label: "PIM Tray could not start" },
+    ...wrap(message, 70).map((line): MenuItemModel => ({ type: "label", label: line })),
+    { type: "separator" },
+    { type: "action", id: "open-settings", label: "Open settings", action: { kind: "open-settings" } },
+    { type: "action", id: "reset-connection", label: "Reset connection settings", action: { kind: "reset-connection" } },
+    { type: "separator" },
+    { type: "action", id: "quit", label: "Quit", action: { kind: "quit" } },
+  ];
 }
 
 export function trayMenu(s: AppState, now: number): MenuItemModel[] {
   const items: MenuItemModel[] = [];
+  const warning = customEndpointsWarning(s);
+  if (warning) items.push({ type: "label", label: warning }, { type: "separator" });
   items.push(s.account && !s.needsSignIn ? { type: "label", label: s.account.username } : { type: "action", id: "sign-in", label: "Sign in…", action: { kind: "sign-in" } });
   if (!s.needsSignIn) {
     if (s.profiles.length) {

@@ -55,6 +55,17 @@ export interface ResolvedConnection {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
+/**
+ * The one tenant rule, used by the settings schema, the IPC contract and resolveConnection: a tenant
+ * id (GUID), a verified domain, or "organizations" (any work account; the tenant is learnt at sign-in).
+ */
+export function isTenant(value: string): boolean {
+  const t = value.trim();
+  return GUID.test(t) || DOMAIN.test(t) || t === "organizations";
+}
+
+export const TENANT_RULE = "must be your tenant id (the GUID on Entra ID's overview page) or a verified domain such as contoso.com or contoso.onmicrosoft.com";
+
 function httpsUrl(value: string, what: string): URL {
   let url: URL;
   try {
@@ -72,7 +83,7 @@ export function resolveConnection(s: ConnectionSettings): ResolvedConnection {
   }
   const tenant = s.tenant.trim();
   if (!tenant) throw new UsageError("No tenant is set. Pass --tenant with your tenant id or domain (or set PIMTRAY_TENANT).");
-  if (!GUID.test(tenant) && !DOMAIN.test(tenant) && tenant !== "organizations") {
+  if (!isTenant(tenant)) {
     throw new UsageError(`'${tenant}' is not a tenant id or domain. Use the GUID from Entra ID's overview page, or a domain such as contoso.com.`);
   }
   if (!GUID.test(s.clientId.trim())) throw new UsageError(`The client id '${s.clientId}' is not a GUID.`);

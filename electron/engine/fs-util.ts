@@ -16,7 +16,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 }
 
 /** Copies `path` aside before a rewrite or after finding it damaged; returns the copy's path. */
-export async function backupFile(path: string, why: "before-migration" | "corrupt"): Promise<string> {
+export async function backupFile(path: string, why: "before-migration" | "corrupt" | "before-reset"): Promise<string> {
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const target = `${path}.${why}-${stamp}.bak`;
   await copyFile(path, target);

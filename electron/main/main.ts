@@ -1,4 +1,5 @@
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, screen, shell, Tray } from "electron";
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, screen, session, shell, Tray, utilityProcess } from "electron";
+import { createWriteStream, existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, normalize } from "node:path";
 import { rootCertificates } from "node:tls";
@@ -11,9 +12,11 @@ import { registerIpc } from "../adapters/ipc.js";
 import { HIDDEN_ARG, setStartAtLogin } from "../adapters/login-item.js";
 import { AppTokenCache } from "../adapters/safe-storage-persistence.js";
 import { TrayService } from "../adapters/tray-service.js";
-import { ensureDemoEmulator, followSignInPage } from "../cli/demo.js";
+import { childProcessLauncher, ensureDemoEmulator, followSignInPage, type EmulatorLauncher } from "../cli/demo.js";
 import { fileLogger } from "../cli/context.js";
 import { DEFAULT_CLIENT_ID, resolveConnection } from "../engine/config.js";
+import { ConfigError, PimTrayError } from "../engine/errors.js";
+import { resetConnectionSettings } from "../engine/profiles/settings-reset.js";
 import { createEngine } from "../engine/engine.js";
 import { HistoryLog } from "../engine/history/history-log.js";
 import type { FetchLike } from "../engine/http/http-client.js";
@@ -24,14 +27,16 @@ import { NodeNotifier } from "../engine/notify/node-notifier.js";
 import { APP_ID } from "../engine/notify/notifier.js";
 import { notificationFor } from "../engine/notify/texts.js";
 import { defaultConfigDir, FILES } from "../engine/paths.js";
+import { refusedSwitches } from "./switches.js";
 
 // The composition root: the one place that wires Electron's capabilities (adapters) to the engine.
 // Hardening: contextIsolation + sandbox, no nodeIntegration, a strict CSP, navigation and
 // window.open blocked, openExternal only for allow-listed https links (in the controller).
 
 const ORIGIN = "app://pimtray";
-// dist/electron/main.cjs serves dist/renderer; a run from source (tests) names the folder.
-const RENDERER_DIR = process.env.PIMTRAY_RENDERER_DIR ?? join(__dirname, "..", "renderer");
+// dist/electron/main.cjs serves dist/renderer; a run from source (tests) names the folder. An
+// installed app serves only its own files, whatever the environment says.
+const RENDERER_DIR = (!app.isPackaged && process.env.PIMTRAY_RENDERER_DIR) || join(__dirname, "..", "renderer");
 const ASSETS = join(__dirname, "..", "..", "assets");
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -40,19 +45,106 @@ protocol.registerSchemesAsPrivileged([{ scheme: "app", privileges: { standard: t
 // Windows and Linux pass --hidden from the login item; macOS login items cannot pass arguments.
 const startedHidden = () => process.argv.includes(HIDDEN_ARG) || (process.platform === "darwin" && app.getLoginItemSettings().wasOpenedAtLogin === true);
 const demo = process.argv.includes("--demo") || process.env.PIMTRAY_DEMO === "1";
-
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  app.setAppUserModelId(APP_ID);
-  void app.whenReady().then(start);
-}
+const configDir = demo ? join(defaultConfigDir(), "demo") : defaultConfigDir();
+const settingsPath = join(configDir, FILES.settings);
+const logger = fileLogger(join(configDir, FILES.log), Boolean(process.env.PIMTRAY_VERBOSE), { json: false, color: false, tty: false, write: () => undefined, error: (t) => process.stderr.write(`${t}\n`), progress: () => undefined, clearProgress: () => undefined });
 
 let win: BrowserWindow | null = null;
 /** Set once the lifecycle service exists: opening the popup catches up with changes made elsewhere. */
 let onPopupShown: () => void = () => undefined;
 /** Opening the popup reconciles only if the last full reconcile is older than this. */
 const POPUP_FRESH_MS = 5000;
+/** Starting, then either running or failed with the reason (what a second launch and the tray act on). */
+let phase: { kind: "starting"; showWhenStarted: boolean } | { kind: "running"; showPopup: () => void } | { kind: "failed"; message: string } = { kind: "starting", showWhenStarted: false };
+
+const refused = app.isPackaged ? refusedSwitches([...process.argv, ...process.execArgv]) : [];
+if (refused.length) {
+  // Debugging switches would let any local program read tokens from this process's memory. The
+  // fuses already disable --inspect; the Chromium ones are refused here, before anything loads.
+  const why = `PIM Tray will not start with ${refused.join(", ")}. These switches let other programs on this computer read your sign-in tokens from PIM Tray's memory. Start PIM Tray without them.`;
+  process.stderr.write(`${why}\n`);
+  logger.error(why);
+  dialog.showErrorBox("PIM Tray did not start", why);
+  app.exit(1);
+} else if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  // First, so a second launch always reaches this one, whether it is starting, running or failed.
+  app.on("second-instance", onSecondInstance);
+  app.setAppUserModelId(APP_ID);
+  void app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => startFailed(e));
+}
+
+function onSecondInstance(): void {
+  if (phase.kind === "running") phase.showPopup();
+  else if (phase.kind === "failed") dialog.showErrorBox("PIM Tray could not start", `${phase.message}\n\nUse the tray menu to open or reset the settings.`);
+  else phase.showWhenStarted = true;
+}
+
+const trayIcon = (state: string) => {
+  const name = process.platform === "darwin" ? `tray-${state}Template.png` : process.platform === "win32" ? `tray-${state}.ico` : `tray-${state}-32.png`;
+  const image = nativeImage.createFromPath(join(ASSETS, name));
+  if (process.platform === "darwin") image.setTemplateImage(true);
+  return image;
+};
+
+/** Keeps the failure tray alive (a Tray that is garbage-collected disappears). */
+let failureTray: TrayService | null = null;
+
+/** Any error during start-up: a tray in an error state that says what is wrong and how to get out. */
+function startFailed(e: unknown): void {
+  const message =
+    e instanceof PimTrayError ? e.message : `Something went wrong while starting. The details are in ${join(configDir, FILES.log)}; "Reset connection settings" often helps.`;
+  logger.error("PIM Tray could not start", e);
+  phase = { kind: "failed", message };
+  try {
+    failureTray = new TrayService({
+      createTray: (i) => new Tray(i as Electron.NativeImage),
+      buildMenu: (t) => Menu.buildFromTemplate(t),
+      iconFor: trayIcon,
+      onAction: (a) => {
+        if (a.kind === "open-settings") void openSettingsFile();
+        else if (a.kind === "reset-connection") void resetAndRelaunch();
+        else if (a.kind === "quit") app.quit();
+      },
+      onClick: () => undefined,
+    });
+    failureTray.fail(message);
+  } catch (trayError) {
+    // Not even a tray: say so where it can be seen and give the single-instance lock back.
+    logger.error("the error tray could not be shown", trayError);
+    dialog.showErrorBox("PIM Tray could not start", message);
+    app.exit(1);
+  }
+}
+
+/**
+ * "Open settings" without the engine: the popup needs a running engine, so settings.json opens in
+ * the user's editor for .json files; if none is registered, its folder opens instead.
+ */
+async function openSettingsFile(): Promise<void> {
+  const target = existsSync(settingsPath) ? settingsPath : configDir;
+  const problem = await shell.openPath(target);
+  if (problem) {
+    logger.warn(`could not open ${target}: ${problem}`);
+    shell.showItemInFolder(target);
+  }
+}
+
+async function resetAndRelaunch(): Promise<void> {
+  try {
+    const { backup } = await resetConnectionSettings(settingsPath);
+    logger.info(`connection settings reset${backup ? `; the old file is kept at ${backup}` : ""}`);
+    app.relaunch();
+    app.quit();
+  } catch (e) {
+    logger.error("resetting the connection settings failed", e);
+    failureTray?.fail(e instanceof PimTrayError ? e.message : `Could not reset ${settingsPath}. Move the file away by hand, then start PIM Tray again.`);
+  }
+}
 
 function createPopup(): BrowserWindow {
   const w = new BrowserWindow({
@@ -88,8 +180,11 @@ function showPopup(): void {
 
 async function start(): Promise<void> {
   if (process.platform === "darwin") app.dock?.hide();
-  const configDir = demo ? join(defaultConfigDir(), "demo") : defaultConfigDir();
-  const logger = fileLogger(join(configDir, FILES.log), Boolean(process.env.PIMTRAY_VERBOSE), { json: false, color: false, tty: false, write: () => undefined, error: (t) => process.stderr.write(`${t}\n`), progress: () => undefined, clearProgress: () => undefined });
+  // The popup needs no camera, microphone, location, notifications API, USB, HID or serial device:
+  // deny every request and every check (Electron's security checklist, item 5).
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setDevicePermissionHandler(() => false);
 
   protocol.handle("app", async (request) => {
     const url = new URL(request.url);
@@ -103,9 +198,19 @@ async function start(): Promise<void> {
     }
   });
 
-  const demoEmu = demo ? await ensureDemoEmulator(configDir) : null;
+  // A packaged app cannot run Node as a child (the RunAsNode fuse is off): it uses a utility process.
+  const demoEmu = demo ? await ensureDemoEmulator(configDir, { launch: app.isPackaged ? utilityLauncher : childProcessLauncher, stopWhenUnused: true }) : null;
+  if (demoEmu) app.on("will-quit", demoEmu.release);
   const settings = new ElectronStoreSettings(configDir);
   const s = await settings.load();
+  const customEndpoints = [s.connection.authorityHost && `sign-in at ${s.connection.authorityHost}`, s.connection.graphEndpoint && `Graph at ${s.connection.graphEndpoint}`].filter(Boolean);
+  if (!demoEmu && customEndpoints.length && !s.allowCustomEndpoints) {
+    // Tokens minted silently from the protected refresh token would go to these hosts: one edited
+    // line in a file must not be enough for that.
+    throw new ConfigError(
+      `settings.json names custom endpoints (${customEndpoints.join(", ")}). PIM Tray would send your tokens there, so it uses them only when "allowCustomEndpoints": true is set as well. If you did not add them, choose Reset connection settings.`,
+    );
+  }
   const cache = await AppTokenCache.create({ safeStorage, platform: process.platform, preference: s.tokenStorage, path: join(configDir, "msal-cache.bin") });
   // net.fetch uses the system proxy and the OS trust store; demo mode trusts the emulator's own CA.
   const fetch: FetchLike = demoEmu
@@ -151,12 +256,6 @@ async function start(): Promise<void> {
   registerIpc({ ipcMain, invoke: (c, p) => controller.invoke(c, p), windowContentsId: () => win?.webContents.id ?? null, origin: ORIGIN, onRejected: (c, why) => logger.warn(`IPC ${c} refused: ${why}`) });
   controller.onPush((channel, data) => win?.webContents.send(channel, data));
 
-  const icon = (state: string) => {
-    const name = process.platform === "darwin" ? `tray-${state}Template.png` : process.platform === "win32" ? `tray-${state}.ico` : `tray-${state}-32.png`;
-    const image = nativeImage.createFromPath(join(ASSETS, name));
-    if (process.platform === "darwin") image.setTemplateImage(true);
-    return image;
-  };
   const onAction = (a: MenuAction) => {
     const run = (p: Promise<unknown>) => void p.catch((e: unknown) => logger.error("tray action failed", e));
     switch (a.kind) {
@@ -172,11 +271,15 @@ async function start(): Promise<void> {
         return run(controller.invoke("pim:cancel", { requestId: a.requestId }));
       case "toggle-start-at-login":
         return run(settings.load().then((cur) => controller.invoke("settings:update", { startAtLogin: !cur.startAtLogin })));
+      case "open-settings":
+        return showPopup();
+      case "reset-connection":
+        return run(resetAndRelaunch());
       case "quit":
         return app.quit();
     }
   };
-  const tray = new TrayService({ createTray: (i) => new Tray(i as Electron.NativeImage), buildMenu: (t) => Menu.buildFromTemplate(t), iconFor: icon, onAction, onClick: showPopup });
+  const tray = new TrayService({ createTray: (i) => new Tray(i as Electron.NativeImage), buildMenu: (t) => Menu.buildFromTemplate(t), iconFor: trayIcon, onAction, onClick: showPopup });
   controller.onPush((channel, data) => {
     if (channel === "app:state") tray.update(data as Awaited<ReturnType<AppController["state"]>>);
   });
@@ -201,7 +304,6 @@ async function start(): Promise<void> {
   powerMonitor.on("resume", () => void lifecycle.notifyResume());
   powerMonitor.on("unlock-screen", () => void lifecycle.notifyResume());
 
-  app.on("second-instance", showPopup);
   // The app lives in the tray: closing the popup never quits it.
   app.on("window-all-closed", () => undefined);
   app.on("before-quit", () => void lifecycle.stop());
@@ -212,6 +314,21 @@ async function start(): Promise<void> {
     // The end-to-end suite drives the app through this hook (as the menubar e2e fixture does).
     (globalThis as unknown as { __pimtray: unknown }).__pimtray = { showPopup, onAction, menu: () => tray, controller };
   }
+  const showWhenStarted = phase.kind === "starting" && phase.showWhenStarted;
+  phase = { kind: "running", showPopup };
   await lifecycle.autoActivate();
-  if (!startedHidden()) showPopup();
+  if (!startedHidden() || showWhenStarted) showPopup();
 }
+
+/** Electron's utilityProcess in the launcher shape demo.ts expects; its stderr goes to emulator.log. */
+const utilityLauncher: EmulatorLauncher = ({ script, execArgv, args, logPath }) => {
+  const child = utilityProcess.fork(script, args, { execArgv, stdio: ["ignore", "pipe", "pipe"], serviceName: "PIM Tray demo emulator" });
+  child.stderr?.pipe(createWriteStream(logPath, { flags: "a", mode: 0o600 }));
+  return {
+    pid: child.pid,
+    stdout: child.stdout,
+    onExit: (l) => void child.once("exit", (code) => l(code)),
+    // Electron ends utility processes with the app; nothing to let go of but the output.
+    detach: () => child.stdout?.removeAllListeners("data"),
+  };
+};

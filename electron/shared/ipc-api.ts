@@ -72,6 +72,8 @@ export interface AppState {
     /** Plain words about where tokens are, e.g. "memory only: this Linux desktop has no key store". */
     tokenStorageNote: string;
     encryptionAvailable: boolean;
+    /** Set when settings.json (with allowCustomEndpoints) or demo mode sends sign-in and Graph elsewhere than Microsoft's cloud. */
+    customEndpoints: { authorityHost: string; graphEndpoint: string } | null;
   };
   lastJustification: string | null;
   lastSyncAt: string | null;

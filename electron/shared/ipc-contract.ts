@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTenant, TENANT_RULE } from "../engine/config.js";
 
 // The one IPC contract between main, preload and renderer. Every channel has a request schema
 // (validated in main: the renderer is untrusted) and a response type. The renderer's API type is
@@ -49,7 +50,12 @@ export const requests = {
       startAtLogin: z.boolean().optional(),
       tokenStorage: z.enum(["encrypted", "memory"]).optional(),
       cloud: z.enum(["global", "usgov", "usgovdod", "china"]).optional(),
-      tenant: z.string().max(253).optional(),
+      // Empty means "organizations" (any work account), as in settings.json.
+      tenant: z
+        .string()
+        .max(253)
+        .refine((t) => !t.trim() || isTenant(t), `The tenant ${TENANT_RULE}`)
+        .optional(),
       clientId: z.union([guid, z.literal("")]).optional(),
     })
     .strict(),

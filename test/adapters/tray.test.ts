@@ -19,7 +19,7 @@ function state(patch: Partial<AppState> = {}): AppState {
     active: [],
     pending: [],
     profiles: [],
-    settings: { cloud: "global", tenant: "t", clientId: "c", leadMinutes: [10, 2], startAtLogin: false, tokenStorage: "encrypted", tokenStorageNote: "", encryptionAvailable: true },
+    settings: { cloud: "global", tenant: "t", clientId: "c", leadMinutes: [10, 2], startAtLogin: false, tokenStorage: "encrypted", tokenStorageNote: "", encryptionAvailable: true, customEndpoints: null },
     lastJustification: null,
     lastSyncAt: null,
     ...patch,

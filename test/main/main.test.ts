@@ -41,7 +41,7 @@ function invoke(channel: string, payload: unknown, sender: { id: number; url: st
 beforeAll(async () => {
   emu = await startTestEmulator({ settings: { autoSignIn: "adele", provisioningDelayMs: 100 } });
   dir = mkdtempSync(join(tmpdir(), "pimtray-main-"));
-  writeFileSync(join(dir, "settings.json"), JSON.stringify({ schemaVersion: 1, connection: { cloud: "global", tenant: emu.tenantId, authorityHost: emu.origin, graphEndpoint: emu.origin } }));
+  writeFileSync(join(dir, "settings.json"), JSON.stringify({ schemaVersion: 1, connection: { cloud: "global", tenant: emu.tenantId, authorityHost: emu.origin, graphEndpoint: emu.origin }, allowCustomEndpoints: true }));
   process.env.PIMTRAY_CONFIG_DIR = dir;
   process.env.PIMTRAY_RENDERER_DIR = join(process.cwd(), "dist", "renderer");
   const dispatcher = new Agent({ connect: { ca: emu.caPem } });
@@ -73,6 +73,31 @@ describe("the composition root", () => {
     expect(page?.status).toBe(200);
     expect(page?.headers.get("content-security-policy")).toContain("script-src 'self'");
     expect((await serve?.(new Request("app://pimtray/..%2F..%2Fpackage.json")))?.status).toBe(404);
+  });
+
+  it("denies every permission request and check, and every device, on the session", () => {
+    const h = recorded.permissionHandlers;
+    expect(h.request && h.check && h.device).toBeTruthy();
+    for (const permission of ["media", "geolocation", "notifications", "clipboard-read", "openExternal", "fullscreen"]) {
+      const granted = vi.fn();
+      h.request?.({}, permission, granted, { requestingUrl: "app://pimtray/index.html" });
+      expect(granted).toHaveBeenCalledWith(false);
+      expect(h.check?.({}, permission, "app://pimtray", {})).toBe(false);
+    }
+    expect(h.device?.({ deviceType: "usb", origin: "app://pimtray", device: {} })).toBe(false);
+  });
+
+  it("shows a real tray icon, not an empty image", () => {
+    expect(recorded.trays[0]?.image).toBeDefined();
+    expect(recorded.emptyTrayImages).toEqual([]);
+  });
+
+  it("shows the custom endpoints it was allowed to use, with a warning, in the tooltip, the menu and Settings", async () => {
+    const host = new URL(emu.origin).host;
+    expect(recorded.trays[0]?.tooltip).toContain(`⚠ Custom endpoints: sign-in ${host}, Graph ${host}`);
+    expect(recorded.menus.at(-1)?.[0]?.label).toContain("⚠ Custom endpoints");
+    const state = await invoke("app:get-state", undefined);
+    expect(state.value.settings.customEndpoints).toEqual({ authorityHost: emu.origin, graphEndpoint: `${emu.origin}/v1.0` });
   });
 
   it("registers every IPC channel behind the sender check", async () => {

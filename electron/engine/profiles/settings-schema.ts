@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseIsoDuration } from "../duration.js";
+import { isTenant, TENANT_RULE } from "../config.js";
 
 // settings.json: connection, account, notification defaults and profiles, shared by the CLI and
 // the tray app. schemaVersion lets later versions migrate it; see settings-store.ts.
@@ -65,7 +66,7 @@ export const settingsSchema = z
     connection: z
       .object({
         cloud: z.enum(["global", "usgov", "usgovdod", "china"]).default("global"),
-        tenant: z.string().trim().default("organizations"),
+        tenant: z.string().trim().refine(isTenant, `the tenant ${TENANT_RULE}`).default("organizations"),
         clientId: z.string().regex(GUID, "must be an application (client) id GUID").optional(),
         authorityHost: z.string().url().optional(),
         graphEndpoint: z.string().url().optional(),
@@ -76,6 +77,11 @@ export const settingsSchema = z
       .nullable()
       .default(null),
     notifications: z.object({ leadMinutes: leadMinutes.default([10, 2]) }).default({ leadMinutes: [10, 2] }),
+    /**
+     * The tray app sends tokens to connection.authorityHost/graphEndpoint only when this is true too:
+     * one line in a file is not enough to redirect tokens. The CLI's flags are explicit per run.
+     */
+    allowCustomEndpoints: z.boolean().default(false),
     tokenStorage: z.enum(["encrypted", "memory"]).default("encrypted"),
     startAtLogin: z.boolean().default(false),
     lastJustification: z.string().max(500).optional(),

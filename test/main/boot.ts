@@ -1,0 +1,51 @@
+// Starts a fresh copy of the real composition root (electron/main/main.ts) against a fresh fake
+// electron module, in a fresh config folder: one app launch per call, as a user would start it.
+// The calling test file also mocks electron statically, so nothing can ever load the real package.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { vi } from "vitest";
+
+export type Fake = typeof import("./electron-fake.js");
+
+export async function boot(o: { settings?: string | object; argv?: string[]; packaged?: boolean; env?: Record<string, string | undefined> } = {}): Promise<{ fake: Fake; dir: string }> {
+  vi.resetModules();
+  const fake = await import("./electron-fake.js");
+  // Each launch gets its own electron: a fresh module, not ready yet, with nothing recorded.
+  vi.doMock("electron", () => fake);
+  const dir = mkdtempSync(join(tmpdir(), "pimtray-boot-"));
+  if (o.settings !== undefined) writeFileSync(join(dir, "settings.json"), typeof o.settings === "string" ? o.settings : JSON.stringify(o.settings));
+  process.env.PIMTRAY_CONFIG_DIR = dir;
+  for (const [k, v] of Object.entries(o.env ?? {})) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  fake.app.isPackaged = o.packaged ?? false;
+  const argv = process.argv;
+  process.argv = [...argv, ...(o.argv ?? [])];
+  try {
+    await import("../../electron/main/main.js");
+  } finally {
+    process.argv = argv;
+  }
+  return { fake, dir };
+}
+
+export async function until(what: string, pred: () => boolean, ms = 15_000): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    if (pred()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The labels of the tray's current menu. */
+export function menuLabels(fake: Fake): string[] {
+  return (fake.recorded.menus.at(-1) ?? []).map((i) => i.label ?? "—");
+}
+
+export function clickMenu(fake: Fake, id: string): void {
+  const item = (fake.recorded.menus.at(-1) ?? []).find((i) => i.id === id);
+  if (!item?.click) throw new Error(`no menu item '${id}' in: ${menuLabels(fake).join(" | ")}`);
+  item.click();
+}
