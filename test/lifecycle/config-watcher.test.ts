@@ -31,7 +31,7 @@ const entry = (n: number): HistoryEntry => ({
 });
 
 const picture = (end: string): LifecycleState["known"] => ({
-  active: [{ groupId: "g1", groupName: "Finance Admins", accessId: "member", startDateTime: "2030-01-01T10:00:00Z", endDateTime: end, assignmentType: "activated" }],
+  active: [{ groupId: "g1", groupName: "Finance Admins", accessId: "member", startDateTime: "2030-01-01T10:00:00Z", endDateTime: end, assignmentType: "activated", groupDescription: null, groupMailNickname: null }],
   pending: [],
 });
 
