@@ -1,7 +1,7 @@
 import { render } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { AppState, EligibleView } from "../electron/shared/ipc-api.js";
-import { ActiveView, GroupsView, ProfilesView, SettingsView, type Notify } from "./views.js";
+import { ActiveView, ConsentNeeded, GroupsView, ProfilesView, SettingsView, type Notify } from "./views.js";
 
 type Tab = "groups" | "active" | "profiles" | "settings";
 const TABS: Array<{ id: Tab; label: string }> = [
@@ -25,6 +25,7 @@ function App() {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [focusGroup, setFocusGroup] = useState<string | null>(null);
   const [signingIn, setSigningIn] = useState(false);
+  const [consent, setConsent] = useState<{ message: string; url: string } | null>(null);
   const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
   const api = window.pimtray;
 
@@ -115,16 +116,22 @@ function App() {
             disabled={signingIn}
             onClick={() => {
               setSigningIn(true);
+              setConsent(null);
               void api
                 .signIn({})
                 .then((s) => setState(s))
-                .catch((e: unknown) => notify("error", e instanceof Error ? e.message : String(e)))
+                .catch((e: unknown) => {
+                  const { kind, adminConsentUrl } = e as { kind?: string; adminConsentUrl?: string };
+                  if (kind === "consent" && adminConsentUrl) setConsent({ message: e instanceof Error ? e.message : String(e), url: adminConsentUrl });
+                  else notify("error", e instanceof Error ? e.message : String(e));
+                })
                 .finally(() => setSigningIn(false));
             }}
           >
             {signingIn ? "Waiting for your browser…" : "Sign in"}
           </button>
           <p class="muted small">Your browser opens for sign-in; PIM Tray never sees your password.</p>
+          {consent ? <ConsentNeeded message={consent.message} url={consent.url} notify={notify} /> : null}
         </section>
       ) : (
         <>

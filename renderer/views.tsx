@@ -23,6 +23,45 @@ export function useAction(notify: Notify) {
   return { busy, run };
 }
 
+/** What tells a group apart from another with the same name; nothing for a unique name. */
+function GroupHint({ hint }: { hint: string | null | undefined }) {
+  return hint ? <div class="muted small hint">{hint}</div> : null;
+}
+
+function targetLabel(t: { groupId: string; groupName?: string | undefined }, eligible: EligibleView[]): string {
+  const hint = eligible.find((e) => e.groupId === t.groupId)?.groupHint;
+  const name = t.groupName ?? t.groupId;
+  return hint ? `${name} (${hint})` : name;
+}
+
+/**
+ * Sign-in ended on "Need admin approval": what to ask an administrator for, and where. It stays
+ * in the sign-in panel (a toast would be gone before the address could be copied).
+ */
+export function ConsentNeeded({ message, url, notify }: { message: string; url: string; notify: Notify }) {
+  const copy = () => {
+    const field = document.getElementById("consent-url") as HTMLInputElement | null;
+    field?.select();
+    // execCommand needs no clipboard permission, which the app's session denies.
+    const copied = document.execCommand("copy");
+    notify(copied ? "ok" : "error", copied ? "The admin-consent address is copied." : "Select the address and copy it.");
+  };
+  return (
+    <div class="consent" role="alert">
+      <strong>An administrator must approve PIM Tray's sign-in for your organisation</strong>
+      <p class="small" style="white-space: pre-line">{message}</p>
+      <label for="consent-url">Admin-consent address</label>
+      <div class="row">
+        <input id="consent-url" class="grow" readOnly value={url} onFocus={(ev) => (ev.target as HTMLInputElement).select()} />
+        <button type="button" onClick={copy}>
+          Copy address
+        </button>
+      </div>
+      <p class="muted small">Once an administrator has granted consent, sign in again. To use your organisation's own app registration instead, follow docs/cli.md ("Permissions and your own app registration") and enter its client id under Settings.</p>
+    </div>
+  );
+}
+
 function Badges({ e }: { e: EligibleView }) {
   const p = e.policy;
   if (!p.known) return <span class="badge muted">policy unknown</span>;
@@ -42,7 +81,7 @@ export function GroupsView({ state, eligible, loading, notify, onChanged, focusG
   const [open, setOpen] = useState<string | null>(focusGroup);
   const shown = useMemo(() => {
     const k = filter.trim().toLowerCase();
-    return k ? eligible.filter((e) => e.groupName.toLowerCase().includes(k)) : eligible;
+    return k ? eligible.filter((e) => `${e.groupName} ${e.groupHint ?? ""}`.toLowerCase().includes(k)) : eligible;
   }, [filter, eligible]);
   const activeKeys = new Set(state.active.map((a) => `${a.groupId}:${a.accessId}`));
   const pendingKeys = new Set(state.pending.map((p) => `${p.groupId}:${p.accessId}`));
@@ -62,6 +101,7 @@ export function GroupsView({ state, eligible, loading, notify, onChanged, focusG
                   <div class="name">
                     {e.groupName} <span class={`role ${e.accessId}`}>{e.accessId}</span>
                   </div>
+                  <GroupHint hint={e.groupHint} />
                   <Badges e={e} />
                 </div>
                 {activeKeys.has(key) ? (
@@ -204,6 +244,7 @@ export function ActiveView({ state, notify, onChanged }: { state: AppState; noti
                   <div class="name">
                     {a.groupName} <span class={`role ${a.accessId}`}>{a.accessId}</span>
                   </div>
+                  <GroupHint hint={a.groupHint} />
                   <div class="muted">
                     until {clock(a.endDateTime)} · <span class="countdown" data-testid="countdown">{left === null ? "no end" : `${countdown(left)} left`}</span>
                   </div>
@@ -329,7 +370,8 @@ export function ProfilesView({ state, eligible, notify }: { state: AppState; eli
               const k = `${e.groupId}:${e.accessId}`;
               return (
                 <label key={k} class="inline">
-                  <input type="checkbox" checked={draft.targets.includes(k)} onChange={(ev) => set({ targets: (ev.target as HTMLInputElement).checked ? [...draft.targets, k] : draft.targets.filter((x) => x !== k) })} /> {e.groupName} <span class={`role ${e.accessId}`}>{e.accessId}</span>
+                  <input type="checkbox" checked={draft.targets.includes(k)} onChange={(ev) => set({ targets: (ev.target as HTMLInputElement).checked ? [...draft.targets, k] : draft.targets.filter((x) => x !== k) })} /> {e.groupName}
+                  {e.groupHint ? <span class="muted small"> ({e.groupHint})</span> : null} <span class={`role ${e.accessId}`}>{e.accessId}</span>
                 </label>
               );
             })}
@@ -389,7 +431,7 @@ export function ProfilesView({ state, eligible, notify }: { state: AppState; eli
               <div class="grow">
                 <div class="name">{p.name}</div>
                 <div class="muted small">
-                  {p.targets.map((t) => t.groupName ?? t.groupId).join(", ")} · {p.durationMinutes ? minutesLabel(p.durationMinutes) : "policy maximum"}
+                  {p.targets.map((t) => targetLabel(t, eligible)).join(", ")} · {p.durationMinutes ? minutesLabel(p.durationMinutes) : "policy maximum"}
                   {p.autoActivate ? " · at login" : ""}
                   {p.keepActive.enabled ? " · kept active" : ""}
                 </div>

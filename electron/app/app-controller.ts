@@ -1,12 +1,13 @@
 import type { ActivationOutcome } from "../engine/activation/activation-service.js";
 import { parseIsoDuration, toIsoDuration } from "../engine/duration.js";
 import type { Engine } from "../engine/engine.js";
-import { PimTrayError } from "../engine/errors.js";
+import { ConsentRequiredError, PimTrayError } from "../engine/errors.js";
 import type { PolicySummary } from "../engine/graph/pim-client.js";
 import type { LifecycleService } from "../engine/lifecycle/lifecycle-service.js";
 import type { Logger } from "../engine/logger.js";
 import { clockTime, notificationFor } from "../engine/notify/texts.js";
 import type { Profile } from "../engine/profiles/settings-schema.js";
+import { groupHints } from "../engine/resolve.js";
 import {
   isChannel,
   validateRequest,
@@ -163,6 +164,7 @@ export class AppController {
 
   async state(): Promise<AppState> {
     const pic = this.lifecycle.picture;
+    const activeHints = groupHints(pic.active);
     const s = await this.engine.settings.load();
     const c = this.engine.connection;
     const tokens = this.platform.tokenStorage;
@@ -173,6 +175,7 @@ export class AppController {
       active: pic.active.map((a) => ({
         groupId: a.groupId,
         groupName: a.groupName,
+        groupHint: activeHints.get(a.groupId) ?? null,
         accessId: a.accessId,
         startDateTime: a.startDateTime,
         endDateTime: a.endDateTime,
@@ -214,7 +217,7 @@ export class AppController {
     } catch (e) {
       if (e instanceof PimTrayError) {
         this.logger.warn(`${channel} failed: ${e.message}`, e.cause);
-        return { ok: false, error: { kind: e.kind, message: e.message } };
+        return { ok: false, error: { kind: e.kind, message: e.message, ...(e instanceof ConsentRequiredError ? { adminConsentUrl: e.facts.adminConsentUrl } : {}) } };
       }
       this.logger.error(`${channel} crashed`, e);
       return { ok: false, error: { kind: "internal", message: "Something went wrong inside PIM Tray. Try again; the details are in the log." } };
@@ -254,7 +257,8 @@ export class AppController {
       case "pim:eligible": {
         const list = await this.#loadEligible();
         const policies = await Promise.all(list.map((e) => engine.pim.policy(e.groupId, e.accessId)));
-        return list.map((e, i): EligibleView => ({ groupId: e.groupId, groupName: e.groupName, accessId: e.accessId, eligibleUntil: e.endDateTime, policy: policyView(policies[i] as PolicySummary) }));
+        const hints = groupHints(list);
+        return list.map((e, i): EligibleView => ({ groupId: e.groupId, groupName: e.groupName, groupHint: hints.get(e.groupId) ?? null, accessId: e.accessId, eligibleUntil: e.endDateTime, policy: policyView(policies[i] as PolicySummary) }));
       }
       case "pim:activate": {
         const r = p as { groupId: string; accessId: "member" | "owner"; durationMinutes: number; justification?: string; ticket?: { system: string; number: string }; startAt?: string; validateOnly?: boolean };

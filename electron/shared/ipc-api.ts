@@ -18,6 +18,8 @@ export interface PolicyView {
 export interface EligibleView {
   groupId: string;
   groupName: string;
+  /** Set only where another group has the same name: its description (or mail nickname) and the start of its id. */
+  groupHint?: string | null | undefined;
   accessId: "member" | "owner";
   eligibleUntil: string | null;
   policy: PolicyView;
@@ -26,6 +28,8 @@ export interface EligibleView {
 export interface ActiveView {
   groupId: string;
   groupName: string;
+  /** As in EligibleView: what tells it apart from a group with the same name. */
+  groupHint?: string | null | undefined;
   accessId: "member" | "owner";
   startDateTime: string;
   endDateTime: string | null;
@@ -109,7 +113,7 @@ export interface Responses {
 }
 
 /** What crosses the bridge: errors travel as data, in plain words, never as stack traces. */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: { kind: string; message: string } };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: { kind: string; message: string; adminConsentUrl?: string } };
 
 /** Main → renderer pushes. */
 export interface Pushes {
@@ -130,6 +134,8 @@ export class BridgeError extends Error {
   constructor(
     readonly kind: string,
     message: string,
+    /** With kind "consent": where an administrator grants consent for this tenant and client. */
+    readonly adminConsentUrl?: string,
   ) {
     super(message);
   }
@@ -139,7 +145,7 @@ export class BridgeError extends Error {
 export function createApi(t: Transport) {
   const call = async <C extends Channel>(c: C, p?: RequestOf<C>): Promise<Responses[C]> => {
     const r = await t.invoke(c, p);
-    if (!r.ok) throw new BridgeError(r.error.kind, r.error.message);
+    if (!r.ok) throw new BridgeError(r.error.kind, r.error.message, r.error.adminConsentUrl);
     return r.value;
   };
   return {

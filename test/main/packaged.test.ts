@@ -52,6 +52,8 @@ describe("a packaged build", () => {
     await until("the app protocol", () => fake.recorded.protocolHandlers.has("app"));
     const page = await fake.recorded.protocolHandlers.get("app")?.(new Request("app://pimtray/index.html"));
     expect(await page?.text()).not.toContain("steal()");
+    await until("the popup", () => fake.recorded.windows.length === 1);
+    expect(fake.recorded.windows[0]?.options.webPreferences?.devTools).toBe(false);
   });
 
   it("--demo starts the emulator as a utility process, which stops when the app quits", async () => {
