@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { AppState } from "../shared/ipc-contract.js";
 import { startFailureMenu, startFailureTooltip, trayIconState, trayMenu, trayTooltip, type MenuAction, type MenuItemModel, type TrayIconState } from "../app/tray-model.js";
 
@@ -19,6 +20,31 @@ export interface ElectronMenuItem {
   enabled?: boolean;
   checked?: boolean;
   click?: () => void;
+}
+
+/** What the tray needs of Electron's NativeImage. */
+export interface NativeImageLike {
+  isEmpty(): boolean;
+  setTemplateImage(on: boolean): void;
+}
+
+/** The icon file for a state: Template images on macOS, .ico on Windows, 32 px PNG on Linux. */
+export function trayIconFile(state: TrayIconState, platform: NodeJS.Platform): string {
+  return platform === "darwin" ? `tray-${state}Template.png` : platform === "win32" ? `tray-${state}.ico` : `tray-${state}-32.png`;
+}
+
+/**
+ * Loads tray icons. nativeImage gives an empty image, not an error, for a missing file, and the tray
+ * then shows nothing at all: that is reported (a packaging fault) instead of passing unnoticed.
+ */
+export function trayIconLoader(o: { nativeImage: { createFromPath(path: string): NativeImageLike }; assetsDir: string; platform: NodeJS.Platform; onMissing: (message: string) => void }): (state: TrayIconState) => NativeImageLike {
+  return (state) => {
+    const path = join(o.assetsDir, trayIconFile(state, o.platform));
+    const image = o.nativeImage.createFromPath(path);
+    if (image.isEmpty()) o.onMissing(`The tray icon ${path} is missing or unreadable, so the tray icon is blank. Reinstall PIM Tray.`);
+    if (o.platform === "darwin") image.setTemplateImage(true);
+    return image;
+  };
 }
 
 export interface TrayDeps {

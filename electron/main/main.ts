@@ -11,7 +11,7 @@ import { ElectronStoreSettings } from "../adapters/electron-settings.js";
 import { registerIpc } from "../adapters/ipc.js";
 import { HIDDEN_ARG, setStartAtLogin } from "../adapters/login-item.js";
 import { AppTokenCache } from "../adapters/safe-storage-persistence.js";
-import { TrayService } from "../adapters/tray-service.js";
+import { trayIconLoader, TrayService } from "../adapters/tray-service.js";
 import { childProcessLauncher, ensureDemoEmulator, followSignInPage, type EmulatorLauncher } from "../cli/demo.js";
 import { fileLogger } from "../cli/context.js";
 import { DEFAULT_CLIENT_ID, resolveConnection } from "../engine/config.js";
@@ -84,12 +84,7 @@ function onSecondInstance(): void {
   else phase.showWhenStarted = true;
 }
 
-const trayIcon = (state: string) => {
-  const name = process.platform === "darwin" ? `tray-${state}Template.png` : process.platform === "win32" ? `tray-${state}.ico` : `tray-${state}-32.png`;
-  const image = nativeImage.createFromPath(join(ASSETS, name));
-  if (process.platform === "darwin") image.setTemplateImage(true);
-  return image;
-};
+const trayIcon = trayIconLoader({ nativeImage, assetsDir: ASSETS, platform: process.platform, onMissing: (m) => logger.error(m) });
 
 /** Keeps the failure tray alive (a Tray that is garbage-collected disappears). */
 let failureTray: TrayService | null = null;
@@ -155,7 +150,7 @@ function createPopup(): BrowserWindow {
     resizable: false,
     skipTaskbar: true,
     fullscreenable: false,
-    webPreferences: { preload: join(__dirname, "preload.cjs"), contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false, devTools: !app.isPackaged },
+    webPreferences: { preload: join(__dirname, "preload.cjs"), contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
   });
   w.webContents.on("will-navigate", (e) => e.preventDefault());
   w.webContents.setWindowOpenHandler(() => ({ action: "deny" }));

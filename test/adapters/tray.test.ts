@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { TRAY_ICON_STATES, trayIconState, trayMenu, type MenuAction } from "../../electron/app/tray-model.js";
-import { TrayService, type ElectronMenuItem, type TrayLike } from "../../electron/adapters/tray-service.js";
+import { trayIconLoader, TrayService, type ElectronMenuItem, type TrayLike } from "../../electron/adapters/tray-service.js";
 import { type AppState } from "../../electron/shared/ipc-contract.js";
+import { nativeImageDouble, TrayDouble, type NativeImageDouble } from "./electron-doubles.js";
 
 const NOW = Date.parse("2026-11-27T13:00:00Z");
 const iso = (ms: number) => new Date(NOW + ms).toISOString();
@@ -120,5 +121,43 @@ describe("icons", () => {
       expect(ico.readUInt16LE(2)).toBe(1);
       expect(ico.readUInt16LE(4)).toBe(3);
     }
+  });
+});
+
+describe("tray icons as Electron loads them", () => {
+  it("gives a real (non-empty) image for every state on every platform, as Template images on macOS", () => {
+    const missing: string[] = [];
+    for (const platform of ["darwin", "win32", "linux"] as const) {
+      const iconFor = trayIconLoader({ nativeImage: nativeImageDouble, assetsDir: "assets", platform, onMissing: (m) => missing.push(m) });
+      for (const s of TRAY_ICON_STATES) {
+        const image = iconFor(s) as NativeImageDouble;
+        expect(image.isEmpty(), `${platform} ${s}`).toBe(false);
+        expect(image.template).toBe(platform === "darwin");
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("reports a missing icon file instead of showing a blank tray without a word", () => {
+    const missing: string[] = [];
+    const iconFor = trayIconLoader({ nativeImage: nativeImageDouble, assetsDir: "/nonexistent/assets", platform: "linux", onMissing: (m) => missing.push(m) });
+    const trays: TrayDouble[] = [];
+    const svc = new TrayService({ createTray: (i) => (trays.push(new TrayDouble(i as NativeImageDouble)), trays[0] as TrayDouble), buildMenu: (t) => t, iconFor, onAction: () => undefined, onClick: () => undefined, now: () => NOW });
+    svc.update(state());
+    expect(trays[0]?.blank).toBe(true);
+    expect(missing).toEqual(["The tray icon /nonexistent/assets/tray-idle-32.png is missing or unreadable, so the tray icon is blank. Reinstall PIM Tray."]);
+    // Given a path, Electron's Tray refuses a file it cannot load.
+    expect(() => trays[0]?.setImage("/nonexistent/assets/tray-idle-32.png")).toThrow("Failed to load image from path");
+  });
+
+  it("keeps a visible icon through every state change", () => {
+    const iconFor = trayIconLoader({ nativeImage: nativeImageDouble, assetsDir: "assets", platform: "linux", onMissing: (m) => expect.fail(m) });
+    let tray: TrayDouble | null = null;
+    const svc = new TrayService({ createTray: (i) => (tray = new TrayDouble(i as NativeImageDouble)), buildMenu: (t) => t, iconFor, onAction: () => undefined, onClick: () => undefined, now: () => NOW });
+    for (const s of [state({ needsSignIn: true }), state(), state({ active: [active(G1, "Finance Admins", 9 * 60_000)] }), state({ active: [active(G1, "Finance Admins", 3600_000)] })]) {
+      svc.update(s);
+      expect((tray as TrayDouble | null)?.blank).toBe(false);
+    }
+    expect((tray as TrayDouble | null)?.image.path).toBe(join("assets", "tray-active-32.png"));
   });
 });
