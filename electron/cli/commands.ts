@@ -3,11 +3,12 @@ import type { AccountSummary, SignInMethod } from "../engine/auth/auth-service.j
 import { formatDuration, parseDuration, parseIsoDuration, toIsoDuration } from "../engine/duration.js";
 import { AuthError, PimTrayError, UsageError } from "../engine/errors.js";
 import { isPending, type AccessId, type Eligibility, type PolicySummary } from "../engine/graph/pim-client.js";
+import { justificationProblem, ticketProblem } from "../engine/limits.js";
 import type { Profile, ProfileInput } from "../engine/profiles/settings-schema.js";
 import { groupHints, labelWithHint, resolveTarget } from "../engine/resolve.js";
 import type { CliContext } from "./context.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
-import { localTime, paint, table, timeLeft, type Out } from "./output.js";
+import { localTime, paint, table, terminalSafe, timeLeft, type Out } from "./output.js";
 
 // ---- option parsing ---------------------------------------------------------------------------
 
@@ -24,7 +25,16 @@ export function parseTicket(v: string | undefined): Ticket | undefined {
   const system = i > 0 ? v.slice(0, i).trim() : "";
   const number = i > 0 ? v.slice(i + 1).trim() : "";
   if (!system || !number) throw new UsageError(`Write the ticket as SYSTEM:NUMBER, for example ServiceNow:INC0012345 (got '${v}').`);
+  const tooLong = ticketProblem({ system, number });
+  if (tooLong) throw new UsageError(tooLong);
   return { system, number };
+}
+
+/** --justification, refused here when too long: before sign-in, before any request. */
+export function parseJustification(v: string | undefined): string | undefined {
+  const tooLong = justificationProblem(v);
+  if (tooLong) throw new UsageError(tooLong);
+  return v;
 }
 
 export function parseStart(v: string | undefined): Date | undefined {
@@ -112,7 +122,8 @@ export function outcomeJson(o: ActivationOutcome) {
 }
 
 export function describeOutcome(o: ActivationOutcome, out: Out): string {
-  const name = `${o.groupName} (${o.accessId})`;
+  // The name is Graph's: cleaned here too, so no colour code in it survives on a colour terminal.
+  const name = `${terminalSafe(o.groupName)} (${o.accessId})`;
   const ok = paint(out, "green", "✓");
   const bad = paint(out, "red", "✗");
   const wait = paint(out, "yellow", "…");
@@ -293,6 +304,7 @@ export async function cmdActivate(ctx: CliContext, name: string, o: ActivateOpti
   // Validate every option before any request is sent.
   const durationMs = o.duration ? parseDuration(o.duration) : undefined;
   const ticket = parseTicket(o.ticket);
+  parseJustification(o.justification);
   const startAt = parseStart(o.start);
   parseAs(o.as);
   if (o.wait && o.noWait) throw new UsageError("Use --wait or --no-wait, not both.");
@@ -424,7 +436,7 @@ async function profileTargets(ctx: CliContext, groups: string[], as: AccessId | 
 function profileFields(o: ProfileOptions): Partial<ProfileInput> {
   const out: Partial<ProfileInput> = {};
   if (o.duration) out.duration = toIsoDuration(parseDuration(o.duration));
-  if (o.justification !== undefined) out.justification = o.justification;
+  if (o.justification !== undefined) out.justification = parseJustification(o.justification);
   if (o.ticket !== undefined) out.ticket = parseTicket(o.ticket);
   if (o.autoActivate !== undefined) out.autoActivate = o.autoActivate;
   if (o.keepActiveUntil !== undefined || o.keepActiveRenewals !== undefined) {

@@ -13,6 +13,37 @@ export interface Out {
   clearProgress(): void;
 }
 
+// Text from Graph (group names, approvers, error messages) must not drive the terminal: escape
+// sequences can retitle the window, clear the screen, hide or rewrite what the user reads.
+const ESCAPE_SEQUENCE = new RegExp(
+  [
+    "(?:\\x1b\\[|\\x9b)[0-?]*[ -/]*[@-~]", // CSI (7- and 8-bit)
+    "(?:\\x1b\\]|\\x9d)[^\\x07\\x1b\\x9c]*(?:\\x07|\\x1b\\\\|\\x9c)?", // OSC, with its payload
+    "(?:\\x1b[PX^_]|[\\x90\\x98\\x9e\\x9f])[^\\x1b\\x9c]*(?:\\x1b\\\\|\\x9c)?", // DCS, SOS, PM, APC
+    "\\x1b[\\x20-\\x7e]?", // any other ESC and the character it introduces
+  ].join("|"),
+  "g",
+);
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+// Exactly the codes paint() writes; on a colour terminal they are kept, nothing else is.
+const OWN_COLOUR = /\x1b\[(?:0|1|2|31|32|33|34)m/g;
+const KEEP = "\uE000";
+
+/** Text fit for a terminal: escape sequences and control characters removed; tabs and newlines kept. */
+export function terminalSafe(text: string, keepOwnColours = false): string {
+  const codes: string[] = [];
+  let t = text.replaceAll(KEEP, "");
+  if (keepOwnColours) t = t.replace(OWN_COLOUR, (c) => (codes.push(c), KEEP));
+  t = t.replace(ESCAPE_SEQUENCE, "").replace(CONTROL, "");
+  let i = 0;
+  return keepOwnColours ? t.replace(/\uE000/g, () => codes[i++] ?? "") : t;
+}
+
+/** JSON text with DEL, C1 controls and the JS line separators escaped too (JSON.stringify leaves them raw). */
+export function jsonSafe(text: string): string {
+  return text.replace(/[\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export function createOut(json: boolean, stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): Out {
   const tty = Boolean(stderr.isTTY);
   const color = Boolean(stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
@@ -29,24 +60,28 @@ export function createOut(json: boolean, stdout: NodeJS.WriteStream = process.st
         stderr.write("\r\x1b[2K");
         progressShown = false;
       }
-      stdout.write(t.endsWith("\n") ? t : `${t}\n`);
+      const safe = json ? jsonSafe(t) : terminalSafe(t, color);
+      stdout.write(safe.endsWith("\n") ? safe : `${safe}\n`);
     },
     error: (t) => {
       if (progressShown) {
         stderr.write("\r\x1b[2K");
         progressShown = false;
       }
-      stderr.write(t.endsWith("\n") ? t : `${t}\n`);
+      // Plain text even with --json: messages for the person watching.
+      const safe = terminalSafe(t, color && Boolean(stderr.isTTY));
+      stderr.write(safe.endsWith("\n") ? safe : `${safe}\n`);
     },
     progress: (t) => {
       if (json) return;
+      const safe = terminalSafe(t);
       if (!tty) {
         // Not a terminal: one line per change, no carriage returns in logs.
-        if (t !== lastPlain) stderr.write(`… ${t}\n`);
-        lastPlain = t;
+        if (safe !== lastPlain) stderr.write(`… ${safe}\n`);
+        lastPlain = safe;
         return;
       }
-      stderr.write(`\r\x1b[2K${frames[frame++ % frames.length]} ${t}`);
+      stderr.write(`\r\x1b[2K${frames[frame++ % frames.length]} ${safe}`);
       progressShown = true;
     },
     clearProgress: () => {
@@ -69,6 +104,8 @@ const visible = (s: string) => s.replace(ANSI, "").length;
 
 /** Columns padded to the widest cell; the last column is not padded. */
 export function table(headers: string[], rows: string[][], out: Out): string {
+  // Cells are data (names from Graph among them) and never carry our colours: clean them whole.
+  rows = rows.map((r) => r.map((c) => terminalSafe(c)));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => visible(r[i] ?? ""))));
   const line = (cells: string[]) =>
     cells

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isTenant, TENANT_RULE } from "../engine/config.js";
+import { JUSTIFICATION_MAX, TICKET_LIMITS } from "../engine/limits.js";
 
 // The one IPC contract between main, preload and renderer. Every channel has a request schema
 // (validated in main: the renderer is untrusted) and a response type. The renderer's API type is
@@ -7,7 +8,9 @@ import { isTenant, TENANT_RULE } from "../engine/config.js";
 
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be an id (GUID)");
 const accessId = z.enum(["member", "owner"]);
-const ticket = z.object({ system: z.string().trim().min(1).max(100), number: z.string().trim().min(1).max(100) }).strict();
+const ticket = z.object({ system: z.string().trim().min(1).max(TICKET_LIMITS.system), number: z.string().trim().min(1).max(TICKET_LIMITS.number) }).strict();
+// Measured trimmed, as the engine and the settings schema measure it.
+const justification = z.string().trim().max(JUSTIFICATION_MAX, `a justification is at most ${JUSTIFICATION_MAX} characters`);
 const none = z.object({}).strict().optional();
 
 export const requests = {
@@ -20,7 +23,7 @@ export const requests = {
       groupId: guid,
       accessId,
       durationMinutes: z.number().int().min(5).max(24 * 60),
-      justification: z.string().max(500).optional(),
+      justification: justification.optional(),
       ticket: ticket.optional(),
       startAt: z.string().datetime({ offset: true }).optional(),
       validateOnly: z.boolean().optional(),
@@ -34,7 +37,7 @@ export const requests = {
       name: z.string().max(64),
       targets: z.array(z.object({ groupId: guid, accessId, groupName: z.string().max(256).optional() }).strict()).max(50),
       durationMinutes: z.number().int().min(5).max(24 * 60).optional(),
-      justification: z.string().max(500).optional(),
+      justification: justification.optional(),
       ticket: ticket.optional(),
       autoActivate: z.boolean(),
       keepActive: z.object({ enabled: z.boolean(), until: z.string().optional(), maxRenewals: z.number().int().min(1).max(100).optional() }).strict(),

@@ -7,6 +7,7 @@ import type { TokenSource } from "../graph/graph-client.js";
 import { claimsFromAcrsMessage, equalsIgnoreCase, policyRules } from "../graph/graph-errors.js";
 import { isPending, type AccessId, type PimClient, type PolicySummary, type ScheduleRequest } from "../graph/pim-client.js";
 import type { HistoryEntry } from "../history/history-log.js";
+import { justificationProblem, ticketProblem } from "../limits.js";
 import { PollSchedule } from "./polling.js";
 
 export interface Target {
@@ -127,6 +128,9 @@ export class ActivationService {
   }
 
   async activate(input: ActivateInput, opts: TrackOptions = {}): Promise<ActivationOutcome> {
+    // Before any call: text over the limits is refused here, not after PIM has accepted it.
+    const tooLong = justificationProblem(input.justification) ?? ticketProblem(input.ticket);
+    if (tooLong) throw new UsageError(tooLong);
     const { target } = input;
     const groupName = target.groupName ?? target.groupId;
     const progress = (phase: Progress["phase"], message: string) => opts.onProgress?.({ groupName, accessId: target.accessId, phase, message });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseIsoDuration } from "../duration.js";
 import { isTenant, TENANT_RULE } from "../config.js";
+import { JUSTIFICATION_MAX, TICKET_LIMITS } from "../limits.js";
 
 // settings.json: connection, account, notification defaults and profiles, shared by the CLI and
 // the tray app. schemaVersion lets later versions migrate it; see settings-store.ts.
@@ -22,8 +23,8 @@ const leadMinutes = z
   .transform((v) => [...new Set(v)].sort((a, b) => b - a));
 
 export const ticketSchema = z.object({
-  system: z.string().trim().min(1, "the ticket system is empty (e.g. ServiceNow)").max(100),
-  number: z.string().trim().min(1, "the ticket number is empty (e.g. INC0012345)").max(100),
+  system: z.string().trim().min(1, "the ticket system is empty (e.g. ServiceNow)").max(TICKET_LIMITS.system, `the ticket system is at most ${TICKET_LIMITS.system} characters`),
+  number: z.string().trim().min(1, "the ticket number is empty (e.g. INC0012345)").max(TICKET_LIMITS.number, `the ticket number is at most ${TICKET_LIMITS.number} characters`),
 });
 
 export const targetSchema = z.object({
@@ -53,7 +54,7 @@ export const profileSchema = z.object({
     .refine((n) => !GUID.test(n), "a profile name must not look like a group id"),
   targets: z.array(targetSchema).min(1, "a profile needs at least one group"),
   duration: isoDuration.optional(),
-  justification: z.string().trim().max(500, "justifications are at most 500 characters").optional(),
+  justification: z.string().trim().max(JUSTIFICATION_MAX, `justifications are at most ${JUSTIFICATION_MAX} characters`).optional(),
   ticket: ticketSchema.optional(),
   autoActivate: z.boolean().default(false),
   keepActive: keepActiveSchema.default({ enabled: false }),
@@ -84,7 +85,7 @@ export const settingsSchema = z
     allowCustomEndpoints: z.boolean().default(false),
     tokenStorage: z.enum(["encrypted", "memory"]).default("encrypted"),
     startAtLogin: z.boolean().default(false),
-    lastJustification: z.string().max(500).optional(),
+    lastJustification: z.string().trim().max(JUSTIFICATION_MAX).optional(),
     profiles: z.array(profileSchema).default([]),
   })
   .superRefine((s, ctx) => {
