@@ -39,7 +39,9 @@ describe("a start that fails", () => {
     expect(labels.filter((l) => ["Open settings", "Reset connection settings", "Quit"].includes(l))).toEqual(["Open settings", "Reset connection settings", "Quit"]);
     expect(fake.recorded.windows).toHaveLength(0); // no popup half-wired to a missing engine
 
-    // A second launch reaches this one and is told why, instead of silently doing nothing.
+    // The second-instance handler is the first thing registered, before the app is ready, so a second
+    // launch reaches this one and is told why, instead of silently doing nothing.
+    expect(fake.recorded.appListeners[0]).toEqual({ event: "second-instance", ready: false });
     fake.app.emit("second-instance");
     expect(fake.recorded.errorBoxes.at(-1)?.content).toContain("tenant");
 
