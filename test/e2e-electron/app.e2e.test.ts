@@ -47,4 +47,37 @@ describe("PIM Tray in Electron", () => {
       await emu.stop();
     }
   }, 120_000);
+
+  // What the doubles in test/adapters cannot prove (docs/architecture.md): the OS key store really
+  // encrypts the token cache so a relaunch stays signed in, and the page sees only the contract.
+  it("stays signed in after a relaunch (real safeStorage), and the page has no Node", async (t) => {
+    if (!bin.path) return t.skip(bin.reason);
+    const emu = await startTestEmulator({ settings: { autoSignIn: "adele" } });
+    const configDir = mkdtempSync(join(tmpdir(), "pimtray-e2e-"));
+    const launch = () => electron.launch({ executablePath: bin.path as string, args: ["."], env: { ...process.env, PIMTRAY_E2E: "1", PIMTRAY_CONFIG_DIR: configDir, NODE_EXTRA_CA_CERTS: emu.caCertPath } as Record<string, string> });
+    type Hook = { __pimtray: { controller: { state(): Promise<{ account: { username: string } | null; settings: { tokenStorage: string } }> } } };
+    try {
+      const first = await launch();
+      const w = await first.firstWindow();
+      expect(await w.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe("undefined");
+      expect(await w.evaluate(() => Object.keys((globalThis as unknown as { pimtray: object }).pimtray).length)).toBeGreaterThan(0);
+      await w.getByRole("button", { name: "Sign in" }).click();
+      await w.getByTestId("group-Finance Admins-member").waitFor();
+      const encrypted = await first.evaluate(async () => (await (globalThis as unknown as Hook).__pimtray.controller.state()).settings.tokenStorage);
+      await first.close();
+      if (encrypted !== "encrypted") return t.skip("this desktop has no key store, so tokens are memory only by design");
+      expect(readFileSync(join(configDir, "msal-cache.bin")).toString("latin1")).not.toContain("refresh_token");
+      const second = await launch();
+      try {
+        await second.firstWindow();
+        const account = await second.evaluate(async () => (await (globalThis as unknown as Hook).__pimtray.controller.state()).account);
+        expect(account?.username).toBe("adele@contoso.example");
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(configDir, { recursive: true, force: true });
+      await emu.stop();
+    }
+  }, 120_000);
 });
