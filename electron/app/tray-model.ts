@@ -135,7 +135,7 @@ export function trayMenu(s: AppState, now: number): MenuItemModel[] {
         items.push({
           type: "action",
           id: `deactivate:${a.groupId}:${a.accessId}`,
-          label: `Deactivate ${a.groupName} (${a.accessId}) — ${left(a.endDateTime, now)}`,
+          label: `Deactivate ${a.groupName}${a.groupHint ? ` [${a.groupHint}]` : ""} (${a.accessId}) — ${left(a.endDateTime, now)}`,
           action: { kind: "deactivate", groupId: a.groupId, accessId: a.accessId },
           enabled: now >= canAt,
         });
