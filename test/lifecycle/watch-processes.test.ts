@@ -125,4 +125,26 @@ describe("pimtray watch: other PIM Tray processes on this computer", () => {
     // After `activate` exited, each watch reconciled at most once for its outcome line.
     expect(reconciles(afterActivate)).toBeLessThanOrEqual(2);
   });
+
+  it("re-arms expiry warnings when another process changes a profile's lead time, without asking Graph", async () => {
+    const act = await cli.run(["activate", "Finance Admins", "--duration", "30m", "--justification", "Quarter close"]);
+    expect(act.code).toBe(0);
+    const w = watch();
+    const before = emu.emulator.log.lastSeq;
+    await until("the first reconcile", () => reconciles(before) >= 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(w.json().some((l) => l.e.type === "expiring-soon")).toBe(false);
+    // A 45-minute lead on a 30-minute activation: the warning is due at once.
+    const add = await cli.run(["profile", "add", "Close", "--group", "Finance Admins", "--notify", "45", "--justification", "Quarter close"]);
+    expect(add.code).toBe(0);
+    const saved = Date.now();
+    const afterAdd = emu.emulator.log.lastSeq;
+    const warned = await until("the warning", () => w.json().find((l) => l.e.type === "expiring-soon"), 5000);
+    console.log(`expiry warning re-armed ${warned.at - saved} ms after \`pimtray profile add\` exited`);
+    expect(warned.at - saved).toBeLessThan(2000);
+    expect(warned.e).toMatchObject({ target: { groupName: "Finance Admins" }, leadMinutes: 45 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(graphGets(afterAdd)).toEqual([]);
+    await cli.run(["profile", "remove", "Close"]);
+  });
 });
