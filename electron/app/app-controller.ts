@@ -43,16 +43,14 @@ export interface AppPlatform {
   hidePopup(): void;
 }
 
-/** openExternal is limited to https links to these hosts (and their subdomains). */
-export const EXTERNAL_ALLOWLIST = ["learn.microsoft.com", "portal.azure.com", "entra.microsoft.com", "myaccount.microsoft.com", "aka.ms", "github.com"];
+/** The only pages the popup may open. Add one only when the popup links to it. */
+export const EXTERNAL_URLS: readonly string[] = ["https://learn.microsoft.com/entra/id-governance/privileged-identity-management/groups-activate-roles"];
 
 export function isAllowedExternal(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.protocol === "https:" && !u.username && !u.password && EXTERNAL_ALLOWLIST.some((h) => u.hostname === h || u.hostname.endsWith(`.${h}`));
-  } catch {
-    return false;
-  }
+  // Exact strings, not hosts: a host allow-list let a compromised renderer open any page on an
+  // allowed host (anyone's github.com repository, an aka.ms link that redirects anywhere).
+  // Nothing is parsed or normalised, so no variant slips through: case, port, user info, query.
+  return EXTERNAL_URLS.includes(url);
 }
 
 function policyView(p: PolicySummary) {
@@ -353,7 +351,7 @@ export class AppController {
         return null;
       case "shell:open-external": {
         const url = (p as { url: string }).url;
-        if (!isAllowedExternal(url)) throw new PimTrayError("usage", "PIM Tray only opens https links to Microsoft sign-in, portal and documentation sites.");
+        if (!isAllowedExternal(url)) throw new PimTrayError("usage", "PIM Tray opens only the documentation pages it links to itself.");
         await this.platform.openExternal(url);
         return null;
       }

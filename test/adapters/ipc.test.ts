@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { isTrustedSender, registerIpc, type IpcEventLike } from "../../electron/adapters/ipc.js";
 import { validateRequest } from "../../electron/shared/ipc-contract.js";
-import { isAllowedExternal } from "../../electron/app/app-controller.js";
+import { EXTERNAL_URLS, isAllowedExternal } from "../../electron/app/app-controller.js";
 
 const G1 = "6c03b013-0950-5d62-8881-e9fee6d96c8a";
 
@@ -38,11 +38,17 @@ describe("IPC", () => {
     expect(validateRequest("pim:activate", { groupId: G1, accessId: "member", durationMinutes: 60 }).ok).toBe(true);
   });
 
-  it("opens only https links to allowed hosts", () => {
-    expect(isAllowedExternal("https://learn.microsoft.com/entra/id-governance/")).toBe(true);
-    expect(isAllowedExternal("http://learn.microsoft.com/")).toBe(false);
-    expect(isAllowedExternal("https://learn.microsoft.com.evil.example/")).toBe(false);
+  it("opens only the exact pages on its list, not anything on an allowed host", () => {
+    for (const url of EXTERNAL_URLS) expect(isAllowedExternal(url)).toBe(true);
+    const page = EXTERNAL_URLS[0] ?? "";
+    // Anyone can publish under github.com or make an aka.ms link point anywhere.
+    expect(isAllowedExternal("https://github.com/attacker/phish")).toBe(false);
+    expect(isAllowedExternal("https://aka.ms/anything")).toBe(false);
+    expect(isAllowedExternal("https://learn.microsoft.com/entra/id-governance/")).toBe(false);
+    expect(isAllowedExternal(`${page}?redirect=https://evil.example/`)).toBe(false);
+    expect(isAllowedExternal(page.replace("https://", "https://user:pw@"))).toBe(false);
+    expect(isAllowedExternal(page.replace("https:", "http:"))).toBe(false);
+    expect(isAllowedExternal(page.toUpperCase())).toBe(false);
     expect(isAllowedExternal("file:///etc/passwd")).toBe(false);
-    expect(isAllowedExternal("https://user:pw@portal.azure.com/")).toBe(false);
   });
 });

@@ -131,6 +131,19 @@ describe("the composition root", () => {
     expect(popup().shown).toBe(true);
   });
 
+  it("the popup cannot make the app open a web page that is not on its exact list", async () => {
+    // Recorded only: nothing may be fetched from the internet.
+    setOpenExternal(async () => undefined);
+    try {
+      const before = recorded.opened.length;
+      const r = await invoke("shell:open-external", { url: "https://github.com/attacker/phish" });
+      expect(recorded.opened.slice(before)).toEqual([]);
+      expect(r.ok).toBe(false);
+    } finally {
+      setOpenExternal((url) => followSignInPage(url, emu.caPem));
+    }
+  });
+
   it("reconciles on resume without trouble", async () => {
     powerMonitor.emit("resume");
     powerMonitor.emit("unlock-screen");
