@@ -108,7 +108,7 @@ export class ConfigWatcher {
     // No name (some platforms): look at every file. Otherwise only the files that mean something;
     // pimtray.log and the .tmp files of atomic writes change all the time and mean nothing.
     if (name === null) for (const f of Object.keys(KIND_BY_FILE)) this.#dirty.add(f);
-    else if (name in KIND_BY_FILE) this.#dirty.add(name);
+    else if (Object.hasOwn(KIND_BY_FILE, name)) this.#dirty.add(name);
     else return;
     const now = Date.now();
     if (!this.#timer) this.#firstAt = now;
@@ -141,7 +141,7 @@ export class ConfigWatcher {
   async #look(names: string[]): Promise<Set<FolderChange>> {
     const kinds = new Set<FolderChange>();
     for (const name of names) {
-      const kind = KIND_BY_FILE[name];
+      const kind = Object.hasOwn(KIND_BY_FILE, name) ? KIND_BY_FILE[name] : undefined;
       const path = join(this.#o.dir, name);
       if (kind === "activity") {
         if (await this.#foreignHistory(path)) kinds.add(kind);
