@@ -4,7 +4,7 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { LoggedRequest } from "../../emulator/index.js";
-import { endCliSuite, resetPim, startCliSuite, type CliHarness, type CliSuite } from "../helpers/cli.js";
+import { CliHarness, endCliSuite, resetPim, startCliSuite, type CliSuite } from "../helpers/cli.js";
 
 let emu: CliSuite["emu"];
 let cli: CliHarness;
@@ -34,8 +34,8 @@ interface WatchLine {
 }
 
 /** A running `pimtray watch`, with each stdout line timestamped as it arrives. */
-function watch(args: string[] = ["--json"]) {
-  const child = cli.spawn(["watch", "--no-notify", "--no-auto-activate", ...args]);
+function watch(args: string[] = ["--json"], on: CliHarness = cli, autoActivate = false) {
+  const child = on.spawn(["watch", "--no-notify", ...(autoActivate ? [] : ["--no-auto-activate"]), ...args]);
   running.push(child);
   const lines: Array<{ at: number; text: string }> = [];
   let buf = "";
@@ -146,5 +146,28 @@ describe("pimtray watch: other PIM Tray processes on this computer", () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(graphGets(afterAdd)).toEqual([]);
     await cli.run(["profile", "remove", "Close"]);
+  });
+
+  it("runs what was waiting for a sign-in within 2 s of `pimtray login` in another terminal", async () => {
+    const fresh = new CliHarness(emu);
+    try {
+      await fresh.login();
+      const add = await fresh.run(["profile", "add", "Morning", "--group", "Helpdesk Operators", "--duration", "30m", "--justification", "Ticket queue", "--auto-activate"]);
+      expect(add.code).toBe(0);
+      expect((await fresh.run(["logout"])).code).toBe(0);
+      const w = watch(["--json"], fresh, true);
+      const first = await until("the snapshot", () => w.json()[0]);
+      expect(first.e).toMatchObject({ type: "snapshot", signedIn: false });
+      await until("the sign-in request", () => w.json().find((l) => l.e.type === "needs-sign-in"));
+      await fresh.login();
+      const signedIn = Date.now();
+      const submitted = await until("the auto-activation", () => w.json().find((l) => l.e.type === "submitted"), 5000);
+      console.log(`auto-activation submitted ${submitted.at - signedIn} ms after \`pimtray login\` exited`);
+      expect(submitted.at - signedIn).toBeLessThan(2000);
+      expect(submitted.e.target?.groupName).toBe("Helpdesk Operators");
+    } finally {
+      cli.transcript.push(...fresh.transcript);
+      fresh.cleanup();
+    }
   });
 });
