@@ -47,7 +47,8 @@ export function snapshotLines(s: ReturnType<typeof snapshotOf>, now = Date.now()
 
 /**
  * `pimtray watch`: the lifecycle service in the foreground, for desktops without a tray and for
- * terminals. One line per event (JSON lines with --json), desktop notifications, auto-activation.
+ * terminals. The current state first, then one line per event (JSON lines with --json), desktop
+ * notifications, auto-activation.
  */
 export async function cmdWatch(ctx: CliContext, o: { notify?: boolean; autoActivate?: boolean }): Promise<number> {
   const { engine, out, logger } = ctx;
