@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { faultRuleSchema } from "./faults.js";
-import { serializeRequest } from "./graph.js";
+import { GraphFault } from "./graph/fault.js";
+import { serializeRequest } from "./graph/requests.js";
 import { type Ctx, sendGraphError, sendJson } from "./http.js";
-import { GraphFault } from "./pim.js";
 import type { Emulator } from "./server.js";
 
 // The control API: test and demo knobs under /_emulator. Every body is validated; a bad one

@@ -95,3 +95,12 @@ export interface AssignmentInstance {
   endAt: number;
   eligibilityId: string;
 }
+
+/** What Graph knows about the caller, from the access token it verified. */
+export interface CallerClaims {
+  oid: string;
+  scp: string[];
+  amr: string[];
+  acrs: string[];
+  xmsCc: string[];
+}

@@ -1,6 +1,6 @@
 // The subset of OData that Graph's PIM endpoints accept: `eq`/`in` clauses joined by `and`,
 // $select, $expand with a nested $select, $top and opaque $skiptoken paging.
-import { GraphFault } from "./pim.js";
+import { GraphFault } from "./graph/fault.js";
 
 export interface FilterClause {
   field: string;

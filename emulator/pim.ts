@@ -1,36 +1,17 @@
 import { parseIsoDuration } from "./duration.js";
 import { newGuid } from "./ids.js";
+import { GraphFault, missingScope } from "./graph/fault.js";
 import type {
   AccessId,
   AssignmentInstance,
   AssignmentRequest,
+  CallerClaims,
   Eligibility,
   GroupPolicy,
   RequestStatus,
   TicketInfo,
 } from "./model.js";
 import { defaultPolicy, policyKey, type TenantSeed } from "./seed.js";
-
-/** A failure that Graph reports in its error envelope. */
-export class GraphFault extends Error {
-  constructor(
-    readonly httpStatus: number,
-    readonly code: string,
-    message: string,
-    /** Serialise as PIM's wrapped form: code UnknownError with this JSON inside message. */
-    readonly wrapped = false,
-  ) {
-    super(message);
-  }
-}
-
-export interface CallerClaims {
-  oid: string;
-  scp: string[];
-  amr: string[];
-  acrs: string[];
-  xmsCc: string[];
-}
 
 export interface PimSettings {
   provisioningDelayMs: number;
@@ -376,17 +357,4 @@ export class PimState {
     this.advance(now);
     return r;
   }
-}
-
-export function missingScope(scopes: string[]): GraphFault {
-  return new GraphFault(
-    403,
-    "PermissionScopeNotGranted",
-    JSON.stringify({
-      errorCode: "PermissionScopeNotGranted",
-      message: `Authorization failed due to missing permission scope ${scopes.join(",")}.`,
-      instanceAnnotations: [],
-    }),
-    true,
-  );
 }

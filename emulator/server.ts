@@ -7,7 +7,8 @@ import { ensureTls, type TlsMaterial } from "./certs.js";
 import { EmulatorClock } from "./clock.js";
 import { handleControl } from "./control.js";
 import { FaultInjector } from "./faults.js";
-import { GraphService, type GraphSettings } from "./graph.js";
+import type { GraphSettings } from "./graph/common.js";
+import { GraphService } from "./graph/service.js";
 import {
   BodyTooLarge,
   type Ctx,

@@ -1,0 +1,194 @@
+// assignmentScheduleRequests: list, filterByCurrentUser, get one (with $expand), create, cancel.
+import { z } from "zod";
+import { sendEmpty, sendJson } from "../http.js";
+import type { AssignmentRequest } from "../model.js";
+import { applySelect, matches, parseExpand, parseFilter, parseSelect } from "../odata.js";
+import { sendCollection } from "./collection.js";
+import { type GraphCall, iso, parseCurrentUserFunction, PIM_BASE, READ_ASSIGNMENT, requireGroupOrPrincipalFilter, requireScope } from "./common.js";
+import { groupJson, userJson } from "./directory.js";
+import { GraphFault, methodNotAllowed, notFound } from "./fault.js";
+
+const TYPE_NAME = "microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest";
+const FIELDS = ["id", "groupId", "principalId", "accessId", "status", "action", "targetScheduleId", "approvalId"];
+
+export function serializeRequest(r: AssignmentRequest, isValidationOnly = false) {
+  return {
+    "@odata.type": `#${TYPE_NAME}`,
+    id: r.id,
+    status: r.status,
+    completedDateTime: r.completedAt === null ? null : iso(r.completedAt),
+    createdDateTime: iso(r.createdDateTime),
+    approvalId: r.approvalId,
+    customData: null,
+    createdBy: { user: { id: r.principalId, displayName: null } },
+    action: r.action,
+    isValidationOnly,
+    justification: r.justification,
+    scheduleInfo:
+      r.action === "selfActivate"
+        ? {
+            startDateTime: iso(r.startAt),
+            recurrence: null,
+            expiration: {
+              type: r.expiration.type,
+              endDateTime: r.expiration.type === "afterDateTime" ? iso(r.startAt + r.durationMs) : null,
+              duration: r.expiration.type === "afterDuration" ? r.expiration.duration : null,
+            },
+          }
+        : null,
+    ticketInfo: r.ticketInfo,
+    accessId: r.accessId,
+    principalId: r.principalId,
+    groupId: r.groupId,
+    targetScheduleId: r.targetScheduleId,
+  };
+}
+
+const ticketSchema = z
+  .object({ ticketNumber: z.string().nullable().optional(), ticketSystem: z.string().nullable().optional() })
+  .strict()
+  .nullable()
+  .optional();
+
+const ACTIONS = ["adminAssign", "adminUpdate", "adminRemove", "selfActivate", "selfDeactivate", "adminExtend", "adminRenew", "selfExtend", "selfRenew"];
+const enumOf = (name: string, values: string[]) =>
+  z.string().refine((v) => values.some((x) => x.toLowerCase() === v.toLowerCase()), {
+    message: `Requested value is not a valid ${name}. Allowed values: ${values.join(", ")}.`,
+  });
+
+const requestBodySchema = z
+  .object({
+    "@odata.type": z.string().optional(),
+    accessId: enumOf("privilegedAccessGroupRelationships", ["member", "owner"]),
+    principalId: z.string().min(1),
+    groupId: z.string().min(1),
+    action: enumOf("scheduleRequestActions", ACTIONS),
+    justification: z.string().nullable().optional(),
+    customData: z.string().nullable().optional(),
+    isValidationOnly: z.boolean().optional(),
+    ticketInfo: ticketSchema,
+    scheduleInfo: z
+      .object({
+        startDateTime: z.string().nullable().optional(),
+        recurrence: z.null().optional(),
+        expiration: z
+          .object({
+            type: enumOf("expirationPatternType", ["notSpecified", "noExpiration", "afterDateTime", "afterDuration"]),
+            duration: z.string().nullable().optional(),
+            endDateTime: z.string().nullable().optional(),
+          })
+          .strict()
+          .nullable()
+          .optional(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
+  })
+  .strict();
+
+function describeZodError(err: z.ZodError): string {
+  const issue = err.issues[0];
+  if (!issue) return "The request body is invalid.";
+  const path = issue.path.join(".");
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0] ?? "";
+    return `The property '${key}' does not exist on type '${TYPE_NAME}'. Make sure to only use property names that are defined by the type.`;
+  }
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return `The request is missing the required property '${path}'.`;
+  }
+  return `Invalid value for property '${path}': ${issue.message}`;
+}
+
+/** Everything under {PIM_BASE}/assignmentScheduleRequests; `segments` come after that name. */
+export async function routeRequests(call: GraphCall, segments: string[]): Promise<void> {
+  const { ctx, caller, pim, deps } = call;
+  const now = deps.now();
+  const [first, second] = segments;
+  if (first === undefined) {
+    if (ctx.method === "POST") return createRequest(call);
+    if (ctx.method !== "GET") throw methodNotAllowed();
+    requireScope(caller, READ_ASSIGNMENT);
+    const clauses = parseFilter(ctx.query.get("$filter"), FIELDS);
+    requireGroupOrPrincipalFilter(clauses);
+    const items = [...pim.requests.values()].map((r) => serializeRequest(r)).filter((i) => matches(i, clauses));
+    return sendCollection(call, `${PIM_BASE}/assignmentScheduleRequests`, items, TYPE_NAME);
+  }
+  if (first.toLowerCase().startsWith("filterbycurrentuser")) {
+    if (ctx.method !== "GET" || second !== undefined) throw methodNotAllowed();
+    requireScope(caller, READ_ASSIGNMENT);
+    const on = parseCurrentUserFunction(first, ["principal", "createdBy", "approver"]);
+    const clauses = parseFilter(ctx.query.get("$filter"), FIELDS);
+    const mine = [...pim.requests.values()].filter((r) => {
+      if (on === "approver") {
+        return r.status === "PendingApproval" && pim.policyFor(r.groupId, r.accessId).approverUserIds.includes(caller.oid);
+      }
+      return r.principalId === caller.oid;
+    });
+    const items = mine.sort((a, b) => b.createdDateTime - a.createdDateTime).map((r) => serializeRequest(r)).filter((i) => matches(i, clauses));
+    return sendCollection(call, `${PIM_BASE}/assignmentScheduleRequests`, items, TYPE_NAME);
+  }
+  const request = pim.requests.get(first.toLowerCase());
+  const visible = request && (request.principalId === caller.oid || pim.policyFor(request.groupId, request.accessId).approverUserIds.includes(caller.oid));
+  if (second?.toLowerCase() === "cancel") {
+    if (ctx.method !== "POST") throw methodNotAllowed();
+    requireScope(caller, ["PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup", "PrivilegedAccess.ReadWrite.AzureADGroup"]);
+    pim.cancel(caller.oid, first, now);
+    sendEmpty(ctx, 204);
+    return;
+  }
+  if (second !== undefined) throw notFound(segments.join("/"));
+  if (ctx.method !== "GET") throw methodNotAllowed();
+  requireScope(caller, READ_ASSIGNMENT);
+  if (!request || !visible) throw new GraphFault(404, "ResourceNotFound", `The request '${first}' was not found.`);
+  const select = parseSelect(ctx.query.get("$select"));
+  const expand = parseExpand(ctx.query.get("$expand"), ["group", "principal"], TYPE_NAME);
+  const out = applySelect(serializeRequest(request), select);
+  for (const x of expand) {
+    if (x.name === "group") {
+      const g = pim.group(request.groupId);
+      out.group = deps.settings.emptyGroupExpansion || !g ? null : applySelect(groupJson(g), x.select);
+    } else {
+      const u = pim.user(request.principalId);
+      out.principal = u ? applySelect(userJson(u), x.select) : null;
+    }
+  }
+  sendJson(ctx, 200, { "@odata.context": `${ctx.origin}/v1.0/$metadata#${PIM_BASE}/assignmentScheduleRequests/$entity`, ...out });
+}
+
+async function createRequest({ ctx, caller, pim, deps }: GraphCall): Promise<void> {
+  const ct = (ctx.headers["content-type"] ?? "").toLowerCase();
+  let json: unknown;
+  try {
+    if (!ct.startsWith("application/json")) throw new Error("content-type");
+    json = JSON.parse(ctx.bodyText);
+  } catch {
+    throw new GraphFault(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+  }
+  const parsed = requestBodySchema.safeParse(json);
+  if (!parsed.success) throw new GraphFault(400, "BadRequest", describeZodError(parsed.error));
+  const body = parsed.data;
+  const action = ACTIONS.find((a) => a.toLowerCase() === body.action.toLowerCase()) ?? body.action;
+  if (action !== "selfActivate" && action !== "selfDeactivate") {
+    throw new GraphFault(
+      403,
+      "AuthorizationFailed",
+      JSON.stringify({ errorCode: "AuthorizationFailed", message: `The action '${action}' requires an administrator role; self-service requests use selfActivate or selfDeactivate.`, instanceAnnotations: [] }),
+      true,
+    );
+  }
+  if (action === "selfActivate" && !body.scheduleInfo) {
+    throw new GraphFault(400, "BadRequest", "The request is missing the required property 'scheduleInfo'.");
+  }
+  if (!pim.group(body.groupId)) {
+    throw new GraphFault(404, "ResourceNotFound", `The group '${body.groupId}' was not found.`);
+  }
+  const request = pim.submit(caller, body, deps.now());
+  sendJson(
+    ctx,
+    201,
+    { "@odata.context": `${ctx.origin}/v1.0/$metadata#${PIM_BASE}/assignmentScheduleRequests/$entity`, ...serializeRequest(request, body.isValidationOnly ?? false) },
+    { location: `${ctx.origin}/v1.0/${PIM_BASE}/assignmentScheduleRequests('${request.id}')` },
+  );
+}

@@ -1,0 +1,49 @@
+// Graph's front door: authenticate, advance PIM to now, dispatch to a route group, and turn a
+// GraphFault into Graph's error envelope.
+import { type Ctx, sendGraphError } from "../http.js";
+import { rejectUnknownOptions } from "../odata.js";
+import { authenticate } from "./auth.js";
+import { type GraphCall, type GraphDeps, PIM_BASE } from "./common.js";
+import { routeGroups, routeMe } from "./directory.js";
+import { GraphFault, notFound } from "./fault.js";
+import { routePolicies } from "./policies.js";
+import { routeRequests } from "./requests.js";
+import { routeScheduleCollection } from "./schedules.js";
+
+export class GraphService {
+  constructor(private readonly deps: GraphDeps) {}
+
+  /** `rest` is the path after /v1.0/ or /beta/. */
+  async handle(ctx: Ctx, rest: string): Promise<void> {
+    try {
+      rejectUnknownOptions(ctx.query);
+      const caller = await authenticate(ctx, this.deps);
+      if (!caller) return;
+      const pim = this.deps.pim();
+      pim.advance(this.deps.now());
+      await route({ ctx, caller, pim, deps: this.deps }, rest);
+    } catch (e) {
+      if (e instanceof GraphFault) {
+        if (e.wrapped) sendGraphError(ctx, e.httpStatus, "UnknownError", e.message);
+        else sendGraphError(ctx, e.httpStatus, e.code, e.message);
+        return;
+      }
+      throw e;
+    }
+  }
+}
+
+async function route(call: GraphCall, rest: string): Promise<void> {
+  const path = rest.replace(/\/+$/, "");
+  const lower = path.toLowerCase();
+
+  if (lower === "me") return routeMe(call);
+  if (lower === "groups" || lower.startsWith("groups/")) return routeGroups(call, path);
+  if (lower.startsWith("policies/")) return routePolicies(call, path.slice("policies/".length));
+
+  const base = PIM_BASE.toLowerCase() + "/";
+  if (!lower.startsWith(base)) throw notFound(path);
+  const segments = path.slice(base.length).split("/");
+  if ((segments[0] ?? "").toLowerCase() === "assignmentschedulerequests") return routeRequests(call, segments.slice(1));
+  return routeScheduleCollection(call, path, segments);
+}
