@@ -1,39 +1,24 @@
+// The popup's entry: holds the app state main pushes, and shows the sign-in panel or the tabs.
 import { render } from "preact";
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useState } from "preact/hooks";
 import type { AppState, EligibleView } from "../electron/shared/ipc-api.js";
-import { ActiveView, ConsentNeeded, GroupsView, ProfilesView, SettingsView, type Notify } from "./views.js";
-
-type Tab = "groups" | "active" | "profiles" | "settings";
-const TABS: Array<{ id: Tab; label: string }> = [
-  { id: "groups", label: "Groups" },
-  { id: "active", label: "Active" },
-  { id: "profiles", label: "Profiles" },
-  { id: "settings", label: "Settings" },
-];
-
-interface Toast {
-  id: number;
-  kind: "ok" | "error";
-  text: string;
-}
+import { useToasts } from "./hooks.js";
+import { ActiveView } from "./views/active.js";
+import { GroupsView } from "./views/groups.js";
+import { ProfilesView } from "./views/profiles.js";
+import { SettingsView } from "./views/settings.js";
+import { SignInPanel } from "./views/sign-in.js";
+import { TabBar, type Tab } from "./views/tab-bar.js";
 
 function App() {
   const [state, setState] = useState<AppState | null>(null);
   const [eligible, setEligible] = useState<EligibleView[]>([]);
   const [loading, setLoading] = useState(false);
   const [tab, setTab] = useState<Tab>("groups");
-  const [toasts, setToasts] = useState<Toast[]>([]);
   const [focusGroup, setFocusGroup] = useState<string | null>(null);
-  const [signingIn, setSigningIn] = useState(false);
-  const [consent, setConsent] = useState<{ message: string; url: string } | null>(null);
-  const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
   const api = window.pimtray;
 
-  const notify: Notify = useCallback((kind, text) => {
-    const id = Date.now() + Math.random();
-    setToasts((t) => [...t.slice(-2), { id, kind, text }]);
-    setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), kind === "error" ? 12_000 : 6000);
-  }, []);
+  const { toasts, notify } = useToasts();
 
   const loadEligible = useCallback(async () => {
     setLoading(true);
@@ -85,14 +70,6 @@ function App() {
     if (signedIn) void loadEligible();
   }, [signedIn, loadEligible]);
 
-  const onTabKey = (ev: KeyboardEvent, i: number) => {
-    const d = ev.key === "ArrowRight" ? 1 : ev.key === "ArrowLeft" ? -1 : 0;
-    if (!d) return;
-    const next = (i + d + TABS.length) % TABS.length;
-    setTab(TABS[next]?.id ?? "groups");
-    tabRefs.current[next]?.focus();
-  };
-
   if (!state) return <main class="loading">Loading…</main>;
   return (
     <main>
@@ -108,54 +85,10 @@ function App() {
         )}
       </header>
       {state.needsSignIn ? (
-        <section class="signin" aria-label="Sign in">
-          <p>Sign in with your work account to see the groups you can activate.</p>
-          <button
-            type="button"
-            class="primary"
-            disabled={signingIn}
-            onClick={() => {
-              setSigningIn(true);
-              setConsent(null);
-              void api
-                .signIn({})
-                .then((s) => setState(s))
-                .catch((e: unknown) => {
-                  const { kind, adminConsentUrl } = e as { kind?: string; adminConsentUrl?: string };
-                  if (kind === "consent" && adminConsentUrl) setConsent({ message: e instanceof Error ? e.message : String(e), url: adminConsentUrl });
-                  else notify("error", e instanceof Error ? e.message : String(e));
-                })
-                .finally(() => setSigningIn(false));
-            }}
-          >
-            {signingIn ? "Waiting for your browser…" : "Sign in"}
-          </button>
-          <p class="muted small">Your browser opens for sign-in; PIM Tray never sees your password.</p>
-          {consent ? <ConsentNeeded message={consent.message} url={consent.url} notify={notify} /> : null}
-        </section>
+        <SignInPanel notify={notify} onSignedIn={setState} />
       ) : (
         <>
-          <nav role="tablist" aria-label="Sections" class="tabs">
-            {TABS.map((t, i) => (
-              <button
-                key={t.id}
-                ref={(el) => {
-                  tabRefs.current[i] = el;
-                }}
-                role="tab"
-                type="button"
-                id={`tab-${t.id}`}
-                aria-selected={tab === t.id}
-                aria-controls={`panel-${t.id}`}
-                tabIndex={tab === t.id ? 0 : -1}
-                onClick={() => setTab(t.id)}
-                onKeyDown={(ev) => onTabKey(ev, i)}
-              >
-                {t.label}
-                {t.id === "active" && state.active.length + state.pending.length > 0 ? <span class="count">{state.active.length + state.pending.length}</span> : null}
-              </button>
-            ))}
-          </nav>
+          <TabBar tab={tab} onSelect={setTab} activeCount={state.active.length + state.pending.length} />
           <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="panel">
             {tab === "groups" && <GroupsView state={state} eligible={eligible} loading={loading} notify={notify} onChanged={() => void reload()} focusGroup={focusGroup} />}
             {tab === "active" && <ActiveView state={state} notify={notify} onChanged={() => void reload()} />}

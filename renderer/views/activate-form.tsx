@@ -1,0 +1,89 @@
+// One group's activation request: duration within the policy, justification, ticket, start time.
+import { useState } from "preact/hooks";
+import type { AppState, EligibleView, OutcomeView } from "../../electron/shared/ipc-api.js";
+import { api } from "../bridge.js";
+import { minutesLabel } from "../format.js";
+import { useAction, type Notify } from "../hooks.js";
+
+export function ActivateForm({ e, state, notify, onDone }: { e: EligibleView; state: AppState; notify: Notify; onDone: () => void }) {
+  const max = e.policy.maxMinutes ?? 8 * 60;
+  const [minutes, setMinutes] = useState(Math.min(60, max));
+  // Prefilled from a profile that holds this group, else the last justification used.
+  const fromProfile = state.profiles.find((p) => p.justification && p.targets.some((t) => t.groupId === e.groupId && t.accessId === e.accessId))?.justification;
+  const [justification, setJustification] = useState(fromProfile ?? state.lastJustification ?? "");
+  const [ticketSystem, setTicketSystem] = useState("");
+  const [ticketNumber, setTicketNumber] = useState("");
+  const [later, setLater] = useState(false);
+  const [startAt, setStartAt] = useState("");
+  const [validateOnly, setValidateOnly] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, run } = useAction((_k, t) => setProblem(t));
+  const id = `${e.groupId}-${e.accessId}`;
+
+  const submit = async (ev: Event) => {
+    ev.preventDefault();
+    setProblem(null);
+    if (minutes > max) return setProblem(`${e.groupName} can be active for at most ${minutesLabel(max)}. Choose ${minutesLabel(max)} or less.`);
+    if (minutes < 5) return setProblem("PIM activations last at least 5 minutes.");
+    if (e.policy.justificationRequired && !justification.trim()) return setProblem("This group requires a justification: say why you need it.");
+    if (e.policy.ticketRequired && (!ticketSystem.trim() || !ticketNumber.trim())) return setProblem("This group requires a ticket: fill in the ticket system and number.");
+    if (later && !startAt) return setProblem("Choose when the activation should start, or pick Now.");
+    const out: OutcomeView | undefined = await run("activate", () =>
+      api().activate({
+        groupId: e.groupId,
+        accessId: e.accessId,
+        durationMinutes: minutes,
+        ...(justification.trim() ? { justification: justification.trim() } : {}),
+        ...(ticketSystem.trim() && ticketNumber.trim() ? { ticket: { system: ticketSystem.trim(), number: ticketNumber.trim() } } : {}),
+        ...(later && startAt ? { startAt: new Date(startAt).toISOString() } : {}),
+        ...(validateOnly ? { validateOnly: true } : {}),
+      }),
+    );
+    if (!out) return;
+    if (out.error) return setProblem(out.error.message);
+    notify(out.status === "denied" || out.status === "failed" ? "error" : "ok", out.message);
+    onDone();
+  };
+
+  return (
+    <form class="activate" onSubmit={submit} aria-label={`Activate ${e.groupName}`} aria-busy={busy !== null}>
+      <label for={`dur-${id}`}>
+        Duration <span class="muted">(at most {minutesLabel(max)})</span>
+      </label>
+      <div class="row">
+        <input id={`dur-${id}`} type="range" min={5} max={max} step={5} value={Math.min(minutes, max)} onInput={(ev) => setMinutes(Number((ev.target as HTMLInputElement).value))} aria-valuetext={minutesLabel(minutes)} />
+        <input type="number" class="num" aria-label="Duration in minutes" min={5} value={minutes} onInput={(ev) => setMinutes(Number((ev.target as HTMLInputElement).value))} />
+        <span class="muted">min</span>
+      </div>
+      <label for={`just-${id}`}>Justification{e.policy.justificationRequired ? " (required)" : ""}</label>
+      <textarea id={`just-${id}`} rows={2} value={justification} onInput={(ev) => setJustification((ev.target as HTMLTextAreaElement).value)} />
+      {e.policy.ticketRequired && (
+        <div class="row">
+          <input aria-label="Ticket system" placeholder="Ticket system (e.g. ServiceNow)" value={ticketSystem} onInput={(ev) => setTicketSystem((ev.target as HTMLInputElement).value)} />
+          <input aria-label="Ticket number" placeholder="Number" value={ticketNumber} onInput={(ev) => setTicketNumber((ev.target as HTMLInputElement).value)} />
+        </div>
+      )}
+      <fieldset class="row inline">
+        <legend class="sr">Start</legend>
+        <label>
+          <input type="radio" name={`start-${id}`} checked={!later} onChange={() => setLater(false)} /> Now
+        </label>
+        <label>
+          <input type="radio" name={`start-${id}`} checked={later} onChange={() => setLater(true)} /> Later
+        </label>
+        {later && <input type="datetime-local" aria-label="Start at" value={startAt} onInput={(ev) => setStartAt((ev.target as HTMLInputElement).value)} />}
+      </fieldset>
+      <label class="inline">
+        <input type="checkbox" checked={validateOnly} onChange={(ev) => setValidateOnly((ev.target as HTMLInputElement).checked)} /> Validate only
+      </label>
+      {problem && (
+        <p class="error" role="alert">
+          {problem}
+        </p>
+      )}
+      <button type="submit" class="primary" disabled={busy !== null}>
+        {busy ? "Working…" : validateOnly ? "Validate" : "Activate"}
+      </button>
+    </form>
+  );
+}

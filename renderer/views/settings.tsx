@@ -1,0 +1,106 @@
+// The Settings tab: account, token storage, start at login and the connection.
+import { useEffect, useState } from "preact/hooks";
+import type { AppState } from "../../electron/shared/ipc-api.js";
+import { api } from "../bridge.js";
+import { useAction, type Notify } from "../hooks.js";
+
+export function SettingsView({ state, notify }: { state: AppState; notify: Notify }) {
+  const s = state.settings;
+  const [leads, setLeads] = useState(s.leadMinutes.join(", "));
+  const [tenant, setTenant] = useState(s.tenant);
+  const [clientId, setClientId] = useState(s.clientId);
+  const [cloud, setCloud] = useState(s.cloud);
+  // Optimistic: the box follows the click at once; the pushed state confirms (or restores) it.
+  const [startAtLogin, setStartAtLogin] = useState(s.startAtLogin);
+  useEffect(() => setStartAtLogin(s.startAtLogin), [s.startAtLogin]);
+  const { busy, run } = useAction(notify);
+  const saveConnection = (ev: Event) => {
+    ev.preventDefault();
+    const minutes = leads.split(",").map((x) => Number(x.trim()));
+    if (minutes.some((n) => !Number.isInteger(n) || n < 1)) return notify("error", "Lead times are whole minutes, separated by commas, such as 10, 2.");
+    void run("save", async () => {
+      await api().updateSettings({ leadMinutes: minutes, tenant, clientId, cloud: cloud as "global" });
+      notify("ok", "Settings saved. A new cloud, tenant or client id takes effect after PIM Tray restarts.");
+    });
+  };
+  return (
+    <section aria-label="Settings">
+      <h2>Account</h2>
+      {state.account ? (
+        <p>
+          Signed in as <strong>{state.account.name ?? state.account.username}</strong> <span class="muted">({state.account.username})</span>
+        </p>
+      ) : (
+        <p class="muted">Not signed in.</p>
+      )}
+      <div class="row">
+        {state.account ? (
+          <>
+            <button type="button" disabled={busy !== null} onClick={() => void run("switch", () => api().signIn({ selectAccount: true }))}>
+              Switch account
+            </button>
+            <button type="button" disabled={busy !== null} onClick={() => void run("out", async () => (await api().signOut(), notify("ok", "Signed out. Tokens were removed.")))}>
+              Sign out
+            </button>
+          </>
+        ) : (
+          <button type="button" class="primary" disabled={busy !== null} onClick={() => void run("in", () => api().signIn({}))}>
+            Sign in
+          </button>
+        )}
+      </div>
+      <h2>Tokens</h2>
+      <fieldset class="row inline">
+        <legend class="sr">Token storage</legend>
+        <label>
+          <input type="radio" name="tokens" disabled={!s.encryptionAvailable} checked={s.tokenStorage === "encrypted" && s.encryptionAvailable} onChange={() => void run("tok", () => api().updateSettings({ tokenStorage: "encrypted" }))} /> Encrypted on disk
+        </label>
+        <label>
+          <input type="radio" name="tokens" checked={s.tokenStorage === "memory" || !s.encryptionAvailable} onChange={() => void run("tok", () => api().updateSettings({ tokenStorage: "memory" }))} /> Memory only
+        </label>
+      </fieldset>
+      <p class="muted small" data-testid="token-note">
+        {s.tokenStorageNote}
+      </p>
+      <h2>Behaviour</h2>
+      <label class="inline">
+        <input
+          type="checkbox"
+          checked={startAtLogin}
+          onChange={(ev) => {
+            const on = (ev.target as HTMLInputElement).checked;
+            setStartAtLogin(on);
+            void run("login", () => api().updateSettings({ startAtLogin: on })).then((r) => {
+              if (!r) setStartAtLogin(!on);
+            });
+          }}
+        />{" "}
+        Start at login
+      </label>
+      <form onSubmit={saveConnection} aria-label="Connection">
+        <label for="leads">Warn before expiry (minutes)</label>
+        <input id="leads" value={leads} onInput={(ev) => setLeads((ev.target as HTMLInputElement).value)} />
+        <label for="cloud">Cloud</label>
+        <select id="cloud" value={cloud} onChange={(ev) => setCloud((ev.target as HTMLSelectElement).value)}>
+          <option value="global">Global</option>
+          <option value="usgov">US Government (GCC High)</option>
+          <option value="usgovdod">US Government (DoD)</option>
+          <option value="china">China (21Vianet)</option>
+        </select>
+        <label for="tenant">Tenant (id or domain)</label>
+        <input id="tenant" value={tenant} onInput={(ev) => setTenant((ev.target as HTMLInputElement).value)} />
+        <label for="client">Client id</label>
+        <input id="client" value={clientId} onInput={(ev) => setClientId((ev.target as HTMLInputElement).value)} />
+        {s.customEndpoints ? (
+          <p class="warning small" role="alert" data-testid="custom-endpoints">
+            Custom endpoints are in use: sign-in goes to <code>{s.customEndpoints.authorityHost}</code> and Graph requests, with your tokens, to <code>{s.customEndpoints.graphEndpoint}</code>. Unless you set
+            these yourself (allowCustomEndpoints in settings.json), remove them and restart PIM Tray.
+          </p>
+        ) : null}
+        <button type="submit" class="primary" disabled={busy !== null}>
+          Save settings
+        </button>
+      </form>
+    </section>
+  );
+}
