@@ -10,6 +10,9 @@ export interface ProfileDraft {
   targets: string[];
   durationMinutes: string;
   justification: string;
+  /** The profile's ticket; both empty means none. */
+  ticketSystem: string;
+  ticketNumber: string;
   autoActivate: boolean;
   keepActive: boolean;
   until: string;
@@ -25,7 +28,7 @@ export type DraftOutcome = { ok: true; request: ProfileSaveRequest } | { ok: fal
 /** One eligibility (group and role) as one string, so a draft's targets are a plain list. */
 export const targetKey = (t: { groupId: string; accessId: string }): string => `${t.groupId}:${t.accessId}`;
 
-export const emptyDraft = (): ProfileDraft => ({ name: "", targets: [], durationMinutes: "", justification: "", autoActivate: false, keepActive: false, until: "", maxRenewals: "", leads: "" });
+export const emptyDraft = (): ProfileDraft => ({ name: "", targets: [], durationMinutes: "", justification: "", ticketSystem: "", ticketNumber: "", autoActivate: false, keepActive: false, until: "", maxRenewals: "", leads: "" });
 
 export function draftOf(p: ProfileView): ProfileDraft {
   return {
@@ -34,6 +37,8 @@ export function draftOf(p: ProfileView): ProfileDraft {
     targets: p.targets.map(targetKey),
     durationMinutes: p.durationMinutes ? String(p.durationMinutes) : "",
     justification: p.justification ?? "",
+    ticketSystem: p.ticket?.system ?? "",
+    ticketNumber: p.ticket?.number ?? "",
     autoActivate: p.autoActivate,
     keepActive: p.keepActive.enabled,
     until: p.keepActive.until ?? "",
@@ -54,6 +59,9 @@ export function withTarget(targets: string[], key: string, picked: boolean): str
 export function saveRequestOf(draft: ProfileDraft, eligible: EligibleView[]): DraftOutcome {
   const leads = draft.leads.trim() ? draft.leads.split(",").map((s) => Number(s.trim())) : [];
   if (leads.some((n) => !Number.isInteger(n) || n < 1)) return { ok: false, problem: "Lead times are whole minutes, separated by commas, such as 10, 2." };
+  const system = draft.ticketSystem.trim();
+  const number = draft.ticketNumber.trim();
+  if (Boolean(system) !== Boolean(number)) return { ok: false, problem: "A ticket needs both its system (such as ServiceNow) and its number, or neither." };
   const names = new Map(eligible.map((e) => [targetKey(e), e.groupName]));
   return {
     ok: true,
@@ -66,6 +74,7 @@ export function saveRequestOf(draft: ProfileDraft, eligible: EligibleView[]): Dr
       }),
       ...(draft.durationMinutes ? { durationMinutes: Number(draft.durationMinutes) } : {}),
       ...(draft.justification.trim() ? { justification: draft.justification } : {}),
+      ...(system ? { ticket: { system, number } } : {}),
       autoActivate: draft.autoActivate,
       keepActive: { enabled: draft.keepActive, ...(draft.until ? { until: draft.until } : {}), ...(draft.maxRenewals ? { maxRenewals: Number(draft.maxRenewals) } : {}) },
       ...(leads.length ? { notifyLeadMinutes: leads } : {}),

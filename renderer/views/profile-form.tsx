@@ -44,6 +44,14 @@ export function ProfileForm({ initial, eligible, notify, onClose }: { initial: P
       <input id="pdur" type="number" min={5} value={draft.durationMinutes} onInput={(ev) => set({ durationMinutes: (ev.target as HTMLInputElement).value })} />
       <label for="pjust">Default justification</label>
       <textarea id="pjust" rows={2} value={draft.justification} onInput={(ev) => set({ justification: (ev.target as HTMLTextAreaElement).value })} />
+      <div class="row">
+        <label class="inline">
+          Ticket system <input aria-label="Ticket system" value={draft.ticketSystem} onInput={(ev) => set({ ticketSystem: (ev.target as HTMLInputElement).value })} />
+        </label>
+        <label class="inline">
+          number <input aria-label="Ticket number" value={draft.ticketNumber} onInput={(ev) => set({ ticketNumber: (ev.target as HTMLInputElement).value })} />
+        </label>
+      </div>
       <label class="inline">
         <input type="checkbox" checked={draft.autoActivate} onChange={(ev) => set({ autoActivate: (ev.target as HTMLInputElement).checked })} /> Activate at login
       </label>

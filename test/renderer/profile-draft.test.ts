@@ -46,6 +46,8 @@ describe("profile draft", () => {
       targets: [`${FIN}:member`, `${OPS}:owner`],
       durationMinutes: "45",
       justification: "Month-end close",
+      ticketSystem: "",
+      ticketNumber: "",
       autoActivate: true,
       keepActive: true,
       until: "18:00",
@@ -70,6 +72,14 @@ describe("profile draft", () => {
       keepActive: { enabled: true, until: "18:00", maxRenewals: 3 },
       notifyLeadMinutes: [10, 2],
     });
+  });
+
+  it("keeps a profile's ticket through an edit, and refuses half a ticket", () => {
+    const withTicket: ProfileView = { ...profile, ticket: { system: "ServiceNow", number: "CHG0042" } };
+    expect(draftOf(withTicket)).toMatchObject({ ticketSystem: "ServiceNow", ticketNumber: "CHG0042" });
+    expect(request(draftOf(withTicket)).ticket).toEqual({ system: "ServiceNow", number: "CHG0042" });
+    expect(request({ ...draftOf(withTicket), ticketSystem: "", ticketNumber: "" })).not.toHaveProperty("ticket");
+    expect(problem({ ...draftOf(withTicket), ticketNumber: " " })).toMatch(/both its system .* and its number/);
   });
 
   it("leaves empty fields out of a new profile, so main applies its defaults", () => {
