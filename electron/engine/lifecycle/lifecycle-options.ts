@@ -1,0 +1,73 @@
+import type { ActivationService } from "../activation/activation-service.js";
+import type { AccountSummary } from "../auth/auth-service.js";
+import type { ActiveAssignment, PimClient, ScheduleRequest } from "../graph/pim-client.js";
+import type { HistoryLog } from "../history/history-log.js";
+import type { Logger } from "../logger.js";
+import type { ProfileService, SettingsRepository } from "../profiles/settings-store.js";
+import type { Clock } from "./clock.js";
+import type { LifecycleStateStore } from "./lifecycle-state.js";
+
+// What the lifecycle service is built from and what it shows. lifecycle-service.ts re-exports all
+// of it, so callers import from there.
+
+export interface LifecycleOptions {
+  idleIntervalMs?: number;
+  approvalPollMs?: number;
+  approvalSlowPollMs?: number;
+  approvalSlowAfterMs?: number;
+  provisioningPollMs?: number;
+  heartbeatMs?: number;
+  jumpThresholdMs?: number;
+  offlineBackoffMs?: number[];
+  expiryConfirmDelayMs?: number;
+  signInCheckMs?: number;
+  /** Quiet time after a write to the config folder by another process before acting on it. */
+  folderDebounceMs?: number;
+}
+
+/** docs/lifecycle.md describes this cadence; tests shorten it. */
+export const LIFECYCLE_DEFAULTS: Required<LifecycleOptions> = {
+  idleIntervalMs: 10 * 60_000,
+  approvalPollMs: 30_000,
+  approvalSlowPollMs: 60_000,
+  approvalSlowAfterMs: 10 * 60_000,
+  provisioningPollMs: 5000,
+  heartbeatMs: 30_000,
+  jumpThresholdMs: 60_000,
+  offlineBackoffMs: [15_000, 30_000, 60_000, 120_000, 300_000],
+  expiryConfirmDelayMs: 1000,
+  signInCheckMs: 15_000,
+  folderDebounceMs: 250,
+};
+
+export interface LifecycleDeps {
+  pim: PimClient;
+  activation: ActivationService;
+  auth: { currentAccount(): Promise<AccountSummary | null> };
+  profiles: ProfileService;
+  settings: SettingsRepository;
+  store: LifecycleStateStore;
+  history?: HistoryLog;
+  clock: Clock;
+  logger: Logger;
+  options?: LifecycleOptions;
+  /**
+   * The config folder other PIM Tray processes (the tray app, `pimtray watch`, one-off commands)
+   * write to. Watched, so that what they change is seen within a second or two; without it (or where
+   * the platform cannot watch it) their changes are seen at the next reconcile.
+   */
+  configDir?: string;
+}
+
+export interface PendingView extends ScheduleRequest {
+  groupName: string;
+}
+
+export interface Picture {
+  account: AccountSummary | null;
+  active: ActiveAssignment[];
+  pending: PendingView[];
+  online: boolean;
+  needsSignIn: boolean;
+  lastSyncAt: number | null;
+}
