@@ -16,11 +16,11 @@ import {
   graphErrorBody,
   newRequestId,
   readBody,
-  sendEntraError,
   sendGraphError,
   sendJson,
 } from "./http.js";
-import { IdentityService, type IdentitySettings } from "./identity.js";
+import { IdentityService } from "./identity/service.js";
+import type { IdentitySettings } from "./identity/state.js";
 import { PimState, type PimSettings } from "./pim.js";
 import { redactFields, redactHeaders, RequestLog } from "./request-log.js";
 import { demoTenant, largeTenant, type TenantSeed } from "./seed.js";
@@ -297,47 +297,6 @@ export class Emulator {
       await this.graph.handle(ctx, rest);
       return;
     }
-    if (path === "/devicelogin") {
-      if (ctx.method === "POST") this.identity.deviceLoginSubmit(ctx);
-      else this.identity.deviceLoginPage(ctx);
-      return;
-    }
-    const m = /^\/([^/]+)\/(.*)$/.exec(path);
-    if (!m) {
-      sendGraphError(ctx, 404, "NotFound", `Nothing is served at '${path}'. Identity lives under /{tenant}/, Graph under /v1.0 and /beta, control under /_emulator.`);
-      return;
-    }
-    const [, tenant = "", rest = ""] = m;
-    if (!this.identity.tenantMatches(tenant)) {
-      sendEntraError(ctx, 400, "invalid_tenant", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
-      return;
-    }
-    const route = `${ctx.method} ${rest.replace(/\/+$/, "")}`;
-    switch (route) {
-      case "GET v2.0/.well-known/openid-configuration":
-        sendJson(ctx, 200, this.identity.openIdConfiguration(ctx, tenant));
-        return;
-      case "GET discovery/v2.0/keys":
-        sendJson(ctx, 200, this.identity.jwks());
-        return;
-      case "GET oauth2/v2.0/authorize":
-        this.identity.authorize(ctx);
-        return;
-      case "POST oauth2/v2.0/authorize":
-        this.identity.authorizeSubmit(ctx);
-        return;
-      case "POST oauth2/v2.0/token":
-        await this.identity.token(ctx);
-        return;
-      case "POST oauth2/v2.0/devicecode":
-        this.identity.deviceCode(ctx);
-        return;
-      case "GET oauth2/v2.0/logout":
-        ctx.res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        ctx.res.end("<!doctype html><title>Signed out</title><p>You have signed out of the PIM Tray emulator.</p>");
-        return;
-      default:
-        sendEntraError(ctx, 404, "invalid_request", 900561, `The endpoint '${ctx.method} /${tenant}/${rest}' does not exist.`);
-    }
+    await this.identity.handle(ctx, path);
   }
 }
