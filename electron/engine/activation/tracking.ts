@@ -1,0 +1,90 @@
+import { PimTrayError } from "../errors.js";
+import { equalsIgnoreCase } from "../graph/graph-errors.js";
+import { isPending, type ScheduleRequest } from "../graph/pim-client.js";
+import type { ActivationContext, ActivationOutcome, OutcomeBase, OutcomeStatus, Target, TrackOptions } from "./activation-types.js";
+import { PollSchedule } from "./polling.js";
+
+// Following a request after it was submitted: what PIM's status word means for the user, polling
+// until the state the caller waits for (polling.ts has the schedule), and confirming that a
+// Provisioned request really left an active assignment behind.
+
+/** A Granted request starting this long from now is scheduled, not provisioning. */
+const SCHEDULED_AFTER_MS = 5000;
+const CONFIRM_ATTEMPTS = 6;
+const DEFAULT_TRACK_TIMEOUT_MS = 60_000;
+
+/** PIM's status word as an outcome. */
+export function fromRequest(r: ScheduleRequest, base: OutcomeBase, now: number): ActivationOutcome {
+  const s = r.status;
+  let status: OutcomeStatus;
+  if (equalsIgnoreCase(s, "Provisioned")) status = "active";
+  else if (equalsIgnoreCase(s, "PendingApproval") || equalsIgnoreCase(s, "PendingAdminDecision")) status = "pending-approval";
+  else if (equalsIgnoreCase(s, "Granted") && r.startDateTime && Date.parse(r.startDateTime) > now + SCHEDULED_AFTER_MS) status = "scheduled";
+  else if (equalsIgnoreCase(s, "Denied")) status = "denied";
+  else if (equalsIgnoreCase(s, "Canceled")) status = "canceled";
+  else if (equalsIgnoreCase(s, "Failed") || equalsIgnoreCase(s, "Revoked")) status = "failed";
+  else status = "provisioning";
+  return { ...base, status, requestId: r.id, requestStatus: s, startDateTime: r.startDateTime, endDateTime: null, error: null };
+}
+
+/** What already exists for a target: an active assignment, or a pending request. */
+export async function existingFor(ctx: ActivationContext, target: Target, groupName: string): Promise<ActivationOutcome> {
+  const [active] = await ctx.pim.activeAssignments({ groupId: target.groupId, accessId: target.accessId });
+  if (active) {
+    return {
+      groupId: target.groupId,
+      groupName,
+      accessId: target.accessId,
+      status: "already-active",
+      requestId: null,
+      requestStatus: "Provisioned",
+      startDateTime: active.startDateTime,
+      endDateTime: active.endDateTime,
+      durationMs: active.endDateTime ? Date.parse(active.endDateTime) - Date.parse(active.startDateTime) : null,
+      error: null,
+    };
+  }
+  const pending = (await ctx.pim.myRequests({ groupId: target.groupId, accessId: target.accessId })).find((r) => isPending(r.status) && equalsIgnoreCase(r.action, "selfActivate"));
+  if (!pending) {
+    throw new PimTrayError("server", `PIM says ${groupName} (${target.accessId}) is already active or requested, but neither shows up yet. Wait a few seconds and run status.`);
+  }
+  return fromRequest(pending, { groupId: target.groupId, groupName, accessId: target.accessId, durationMs: null }, ctx.now());
+}
+
+/** Follows a request to the state the caller waits for, on the documented polling schedule. */
+export async function trackRequest(ctx: ActivationContext, requestId: string, base: OutcomeBase, opts: TrackOptions = {}, initial?: ScheduleRequest): Promise<ActivationOutcome> {
+  const waitFor = opts.waitFor ?? "provisioned";
+  const deadline = ctx.now() + (opts.timeoutMs ?? DEFAULT_TRACK_TIMEOUT_MS);
+  let r: ScheduleRequest = initial ?? (await ctx.pim.request(requestId));
+  const schedule = new PollSchedule(equalsIgnoreCase(r.status, "PendingApproval") ? "approval" : "provisioning", ctx.now);
+  for (;;) {
+    const outcome = fromRequest(r, base, ctx.now());
+    if (outcome.status === "active") return confirmActive(ctx, outcome, r);
+    if (["denied", "canceled", "failed", "scheduled"].includes(outcome.status)) return outcome;
+    if (waitFor === "none") return outcome;
+    if (outcome.status === "pending-approval") {
+      if (waitFor !== "final") return outcome;
+      schedule.enter("approval");
+      opts.onProgress?.({ groupName: base.groupName, accessId: base.accessId, phase: "pending-approval", message: "waiting for approval" });
+    } else {
+      schedule.enter("provisioning");
+      opts.onProgress?.({ groupName: base.groupName, accessId: base.accessId, phase: "provisioning", message: "provisioning" });
+    }
+    const left = deadline - ctx.now();
+    if (left <= 0) return outcome;
+    await ctx.sleep(Math.min(schedule.next(), left));
+    r = await ctx.pim.request(requestId);
+  }
+}
+
+/** Provisioned: confirm the assignment instance exists and report its end time. */
+async function confirmActive(ctx: ActivationContext, outcome: ActivationOutcome, r: ScheduleRequest): Promise<ActivationOutcome> {
+  for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
+    const [active] = await ctx.pim.activeAssignments({ groupId: outcome.groupId, accessId: outcome.accessId });
+    if (active) return { ...outcome, startDateTime: active.startDateTime, endDateTime: active.endDateTime };
+    // Propagation from request to instance can lag by a few seconds.
+    await ctx.sleep(500 * (attempt + 1));
+  }
+  ctx.logger.warn(`request ${r.id} is Provisioned but no assignment instance is visible yet`);
+  return outcome;
+}
