@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { startEmulator } from "./index.js";
 import { exitWhenUnused } from "./lifetime.js";
-import type { SeedSpec } from "./server.js";
+import type { SeedSpec } from "./settings.js";
 
 const USAGE = `Usage: npm run emulator -- [--port N] [--json] [--data-dir DIR] [--large N] [--provisioning-delay MS]
 

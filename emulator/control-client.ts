@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { seedSchema, settingsPatchSchema } from "./control.js";
 import type { FaultRule } from "./faults.js";
 import type { LoggedRequest } from "./request-log.js";
-import type { EmulatorInfo, EmulatorSettings } from "./server.js";
+import type { EmulatorInfo, EmulatorSettings } from "./settings.js";
 
 export type SeedSpecInput = z.infer<typeof seedSchema>;
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

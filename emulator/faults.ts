@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type Ctx, entraErrorBody, graphErrorBody, sendJson } from "./http.js";
 
 /** Which requests a fault applies to. `path` is a substring of the request path (query excluded). */
 const target = {
@@ -88,5 +89,19 @@ export class FaultInjector {
     }
     this.#rules = this.#rules.filter((r) => r.remaining > 0);
     return out;
+  }
+}
+
+/** Answers with an injected status, in Graph's error envelope or Entra's as the path calls for. */
+export function sendInjectedStatus(ctx: Ctx, injected: NonNullable<FaultDecision["status"]>, isGraph: boolean): void {
+  const { status, retryAfter } = injected;
+  const headers: Record<string, string> = retryAfter !== undefined ? { "retry-after": String(retryAfter) } : {};
+  if (isGraph) {
+    const code = status === 429 ? "TooManyRequests" : status === 503 ? "ServiceNotAvailable" : status === 504 ? "GatewayTimeout" : "InternalServerError";
+    const message = status === 429 ? "Too many requests, retry after some time." : "The service is temporarily unavailable. Retry the request later.";
+    sendJson(ctx, status, graphErrorBody(ctx, code, message), headers);
+  } else {
+    const body = entraErrorBody(ctx, "temporarily_unavailable", status === 429 ? 90055 : 90033, status === 429 ? "The request has been throttled. Retry after the given time." : "A transient error has occurred. Please try again.");
+    sendJson(ctx, status, body, headers);
   }
 }

@@ -1,13 +1,15 @@
 import { EmulatorControl } from "./control-client.js";
-import { Emulator, type EmulatorInfo, type EmulatorOptions } from "./server.js";
+import { Emulator } from "./server.js";
+import type { EmulatorInfo, EmulatorOptions } from "./settings.js";
 
 export { DEMO_DOMAIN, DEMO_GROUPS, DEMO_TENANT_ID, DEMO_USERS } from "./seed.js";
 export { EmulatorControl, ControlError } from "./control-client.js";
 export type { PimInstanceView, PimRequestView, SettingsPatch } from "./control-client.js";
 export type { FaultRule } from "./faults.js";
 export type { LoggedRequest } from "./request-log.js";
-export type { EmulatorInfo, EmulatorOptions, EmulatorSettings, SeedSpec } from "./server.js";
-export { Emulator, DEFAULT_SETTINGS, defaultDataDir } from "./server.js";
+export type { EmulatorInfo, EmulatorOptions, EmulatorSettings, SeedSpec } from "./settings.js";
+export { Emulator } from "./server.js";
+export { DEFAULT_SETTINGS, defaultDataDir } from "./settings.js";
 
 export interface RunningEmulator extends EmulatorInfo {
   caPem: string;

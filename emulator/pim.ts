@@ -1,4 +1,3 @@
-import { parseIsoDuration } from "./duration.js";
 import { newGuid } from "./ids.js";
 import { GraphFault, missingScope } from "./graph/fault.js";
 import type {
@@ -9,8 +8,8 @@ import type {
   Eligibility,
   GroupPolicy,
   RequestStatus,
-  TicketInfo,
 } from "./model.js";
+import { type ActivationBody, checkActivationRules, policyFailure, requestedWindow } from "./pim-rules.js";
 import { defaultPolicy, policyKey, type TenantSeed } from "./seed.js";
 
 export interface PimSettings {
@@ -26,28 +25,6 @@ export interface PimSettings {
 const FIVE_MINUTES = 5 * 60_000;
 const PENDING: ReadonlySet<RequestStatus> = new Set(["PendingApproval", "Granted", "PendingProvisioning"]);
 const SCOPES_WRITE = ["PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup", "PrivilegedAccess.ReadWrite.AzureADGroup"];
-
-const RULE_TEXT: Record<string, string> = {
-  EligibilityRule: "The requestor is not eligible for the requested role",
-  ExpirationRule: "The duration in the request is greater than maximum allowed duration",
-  JustificationRule: "Justification is required",
-  TicketingRule: "Ticket information is required",
-  MfaRule: "Multi-factor authentication is required for the requested activation",
-};
-
-export interface ActivationBody {
-  action: string;
-  accessId: string;
-  groupId: string;
-  principalId: string;
-  justification?: string | null;
-  ticketInfo?: Partial<TicketInfo> | null;
-  isValidationOnly?: boolean;
-  scheduleInfo?: {
-    startDateTime?: string | null;
-    expiration?: { type?: string; duration?: string | null; endDateTime?: string | null } | null;
-  } | null;
-}
 
 export class PimState {
   readonly requests = new Map<string, AssignmentRequest>();
@@ -137,11 +114,7 @@ export class PimState {
   }
 
   private policyFailure(rules: string[]): GraphFault {
-    const message =
-      this.settings.policyMessageFormat === "list"
-        ? `The following policy rules failed: [${rules.map((r) => JSON.stringify(r)).join(",")}]`
-        : `The following policy rules failed: ${rules.map((r) => `${r} - ${RULE_TEXT[r] ?? r}`).join("; ")}`;
-    return new GraphFault(400, "RoleAssignmentRequestPolicyValidationFailed", message);
+    return policyFailure(this.settings.policyMessageFormat, rules);
   }
 
   /** POST assignmentScheduleRequests, with PIM's rules in the documented order. */
@@ -178,60 +151,10 @@ export class PimState {
       throw new GraphFault(400, "RoleAssignmentExists", "The Role assignment already exists.");
     }
 
-    // 4. Expiration against the policy maximum.
+    // 4. to 7.: expiration against the policy maximum, justification and ticket, MFA, authentication context.
     const policy = this.policyFor(groupId, accessId);
-    const startAt = body.scheduleInfo?.startDateTime ? Date.parse(body.scheduleInfo.startDateTime) : now;
-    if (Number.isNaN(startAt)) {
-      throw new GraphFault(400, "BadRequest", "scheduleInfo.startDateTime is not a valid ISO-8601 date-time.");
-    }
-    const expiration = body.scheduleInfo?.expiration ?? { type: "notSpecified" };
-    const expType = (expiration.type ?? "notSpecified").toLowerCase();
-    let durationMs: number | null = null;
-    if (expType === "afterduration") {
-      durationMs = expiration.duration ? parseIsoDuration(expiration.duration) : null;
-      if (durationMs === null || durationMs <= 0) {
-        throw new GraphFault(400, "BadRequest", "scheduleInfo.expiration.duration must be a positive ISO-8601 duration such as PT2H.");
-      }
-    } else if (expType === "afterdatetime") {
-      const end = expiration.endDateTime ? Date.parse(expiration.endDateTime) : Number.NaN;
-      if (Number.isNaN(end) || end <= Math.max(startAt, now)) {
-        throw new GraphFault(400, "BadRequest", "scheduleInfo.expiration.endDateTime must be a date-time after the start.");
-      }
-      durationMs = end - Math.max(startAt, now);
-    }
-    const maxMs = parseIsoDuration(policy.maximumDuration) ?? 8 * 3_600_000;
-    if (durationMs === null) {
-      // Activations must be time-bound; noExpiration/notSpecified is refused like a permanent assignment.
-      throw this.policyFailure(["ExpirationRule"]);
-    }
-    if (durationMs > maxMs) throw this.policyFailure(["ExpirationRule"]);
-
-    // 5. Justification and ticket.
-    const missing: string[] = [];
-    if (policy.enabledRules.includes("Justification") && !body.justification?.trim()) missing.push("JustificationRule");
-    if (
-      policy.enabledRules.includes("Ticketing") &&
-      (!body.ticketInfo?.ticketNumber?.trim() || !body.ticketInfo.ticketSystem?.trim())
-    ) {
-      missing.push("TicketingRule");
-    }
-    if (missing.length) throw this.policyFailure(missing);
-
-    // 6. MFA.
-    if (policy.enabledRules.includes("MultiFactorAuthentication") && !caller.amr.includes("mfa")) {
-      throw this.policyFailure(["MfaRule"]);
-    }
-
-    // 7. Authentication context.
-    if (policy.authenticationContext) {
-      const ok =
-        caller.acrs.includes(policy.authenticationContext) &&
-        (!this.settings.acrsRequiresCp1 || caller.xmsCc.includes("cp1"));
-      if (!ok) {
-        const claims = `{"access_token":{"acrs":{"essential":true, "value":"${policy.authenticationContext}"}}}`;
-        throw new GraphFault(400, "RoleAssignmentRequestAcrsValidationFailed", `&claims=${encodeURIComponent(claims)}`);
-      }
-    }
+    const { startAt, expType, expiration, durationMs: requested } = requestedWindow(body, now);
+    const durationMs = checkActivationRules(policy, requested, body, caller, this.settings);
 
     const id = newGuid();
     const request: AssignmentRequest = {

@@ -52,6 +52,17 @@ export function redactFields(obj: Record<string, string>): Record<string, string
   return out;
 }
 
+/** A request body as the log keeps it: form fields redacted, JSON parsed, anything else cut short. */
+export function loggedBody(bodyText: string, contentType: string): unknown {
+  if (!bodyText) return null;
+  if (contentType.includes("application/x-www-form-urlencoded")) return redactFields(Object.fromEntries(new URLSearchParams(bodyText)));
+  try {
+    return JSON.parse(bodyText);
+  } catch {
+    return bodyText.slice(0, 2000);
+  }
+}
+
 export class RequestLog {
   #entries: LoggedRequest[] = [];
   #seq = 0;

@@ -1,81 +1,24 @@
 import { createServer, type Server } from "node:https";
 import { ServerResponse, type IncomingMessage } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { ensureTls, type TlsMaterial } from "./certs.js";
 import { EmulatorClock } from "./clock.js";
 import { handleControl } from "./control.js";
-import { FaultInjector } from "./faults.js";
-import type { GraphSettings } from "./graph/common.js";
+import { FaultInjector, sendInjectedStatus } from "./faults.js";
 import { GraphService } from "./graph/service.js";
 import {
   BodyTooLarge,
   type Ctx,
-  entraErrorBody,
-  graphErrorBody,
   newRequestId,
   readBody,
   sendGraphError,
-  sendJson,
 } from "./http.js";
 import { IdentityService } from "./identity/service.js";
-import type { IdentitySettings } from "./identity/state.js";
-import { PimState, type PimSettings } from "./pim.js";
-import { redactFields, redactHeaders, RequestLog } from "./request-log.js";
+import { PimState } from "./pim.js";
+import { loggedBody, redactFields, redactHeaders, RequestLog } from "./request-log.js";
 import { demoTenant, largeTenant, type TenantSeed } from "./seed.js";
+import { DEFAULT_SETTINGS, defaultDataDir, type EmulatorInfo, type EmulatorOptions, type EmulatorSettings, type SeedSpec } from "./settings.js";
 import { loadSigningKeys, type SigningKeys } from "./tokens.js";
-
-export type SeedSpec = { kind: "demo" } | { kind: "large"; groups: number; seed?: number };
-
-export interface EmulatorSettings extends PimSettings, IdentitySettings, GraphSettings {}
-
-export const DEFAULT_SETTINGS: EmulatorSettings = {
-  provisioningDelayMs: 1000,
-  provisioningDelayMaxMs: null,
-  policyMessageFormat: "text",
-  acrsRequiresCp1: false,
-  accessTokenLifetimeSeconds: 3600,
-  deviceCodeIntervalSeconds: 5,
-  deviceCodeAutoApprove: null,
-  autoSignIn: null,
-  authorizeOutcome: null,
-  consentNotGrantedFor: [],
-  pageSize: 100,
-  emptyGroupExpansion: false,
-  denyPolicyRead: false,
-};
-
-export interface EmulatorOptions {
-  /** 0 (the default) picks a free port, so suites can run in parallel. */
-  port?: number;
-  /** Where the CA, server certificate and signing key are kept. */
-  dataDir?: string;
-  seed?: SeedSpec;
-  settings?: Partial<EmulatorSettings>;
-}
-
-export interface EmulatorUserInfo {
-  id: string;
-  displayName: string;
-  userPrincipalName: string;
-}
-
-export interface EmulatorInfo {
-  origin: string;
-  authority: string;
-  tenantId: string;
-  domain: string;
-  graphBaseUrl: string;
-  caCertPath: string;
-  controlUrl: string;
-  users: EmulatorUserInfo[];
-}
-
-export function defaultDataDir(): string {
-  const base = process.env.XDG_DATA_HOME || join(homedir(), ".local", "share");
-  return join(base, "pimtray-emulator");
-}
 
 function buildTenant(seed: SeedSpec, now: number): TenantSeed {
   return seed.kind === "large" ? largeTenant(now, seed.groups, seed.seed) : demoTenant(now);
@@ -242,16 +185,7 @@ export class Emulator {
       }
       if (decision.status) {
         fault = "status";
-        const { status, retryAfter } = decision.status;
-        const headers: Record<string, string> = retryAfter !== undefined ? { "retry-after": String(retryAfter) } : {};
-        if (isGraph) {
-          const code = status === 429 ? "TooManyRequests" : status === 503 ? "ServiceNotAvailable" : status === 504 ? "GatewayTimeout" : "InternalServerError";
-          const message = status === 429 ? "Too many requests, retry after some time." : "The service is temporarily unavailable. Retry the request later.";
-          sendJson(ctx, status, graphErrorBody(ctx, code, message), headers);
-        } else {
-          const body = entraErrorBody(ctx, "temporarily_unavailable", status === 429 ? 90055 : 90033, status === 429 ? "The request has been throttled. Retry after the given time." : "A transient error has occurred. Please try again.");
-          sendJson(ctx, status, body, headers);
-        }
+        sendInjectedStatus(ctx, decision.status, isGraph);
         return;
       }
       await this.#route(ctx, path, isGraph);
@@ -265,18 +199,7 @@ export class Emulator {
   }
 
   #record(ctx: Ctx, req: IncomingMessage, started: number, fault: "status" | "drop" | null): void {
-    let body: unknown = null;
-    if (ctx.bodyText) {
-      const ct = String(req.headers["content-type"] ?? "");
-      if (ct.includes("application/x-www-form-urlencoded")) body = redactFields(Object.fromEntries(new URLSearchParams(ctx.bodyText)));
-      else {
-        try {
-          body = JSON.parse(ctx.bodyText);
-        } catch {
-          body = ctx.bodyText.slice(0, 2000);
-        }
-      }
-    }
+    const body = loggedBody(ctx.bodyText, String(req.headers["content-type"] ?? ""));
     const query = redactFields(Object.fromEntries(ctx.query));
     this.log.add({
       time: started,

@@ -1,0 +1,112 @@
+// PIM's activation rules that need no state: the requested window, and steps 4 to 7 of the
+// documented order (expiration, justification and ticket, MFA, authentication context).
+import { parseIsoDuration } from "./duration.js";
+import { GraphFault } from "./graph/fault.js";
+import type { CallerClaims, GroupPolicy, TicketInfo } from "./model.js";
+import type { PimSettings } from "./pim.js";
+
+export interface ActivationBody {
+  action: string;
+  accessId: string;
+  groupId: string;
+  principalId: string;
+  justification?: string | null;
+  ticketInfo?: Partial<TicketInfo> | null;
+  isValidationOnly?: boolean;
+  scheduleInfo?: {
+    startDateTime?: string | null;
+    expiration?: { type?: string; duration?: string | null; endDateTime?: string | null } | null;
+  } | null;
+}
+
+const RULE_TEXT: Record<string, string> = {
+  EligibilityRule: "The requestor is not eligible for the requested role",
+  ExpirationRule: "The duration in the request is greater than maximum allowed duration",
+  JustificationRule: "Justification is required",
+  TicketingRule: "Ticket information is required",
+  MfaRule: "Multi-factor authentication is required for the requested activation",
+};
+
+export function policyFailure(format: PimSettings["policyMessageFormat"], rules: string[]): GraphFault {
+  const message =
+    format === "list"
+      ? `The following policy rules failed: [${rules.map((r) => JSON.stringify(r)).join(",")}]`
+      : `The following policy rules failed: ${rules.map((r) => `${r} - ${RULE_TEXT[r] ?? r}`).join("; ")}`;
+  return new GraphFault(400, "RoleAssignmentRequestPolicyValidationFailed", message);
+}
+
+export interface RequestedWindow {
+  startAt: number;
+  /** Lower-cased expiration type. */
+  expType: string;
+  expiration: { type?: string; duration?: string | null; endDateTime?: string | null };
+  /** null: no end was asked for (noExpiration or notSpecified). */
+  durationMs: number | null;
+}
+
+/** The start and length a request asks for; a malformed one is a BadRequest. */
+export function requestedWindow(body: ActivationBody, now: number): RequestedWindow {
+  const startAt = body.scheduleInfo?.startDateTime ? Date.parse(body.scheduleInfo.startDateTime) : now;
+  if (Number.isNaN(startAt)) {
+    throw new GraphFault(400, "BadRequest", "scheduleInfo.startDateTime is not a valid ISO-8601 date-time.");
+  }
+  const expiration = body.scheduleInfo?.expiration ?? { type: "notSpecified" };
+  const expType = (expiration.type ?? "notSpecified").toLowerCase();
+  let durationMs: number | null = null;
+  if (expType === "afterduration") {
+    durationMs = expiration.duration ? parseIsoDuration(expiration.duration) : null;
+    if (durationMs === null || durationMs <= 0) {
+      throw new GraphFault(400, "BadRequest", "scheduleInfo.expiration.duration must be a positive ISO-8601 duration such as PT2H.");
+    }
+  } else if (expType === "afterdatetime") {
+    const end = expiration.endDateTime ? Date.parse(expiration.endDateTime) : Number.NaN;
+    if (Number.isNaN(end) || end <= Math.max(startAt, now)) {
+      throw new GraphFault(400, "BadRequest", "scheduleInfo.expiration.endDateTime must be a date-time after the start.");
+    }
+    durationMs = end - Math.max(startAt, now);
+  }
+  return { startAt, expType, expiration, durationMs };
+}
+
+/** Steps 4 to 7 in PIM's order; returns the duration, which step 4 proves is set. */
+export function checkActivationRules(
+  policy: GroupPolicy,
+  durationMs: number | null,
+  body: ActivationBody,
+  caller: CallerClaims,
+  settings: PimSettings,
+): number {
+  // 4. Expiration against the policy maximum.
+  const maxMs = parseIsoDuration(policy.maximumDuration) ?? 8 * 3_600_000;
+  if (durationMs === null) {
+    // Activations must be time-bound; noExpiration/notSpecified is refused like a permanent assignment.
+    throw policyFailure(settings.policyMessageFormat, ["ExpirationRule"]);
+  }
+  if (durationMs > maxMs) throw policyFailure(settings.policyMessageFormat, ["ExpirationRule"]);
+
+  // 5. Justification and ticket.
+  const missing: string[] = [];
+  if (policy.enabledRules.includes("Justification") && !body.justification?.trim()) missing.push("JustificationRule");
+  if (
+    policy.enabledRules.includes("Ticketing") &&
+    (!body.ticketInfo?.ticketNumber?.trim() || !body.ticketInfo.ticketSystem?.trim())
+  ) {
+    missing.push("TicketingRule");
+  }
+  if (missing.length) throw policyFailure(settings.policyMessageFormat, missing);
+
+  // 6. MFA.
+  if (policy.enabledRules.includes("MultiFactorAuthentication") && !caller.amr.includes("mfa")) {
+    throw policyFailure(settings.policyMessageFormat, ["MfaRule"]);
+  }
+
+  // 7. Authentication context.
+  if (policy.authenticationContext) {
+    const ok = caller.acrs.includes(policy.authenticationContext) && (!settings.acrsRequiresCp1 || caller.xmsCc.includes("cp1"));
+    if (!ok) {
+      const claims = `{"access_token":{"acrs":{"essential":true, "value":"${policy.authenticationContext}"}}}`;
+      throw new GraphFault(400, "RoleAssignmentRequestAcrsValidationFailed", `&claims=${encodeURIComponent(claims)}`);
+    }
+  }
+  return durationMs;
+}

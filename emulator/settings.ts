@@ -1,0 +1,58 @@
+// The emulator's knobs and the facts it publishes: what `npm run emulator`, the control API and
+// the tests pass in and read back.
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { GraphSettings } from "./graph/common.js";
+import type { IdentitySettings } from "./identity/state.js";
+import type { PimSettings } from "./pim.js";
+
+export type SeedSpec = { kind: "demo" } | { kind: "large"; groups: number; seed?: number };
+
+export interface EmulatorSettings extends PimSettings, IdentitySettings, GraphSettings {}
+
+export const DEFAULT_SETTINGS: EmulatorSettings = {
+  provisioningDelayMs: 1000,
+  provisioningDelayMaxMs: null,
+  policyMessageFormat: "text",
+  acrsRequiresCp1: false,
+  accessTokenLifetimeSeconds: 3600,
+  deviceCodeIntervalSeconds: 5,
+  deviceCodeAutoApprove: null,
+  autoSignIn: null,
+  authorizeOutcome: null,
+  consentNotGrantedFor: [],
+  pageSize: 100,
+  emptyGroupExpansion: false,
+  denyPolicyRead: false,
+};
+
+export interface EmulatorOptions {
+  /** 0 (the default) picks a free port, so suites can run in parallel. */
+  port?: number;
+  /** Where the CA, server certificate and signing key are kept. */
+  dataDir?: string;
+  seed?: SeedSpec;
+  settings?: Partial<EmulatorSettings>;
+}
+
+export interface EmulatorUserInfo {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+}
+
+export interface EmulatorInfo {
+  origin: string;
+  authority: string;
+  tenantId: string;
+  domain: string;
+  graphBaseUrl: string;
+  caCertPath: string;
+  controlUrl: string;
+  users: EmulatorUserInfo[];
+}
+
+export function defaultDataDir(): string {
+  const base = process.env.XDG_DATA_HOME || join(homedir(), ".local", "share");
+  return join(base, "pimtray-emulator");
+}
