@@ -8,12 +8,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, DEMO_GROUPS as G, type RunningEmulator } from "../emulator/index.js";
-import type { Engine } from "../electron/engine/engine.js";
+import { createLifecycle, type Engine } from "../electron/engine/engine.js";
 import { systemClock, type Clock } from "../electron/engine/lifecycle/clock.js";
 import type { LifecycleEvent } from "../electron/engine/lifecycle/events.js";
-import { MemoryStateStore } from "../electron/engine/lifecycle/lifecycle-state.js";
-import { LifecycleService } from "../electron/engine/lifecycle/lifecycle-service.js";
-import { silentLogger } from "../electron/engine/logger.js";
+import type { LifecycleService } from "../electron/engine/lifecycle/lifecycle-service.js";
 import { engineAgainst } from "../test/helpers/engine.js";
 import { EmulatorClockForTests } from "../test/helpers/fake-clock.js";
 
@@ -25,7 +23,7 @@ function engineFor(emu: RunningEmulator, dir: string, simulated: boolean): Promi
 }
 
 function serviceFor(engine: Engine, clock: Clock): LifecycleService {
-  return new LifecycleService({ pim: engine.pim, activation: engine.activation, auth: engine.auth, profiles: engine.profiles, settings: engine.settings, store: new MemoryStateStore(), clock, logger: silentLogger });
+  return createLifecycle(engine, { stateDir: null, clock });
 }
 
 async function simulatedHour(emu: RunningEmulator, dir: string, setup: (e: Engine) => Promise<void>): Promise<number> {

@@ -5,7 +5,8 @@ import { ConsentRequiredError, PimTrayError } from "../engine/errors.js";
 import type { PolicySummary } from "../engine/graph/pim-client.js";
 import type { LifecycleService } from "../engine/lifecycle/lifecycle-service.js";
 import type { Logger } from "../engine/logger.js";
-import { clockTime, notificationFor } from "../engine/notify/texts.js";
+import { outcomeText } from "../engine/notify/outcome-texts.js";
+import { notificationFor } from "../engine/notify/texts.js";
 import type { Profile } from "../engine/profiles/settings-schema.js";
 import { groupHints } from "../engine/resolve.js";
 import {
@@ -66,31 +67,6 @@ function policyView(p: PolicySummary) {
   };
 }
 
-export function outcomeMessage(o: ActivationOutcome): string {
-  const name = `${o.groupName} (${o.accessId})`;
-  switch (o.status) {
-    case "active":
-    case "already-active":
-      return `${name} is active${o.endDateTime ? ` until ${clockTime(o.endDateTime)}` : ""}.`;
-    case "provisioning":
-      return `${name} is being activated.`;
-    case "pending-approval":
-      return `${name} is waiting for approval. You will be told when it is decided.`;
-    case "scheduled":
-      return `${name} is scheduled to start at ${o.startDateTime ? clockTime(o.startDateTime) : "the chosen time"}.`;
-    case "validated":
-      return `${name} would be accepted. Nothing was activated.`;
-    case "deactivated":
-      return `${name} is deactivated.`;
-    case "denied":
-      return `${name} was denied by the approver.`;
-    case "canceled":
-      return `The request for ${name} was canceled.`;
-    case "failed":
-      return o.error?.message ?? `${name} could not be activated.`;
-  }
-}
-
 function outcomeView(o: ActivationOutcome): OutcomeView {
   return {
     groupId: o.groupId,
@@ -100,7 +76,7 @@ function outcomeView(o: ActivationOutcome): OutcomeView {
     requestId: o.requestId,
     endDateTime: o.endDateTime,
     startDateTime: o.startDateTime,
-    message: outcomeMessage(o),
+    message: outcomeText(o),
     error: o.error ? { kind: o.error.kind, message: o.error.message } : null,
   };
 }
@@ -223,7 +199,10 @@ export class AppController {
   }
 
   async #loadEligible() {
-    const list = await this.engine.pim.eligibilities();
+    return this.#rememberNames(await this.engine.pim.eligibilities());
+  }
+
+  #rememberNames<T extends { groupId: string; accessId: string; groupName: string }>(list: T[]): T[] {
     this.#eligibleNames = new Map(list.map((e) => [`${e.groupId}:${e.accessId}`, e.groupName]));
     return list;
   }
@@ -235,28 +214,20 @@ export class AppController {
         return this.state();
       case "auth:sign-in": {
         const r = p as { method?: "browser" | "device-code"; selectAccount?: boolean };
-        const method = r.method ?? "browser";
-        const account = await engine.auth.signIn({ method, selectAccount: r.selectAccount ?? false });
-        await engine.settings.update((s) => {
-          s.account = { homeAccountId: account.homeAccountId, username: account.username, method };
-          if (s.connection.tenant === "organizations") s.connection.tenant = account.tenantId;
-        });
+        await engine.signIn({ method: r.method ?? "browser", selectAccount: r.selectAccount ?? false });
         await lifecycle.signedIn();
         return this.state();
       }
       case "auth:sign-out": {
-        await engine.auth.signOut();
-        await engine.settings.update((s) => {
-          s.account = null;
-        });
+        await engine.signOut();
         await lifecycle.refresh("signed-out");
         return this.state();
       }
       case "pim:eligible": {
-        const list = await this.#loadEligible();
-        const policies = await Promise.all(list.map((e) => engine.pim.policy(e.groupId, e.accessId)));
+        const rows = await engine.eligibleWithPolicies();
+        const list = this.#rememberNames(rows.map((r) => r.eligibility));
         const hints = groupHints(list);
-        return list.map((e, i): EligibleView => ({ groupId: e.groupId, groupName: e.groupName, groupHint: hints.get(e.groupId) ?? null, accessId: e.accessId, eligibleUntil: e.endDateTime, policy: policyView(policies[i] as PolicySummary) }));
+        return rows.map(({ eligibility: e, policy }): EligibleView => ({ groupId: e.groupId, groupName: e.groupName, groupHint: hints.get(e.groupId) ?? null, accessId: e.accessId, eligibleUntil: e.endDateTime, policy: policyView(policy) }));
       }
       case "pim:activate": {
         const r = p as { groupId: string; accessId: "member" | "owner"; durationMinutes: number; justification?: string; ticket?: { system: string; number: string }; startAt?: string; validateOnly?: boolean };
@@ -276,11 +247,7 @@ export class AppController {
           },
           { waitFor: "provisioned", timeoutMs: 60_000 },
         );
-        if (r.justification?.trim() && !r.validateOnly) {
-          await engine.settings.update((s) => {
-            s.lastJustification = r.justification?.trim();
-          });
-        }
+        if (!r.validateOnly) await engine.rememberJustification(r.justification);
         await lifecycle.refresh("activated");
         return outcomeView(outcome);
       }

@@ -1,9 +1,10 @@
 import type { ActivateInput, ActivationOutcome, Progress, Ticket, WaitFor } from "../engine/activation/activation-service.js";
-import type { AccountSummary, SignInMethod } from "../engine/auth/auth-service.js";
+import type { AccountSummary } from "../engine/auth/auth-service.js";
 import { formatDuration, parseDuration, parseIsoDuration, toIsoDuration } from "../engine/duration.js";
 import { AuthError, PimTrayError, UsageError } from "../engine/errors.js";
 import { isPending, type AccessId, type Eligibility, type PolicySummary } from "../engine/graph/pim-client.js";
 import { justificationProblem, ticketProblem } from "../engine/limits.js";
+import { outcomeText } from "../engine/notify/outcome-texts.js";
 import type { Profile, ProfileInput } from "../engine/profiles/settings-schema.js";
 import { groupHints, labelWithHint, resolveTarget } from "../engine/resolve.js";
 import type { CliContext } from "./context.js";
@@ -63,33 +64,12 @@ export function parseTimeout(v: string | undefined, fallbackMs: number): number 
 export async function requireAccount(ctx: CliContext): Promise<AccountSummary> {
   const account = await ctx.engine.auth.currentAccount();
   if (account) return account;
-  if (ctx.demo) return signIn(ctx, "browser", false);
+  if (ctx.demo) return ctx.engine.signIn({ method: "browser" });
   throw new AuthError("You are not signed in. Run `pimtray login` (or `pimtray login --device-code` without a browser).", { details: { needsSignIn: true } });
-}
-
-async function signIn(ctx: CliContext, method: SignInMethod, selectAccount: boolean): Promise<AccountSummary> {
-  const account = await ctx.engine.auth.signIn({ method, selectAccount });
-  await ctx.store.update((s) => {
-    s.account = { homeAccountId: account.homeAccountId, username: account.username, method };
-    // Remember the tenant once known, so later calls go straight to it.
-    if (s.connection.tenant === "organizations") s.connection.tenant = account.tenantId;
-  });
-  return account;
 }
 
 function progressPrinter(out: Out): (p: Progress) => void {
   return (p) => out.progress(`${p.groupName} (${p.accessId}): ${p.message}`);
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i] as T);
-    }),
-  );
-  return results;
 }
 
 function policyJson(p: PolicySummary) {
@@ -122,34 +102,14 @@ export function outcomeJson(o: ActivationOutcome) {
 }
 
 export function describeOutcome(o: ActivationOutcome, out: Out): string {
-  // The name is Graph's: cleaned here too, so no colour code in it survives on a colour terminal.
-  const name = `${terminalSafe(o.groupName)} (${o.accessId})`;
-  const ok = paint(out, "green", "✓");
-  const bad = paint(out, "red", "✗");
-  const wait = paint(out, "yellow", "…");
-  const until = o.endDateTime ? ` until ${localTime(o.endDateTime)} (${timeLeft(o.endDateTime)})` : "";
-  switch (o.status) {
-    case "active":
-      return `${ok} ${name} is active${until}.`;
-    case "already-active":
-      return `${ok} ${name} was already active${until}.`;
-    case "provisioning":
-      return `${wait} ${name} is being provisioned (request ${o.requestId}). Check with \`pimtray status\`.`;
-    case "pending-approval":
-      return `${wait} ${name} is waiting for approval (request ${o.requestId}). Add --wait to wait for the decision.`;
-    case "scheduled":
-      return `${ok} ${name} is scheduled to start at ${localTime(o.startDateTime)} (request ${o.requestId}).`;
-    case "validated":
-      return `${ok} ${name} would be accepted for ${formatDuration(o.durationMs ?? 0)}: validation only, nothing was activated.`;
-    case "deactivated":
-      return `${ok} ${name} is deactivated.`;
-    case "denied":
-      return `${bad} ${name} was denied by the approver (request ${o.requestId}).`;
-    case "canceled":
-      return `${bad} ${name}: the request was canceled (request ${o.requestId}).`;
-    case "failed":
-      return `${bad} ${name}: ${o.error?.message ?? `PIM reported ${o.requestStatus ?? "a failure"}`}`;
-  }
+  return outcomeText(o, {
+    audience: "terminal",
+    mark: (tone) => (tone === "ok" ? paint(out, "green", "✓") : tone === "bad" ? paint(out, "red", "✗") : paint(out, "yellow", "…")),
+    // The name is Graph's: cleaned here too, so no colour code in it survives on a colour terminal.
+    name: (n) => terminalSafe(n),
+    until: (end) => `${localTime(end)} (${timeLeft(end)})`,
+    startsAt: (start) => localTime(start),
+  });
 }
 
 export function outcomeExitCode(o: ActivationOutcome, waited: boolean): number {
@@ -164,25 +124,19 @@ export function outcomeExitCode(o: ActivationOutcome, waited: boolean): number {
 export async function cmdLogin(ctx: CliContext, o: { deviceCode?: boolean; selectAccount?: boolean; account?: string }): Promise<number> {
   if (o.account) {
     // Switch to an account that is already signed in on this computer: no prompt.
-    const account = await ctx.engine.auth.switchAccount(o.account);
-    await ctx.store.update((s) => {
-      s.account = { homeAccountId: account.homeAccountId, username: account.username, method: s.account?.method ?? "browser" };
-    });
+    const account = await ctx.engine.switchAccount(o.account);
     if (ctx.out.json) ctx.out.write(JSON.stringify({ account }));
     else ctx.out.write(`Now using ${account.name ?? account.username} (${account.username}).`);
     return EXIT.ok;
   }
-  const account = await signIn(ctx, o.deviceCode ? "device-code" : "browser", Boolean(o.selectAccount));
+  const account = await ctx.engine.signIn({ method: o.deviceCode ? "device-code" : "browser", selectAccount: Boolean(o.selectAccount) });
   if (ctx.out.json) ctx.out.write(JSON.stringify({ account }));
   else ctx.out.write(`Signed in as ${account.name ?? account.username} (${account.username}), tenant ${account.tenantId}.`);
   return EXIT.ok;
 }
 
 export async function cmdLogout(ctx: CliContext, o: { all?: boolean }): Promise<number> {
-  const removed = await ctx.engine.auth.signOut(Boolean(o.all));
-  await ctx.store.update((s) => {
-    s.account = null;
-  });
+  const removed = await ctx.engine.signOut(Boolean(o.all));
   if (ctx.out.json) ctx.out.write(JSON.stringify({ signedOut: removed.map((a) => a.username) }));
   else ctx.out.write(removed.length ? `Signed out ${removed.map((a) => a.username).join(", ")}. Its tokens were removed from this computer.` : "No account was signed in.");
   return EXIT.ok;
@@ -204,8 +158,9 @@ export async function cmdWhoami(ctx: CliContext): Promise<number> {
 
 export async function cmdEligible(ctx: CliContext): Promise<number> {
   await requireAccount(ctx);
-  const eligibilities = await ctx.engine.pim.eligibilities();
-  const policies = await mapLimit(eligibilities, 6, (e) => ctx.engine.pim.policy(e.groupId, e.accessId));
+  const withPolicies = await ctx.engine.eligibleWithPolicies();
+  const eligibilities = withPolicies.map((r) => r.eligibility);
+  const policies = withPolicies.map((r) => r.policy);
   if (ctx.out.json) {
     ctx.out.write(JSON.stringify({ eligibilities: eligibilities.map((e, i) => ({ groupId: e.groupId, groupName: e.groupName, groupDescription: e.groupDescription, groupMailNickname: e.groupMailNickname, accessId: e.accessId, eligibleUntil: e.endDateTime, policy: policyJson(policies[i] as PolicySummary) })) }));
     return EXIT.ok;
@@ -335,11 +290,7 @@ export async function cmdActivate(ctx: CliContext, name: string, o: ActivateOpti
     outcomes = await ctx.engine.activation.activateMany(inputs, track);
   }
   ctx.out.clearProgress();
-  if (o.justification) {
-    await ctx.store.update((s) => {
-      s.lastJustification = o.justification;
-    });
-  }
+  await ctx.engine.rememberJustification(o.justification);
   const codes = outcomes.map((x) => outcomeExitCode(x, waitFor === "final"));
   if (ctx.out.json) {
     ctx.out.write(JSON.stringify({ ...(resolved.kind === "profile" ? { profile: resolved.profile.name } : {}), outcomes: outcomes.map(outcomeJson) }));

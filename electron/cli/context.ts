@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdirSync, statSync, renameSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import { join } from "node:path";
 import { EnvHttpProxyAgent, fetch as undiciFetch } from "undici";
@@ -7,14 +7,15 @@ import type { SignInUi } from "../engine/auth/auth-service.js";
 import { OwnerOnlyFilePersistence } from "../engine/auth/file-persistence.js";
 import { DEFAULT_CLIENT_ID, resolveConnection, type CloudName } from "../engine/config.js";
 import { createEngine, type Engine } from "../engine/engine.js";
-import { describeCause } from "../engine/errors.js";
 import { HistoryLog } from "../engine/history/history-log.js";
 import type { FetchLike } from "../engine/http/http-client.js";
-import { scrub, type Logger } from "../engine/logger.js";
+import type { Logger } from "../engine/logger.js";
 import { defaultConfigDir, FILES } from "../engine/paths.js";
 import { FileSettingsStore } from "../engine/profiles/settings-store.js";
 import type { Settings } from "../engine/profiles/settings-schema.js";
-import { ensureDemoEmulator, followSignInPage, type DemoEmulator } from "./demo.js";
+import { ensureDemoEmulator, type DemoEmulator } from "../node/demo-emulator.js";
+import { followSignInPage } from "../node/demo-sign-in.js";
+import { fileLogger } from "../node/file-logger.js";
 import type { Out } from "./output.js";
 
 export interface GlobalOptions {
@@ -38,30 +39,6 @@ export interface CliContext {
   out: Out;
   logger: Logger;
   demo: DemoEmulator | null;
-}
-
-/** Appends to pimtray.log in the config folder (rotated at 1 MB); with --verbose, also to stderr. */
-export function fileLogger(path: string, verbose: boolean, out: Out): Logger {
-  const write = (level: string, message: string, detail?: unknown) => {
-    const line = scrub(`${new Date().toISOString()} ${level} ${message}${detail === undefined ? "" : ` | ${describeCause(detail)}`}`);
-    try {
-      try {
-        if (statSync(path).size > 1_048_576) renameSync(path, `${path}.1`);
-      } catch {
-        // no log yet
-      }
-      appendFileSync(path, `${line}\n`, { mode: 0o600 });
-    } catch {
-      // Logging must never break a command; stderr still gets it with --verbose.
-    }
-    if (verbose) out.error(line);
-  };
-  return {
-    debug: (m, d) => write("DEBUG", m, d),
-    info: (m, d) => write("INFO", m, d),
-    warn: (m, d) => write("WARN", m, d),
-    error: (m, d) => write("ERROR", m, d),
-  };
 }
 
 function nodeFetch(extraCa: string | null): FetchLike {
@@ -99,7 +76,7 @@ export async function createContext(o: GlobalOptions, out: Out, allowInteraction
     demo = await ensureDemoEmulator(configDir);
   }
   mkdirSync(configDir, { recursive: true, mode: 0o700 });
-  const logger = fileLogger(join(configDir, FILES.log), Boolean(o.verbose), out);
+  const logger = fileLogger(join(configDir, FILES.log), Boolean(o.verbose), (line) => out.error(line));
   const store = new FileSettingsStore(join(configDir, FILES.settings));
   const settings = await store.load();
   const history = new HistoryLog(join(configDir, FILES.history));

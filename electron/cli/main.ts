@@ -4,7 +4,7 @@ import { describeCause, PimTrayError } from "../engine/errors.js";
 import { defaultConfigDir } from "../engine/paths.js";
 import { cmdActivate, cmdCancel, cmdDeactivate, cmdEligible, cmdHistory, cmdLogin, cmdLogout, cmdProfile, cmdStatus, cmdWhoami } from "./commands.js";
 import { createContext, type CliContext, type GlobalOptions } from "./context.js";
-import { stopDemoEmulator } from "./demo.js";
+import { stopDemoEmulator } from "../node/demo-emulator.js";
 import { cmdWatch } from "./watch.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { createOut } from "./output.js";

@@ -1,10 +1,9 @@
-import { join } from "node:path";
-import { systemClock } from "../engine/lifecycle/clock.js";
+import { createLifecycle } from "../engine/engine.js";
 import type { LifecycleEvent } from "../engine/lifecycle/events.js";
-import { FileStateStore } from "../engine/lifecycle/lifecycle-state.js";
-import { LifecycleService, type Picture } from "../engine/lifecycle/lifecycle-service.js";
+import type { Picture } from "../engine/lifecycle/lifecycle-service.js";
 import { NodeNotifier } from "../engine/notify/node-notifier.js";
-import { clockTime, lineFor, notificationFor } from "../engine/notify/texts.js";
+import { routeNotifications } from "../engine/notify/route.js";
+import { clockTime, lineFor } from "../engine/notify/texts.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 import { localTime } from "./output.js";
@@ -52,21 +51,9 @@ export function snapshotLines(s: ReturnType<typeof snapshotOf>, now = Date.now()
  */
 export async function cmdWatch(ctx: CliContext, o: { notify?: boolean; autoActivate?: boolean }): Promise<number> {
   const { engine, out, logger } = ctx;
-  const service = new LifecycleService({
-    pim: engine.pim,
-    activation: engine.activation,
-    auth: engine.auth,
-    profiles: engine.profiles,
-    settings: ctx.store,
-    store: new FileStateStore(join(ctx.configDir, "lifecycle-state.json"), logger),
-    history: ctx.history,
-    clock: systemClock,
-    logger,
-    // Other PIM Tray processes (the tray app, `pimtray activate`) write here; their changes show within 2 s.
-    configDir: ctx.configDir,
-  });
-  const notifier = o.notify === false ? null : new NodeNotifier(logger);
-  const sending = new Set<Promise<void>>();
+  // Other PIM Tray processes (the tray app, `pimtray activate`) write to the config folder; their changes show within 2 s.
+  const service = createLifecycle(engine, { stateDir: ctx.configDir, watchOthers: true });
+  const notifications = o.notify === false ? null : routeNotifications(service, new NodeNotifier(logger), { logger });
   // The first output is the state it starts in; what start-up itself found (an activation that
   // ended while nothing ran, a missed warning) follows it, as a change.
   let held: LifecycleEvent[] | null = [];
@@ -75,12 +62,6 @@ export async function cmdWatch(ctx: CliContext, o: { notify?: boolean; autoActiv
     if (out.json) out.write(JSON.stringify({ time: new Date(now).toISOString(), ...e }));
     else out.write(`${localTime(new Date(now).toISOString())}  ${lineFor(e, now)}`);
     if (e.type === "needs-sign-in" && !out.json) out.error("Run `pimtray login` (or `pimtray login --device-code`) in another terminal; this watch picks it up.");
-    const text = notificationFor(e, now);
-    if (notifier && text) {
-      const p = notifier.notify({ id: `${e.type}:${"target" in e ? `${e.target.groupId}:${e.target.accessId}` : ""}`, ...text, ...("target" in e ? { target: e.target } : {}) });
-      sending.add(p);
-      void p.finally(() => sending.delete(p));
-    }
   };
   service.on((e: LifecycleEvent) => (held ? held.push(e) : show(e)));
 
@@ -91,7 +72,7 @@ export async function cmdWatch(ctx: CliContext, o: { notify?: boolean; autoActiv
       if (!out.json) out.error(`Received ${signal}; stopping.`);
       stopping = service
         .stop()
-        .then(() => Promise.allSettled([...sending]))
+        .then(() => notifications?.settled())
         .then(() => resolve());
     };
     process.once("SIGINT", () => stop("SIGINT"));

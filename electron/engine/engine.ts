@@ -1,12 +1,20 @@
-import { ActivationService, type HistorySink } from "./activation/activation-service.js";
-import { AuthService, type SignInMethod, type SignInUi } from "./auth/auth-service.js";
+import { join } from "node:path";
+import { signInAndRemember, rememberJustification, signOutAndForget, switchAndRemember } from "./account.js";
+import { ActivationService } from "./activation/activation-service.js";
+import { AuthService, type AccountSummary, type SignInMethod, type SignInUi } from "./auth/auth-service.js";
 import type { TokenCachePersistence } from "./auth/token-cache.js";
 import type { ResolvedConnection } from "./config.js";
+import { eligibleWithPolicies, type EligibleWithPolicy } from "./eligible.js";
 import { AuthError } from "./errors.js";
 import { GraphClient } from "./graph/graph-client.js";
 import { PimClient } from "./graph/pim-client.js";
+import type { HistoryLog } from "./history/history-log.js";
 import { HttpClient, type FetchLike, type HttpClientOptions } from "./http/http-client.js";
+import { systemClock, type Clock } from "./lifecycle/clock.js";
+import { LifecycleService, type LifecycleOptions } from "./lifecycle/lifecycle-service.js";
+import { FileStateStore, MemoryStateStore } from "./lifecycle/lifecycle-state.js";
 import type { Logger } from "./logger.js";
+import { FILES } from "./paths.js";
 import { ProfileService, type SettingsRepository } from "./profiles/settings-store.js";
 
 export interface EngineOptions {
@@ -15,7 +23,7 @@ export interface EngineOptions {
   persistence: TokenCachePersistence;
   ui: SignInUi;
   settings: SettingsRepository;
-  history: HistorySink;
+  history: HistoryLog;
   logger: Logger;
   account?: { homeAccountId: string; method: SignInMethod } | null | undefined;
   allowInteraction?: boolean;
@@ -33,8 +41,18 @@ export interface Engine {
   activation: ActivationService;
   profiles: ProfileService;
   settings: SettingsRepository;
-  history: HistorySink;
+  history: HistoryLog;
   logger: Logger;
+  /** Signs in and remembers the account (and the tenant, once known) in settings.json. */
+  signIn(o?: { method?: SignInMethod; selectAccount?: boolean }): Promise<AccountSummary>;
+  /** Switches to an account already signed in on this computer, and remembers it. */
+  switchAccount(idOrUsername: string): Promise<AccountSummary>;
+  /** Signs out (this account, or all) and forgets the account in settings.json. */
+  signOut(all?: boolean): Promise<AccountSummary[]>;
+  /** Keeps a justification as the default for the next activation (blank ones are ignored). */
+  rememberJustification(justification: string | undefined): Promise<void>;
+  /** The eligibility list, each with its policy, read a few at a time. */
+  eligibleWithPolicies(): Promise<EligibleWithPolicy[]>;
 }
 
 /** Wires the engine. Front ends supply the capabilities (fetch, persistence, sign-in UI, storage). */
@@ -65,5 +83,51 @@ export function createEngine(o: EngineOptions): Engine {
     ...(o.now ? { now: o.now } : {}),
     ...(o.sleep ? { sleep: o.sleep } : {}),
   });
-  return { connection: o.connection, http, auth, graph, pim, activation, profiles: new ProfileService(o.settings), settings: o.settings, history: o.history, logger: o.logger };
+  const account = { auth, settings: o.settings };
+  return {
+    connection: o.connection,
+    http,
+    auth,
+    graph,
+    pim,
+    activation,
+    profiles: new ProfileService(o.settings),
+    settings: o.settings,
+    history: o.history,
+    logger: o.logger,
+    signIn: (options) => signInAndRemember(account, options),
+    switchAccount: (idOrUsername) => switchAndRemember(account, idOrUsername),
+    signOut: (all) => signOutAndForget(account, all),
+    rememberJustification: (justification) => rememberJustification(o.settings, justification),
+    eligibleWithPolicies: () => eligibleWithPolicies(pim),
+  };
+}
+
+export interface LifecycleWiring {
+  /** The folder for lifecycle-state.json (the config folder); null keeps that state in memory (benchmarks). */
+  stateDir: string | null;
+  /**
+   * Watch stateDir for what other PIM Tray processes write there, so their changes show within 2 s:
+   * the tray app and `pimtray watch` share the config folder; the preview runs alone.
+   */
+  watchOthers?: boolean;
+  clock?: Clock;
+  options?: LifecycleOptions;
+}
+
+/** The lifecycle service over an engine: the one place that gives it its state file, clock and logger. */
+export function createLifecycle(engine: Engine, w: LifecycleWiring): LifecycleService {
+  return new LifecycleService({
+    pim: engine.pim,
+    activation: engine.activation,
+    auth: engine.auth,
+    profiles: engine.profiles,
+    settings: engine.settings,
+    store: w.stateDir === null ? new MemoryStateStore() : new FileStateStore(join(w.stateDir, FILES.lifecycleState), engine.logger),
+    history: engine.history,
+    clock: w.clock ?? systemClock,
+    logger: engine.logger,
+    ...(w.options ? { options: w.options } : {}),
+    ...(w.watchOthers && w.stateDir !== null ? { configDir: w.stateDir } : {}),
+  });
 }

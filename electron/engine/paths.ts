@@ -18,4 +18,6 @@ export const FILES = {
   history: "history.jsonl",
   tokenCache: "msal-cache.json",
   log: "pimtray.log",
+  /** What the lifecycle service knows between runs (announced warnings, keep-active chains). */
+  lifecycleState: "lifecycle-state.json",
 } as const;

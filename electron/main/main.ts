@@ -12,21 +12,19 @@ import { registerIpc } from "../adapters/ipc.js";
 import { HIDDEN_ARG, setStartAtLogin } from "../adapters/login-item.js";
 import { AppTokenCache } from "../adapters/safe-storage-persistence.js";
 import { trayIconLoader, TrayService } from "../adapters/tray-service.js";
-import { childProcessLauncher, ensureDemoEmulator, followSignInPage, type EmulatorLauncher } from "../cli/demo.js";
-import { fileLogger } from "../cli/context.js";
 import { DEFAULT_CLIENT_ID, resolveConnection } from "../engine/config.js";
 import { ConfigError, PimTrayError } from "../engine/errors.js";
 import { resetConnectionSettings } from "../engine/profiles/settings-reset.js";
-import { createEngine } from "../engine/engine.js";
+import { createEngine, createLifecycle } from "../engine/engine.js";
 import { HistoryLog } from "../engine/history/history-log.js";
 import type { FetchLike } from "../engine/http/http-client.js";
-import { systemClock } from "../engine/lifecycle/clock.js";
-import { FileStateStore } from "../engine/lifecycle/lifecycle-state.js";
-import { LifecycleService } from "../engine/lifecycle/lifecycle-service.js";
 import { NodeNotifier } from "../engine/notify/node-notifier.js";
 import { APP_ID } from "../engine/notify/notifier.js";
-import { notificationFor } from "../engine/notify/texts.js";
+import { routeNotifications } from "../engine/notify/route.js";
 import { defaultConfigDir, FILES } from "../engine/paths.js";
+import { childProcessLauncher, ensureDemoEmulator, type EmulatorLauncher } from "../node/demo-emulator.js";
+import { followSignInPage } from "../node/demo-sign-in.js";
+import { fileLogger } from "../node/file-logger.js";
 import { refusedSwitches } from "./switches.js";
 
 // The composition root: the one place that wires Electron's capabilities (adapters) to the engine.
@@ -47,7 +45,7 @@ const startedHidden = () => process.argv.includes(HIDDEN_ARG) || (process.platfo
 const demo = process.argv.includes("--demo") || process.env.PIMTRAY_DEMO === "1";
 const configDir = demo ? join(defaultConfigDir(), "demo") : defaultConfigDir();
 const settingsPath = join(configDir, FILES.settings);
-const logger = fileLogger(join(configDir, FILES.log), Boolean(process.env.PIMTRAY_VERBOSE), { json: false, color: false, tty: false, write: () => undefined, error: (t) => process.stderr.write(`${t}\n`), progress: () => undefined, clearProgress: () => undefined });
+const logger = fileLogger(join(configDir, FILES.log), Boolean(process.env.PIMTRAY_VERBOSE), (line) => process.stderr.write(`${line}\n`));
 
 let win: BrowserWindow | null = null;
 /** Set once the lifecycle service exists: opening the popup catches up with changes made elsewhere. */
@@ -232,7 +230,8 @@ async function start(): Promise<void> {
     logger,
     account: s.account,
   });
-  const lifecycle = new LifecycleService({ pim: engine.pim, activation: engine.activation, auth: engine.auth, profiles: engine.profiles, settings, store: new FileStateStore(join(configDir, "lifecycle-state.json"), logger), history, clock: systemClock, logger, configDir });
+  // Watching the config folder shows what `pimtray` and other processes change there within 2 s.
+  const lifecycle = createLifecycle(engine, { stateDir: configDir, watchOthers: true });
   // The portal or another device changed something: nothing on this computer says so, so look when the person does.
   onPopupShown = () => void lifecycle.refreshIfStale(POPUP_FRESH_MS).catch((e: unknown) => logger.warn("could not refresh on opening the popup", e));
   const controller = new AppController(
@@ -291,11 +290,7 @@ async function start(): Promise<void> {
     renew: (t) => lifecycle.renewWhenExpired(t),
     onFailed: (why) => logger.warn(`a desktop notification could not be shown (${why}); showing it through the fallback`),
   });
-  lifecycle.on((e) => {
-    const text = notificationFor(e, Date.now());
-    if (!text) return;
-    void notifier.notify({ id: e.type, ...text, ...("target" in e ? { target: e.target } : {}), ...(e.type === "expiring-soon" ? { actions: [{ id: "renew", label: "Renew" }] } : {}) });
-  });
+  routeNotifications(lifecycle, notifier, { logger, offerRenew: true });
   powerMonitor.on("resume", () => void lifecycle.notifyResume());
   powerMonitor.on("unlock-screen", () => void lifecycle.notifyResume());
 

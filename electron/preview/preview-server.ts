@@ -6,16 +6,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, fetch as undiciFetch } from "undici";
 import { AppController, type AppPlatform } from "../app/app-controller.js";
-import { followSignInPage } from "../cli/demo.js";
 import { MemoryPersistence } from "../engine/auth/token-cache.js";
 import { DEFAULT_CLIENT_ID, resolveConnection } from "../engine/config.js";
-import { createEngine } from "../engine/engine.js";
+import { createEngine, createLifecycle } from "../engine/engine.js";
 import { HistoryLog } from "../engine/history/history-log.js";
-import { systemClock } from "../engine/lifecycle/clock.js";
-import { FileStateStore } from "../engine/lifecycle/lifecycle-state.js";
-import { LifecycleService } from "../engine/lifecycle/lifecycle-service.js";
+import type { LifecycleService } from "../engine/lifecycle/lifecycle-service.js";
 import { silentLogger, type Logger } from "../engine/logger.js";
+import type { DesktopNotification } from "../engine/notify/notifier.js";
+import { routeNotifications } from "../engine/notify/route.js";
+import { FILES } from "../engine/paths.js";
 import { FileSettingsStore } from "../engine/profiles/settings-store.js";
+import { followSignInPage } from "../node/demo-sign-in.js";
 import { startEmulator, type RunningEmulator } from "../../emulator/index.js";
 
 // The preview harness: the popup in a plain browser, with window.pimtray backed by the real engine
@@ -34,6 +35,8 @@ export interface RunningPreview {
   controller: AppController;
   lifecycle: LifecycleService;
   platform: AppPlatform & { loginItem: boolean; opened: string[]; hidden: number };
+  /** The desktop notifications the tray app would show, in order (a browser page cannot show them). */
+  notifications: DesktopNotification[];
   close(): Promise<void>;
 }
 
@@ -45,8 +48,8 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
   const configDir = o.configDir ?? mkdtempSync(join(tmpdir(), "pimtray-preview-"));
   const logger = o.logger ?? silentLogger;
   const rendererDir = o.rendererDir ?? join(process.cwd(), "dist", "renderer");
-  const settings = new FileSettingsStore(join(configDir, "settings.json"));
-  const history = new HistoryLog(join(configDir, "history.jsonl"));
+  const settings = new FileSettingsStore(join(configDir, FILES.settings));
+  const history = new HistoryLog(join(configDir, FILES.history));
   const dispatcher = new Agent({ connect: { ca: emu.caPem } });
   const engine = createEngine({
     connection: resolveConnection({ cloud: "global", tenant: emu.tenantId, clientId: DEFAULT_CLIENT_ID, authorityHost: emu.origin, graphEndpoint: emu.origin }),
@@ -57,7 +60,19 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
     history,
     logger,
   });
-  const lifecycle = new LifecycleService({ pim: engine.pim, activation: engine.activation, auth: engine.auth, profiles: engine.profiles, settings, store: new FileStateStore(join(configDir, "lifecycle-state.json"), logger), history, clock: systemClock, logger });
+  // The preview has its own config folder: no other process writes there, so nothing to watch.
+  const lifecycle = createLifecycle(engine, { stateDir: configDir });
+  const notifications: DesktopNotification[] = [];
+  routeNotifications(
+    lifecycle,
+    {
+      notify: async (n) => {
+        notifications.push(n);
+        logger.info(`notification: ${n.title}. ${n.body}`);
+      },
+    },
+    { logger, offerRenew: true },
+  );
   const platform = {
     loginItem: false,
     opened: [] as string[],
@@ -122,6 +137,7 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
     controller,
     lifecycle,
     platform,
+    notifications,
     async close() {
       await lifecycle.stop();
       for (const s of streams) s.end();

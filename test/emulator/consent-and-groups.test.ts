@@ -3,7 +3,7 @@
 import { InteractionRequiredAuthError, PublicClientApplication, ServerError } from "@azure/msal-node";
 import { Agent, fetch } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { followSignInPage } from "../../electron/cli/demo.js";
+import { followSignInPage } from "../../electron/node/demo-sign-in.js";
 import { DEMO_GROUPS } from "../../emulator/index.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { emulatorNetworkClient } from "../helpers/msal-network.js";

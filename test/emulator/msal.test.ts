@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { InteractionRequiredAuthError, ServerError, type AuthenticationResult } from "@azure/msal-node";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { followSignInPage } from "../../electron/cli/demo.js";
+import { followSignInPage } from "../../electron/node/demo-sign-in.js";
 import { DEMO_USERS } from "../../emulator/index.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { emulatorNetworkClient } from "../helpers/msal-network.js";

@@ -2,12 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryPersistence } from "../../electron/engine/auth/token-cache.js";
-import type { Engine } from "../../electron/engine/engine.js";
+import { createLifecycle, type Engine } from "../../electron/engine/engine.js";
 import { HistoryLog } from "../../electron/engine/history/history-log.js";
 import type { LifecycleEvent } from "../../electron/engine/lifecycle/events.js";
-import { FileStateStore } from "../../electron/engine/lifecycle/lifecycle-state.js";
-import { LifecycleService, type LifecycleOptions } from "../../electron/engine/lifecycle/lifecycle-service.js";
-import { silentLogger } from "../../electron/engine/logger.js";
+import type { LifecycleOptions, LifecycleService } from "../../electron/engine/lifecycle/lifecycle-service.js";
 import type { RunningEmulator } from "../../emulator/index.js";
 import { engineAgainst } from "./engine.js";
 import { EmulatorClockForTests } from "./fake-clock.js";
@@ -41,18 +39,7 @@ export class LifecycleHarness {
       },
     });
     this.clock = new EmulatorClockForTests(this.emu.emulator, () => this.service.idle());
-    this.service = new LifecycleService({
-      pim: this.engine.pim,
-      activation: this.engine.activation,
-      auth: this.engine.auth,
-      profiles: this.engine.profiles,
-      settings: this.engine.settings,
-      store: new FileStateStore(join(this.dir, "lifecycle-state.json"), silentLogger),
-      history,
-      clock: this.clock,
-      logger: silentLogger,
-      ...(options.lifecycle ? { options: options.lifecycle } : {}),
-    });
+    this.service = createLifecycle(this.engine, { stateDir: this.dir, clock: this.clock, ...(options.lifecycle ? { options: options.lifecycle } : {}) });
     this.service.on((e) => this.events.push(e));
     const user = options.signIn === undefined ? "adele" : options.signIn;
     if (user) await this.signIn(user);

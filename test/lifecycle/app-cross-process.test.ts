@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { followSignInPage } from "../../electron/cli/demo.js";
+import { followSignInPage } from "../../electron/node/demo-sign-in.js";
 import { DEMO_GROUPS as G } from "../../emulator/index.js";
 import { CliHarness } from "../helpers/cli.js";
 import { startTestEmulator } from "../helpers/emulator.js";

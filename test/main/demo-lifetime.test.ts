@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, fetch } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
-import { stopDemoEmulator } from "../../electron/cli/demo.js";
+import { stopDemoEmulator } from "../../electron/node/demo-emulator.js";
 
 const dirs: string[] = [];
 const clients: ChildProcess[] = [];

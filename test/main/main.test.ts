@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { followSignInPage } from "../../electron/cli/demo.js";
+import { followSignInPage } from "../../electron/node/demo-sign-in.js";
 import { FileSettingsStore } from "../../electron/engine/profiles/settings-store.js";
 import { requests } from "../../electron/shared/ipc-contract.js";
 import { startTestEmulator } from "../helpers/emulator.js";
