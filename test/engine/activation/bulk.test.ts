@@ -1,0 +1,58 @@
+// Several activations at once: a few at a time, in the order asked, and one failure stops none.
+import { describe, expect, it } from "vitest";
+import type { ActivateInput, ActivationOutcome } from "../../../electron/engine/activation/activation-service.js";
+import { activateMany } from "../../../electron/engine/activation/bulk.js";
+import { PolicyError } from "../../../electron/engine/errors.js";
+
+const input = (groupId: string): ActivateInput => ({ target: { groupId, accessId: "member", groupName: `Group ${groupId}` }, durationMs: 3600_000 });
+const done = (i: ActivateInput): ActivationOutcome => ({ groupId: i.target.groupId, groupName: i.target.groupName ?? "", accessId: i.target.accessId, status: "active", requestId: `r-${i.target.groupId}`, requestStatus: "Provisioned", startDateTime: null, endDateTime: null, durationMs: i.durationMs ?? null, error: null });
+
+describe("bulk activation", () => {
+  it("runs at most four at a time and returns the outcomes in the order asked", async () => {
+    let running = 0;
+    let most = 0;
+    const inputs = ["a", "b", "c", "d", "e", "f", "g"].map(input);
+    const outcomes = await activateMany(async (i) => {
+      running += 1;
+      most = Math.max(most, running);
+      // Later inputs finish first, so order comes from the index, not from completion.
+      await new Promise((r) => setTimeout(r, 10 * (8 - inputs.indexOf(i))));
+      running -= 1;
+      return done(i);
+    }, inputs);
+    expect(most).toBe(4);
+    expect(outcomes.map((o) => o.groupId)).toEqual(["a", "b", "c", "d", "e", "f", "g"]);
+  });
+
+  it("honours a given concurrency", async () => {
+    let running = 0;
+    let most = 0;
+    await activateMany(
+      async (i) => {
+        most = Math.max(most, ++running);
+        await new Promise((r) => setTimeout(r, 5));
+        running -= 1;
+        return done(i);
+      },
+      ["a", "b", "c"].map(input),
+      { concurrency: 1 },
+    );
+    expect(most).toBe(1);
+  });
+
+  it("a failure becomes a failed outcome carrying its error; the others go on", async () => {
+    const outcomes = await activateMany(async (i) => {
+      if (i.target.groupId === "b") throw new PolicyError("PIM refused Group b", ["JustificationRule"]);
+      if (i.target.groupId === "c") throw new Error("socket hang up");
+      return done(i);
+    }, ["a", "b", "c", "d"].map(input));
+    expect(outcomes.map((o) => o.status)).toEqual(["active", "failed", "failed", "active"]);
+    expect(outcomes[1]).toMatchObject({ groupName: "Group b", requestId: null, durationMs: 3600_000 });
+    expect(outcomes[1]?.error).toBeInstanceOf(PolicyError);
+    expect(outcomes[2]?.error).toMatchObject({ kind: "server", message: "socket hang up" });
+  });
+
+  it("nothing asked, nothing done", async () => {
+    expect(await activateMany(async () => Promise.reject(new Error("not called")), [])).toEqual([]);
+  });
+});

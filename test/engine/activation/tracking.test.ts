@@ -1,0 +1,98 @@
+// Following a request, without an emulator: PIM's status words, the polling until the awaited
+// state, and the confirmation that a Provisioned request left an assignment behind.
+import { describe, expect, it } from "vitest";
+import type { ActivationContext } from "../../../electron/engine/activation/activation-types.js";
+import { fromRequest, trackRequest } from "../../../electron/engine/activation/tracking.js";
+import type { ActiveAssignment, PimClient, ScheduleRequest } from "../../../electron/engine/graph/pim-client.js";
+import { silentLogger } from "../../../electron/engine/logger.js";
+
+const T0 = Date.parse("2026-03-02T09:00:00Z");
+const base = { groupId: "g1", groupName: "Finance Admins", accessId: "member" as const, durationMs: 3600_000 };
+
+function req(status: string, startDateTime: string | null = null): ScheduleRequest {
+  return { id: "r1", action: "selfActivate", status, groupId: "g1", accessId: "member", justification: null, createdDateTime: new Date(T0).toISOString(), startDateTime, duration: "PT1H", approvalId: null };
+}
+
+/** A context whose PIM answers from scripts and whose sleep moves a fake clock. */
+function context(statuses: string[], instances: Array<ActiveAssignment | undefined> = []) {
+  let now = T0;
+  const slept: number[] = [];
+  const reads = { request: 0, active: 0 };
+  const pim = {
+    request: async () => req(statuses[Math.min(reads.request++, statuses.length - 1)] ?? "Failed"),
+    activeAssignments: async () => {
+      const a = instances[reads.active++];
+      return a ? [a] : [];
+    },
+  } as unknown as PimClient;
+  const ctx: ActivationContext = {
+    pim,
+    tokens: { getAccessToken: async () => "token" },
+    principal: async () => ({ objectId: "me", username: "me@example.com" }),
+    logger: silentLogger,
+    now: () => now,
+    sleep: async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+    record: async () => undefined,
+  };
+  return { ctx, slept, reads };
+}
+
+const instance: ActiveAssignment = { groupId: "g1", groupName: "Finance Admins", accessId: "member", startDateTime: new Date(T0).toISOString(), endDateTime: new Date(T0 + 3600_000).toISOString(), assignmentType: "activated", groupDescription: null, groupMailNickname: null };
+
+describe("request tracking", () => {
+  it("reads PIM's status words, in any case", () => {
+    const s = (status: string, start: string | null = null) => fromRequest(req(status, start), base, T0).status;
+    expect(s("Provisioned")).toBe("active");
+    expect(s("pendingapproval")).toBe("pending-approval");
+    expect(s("PendingAdminDecision")).toBe("pending-approval");
+    expect(s("Granted", new Date(T0 + 60_000).toISOString())).toBe("scheduled");
+    expect(s("Granted", new Date(T0 + 4000).toISOString())).toBe("provisioning");
+    expect(s("Granted")).toBe("provisioning");
+    expect(s("Denied")).toBe("denied");
+    expect(s("Canceled")).toBe("canceled");
+    expect(s("Failed")).toBe("failed");
+    expect(s("Revoked")).toBe("failed");
+    expect(s("PendingProvisioning")).toBe("provisioning");
+    expect(fromRequest(req("Provisioned"), base, T0)).toMatchObject({ ...base, requestId: "r1", requestStatus: "Provisioned", endDateTime: null, error: null });
+  });
+
+  it("polls provisioning at 500 ms, then every second, and reports the assignment's end time", async () => {
+    const { ctx, slept } = context(["PendingProvisioning", "PendingProvisioning", "PendingProvisioning", "Provisioned"], [instance]);
+    const o = await trackRequest(ctx, "r1", base);
+    expect(slept).toEqual([500, 1000, 1000]);
+    expect(o).toMatchObject({ status: "active", startDateTime: instance.startDateTime, endDateTime: instance.endDateTime });
+  });
+
+  it("waiting for provisioning returns at pending approval; waiting for the final state polls it slowly", async () => {
+    const early = context(["PendingApproval"]);
+    expect((await trackRequest(early.ctx, "r1", base)).status).toBe("pending-approval");
+    expect(early.slept).toEqual([]);
+    const final = context(["PendingApproval", "PendingApproval", "PendingApproval", "Denied"]);
+    expect((await trackRequest(final.ctx, "r1", base, { waitFor: "final", timeoutMs: 3600_000 })).status).toBe("denied");
+    expect(final.slept).toEqual([5000, 10_000, 15_000]);
+  });
+
+  it("stops at the deadline with the state it saw last", async () => {
+    const { ctx, slept } = context(["PendingProvisioning"]);
+    const o = await trackRequest(ctx, "r1", base, { timeoutMs: 2000 });
+    expect(o.status).toBe("provisioning");
+    expect(slept.reduce((a, b) => a + b, 0)).toBe(2000);
+  });
+
+  it("waitFor none returns what the first look says, without polling", async () => {
+    const { ctx, reads } = context(["PendingProvisioning"]);
+    expect((await trackRequest(ctx, "r1", base, { waitFor: "none" }, req("PendingProvisioning"))).status).toBe("provisioning");
+    expect(reads.request).toBe(0);
+  });
+
+  it("a Provisioned request whose assignment does not show within six looks is still reported active", async () => {
+    const { ctx, slept, reads } = context(["Provisioned"], []);
+    const o = await trackRequest(ctx, "r1", base);
+    expect(o).toMatchObject({ status: "active", endDateTime: null });
+    expect(reads.active).toBe(6);
+    expect(slept).toEqual([500, 1000, 1500, 2000, 2500, 3000]);
+  });
+});
