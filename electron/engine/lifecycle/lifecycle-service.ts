@@ -3,14 +3,15 @@ import { PimTrayError } from "../errors.js";
 import type { AccessId, ActiveAssignment, ScheduleRequest } from "../graph/pim-client.js";
 import type { Profile } from "../profiles/settings-schema.js";
 import { clockJumped, next, offlineRetry, signInCheck, type Poll, type Scope } from "./cadence.js";
-import { ConfigWatcher, type FolderChange } from "./config-watcher.js";
 import { diff, outcomeAnnouncements, pendingSelfActivations, requestMoved, type Effect } from "./diff.js";
 import { forgetOld, keys, targetKey } from "./event-keys.js";
 import type { LifecycleEvent } from "./events.js";
 import { DEFAULT_LEAD_MINUTES, expiringSoon, planExpiry } from "./expiry.js";
+import { FolderSync } from "./folder-sync.js";
 import { inputFor, startChain } from "./keep-active.js";
 import { LIFECYCLE_DEFAULTS, type LifecycleDeps, type LifecycleOptions, type Picture } from "./lifecycle-options.js";
 import { emptyState, knownKey, type LifecycleState } from "./lifecycle-state.js";
+import { Listeners } from "./listeners.js";
 import { Renewals } from "./renewals.js";
 import { LifecycleTimers } from "./timers.js";
 
@@ -27,7 +28,10 @@ import { LifecycleTimers } from "./timers.js";
 //                   (config-watcher.ts); no timer of its own, so it adds no polling
 // This file is the coordinator: it holds the state, the timers and the requests. What to announce
 // (diff.ts), when to look next (cadence.ts), when to warn (expiry.ts) and what a keep-active chain
-// does (keep-active.ts, carried out by renewals.ts) are decided by pure planners.
+// does (keep-active.ts, carried out by renewals.ts) are decided by pure planners. It runs to about
+// 390 lines because it is the service's whole public surface (start/stop, refresh, sign-in,
+// profile activation) plus the one reconcile sequence, and splitting that sequence would scatter
+// the order of its steps (read, diff, save, arm, publish, schedule), which is what matters here.
 
 export type { LifecycleDeps, LifecycleOptions, PendingView, Picture } from "./lifecycle-options.js";
 
@@ -39,8 +43,8 @@ export class LifecycleService {
   #state: LifecycleState = emptyState();
   #picture: Picture = { account: null, active: [], pending: [], online: true, needsSignIn: false, lastSyncAt: null };
   readonly #names = new Map<string, string>();
-  #listeners = new Set<(e: LifecycleEvent) => void>();
-  #stateListeners = new Set<(p: Picture) => void>();
+  readonly #listeners: Listeners<LifecycleEvent>;
+  readonly #stateListeners: Listeners<Picture>;
   readonly #timers: LifecycleTimers;
   #running = false;
   #inflight: Promise<void> | null = null;
@@ -51,13 +55,15 @@ export class LifecycleService {
   #lastFullAt = 0;
   /** Background work started by timers (renewals), so idle() can wait for it. */
   #work = new Set<Promise<unknown>>();
-  #folder: ConfigWatcher | null = null;
+  #folder: FolderSync | null = null;
   readonly #renewals: Renewals;
 
   constructor(deps: LifecycleDeps) {
     this.#d = deps;
     this.#o = { ...LIFECYCLE_DEFAULTS, ...deps.options };
     this.#timers = new LifecycleTimers(deps.clock, () => this.#running);
+    this.#listeners = new Listeners((err) => deps.logger.error("an event listener failed", err));
+    this.#stateListeners = new Listeners((err) => deps.logger.error("a state listener failed", err));
     this.#renewals = new Renewals({
       activation: deps.activation,
       profiles: deps.profiles,
@@ -76,13 +82,11 @@ export class LifecycleService {
   }
 
   on(listener: (e: LifecycleEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   onState(listener: (p: Picture) => void): () => void {
-    this.#stateListeners.add(listener);
-    return () => this.#stateListeners.delete(listener);
+    return this.#stateListeners.add(listener);
   }
 
   async start(): Promise<void> {
@@ -95,52 +99,34 @@ export class LifecycleService {
       void this.refresh("clock-jump");
     });
     // Watching starts before the first reconcile, so a change made meanwhile is not missed.
-    if (this.#d.configDir) await this.#watchFolder(this.#d.configDir);
+    if (this.#d.configDir) {
+      this.#folder = this.#syncWithFolder(this.#d.configDir);
+      await this.#folder.start();
+    }
     await this.refresh("start");
   }
 
-  async #watchFolder(dir: string): Promise<void> {
-    const history = this.#d.history;
-    this.#folder = new ConfigWatcher({
+  #syncWithFolder(dir: string): FolderSync {
+    const { history, logger, auth } = this.#d;
+    return new FolderSync({
       dir,
-      logger: this.#d.logger,
+      logger,
       ...(history ? { ownsHistoryLine: (line: string) => history.ownsLine(line) } : {}),
       pictureKey: () => knownKey(this.#state.known),
       debounceMs: this.#o.folderDebounceMs,
+      running: () => this.#running,
+      reconcile: (reason) => this.#freshRefresh(reason),
+      accountChanged: async () => {
+        const account = await auth.currentAccount();
+        return this.#picture.needsSignIn || account?.homeAccountId !== this.#picture.account?.homeAccountId;
+      },
+      rearm: async () => {
+        while (this.#inflight) await this.#inflight.catch(() => undefined);
+        await this.#armExpiry();
+        this.#publish();
+      },
+      track: (work) => void this.#track(work),
     });
-    try {
-      await this.#folder.start((kinds) => void this.#track(this.#changedElsewhere(kinds)));
-    } catch (e) {
-      this.#folder = null;
-      this.#d.logger.warn(`cannot watch ${dir}; changes by other PIM Tray processes are seen at the next reconcile`, e);
-    }
-  }
-
-  /**
-   * Another process wrote to the shared folder. An activation, deactivation or cancel it made, or
-   * a picture it saw that this instance has not: one reconcile. A sign-in or sign-out: a reconcile
-   * only if the account differs. Settings (profiles, lead times): re-arm the timers, no request.
-   */
-  async #changedElsewhere(kinds: ReadonlySet<FolderChange>): Promise<void> {
-    if (!this.#running) return;
-    const what = [...kinds].join(", ");
-    if (kinds.has("activity") || kinds.has("picture")) {
-      this.#d.logger.info(`another PIM Tray process changed something (${what}); reconciling`);
-      return this.#freshRefresh("changed by another PIM Tray process");
-    }
-    if (kinds.has("account")) {
-      const account = await this.#d.auth.currentAccount();
-      if (this.#picture.needsSignIn || account?.homeAccountId !== this.#picture.account?.homeAccountId) {
-        this.#d.logger.info("the signed-in account changed in another PIM Tray process; reconciling");
-        return this.#freshRefresh("account changed by another PIM Tray process");
-      }
-    }
-    if (kinds.has("settings")) {
-      while (this.#inflight) await this.#inflight.catch(() => undefined);
-      this.#d.logger.info("settings changed by another PIM Tray process; re-arming expiry warnings");
-      await this.#armExpiry();
-      this.#publish();
-    }
   }
 
   /** Stops timers, waits for work in flight, and saves state: nothing is left half-written. */
@@ -220,13 +206,7 @@ export class LifecycleService {
       this.#state.announced[key] = this.#d.clock.now();
     }
     this.#d.logger.info(`event ${e.type}${"target" in e ? ` ${e.target.groupName} (${e.target.accessId})` : ""}`);
-    for (const l of this.#listeners) {
-      try {
-        l(e);
-      } catch (err) {
-        this.#d.logger.error("an event listener failed", err);
-      }
-    }
+    this.#listeners.tell(e);
   }
 
   #announce(o: ActivationOutcome, profile: string | null): void {
@@ -242,13 +222,7 @@ export class LifecycleService {
   }
 
   #publish(): void {
-    for (const l of this.#stateListeners) {
-      try {
-        l(this.#picture);
-      } catch (err) {
-        this.#d.logger.error("a state listener failed", err);
-      }
-    }
+    this.#stateListeners.tell(this.#picture);
   }
 
   // ---- reconcile ------------------------------------------------------------------------------
