@@ -1,5 +1,5 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, screen, session, shell, Tray, utilityProcess } from "electron";
-import { createWriteStream, existsSync } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, normalize } from "node:path";
 import { rootCertificates } from "node:tls";
@@ -14,7 +14,6 @@ import { AppTokenCache } from "../adapters/safe-storage-persistence.js";
 import { trayIconLoader, TrayService } from "../adapters/tray-service.js";
 import { DEFAULT_CLIENT_ID, resolveConnection } from "../engine/config.js";
 import { ConfigError, PimTrayError } from "../engine/errors.js";
-import { resetConnectionSettings } from "../engine/profiles/settings-reset.js";
 import { createEngine, createLifecycle } from "../engine/engine.js";
 import { HistoryLog } from "../engine/history/history-log.js";
 import type { FetchLike } from "../engine/http/http-client.js";
@@ -25,6 +24,7 @@ import { defaultConfigDir, FILES } from "../engine/paths.js";
 import { childProcessLauncher, ensureDemoEmulator, type EmulatorLauncher } from "../node/demo-emulator.js";
 import { followSignInPage } from "../node/demo-sign-in.js";
 import { fileLogger } from "../node/file-logger.js";
+import { settingsRecovery } from "./settings-recovery.js";
 import { refusedSwitches } from "./switches.js";
 
 // The composition root: the one place that wires Electron's capabilities (adapters) to the engine.
@@ -86,6 +86,7 @@ const trayIcon = trayIconLoader({ nativeImage, assetsDir: ASSETS, platform: proc
 
 /** Keeps the failure tray alive (a Tray that is garbage-collected disappears). */
 let failureTray: TrayService | null = null;
+const { openSettingsFile, resetAndRelaunch } = settingsRecovery({ settingsPath, configDir, shell, app, logger, onResetFailed: (m) => failureTray?.fail(m) });
 
 /** Any error during start-up: a tray in an error state that says what is wrong and how to get out. */
 function startFailed(e: unknown): void {
@@ -111,31 +112,6 @@ function startFailed(e: unknown): void {
     logger.error("the error tray could not be shown", trayError);
     dialog.showErrorBox("PIM Tray could not start", message);
     app.exit(1);
-  }
-}
-
-/**
- * "Open settings" without the engine: the popup needs a running engine, so settings.json opens in
- * the user's editor for .json files; if none is registered, its folder opens instead.
- */
-async function openSettingsFile(): Promise<void> {
-  const target = existsSync(settingsPath) ? settingsPath : configDir;
-  const problem = await shell.openPath(target);
-  if (problem) {
-    logger.warn(`could not open ${target}: ${problem}`);
-    shell.showItemInFolder(target);
-  }
-}
-
-async function resetAndRelaunch(): Promise<void> {
-  try {
-    const { backup } = await resetConnectionSettings(settingsPath);
-    logger.info(`connection settings reset${backup ? `; the old file is kept at ${backup}` : ""}`);
-    app.relaunch();
-    app.quit();
-  } catch (e) {
-    logger.error("resetting the connection settings failed", e);
-    failureTray?.fail(e instanceof PimTrayError ? e.message : `Could not reset ${settingsPath}. Move the file away by hand, then start PIM Tray again.`);
   }
 }
 
