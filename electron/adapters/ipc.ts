@@ -1,4 +1,4 @@
-import { requests, type Channel, type Result } from "../shared/ipc-contract.js";
+import { CHANNELS, type Channel, type Result } from "../shared/ipc-contract.js";
 
 // Registers one ipcMain.handle per contract channel. Each handler first checks its sender (Fiddle's
 // rule, tightened): our popup window, its main frame, our own origin. Then the controller validates
@@ -41,7 +41,7 @@ export function isTrustedSender(event: IpcEventLike, windowId: number | null, or
 }
 
 export function registerIpc(d: IpcDeps): () => void {
-  const channels = Object.keys(requests) as Channel[];
+  const channels = CHANNELS;
   for (const channel of channels) {
     d.ipcMain.removeHandler(channel);
     d.ipcMain.handle(channel, async (event, payload) => {

@@ -1,8 +1,9 @@
-// The zod-free half of the IPC contract: channel names, response types and the API the popup sees.
-// The preload bundles only this file; request schemas (zod) live in ipc-contract.ts, used by main.
-import type { Channel, RequestOf } from "./ipc-contract.js";
+// The zod-free half of the IPC contract: the views that responses carry and the API the popup sees.
+// The preload bundles only this file; the contract itself (each channel's request schema and response
+// type, in one map) lives in ipc-contract.ts, used by main and imported here for types only.
+import type { Channel, RequestOf, Responses } from "./ipc-contract.js";
 
-export type { Channel, RequestOf };
+export type { Channel, RequestOf, Responses };
 
 export interface PolicyView {
   known: boolean;
@@ -93,23 +94,6 @@ export interface OutcomeView {
   startDateTime: string | null;
   message: string;
   error: { kind: string; message: string } | null;
-}
-
-export interface Responses {
-  "app:get-state": AppState;
-  "auth:sign-in": AppState;
-  "auth:sign-out": AppState;
-  "pim:eligible": EligibleView[];
-  "pim:activate": OutcomeView;
-  "pim:deactivate": OutcomeView;
-  "pim:cancel": AppState;
-  "profiles:save": ProfileView;
-  "profiles:delete": AppState;
-  "profiles:reorder": AppState;
-  "profiles:activate": OutcomeView[];
-  "settings:update": AppState;
-  "shell:open-external": null;
-  "app:hide": null;
 }
 
 /** What crosses the bridge: errors travel as data, in plain words, never as stack traces. */

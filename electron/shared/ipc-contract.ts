@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { isTenant, TENANT_RULE } from "../engine/config.js";
 import { JUSTIFICATION_MAX, TICKET_LIMITS } from "../engine/limits.js";
+import type { AppState, EligibleView, OutcomeView, ProfileView } from "./ipc-api.js";
 
-// The one IPC contract between main, preload and renderer. Every channel has a request schema
-// (validated in main: the renderer is untrusted) and a response type. The renderer's API type is
-// derived from createApi below, never hand-written (gitify's `typeof api` pattern).
+// The one IPC contract between main, preload and renderer. Every channel has, in one map, a request
+// schema (validated in main: the renderer is untrusted) and a response type. The renderer's API type
+// is derived from createApi in ipc-api.ts, never hand-written (gitify's `typeof api` pattern); main's
+// handler table (app/handlers) is typed from this map, so a channel without a handler fails typecheck.
 
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be an id (GUID)");
 const accessId = z.enum(["member", "owner"]);
@@ -13,74 +15,101 @@ const ticket = z.object({ system: z.string().trim().min(1).max(TICKET_LIMITS.sys
 const justification = z.string().trim().max(JUSTIFICATION_MAX, `a justification is at most ${JUSTIFICATION_MAX} characters`);
 const none = z.object({}).strict().optional();
 
-export const requests = {
-  "app:get-state": none,
-  "auth:sign-in": z.object({ method: z.enum(["browser", "device-code"]).optional(), selectAccount: z.boolean().optional() }).strict(),
-  "auth:sign-out": none,
-  "pim:eligible": z.object({ refresh: z.boolean().optional() }).strict().optional(),
-  "pim:activate": z
-    .object({
-      groupId: guid,
-      accessId,
-      durationMinutes: z.number().int().min(5).max(24 * 60),
-      justification: justification.optional(),
-      ticket: ticket.optional(),
-      startAt: z.string().datetime({ offset: true }).optional(),
-      validateOnly: z.boolean().optional(),
-    })
-    .strict(),
-  "pim:deactivate": z.object({ groupId: guid, accessId }).strict(),
-  "pim:cancel": z.object({ requestId: guid }).strict(),
-  "profiles:save": z
-    .object({
-      id: z.string().max(100).optional(),
-      name: z.string().max(64),
-      targets: z.array(z.object({ groupId: guid, accessId, groupName: z.string().max(256).optional() }).strict()).max(50),
-      durationMinutes: z.number().int().min(5).max(24 * 60).optional(),
-      justification: justification.optional(),
-      ticket: ticket.optional(),
-      autoActivate: z.boolean(),
-      keepActive: z.object({ enabled: z.boolean(), until: z.string().optional(), maxRenewals: z.number().int().min(1).max(100).optional() }).strict(),
-      notifyLeadMinutes: z.array(z.number().int().min(1).max(1440)).max(5).optional(),
-    })
-    .strict(),
-  "profiles:delete": z.object({ id: z.string().min(1).max(100) }).strict(),
-  "profiles:reorder": z.object({ ids: z.array(z.string().min(1).max(100)).max(200) }).strict(),
-  "profiles:activate": z.object({ id: z.string().min(1).max(100) }).strict(),
-  "settings:update": z
-    .object({
-      leadMinutes: z.array(z.number().int().min(1).max(1440)).min(1).max(5).optional(),
-      startAtLogin: z.boolean().optional(),
-      tokenStorage: z.enum(["encrypted", "memory"]).optional(),
-      cloud: z.enum(["global", "usgov", "usgovdod", "china"]).optional(),
-      // Empty means "organizations" (any work account), as in settings.json.
-      tenant: z
-        .string()
-        .max(253)
-        .refine((t) => !t.trim() || isTenant(t), `The tenant ${TENANT_RULE}`)
-        .optional(),
-      clientId: z.union([guid, z.literal("")]).optional(),
-    })
-    .strict(),
-  "shell:open-external": z.object({ url: z.string().url().max(2048) }).strict(),
-  "app:hide": none,
-} as const;
+/** A channel's response type, carried as a type only: at run time it is an empty object. */
+export interface Returns<T> {
+  readonly response?: T;
+}
+const returns = <T>(): Returns<T> => ({});
 
-export type Channel = keyof typeof requests;
-export type RequestOf<C extends Channel> = z.input<(typeof requests)[C]>;
+/** Every channel: the schema its request must pass, and the type of its response. */
+export const contract = {
+  "app:get-state": { request: none, response: returns<AppState>() },
+  "auth:sign-in": {
+    request: z.object({ method: z.enum(["browser", "device-code"]).optional(), selectAccount: z.boolean().optional() }).strict(),
+    response: returns<AppState>(),
+  },
+  "auth:sign-out": { request: none, response: returns<AppState>() },
+  "pim:eligible": { request: z.object({ refresh: z.boolean().optional() }).strict().optional(), response: returns<EligibleView[]>() },
+  "pim:activate": {
+    request: z
+      .object({
+        groupId: guid,
+        accessId,
+        durationMinutes: z.number().int().min(5).max(24 * 60),
+        justification: justification.optional(),
+        ticket: ticket.optional(),
+        startAt: z.string().datetime({ offset: true }).optional(),
+        validateOnly: z.boolean().optional(),
+      })
+      .strict(),
+    response: returns<OutcomeView>(),
+  },
+  "pim:deactivate": { request: z.object({ groupId: guid, accessId }).strict(), response: returns<OutcomeView>() },
+  "pim:cancel": { request: z.object({ requestId: guid }).strict(), response: returns<AppState>() },
+  "profiles:save": {
+    request: z
+      .object({
+        id: z.string().max(100).optional(),
+        name: z.string().max(64),
+        targets: z.array(z.object({ groupId: guid, accessId, groupName: z.string().max(256).optional() }).strict()).max(50),
+        durationMinutes: z.number().int().min(5).max(24 * 60).optional(),
+        justification: justification.optional(),
+        ticket: ticket.optional(),
+        autoActivate: z.boolean(),
+        keepActive: z.object({ enabled: z.boolean(), until: z.string().optional(), maxRenewals: z.number().int().min(1).max(100).optional() }).strict(),
+        notifyLeadMinutes: z.array(z.number().int().min(1).max(1440)).max(5).optional(),
+      })
+      .strict(),
+    response: returns<ProfileView>(),
+  },
+  "profiles:delete": { request: z.object({ id: z.string().min(1).max(100) }).strict(), response: returns<AppState>() },
+  "profiles:reorder": { request: z.object({ ids: z.array(z.string().min(1).max(100)).max(200) }).strict(), response: returns<AppState>() },
+  "profiles:activate": { request: z.object({ id: z.string().min(1).max(100) }).strict(), response: returns<OutcomeView[]>() },
+  "settings:update": {
+    request: z
+      .object({
+        leadMinutes: z.array(z.number().int().min(1).max(1440)).min(1).max(5).optional(),
+        startAtLogin: z.boolean().optional(),
+        tokenStorage: z.enum(["encrypted", "memory"]).optional(),
+        cloud: z.enum(["global", "usgov", "usgovdod", "china"]).optional(),
+        // Empty means "organizations" (any work account), as in settings.json.
+        tenant: z
+          .string()
+          .max(253)
+          .refine((t) => !t.trim() || isTenant(t), `The tenant ${TENANT_RULE}`)
+          .optional(),
+        clientId: z.union([guid, z.literal("")]).optional(),
+      })
+      .strict(),
+    response: returns<AppState>(),
+  },
+  "shell:open-external": { request: z.object({ url: z.string().url().max(2048) }).strict(), response: returns<null>() },
+  "app:hide": { request: none, response: returns<null>() },
+} as const satisfies Record<string, { request: z.ZodType; response: Returns<unknown> }>;
+
+export type Channel = keyof typeof contract;
+/** What the renderer sends: the schema's input. */
+export type RequestOf<C extends Channel> = z.input<(typeof contract)[C]["request"]>;
+/** What main's handler receives: the schema's output, once validated (strings trimmed where the schema trims). */
+export type ParsedRequest<C extends Channel> = z.output<(typeof contract)[C]["request"]>;
+export type Responses = { [C in Channel]: (typeof contract)[C]["response"] extends Returns<infer T> ? T : never };
+
+// Object.keys types its result as string[]; these are exactly the contract's keys.
+export const CHANNELS = Object.keys(contract) as Channel[];
 
 export * from "./ipc-api.js";
 
 /** Validates a payload against its channel's schema: the parsed value, or a plain-language error. */
-export function validateRequest<C extends Channel>(channel: C, payload: unknown): { ok: true; value: z.output<(typeof requests)[C]> } | { ok: false; message: string } {
-  const schema = requests[channel];
+export function validateRequest<C extends Channel>(channel: C, payload: unknown): { ok: true; value: ParsedRequest<C> } | { ok: false; message: string } {
+  const schema = contract[channel]?.request;
   if (!schema) return { ok: false, message: `Unknown channel '${String(channel)}'.` };
   const r = schema.safeParse(payload);
-  if (r.success) return { ok: true, value: r.data as z.output<(typeof requests)[C]> };
+  // zod types a parse through a union of schemas as the union of their outputs; this one is C's.
+  if (r.success) return { ok: true, value: r.data as ParsedRequest<C> };
   const issue = r.error.issues[0];
   return { ok: false, message: `Invalid request${issue?.path.length ? ` at '${issue.path.join(".")}'` : ""}: ${issue?.message ?? "malformed"}.` };
 }
 
 export function isChannel(c: unknown): c is Channel {
-  return typeof c === "string" && Object.prototype.hasOwnProperty.call(requests, c);
+  return typeof c === "string" && Object.prototype.hasOwnProperty.call(contract, c);
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { isTrustedSender, registerIpc, type IpcEventLike } from "../../electron/adapters/ipc.js";
 import { validateRequest } from "../../electron/shared/ipc-contract.js";
-import { EXTERNAL_URLS, isAllowedExternal } from "../../electron/app/app-controller.js";
+import { EXTERNAL_URLS, isAllowedExternal } from "../../electron/app/handlers/shell.js";
 
 const G1 = "6c03b013-0950-5d62-8881-e9fee6d96c8a";
 

@@ -1,0 +1,55 @@
+import type { Engine } from "../../engine/engine.js";
+import type { LifecycleService } from "../../engine/lifecycle/lifecycle-service.js";
+import type { AppState, Channel, ParsedRequest, Responses } from "../../shared/ipc-contract.js";
+
+// What a channel's handler is: a function from the validated request (zod's output for that
+// channel, so no handler re-types its payload) to the channel's response type, with the app's
+// capabilities handed in. A table of them must cover every channel of the contract.
+
+/** The running token cache, as Settings → Tokens shows and switches it. */
+export interface TokenStorageControl {
+  /** Whether the OS has a real key store for the token cache (false on Linux basic_text). */
+  readonly encryptionAvailable: boolean;
+  /** Whether tokens are encrypted on disk right now; false means memory only. */
+  readonly encrypted: boolean;
+  /** Memory deletes the cache file at once; encrypted (where available) writes it at once. */
+  use(preference: "encrypted" | "memory"): Promise<void>;
+}
+
+export interface AppPlatform {
+  setStartAtLogin(enabled: boolean): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  readonly tokenStorage: TokenStorageControl;
+  /** Hides the popup (back to the tray). */
+  hidePopup(): void;
+}
+
+/** Group names by `groupId:accessId`, from the last eligibility list the popup loaded. */
+export class EligibleNames {
+  #names = new Map<string, string>();
+
+  remember(list: ReadonlyArray<{ groupId: string; accessId: string; groupName: string }>): void {
+    this.#names = new Map(list.map((e) => [`${e.groupId}:${e.accessId}`, e.groupName]));
+  }
+
+  get(groupId: string, accessId: string): string | undefined {
+    return this.#names.get(`${groupId}:${accessId}`);
+  }
+}
+
+export interface HandlerContext {
+  readonly engine: Engine;
+  readonly lifecycle: LifecycleService;
+  readonly platform: AppPlatform;
+  readonly eligibleNames: EligibleNames;
+  /** The app state as the popup sees it now. */
+  state(): Promise<AppState>;
+}
+
+export type Handler<C extends Channel> = (request: ParsedRequest<C>, ctx: HandlerContext) => Promise<Responses[C]>;
+
+/** One handler per channel: leaving one out fails typecheck. */
+export type HandlerTable = { readonly [C in Channel]: Handler<C> };
+
+/** One feature's handlers: every channel named `<prefix>:…`, and no other. */
+export type FeatureHandlers<Prefix extends string> = { readonly [C in Extract<Channel, `${Prefix}:${string}`>]: Handler<C> };
