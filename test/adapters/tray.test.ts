@@ -1,75 +1,11 @@
-// The tray: its model (icon, tooltip, menu from state), the service that renders it, and the icon files.
+// The tray: the service that renders the tray model (test/app/tray-model.test.ts), and the icon files.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { TRAY_ICON_STATES, trayIconState, trayMenu, type MenuAction } from "../../electron/app/tray-model.js";
+import { TRAY_ICON_STATES, type MenuAction } from "../../electron/app/tray-model.js";
 import { trayIconLoader, TrayService, type ElectronMenuItem, type TrayLike } from "../../electron/adapters/tray-service.js";
-import { type AppState } from "../../electron/shared/ipc-contract.js";
+import { active, G1, NOW, state } from "../app/app-state.js";
 import { nativeImageDouble, TrayDouble, type NativeImageDouble } from "./electron-doubles.js";
-
-const NOW = Date.parse("2026-11-27T13:00:00Z");
-const iso = (ms: number) => new Date(NOW + ms).toISOString();
-const G1 = "6c03b013-0950-5d62-8881-e9fee6d96c8a";
-const G2 = "4640122e-7036-5903-9896-fe03e172c141";
-
-function state(patch: Partial<AppState> = {}): AppState {
-  return {
-    account: { username: "adele@contoso.example", name: "Adele Vance", tenantId: "t" },
-    needsSignIn: false,
-    online: true,
-    active: [],
-    pending: [],
-    profiles: [],
-    settings: { cloud: "global", tenant: "t", clientId: "c", leadMinutes: [10, 2], startAtLogin: false, tokenStorage: "encrypted", tokenStorageNote: "", encryptionAvailable: true, customEndpoints: null },
-    lastJustification: null,
-    lastSyncAt: null,
-    ...patch,
-  };
-}
-const active = (groupId: string, name: string, endIn: number, startedAgo = 3600_000) => ({ groupId, groupName: name, accessId: "member" as const, startDateTime: iso(-startedAgo), endDateTime: iso(endIn), deactivatableAt: iso(-startedAgo + 5 * 60_000) });
-
-describe("tray model", () => {
-  it("picks the icon for each state", () => {
-    expect(trayIconState(state({ needsSignIn: true }), NOW)).toBe("signin");
-    expect(trayIconState(state(), NOW)).toBe("idle");
-    expect(trayIconState(state({ active: [active(G1, "Finance Admins", 3600_000)] }), NOW)).toBe("active");
-    expect(trayIconState(state({ active: [active(G1, "Finance Admins", 9 * 60_000)] }), NOW)).toBe("expiring");
-    expect(trayIconState(state({ pending: [{ requestId: "r", groupId: G2, groupName: "Tenant Admins", accessId: "member", status: "PendingApproval", createdDateTime: iso(0), startDateTime: null }] }), NOW)).toBe("pending");
-  });
-
-  it("builds the menu from state: account, profiles with their state, active with Deactivate, pending with Cancel", () => {
-    const s = state({
-      profiles: [{ id: "p1", name: "Month end", targets: [{ groupId: G1, accessId: "member" }], durationMinutes: 60, justification: null, ticket: null, autoActivate: false, keepActive: { enabled: false }, notifyLeadMinutes: null }],
-      active: [active(G1, "Finance Admins", 72 * 60_000), active("975e3fc7-84b0-5202-bb9a-21acb945364b", "SharePoint Site Admins", 50 * 60_000, 60_000)],
-      pending: [{ requestId: "r1", groupId: G2, groupName: "Tenant Admins", accessId: "member", status: "PendingApproval", createdDateTime: iso(0), startDateTime: null }],
-      settings: { ...state().settings, startAtLogin: true },
-    });
-    const labels = trayMenu(s, NOW).map((i) => (i.type === "separator" ? "---" : `${i.label}${"enabled" in i && i.enabled === false ? " [disabled]" : ""}${i.type === "checkbox" ? ` [${i.checked ? "x" : " "}]` : ""}`));
-    expect(labels).toEqual([
-      "adele@contoso.example",
-      "---",
-      "Profiles",
-      "Activate Month end — active, 1 h 12 min left [disabled]",
-      "---",
-      "Active",
-      "Deactivate Finance Admins (member) — 1 h 12 min left",
-      "Deactivate SharePoint Site Admins (member) — 50 min left [disabled]",
-      "---",
-      "Pending",
-      "Cancel Tenant Admins (member) — waiting for approval",
-      "---",
-      "Open PIM Tray…",
-      "Start at login [x]",
-      "---",
-      "Quit",
-    ]);
-  });
-
-  it("offers Sign in… and still Open and Quit when signed out", () => {
-    const labels = trayMenu(state({ needsSignIn: true, account: null }), NOW).filter((i) => i.type !== "separator").map((i) => ("label" in i ? i.label : ""));
-    expect(labels).toEqual(["Sign in…", "Open PIM Tray…", "Start at login", "Quit"]);
-  });
-});
 
 describe("tray service", () => {
   function fakes() {
