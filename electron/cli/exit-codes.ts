@@ -1,3 +1,4 @@
+import type { ActivationOutcome } from "../engine/activation/activation-service.js";
 import type { ErrorKind } from "../engine/errors.js";
 
 /** Documented in docs/cli.md; scripts depend on them, so they never change meaning. */
@@ -36,4 +37,12 @@ export function exitCodeFor(kind: ErrorKind): number {
     case "consent":
       return EXIT.consent;
   }
+}
+
+/** An activation's exit code; with --wait, still pending or provisioning at the timeout is its own code. */
+export function outcomeExitCode(o: ActivationOutcome, waited: boolean): number {
+  if (o.error) return exitCodeFor(o.error.kind);
+  if (o.status === "denied" || o.status === "canceled" || o.status === "failed") return EXIT.denied;
+  if (waited && (o.status === "pending-approval" || o.status === "provisioning")) return EXIT.pending;
+  return EXIT.ok;
 }

@@ -1,10 +1,13 @@
 import { Command, CommanderError, Option } from "commander";
 import { join } from "node:path";
 import { describeCause, PimTrayError } from "../engine/errors.js";
-import { defaultConfigDir } from "../engine/paths.js";
-import { cmdActivate, cmdCancel, cmdDeactivate, cmdEligible, cmdHistory, cmdLogin, cmdLogout, cmdProfile, cmdStatus, cmdWhoami } from "./commands.js";
+import { cmdActivate, cmdCancel, cmdDeactivate } from "./commands/activate.js";
+import { cmdLogin, cmdLogout, cmdWhoami } from "./commands/auth.js";
+import { cmdDemoStop } from "./commands/demo.js";
+import { cmdHistory } from "./commands/history.js";
+import { cmdEligible, cmdStatus } from "./commands/pim.js";
+import { cmdProfile } from "./commands/profiles.js";
 import { createContext, type CliContext, type GlobalOptions } from "./context.js";
-import { stopDemoEmulator } from "../node/demo-emulator.js";
 import { cmdWatch } from "./watch.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { createOut } from "./output.js";
@@ -136,11 +139,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   const demo = program.command("demo").description("control the local demo tenant used by --demo");
   addGlobals(demo.command("stop").description("stop the background demo emulator")).action(async function (this: Command) {
-    const o = this.optsWithGlobals<GlobalOptions>();
-    const dir = join(o.configDir ?? process.env.PIMTRAY_CONFIG_DIR ?? defaultConfigDir(), "demo");
-    const stopped = await stopDemoEmulator(dir);
-    process.stdout.write(stopped ? "The demo emulator is stopped.\n" : "No demo emulator was running.\n");
-    setExit(EXIT.ok);
+    setExit(await cmdDemoStop(this.optsWithGlobals<GlobalOptions>()));
   });
   return program;
 }
