@@ -12,9 +12,9 @@ import { DEMO_GROUPS as G } from "../../emulator/index.js";
 import { CliHarness } from "../helpers/cli.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { engineAgainst } from "../helpers/engine.js";
-import { app, recorded, setNetFetch, setOpenExternal } from "../main/electron-fake.js";
+import { app, recorded, setNetFetch, setOpenExternal } from "./electron-fake.js";
 
-vi.mock("electron", () => import("../main/electron-fake.js"));
+vi.mock("electron", () => import("./electron-fake.js"));
 
 let emu: Awaited<ReturnType<typeof startTestEmulator>>;
 let dir: string;

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_GROUPS as G } from "../../emulator/index.js";
-import type { Engine } from "../../electron/engine/engine.js";
-import { PolicyError } from "../../electron/engine/errors.js";
-import { startTestEmulator } from "../helpers/emulator.js";
-import { engineAgainst } from "../helpers/engine.js";
+import { DEMO_GROUPS as G } from "../../../emulator/index.js";
+import type { Engine } from "../../../electron/engine/engine.js";
+import { PolicyError } from "../../../electron/engine/errors.js";
+import { startTestEmulator } from "../../helpers/emulator.js";
+import { engineAgainst } from "../../helpers/engine.js";
 
 let emu: Awaited<ReturnType<typeof startTestEmulator>>;
 let engine: Engine;

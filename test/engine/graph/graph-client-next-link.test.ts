@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, fetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_CLIENT_ID, resolveConnection } from "../../electron/engine/config.js";
-import type { Engine } from "../../electron/engine/engine.js";
-import { GraphError } from "../../electron/engine/errors.js";
-import { startTestEmulator } from "../helpers/emulator.js";
-import { engineAgainst } from "../helpers/engine.js";
+import { DEFAULT_CLIENT_ID, resolveConnection } from "../../../electron/engine/config.js";
+import type { Engine } from "../../../electron/engine/engine.js";
+import { GraphError } from "../../../electron/engine/errors.js";
+import { startTestEmulator } from "../../helpers/emulator.js";
+import { engineAgainst } from "../../helpers/engine.js";
 
 // The engine talks to a front server as its Graph endpoint. The front forwards to the emulator and,
 // in "foreign" mode, rewrites each @odata.nextLink to point at a second HTTPS server that records

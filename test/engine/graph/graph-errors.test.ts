@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { claimsFromAcrsMessage, claimsFromWwwAuthenticate, normalizeGraphError, policyRules } from "../../electron/engine/graph/graph-errors.js";
-import { summarizePolicy } from "../../electron/engine/graph/pim-client.js";
-import { formatDuration, parseDuration, toIsoDuration } from "../../electron/engine/duration.js";
-import { PollSchedule } from "../../electron/engine/activation/polling.js";
-import { scrub } from "../../electron/engine/logger.js";
+import { claimsFromAcrsMessage, claimsFromWwwAuthenticate, normalizeGraphError, policyRules } from "../../../electron/engine/graph/graph-errors.js";
+import { summarizePolicy } from "../../../electron/engine/graph/pim-client.js";
+import { formatDuration, parseDuration, toIsoDuration } from "../../../electron/engine/duration.js";
+import { PollSchedule } from "../../../electron/engine/activation/polling.js";
+import { scrub } from "../../../electron/engine/logger.js";
 
 describe("Graph error normalisation", () => {
   it("unwraps PIM's UnknownError whose message is JSON (the real EasyPIM #37 payload)", () => {

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_CLIENT_ID, resolveConnection } from "../../electron/engine/config.js";
-import type { Engine } from "../../electron/engine/engine.js";
-import { odataString } from "../../electron/engine/graph/graph-client.js";
-import { DEMO_USERS } from "../../emulator/seed.js";
-import { startTestEmulator } from "../helpers/emulator.js";
-import { engineAgainst } from "../helpers/engine.js";
+import { DEFAULT_CLIENT_ID, resolveConnection } from "../../../electron/engine/config.js";
+import type { Engine } from "../../../electron/engine/engine.js";
+import { odataString } from "../../../electron/engine/graph/graph-client.js";
+import { DEMO_USERS } from "../../../emulator/seed.js";
+import { startTestEmulator } from "../../helpers/emulator.js";
+import { engineAgainst } from "../../helpers/engine.js";
 
 // A group whose id and name hold a single quote. Real ids are GUIDs, but every $filter value is
 // built the same way, and a value that breaks the literal breaks the whole request.

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HistoryLog, type HistoryEntry } from "../../electron/engine/history/history-log.js";
-import type { ScheduleRequest } from "../../electron/engine/graph/pim-client.js";
+import { HistoryLog, type HistoryEntry } from "../../../electron/engine/history/history-log.js";
+import type { ScheduleRequest } from "../../../electron/engine/graph/pim-client.js";
 
 const REFRESH_TOKEN = "1.AXEAkDnJ3f9n6kqZ0mR4wQxYt7uVbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCdEfGhIjKlMnOp";
 

@@ -1,7 +1,7 @@
 // The HTTP layer's retry rules, with a scripted fetch and a recorded (not real) sleep.
 import { describe, expect, it } from "vitest";
-import { HttpClient, OutcomeUnknownError, parseRetryAfter, type FetchLike } from "../../electron/engine/http/http-client.js";
-import { NetworkError } from "../../electron/engine/errors.js";
+import { HttpClient, OutcomeUnknownError, parseRetryAfter, type FetchLike } from "../../../electron/engine/http/http-client.js";
+import { NetworkError } from "../../../electron/engine/errors.js";
 
 type Step = { status: number; headers?: Record<string, string> } | Error;
 

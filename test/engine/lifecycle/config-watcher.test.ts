@@ -5,11 +5,11 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { writeFileAtomic } from "../../electron/engine/fs-util.js";
-import { HistoryLog, type HistoryEntry } from "../../electron/engine/history/history-log.js";
-import { ConfigWatcher, type FolderChange } from "../../electron/engine/lifecycle/config-watcher.js";
-import { emptyState, FileStateStore, knownKey, type LifecycleState } from "../../electron/engine/lifecycle/lifecycle-state.js";
-import { silentLogger } from "../../electron/engine/logger.js";
+import { writeFileAtomic } from "../../../electron/engine/fs-util.js";
+import { HistoryLog, type HistoryEntry } from "../../../electron/engine/history/history-log.js";
+import { ConfigWatcher, type FolderChange } from "../../../electron/engine/lifecycle/config-watcher.js";
+import { emptyState, FileStateStore, knownKey, type LifecycleState } from "../../../electron/engine/lifecycle/lifecycle-state.js";
+import { silentLogger } from "../../../electron/engine/logger.js";
 
 let dir: string;
 let watcher: ConfigWatcher | null = null;

@@ -3,9 +3,9 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEMO_GROUPS as G } from "../../emulator/index.js";
-import { startTestEmulator } from "../helpers/emulator.js";
-import { LifecycleHarness } from "../helpers/lifecycle.js";
+import { DEMO_GROUPS as G } from "../../../emulator/index.js";
+import { startTestEmulator } from "../../helpers/emulator.js";
+import { LifecycleHarness } from "../../helpers/lifecycle.js";
 
 const MIN = 60_000;
 let emu: Awaited<ReturnType<typeof startTestEmulator>>;

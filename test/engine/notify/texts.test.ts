@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clockTime, lineFor, notificationFor } from "../../electron/engine/notify/texts.js";
+import { clockTime, lineFor, notificationFor } from "../../../electron/engine/notify/texts.js";
 
 const target = { groupId: "g", groupName: "Finance Admins", accessId: "member" as const };
 const now = Date.parse("2026-11-27T13:30:00Z");

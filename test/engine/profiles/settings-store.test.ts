@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, UsageError } from "../../electron/engine/errors.js";
-import { FileSettingsStore, MIGRATIONS, ProfileService } from "../../electron/engine/profiles/settings-store.js";
+import { ConfigError, UsageError } from "../../../electron/engine/errors.js";
+import { FileSettingsStore, MIGRATIONS, ProfileService } from "../../../electron/engine/profiles/settings-store.js";
 
 const dirs: string[] = [];
 function store() {
