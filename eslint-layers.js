@@ -18,7 +18,15 @@ export const LAYERS = [
     packages: [],
     node: false,
   },
-  { name: "engine", dir: "electron/engine/", why: "domain logic: no Electron, no UI", layers: ["engine"], files: [], packages: ["@azure/msal-node", "zod", "node-notifier", "undici"], node: true },
+  {
+    name: "engine",
+    dir: "electron/engine/",
+    why: "domain logic: no Electron, no UI",
+    layers: ["engine"],
+    files: [],
+    packages: ["@azure/msal-node", "zod", "node-notifier", "undici"],
+    node: true,
+  },
   {
     name: "shared",
     dir: "electron/shared/",
@@ -28,7 +36,15 @@ export const LAYERS = [
     packages: ["zod"],
     node: false,
   },
-  { name: "app", dir: "electron/app/", why: "the Electron-free app controller and tray model", layers: ["app", "engine", "shared", "api"], files: [], packages: [], node: false },
+  {
+    name: "app",
+    dir: "electron/app/",
+    why: "the Electron-free app controller and tray model",
+    layers: ["app", "engine", "shared", "api"],
+    files: [],
+    packages: [],
+    node: false,
+  },
   {
     name: "adapters",
     dir: "electron/adapters/",
@@ -74,15 +90,40 @@ export const LAYERS = [
     packages: ["electron", "undici"],
     node: true,
   },
-  { name: "preload", dir: "electron/preload/", why: "the sandboxed bridge", layers: ["api"], files: [], packages: ["electron"], node: false },
-  { name: "renderer", dir: "renderer/", why: "the sandboxed popup", layers: ["renderer", "api"], files: [], packages: ["preact", "preact/hooks"], node: false },
-  { name: "emulator", dir: "emulator/", why: "the test bed: stands alone", layers: ["emulator"], files: [], packages: ["jose", "node-forge", "undici", "zod"], node: true },
+  {
+    name: "preload",
+    dir: "electron/preload/",
+    why: "the sandboxed bridge",
+    layers: ["api"],
+    files: [],
+    packages: ["electron"],
+    node: false,
+  },
+  {
+    name: "renderer",
+    dir: "renderer/",
+    why: "the sandboxed popup",
+    layers: ["renderer", "api"],
+    files: [],
+    packages: ["preact", "preact/hooks"],
+    node: false,
+  },
+  {
+    name: "emulator",
+    dir: "emulator/",
+    why: "the test bed: stands alone",
+    layers: ["emulator"],
+    files: [],
+    packages: ["jose", "node-forge", "undici", "zod"],
+    node: true,
+  },
 ];
 
 const root = process.cwd();
 const rel = (abs) => relative(root, abs).split("\\").join("/");
 const withoutExt = (p) => p.replace(/\.(ts|tsx|js|mjs|cjs)$/, "");
-const layerOf = (path) => LAYERS.find((l) => (l.dir.endsWith("/") ? path.startsWith(l.dir) : withoutExt(path) === withoutExt(l.dir)));
+const layerOf = (path) =>
+  LAYERS.find((l) => (l.dir.endsWith("/") ? path.startsWith(l.dir) : withoutExt(path) === withoutExt(l.dir)));
 const isBuiltin = (s) => s.startsWith("node:") || builtinModules.includes(s.split("/")[0] ?? "");
 /** "@scope/name/x" → "@scope/name"; "name/x" → "name"; subpaths listed whole (preact/hooks) match too. */
 const packageNames = (s) => {
@@ -108,16 +149,34 @@ function verdict(layer, source, fromFile, typeOnly) {
 export const layersPlugin = {
   rules: {
     "allowed-imports": {
-      meta: { type: "problem", schema: [], messages: { notAllowed: "The {{layer}} layer ({{why}}) may not import {{what}}. It may import: {{allowed}}. See docs/architecture.md." } },
+      meta: {
+        type: "problem",
+        schema: [],
+        messages: {
+          notAllowed:
+            "The {{layer}} layer ({{why}}) may not import {{what}}. It may import: {{allowed}}. See docs/architecture.md.",
+        },
+      },
       create(context) {
         const file = rel(context.filename);
         const layer = layerOf(file);
         if (!layer) return {};
-        const allowed = [...layer.layers.map((l) => `${l} layer`), ...layer.files.map((f) => f.path + (f.types ? " (types)" : "")), ...layer.packages, ...(layer.node ? ["Node built-ins"] : [])].join(", ") || "nothing";
+        const allowed =
+          [
+            ...layer.layers.map((l) => `${l} layer`),
+            ...layer.files.map((f) => f.path + (f.types ? " (types)" : "")),
+            ...layer.packages,
+            ...(layer.node ? ["Node built-ins"] : []),
+          ].join(", ") || "nothing";
         const check = (node, source, typeOnly) => {
           if (typeof source !== "string") return;
           const what = verdict(layer, source, context.filename, typeOnly);
-          if (what) context.report({ node, messageId: "notAllowed", data: { layer: layer.name, why: layer.why, what, allowed } });
+          if (what)
+            context.report({
+              node,
+              messageId: "notAllowed",
+              data: { layer: layer.name, why: layer.why, what, allowed },
+            });
         };
         return {
           ImportDeclaration: (n) => check(n, n.source.value, n.importKind === "type"),

@@ -36,7 +36,12 @@ function emulatorFetch(caPem: string): FetchLike {
 async function setLatencyModel(emu: RunningEmulator): Promise<void> {
   await emu.control.clearFaults();
   await emu.control.addFaults([{ kind: "latency", minMs: 100, maxMs: 300, path: "/v1.0/" }]);
-  await emu.control.configure({ provisioningDelayMs: 1000, provisioningDelayMaxMs: 8000, deviceCodeAutoApprove: "adele", deviceCodeIntervalSeconds: 0 });
+  await emu.control.configure({
+    provisioningDelayMs: 1000,
+    provisioningDelayMaxMs: 8000,
+    deviceCodeAutoApprove: "adele",
+    deviceCodeIntervalSeconds: 0,
+  });
 }
 
 /** Server-side provisioning time of each request, from the emulator. */
@@ -52,7 +57,11 @@ interface RunStats {
 }
 
 /** PIM Tray: signed in once; names resolved from one eligibility list; tracked on its schedule. */
-async function benchEngine(emu: RunningEmulator, engine: Engine, groups: Array<{ id: string; name: string }>): Promise<{ single: RunStats; profile: RunStats }> {
+async function benchEngine(
+  emu: RunningEmulator,
+  engine: Engine,
+  groups: Array<{ id: string; name: string }>,
+): Promise<{ single: RunStats; profile: RunStats }> {
   // Single activations, one at a time, each resolved by name as the CLI does.
   const singleLags: number[] = [];
   const singleCounts: number[] = [];
@@ -61,7 +70,14 @@ async function benchEngine(emu: RunningEmulator, engine: Engine, groups: Array<{
     const eligibilities = await engine.pim.eligibilities();
     const target = eligibilities.find((e) => e.groupName === g.name);
     if (!target) throw new Error(`not eligible: ${g.name}`);
-    const outcome = await engine.activation.activate({ target: { groupId: target.groupId, accessId: target.accessId, groupName: target.groupName }, durationMs: 3600_000, justification: "bench" }, { waitFor: "provisioned", timeoutMs: 60_000 });
+    const outcome = await engine.activation.activate(
+      {
+        target: { groupId: target.groupId, accessId: target.accessId, groupName: target.groupName },
+        durationMs: 3600_000,
+        justification: "bench",
+      },
+      { waitFor: "provisioned", timeoutMs: 60_000 },
+    );
     const reportedAt = Date.now();
     if (outcome.status !== "active" || !outcome.requestId) throw new Error(`engine activation ended ${outcome.status}`);
     const at = (await provisionedAt(emu)).get(outcome.requestId);
@@ -76,7 +92,11 @@ async function benchEngine(emu: RunningEmulator, engine: Engine, groups: Array<{
   const inputs = rest.map((g) => {
     const e = eligibilities.find((x) => x.groupName === g.name);
     if (!e) throw new Error(`not eligible: ${g.name}`);
-    return { target: { groupId: e.groupId, accessId: e.accessId, groupName: e.groupName }, durationMs: 3600_000, justification: "bench" };
+    return {
+      target: { groupId: e.groupId, accessId: e.accessId, groupName: e.groupName },
+      durationMs: 3600_000,
+      justification: "bench",
+    };
   });
   const outcomes = await engine.activation.activateMany(inputs, {
     waitFor: "provisioned",
@@ -85,7 +105,10 @@ async function benchEngine(emu: RunningEmulator, engine: Engine, groups: Array<{
   });
   const wallMs = Date.now() - t0;
   const failed = outcomes.filter((o) => o.status !== "active");
-  if (failed.length) throw new Error(`${failed.length} profile activations did not end active: ${failed.map((o) => o.error?.message ?? o.status).join("; ")}`);
+  if (failed.length)
+    throw new Error(
+      `${failed.length} profile activations did not end active: ${failed.map((o) => o.error?.message ?? o.status).join("; ")}`,
+    );
   const profileRequests = (await emu.control.requests()).length;
   return {
     single: { requestsPerActivation: mean(singleCounts), lagsMs: singleLags, wallMs: 0 },
@@ -98,7 +121,11 @@ async function benchEngine(emu: RunningEmulator, engine: Engine, groups: Array<{
  * group up by display name, read the eligibilities, POST, then poll the request every 10 s, one
  * group after another.
  */
-async function baselineActivate(emu: RunningEmulator, network: MsalNetworkModule, groupName: string): Promise<{ requests: number; lagMs: number; wallMs: number }> {
+async function baselineActivate(
+  emu: RunningEmulator,
+  network: MsalNetworkModule,
+  groupName: string,
+): Promise<{ requests: number; lagMs: number; wallMs: number }> {
   const before = (await emu.control.requests()).length;
   const t0 = Date.now();
   const pca = new PublicClientApplication({
@@ -106,13 +133,21 @@ async function baselineActivate(emu: RunningEmulator, network: MsalNetworkModule
     system: { networkClient: network },
   });
   const auth = await pca.acquireTokenByDeviceCode({
-    scopes: ["https://graph.microsoft.com/Group.Read.All", "https://graph.microsoft.com/PrivilegedEligibilitySchedule.Read.AzureADGroup", "https://graph.microsoft.com/PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup"],
+    scopes: [
+      "https://graph.microsoft.com/Group.Read.All",
+      "https://graph.microsoft.com/PrivilegedEligibilitySchedule.Read.AzureADGroup",
+      "https://graph.microsoft.com/PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
+    ],
     deviceCodeCallback: () => undefined,
   });
   if (!auth) throw new Error("baseline sign-in failed");
   const f = emulatorFetch(emu.caPem);
   const get = async (path: string) => {
-    const r = await f(`${emu.graphBaseUrl}/${path}`, { method: "GET", headers: { authorization: `Bearer ${auth.accessToken}` }, signal: AbortSignal.timeout(30_000) });
+    const r = await f(`${emu.graphBaseUrl}/${path}`, {
+      method: "GET",
+      headers: { authorization: `Bearer ${auth.accessToken}` },
+      signal: AbortSignal.timeout(30_000),
+    });
     return JSON.parse(await r.text()) as { value?: Array<{ id: string }>; status?: string };
   };
   const groups = await get(`groups?$filter=displayName eq '${encodeURIComponent(groupName)}'`);
@@ -121,14 +156,22 @@ async function baselineActivate(emu: RunningEmulator, network: MsalNetworkModule
   const post = await f(`${emu.graphBaseUrl}/identityGovernance/privilegedAccess/group/assignmentScheduleRequests`, {
     method: "POST",
     headers: { authorization: `Bearer ${auth.accessToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ accessId: "member", principalId: auth.account?.localAccountId, groupId, action: "selfActivate", justification: "bench", scheduleInfo: { expiration: { type: "afterDuration", duration: "PT1H" } } }),
+    body: JSON.stringify({
+      accessId: "member",
+      principalId: auth.account?.localAccountId,
+      groupId,
+      action: "selfActivate",
+      justification: "bench",
+      scheduleInfo: { expiration: { type: "afterDuration", duration: "PT1H" } },
+    }),
     signal: AbortSignal.timeout(30_000),
   });
   const created = JSON.parse(await post.text()) as { id: string; status: string };
   let status = created.status;
   while (status !== "Provisioned") {
     await sleep(BASELINE_POLL_MS);
-    status = (await get(`identityGovernance/privilegedAccess/group/assignmentScheduleRequests/${created.id}`)).status as string;
+    status = (await get(`identityGovernance/privilegedAccess/group/assignmentScheduleRequests/${created.id}`))
+      .status as string;
   }
   const reportedAt = Date.now();
   const at = (await provisionedAt(emu)).get(created.id) ?? reportedAt;
@@ -144,7 +187,12 @@ async function main(): Promise<void> {
       .filter((g) => g.description === "Generated")
       .filter((g) => {
         const pol = emu.emulator.pim.tenant.policies.get(`${g.id}:member`);
-        return pol && !pol.approvalRequired && !pol.enabledRules.includes("MultiFactorAuthentication") && !pol.enabledRules.includes("Ticketing");
+        return (
+          pol &&
+          !pol.approvalRequired &&
+          !pol.enabledRules.includes("MultiFactorAuthentication") &&
+          !pol.enabledRules.includes("Ticketing")
+        );
       })
       .map((g) => ({ id: g.id, name: g.displayName }));
     const need = SINGLE_RUNS + PROFILE_SIZE;
@@ -154,7 +202,9 @@ async function main(): Promise<void> {
     process.stdout.write(`PIM Tray engine: ${SINGLE_RUNS} single activations, then a profile of ${PROFILE_SIZE}…\n`);
     const ours = await benchEngine(emu, engine, plain.slice(0, need));
 
-    process.stdout.write(`Baseline script: ${PROFILE_SIZE} activations, one after another, polling every ${BASELINE_POLL_MS / 1000} s…\n`);
+    process.stdout.write(
+      `Baseline script: ${PROFILE_SIZE} activations, one after another, polling every ${BASELINE_POLL_MS / 1000} s…\n`,
+    );
     const http = new HttpClient(emulatorFetch(emu.caPem));
     const network = new MsalNetworkModule(http);
     const base = { requests: [] as number[], lags: [] as number[], wall: 0 };
@@ -168,11 +218,21 @@ async function main(): Promise<void> {
 
     const results = {
       date: new Date().toISOString(),
-      model: { graphLatencyMs: [100, 300], provisioningMs: [1000, 8000], profileSize: PROFILE_SIZE, singleRuns: SINGLE_RUNS, baselinePollMs: BASELINE_POLL_MS },
+      model: {
+        graphLatencyMs: [100, 300],
+        provisioningMs: [1000, 8000],
+        profileSize: PROFILE_SIZE,
+        singleRuns: SINGLE_RUNS,
+        baselinePollMs: BASELINE_POLL_MS,
+      },
       pimTray: {
         requestsPerActivation: ours.single.requestsPerActivation,
         requestsPerActivationInProfile: ours.profile.requestsPerActivation,
-        detectionLagMs: { median: quantile(ours.single.lagsMs, 0.5), p95: quantile(ours.single.lagsMs, 0.95), samples: ours.single.lagsMs.length },
+        detectionLagMs: {
+          median: quantile(ours.single.lagsMs, 0.5),
+          p95: quantile(ours.single.lagsMs, 0.95),
+          samples: ours.single.lagsMs.length,
+        },
         profileWallMs: ours.profile.wallMs,
       },
       baseline: {
@@ -186,15 +246,30 @@ async function main(): Promise<void> {
       ["requests per activation", results.pimTray.requestsPerActivation, results.baseline.requestsPerActivation, ""],
       ["detection lag, median (ms)", results.pimTray.detectionLagMs.median, results.baseline.detectionLagMs.median, ""],
       ["detection lag, p95 (ms)", results.pimTray.detectionLagMs.p95, results.baseline.detectionLagMs.p95, ""],
-      [`profile of ${PROFILE_SIZE} groups, wall (ms)`, results.pimTray.profileWallMs, results.baseline.profileWallMs, ""],
+      [
+        `profile of ${PROFILE_SIZE} groups, wall (ms)`,
+        results.pimTray.profileWallMs,
+        results.baseline.profileWallMs,
+        "",
+      ],
     ];
     const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
-    process.stdout.write(`\n${"metric".padEnd(34)}${"PIM Tray".padStart(12)}${"baseline".padStart(12)}${"baseline ÷ PIM Tray".padStart(22)}\n`);
-    for (const [name, a, b] of rows) process.stdout.write(`${name.padEnd(34)}${fmt(a).padStart(12)}${fmt(b).padStart(12)}${ratio(b, a).toFixed(2).padStart(22)}\n`);
-    process.stdout.write(`(in a profile, PIM Tray makes ${fmt(results.pimTray.requestsPerActivationInProfile)} requests per activation)\n`);
+    process.stdout.write(
+      `\n${"metric".padEnd(34)}${"PIM Tray".padStart(12)}${"baseline".padStart(12)}${"baseline ÷ PIM Tray".padStart(22)}\n`,
+    );
+    for (const [name, a, b] of rows)
+      process.stdout.write(
+        `${name.padEnd(34)}${fmt(a).padStart(12)}${fmt(b).padStart(12)}${ratio(b, a).toFixed(2).padStart(22)}\n`,
+      );
+    process.stdout.write(
+      `(in a profile, PIM Tray makes ${fmt(results.pimTray.requestsPerActivationInProfile)} requests per activation)\n`,
+    );
     mkdirSync("bench-results", { recursive: true });
     const out = join("bench-results", "activation.json");
-    writeFileSync(out, `${JSON.stringify({ ...results, ratios: Object.fromEntries(rows.map(([n, a, b]) => [n, ratio(b, a)])) }, null, 2)}\n`);
+    writeFileSync(
+      out,
+      `${JSON.stringify({ ...results, ratios: Object.fromEntries(rows.map(([n, a, b]) => [n, ratio(b, a)])) }, null, 2)}\n`,
+    );
     process.stdout.write(`\nWritten to ${out}\n`);
   } finally {
     await emu.close();

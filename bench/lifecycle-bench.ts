@@ -49,11 +49,22 @@ async function main(): Promise<void> {
     const five = [G.financeAdmins, G.helpdesk, G.sharePointAdmins, G.platformOpsEu, G.platformOpsUs];
     process.stdout.write("Simulated hour, idle with 5 active activations…\n");
     const idle = await simulatedHour(emu, dir, async (e) => {
-      for (const g of five) await e.activation.activate({ target: { groupId: g, accessId: "member" }, justification: "bench", durationMs: g === G.helpdesk ? HOUR : 2 * HOUR }, { waitFor: "none" });
+      for (const g of five)
+        await e.activation.activate(
+          {
+            target: { groupId: g, accessId: "member" },
+            justification: "bench",
+            durationMs: g === G.helpdesk ? HOUR : 2 * HOUR,
+          },
+          { waitFor: "none" },
+        );
     });
     process.stdout.write("Simulated hour with one approval pending…\n");
     const approval = await simulatedHour(emu, dir, async (e) => {
-      await e.activation.activate({ target: { groupId: G.tenantAdmins, accessId: "member" }, justification: "bench" }, { waitFor: "none" });
+      await e.activation.activate(
+        { target: { groupId: G.tenantAdmins, accessId: "member" }, justification: "bench" },
+        { waitFor: "none" },
+      );
     });
 
     process.stdout.write("Real time: three 2-minute activations, 1-minute warning, 100–300 ms per Graph call…\n");
@@ -69,13 +80,23 @@ async function main(): Promise<void> {
     service.on((e) => seen.push({ e, at: Date.now() }));
     await service.start();
     const three = [G.financeAdmins, G.helpdesk, G.sharePointAdmins];
-    for (const g of three) await engine.activation.activate({ target: { groupId: g, accessId: "member" }, justification: "bench", durationMs: 2 * 60_000 });
+    for (const g of three)
+      await engine.activation.activate({
+        target: { groupId: g, accessId: "member" },
+        justification: "bench",
+        durationMs: 2 * 60_000,
+      });
     await service.refresh();
     const deadline = Date.now() + 4 * 60_000;
-    while (seen.filter((s) => s.e.type === "expired").length < three.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (seen.filter((s) => s.e.type === "expired").length < three.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     await service.stop();
-    const expiredLags = seen.filter((s) => s.e.type === "expired").map((s) => s.at - Date.parse((s.e as { endDateTime: string }).endDateTime));
-    const warningLags = seen.filter((s) => s.e.type === "expiring-soon").map((s) => s.at - (Date.parse((s.e as { endDateTime: string }).endDateTime) - 60_000));
+    const expiredLags = seen
+      .filter((s) => s.e.type === "expired")
+      .map((s) => s.at - Date.parse((s.e as { endDateTime: string }).endDateTime));
+    const warningLags = seen
+      .filter((s) => s.e.type === "expiring-soon")
+      .map((s) => s.at - (Date.parse((s.e as { endDateTime: string }).endDateTime) - 60_000));
     const max = (xs: number[]) => (xs.length ? Math.max(...xs) : NaN);
     const results = {
       date: new Date().toISOString(),

@@ -26,17 +26,21 @@ export const PERMITTED_NAMES = { dns: ["localhost"], ip: ["127.0.0.1", "::1"] } 
 function loopbackNameConstraints(): string {
   const { asn1 } = forge;
   const ctx = (tag: number, value: string) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag, false, value);
-  const subtree = (generalName: forge.asn1.Asn1) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [generalName]);
+  const subtree = (generalName: forge.asn1.Asn1) =>
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [generalName]);
   // iPAddress in a constraint is the address followed by its mask, as raw bytes.
   const ipWithMask = (ip: string): string => {
-    const addr = ip === "::1" ? Buffer.from([...new Array<number>(15).fill(0), 1]) : Buffer.from(ip.split(".").map(Number));
+    const addr =
+      ip === "::1" ? Buffer.from([...new Array<number>(15).fill(0), 1]) : Buffer.from(ip.split(".").map(Number));
     return Buffer.concat([addr, Buffer.alloc(addr.length, 0xff)]).toString("binary");
   };
   const permitted = [
     ...PERMITTED_NAMES.dns.map((d) => subtree(ctx(2, d))), // dNSName [2] IA5String
     ...PERMITTED_NAMES.ip.map((ip) => subtree(ctx(7, ipWithMask(ip)))), // iPAddress [7]
   ];
-  const nc = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, permitted)]);
+  const nc = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, permitted),
+  ]);
   return asn1.toDer(nc).getBytes();
 }
 
@@ -130,7 +134,12 @@ function currentCa(pem: string): boolean {
   try {
     const c = forge.pki.certificateFromPem(pem);
     const days = (c.validity.notAfter.getTime() - c.validity.notBefore.getTime()) / DAY;
-    return days <= CA_DAYS && c.extensions.some((e: { id?: string; critical?: boolean }) => e.id === NAME_CONSTRAINTS_OID && e.critical === true);
+    return (
+      days <= CA_DAYS &&
+      c.extensions.some(
+        (e: { id?: string; critical?: boolean }) => e.id === NAME_CONSTRAINTS_OID && e.critical === true,
+      )
+    );
   } catch {
     return false;
   }

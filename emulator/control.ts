@@ -10,7 +10,11 @@ import type { Emulator } from "./server.js";
 
 export const seedSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("demo") }),
-  z.object({ kind: z.literal("large"), groups: z.number().int().min(1).max(20_000), seed: z.number().int().optional() }),
+  z.object({
+    kind: z.literal("large"),
+    groups: z.number().int().min(1).max(20_000),
+    seed: z.number().int().optional(),
+  }),
 ]);
 
 export const settingsPatchSchema = z
@@ -24,7 +28,9 @@ export const settingsPatchSchema = z
     deviceCodeAutoApprove: z.string().nullable(),
     autoSignIn: z.string().nullable(),
     authorizeOutcome: z.object({ error: z.string().min(1), error_description: z.string().optional() }).nullable(),
-    consentNotGrantedFor: z.array(z.union([z.literal("*"), z.string().regex(/^[0-9a-f-]{36}$/i, "must be a client id or *")])).max(50),
+    consentNotGrantedFor: z
+      .array(z.union([z.literal("*"), z.string().regex(/^[0-9a-f-]{36}$/i, "must be a client id or *")]))
+      .max(50),
     pageSize: z.number().int().min(1).max(999),
     emptyGroupExpansion: z.boolean(),
     denyPolicyRead: z.boolean(),
@@ -38,7 +44,9 @@ const schemas = {
   clock: z.object({ advanceMs: z.number().nonnegative() }).strict(),
   decision: z.object({}).strict(),
   user: z.object({ sessionHasMfa: z.boolean() }).partial().strict(),
-  deviceCode: z.object({ userCode: z.string().min(1), user: z.string().min(1), approve: z.boolean().optional() }).strict(),
+  deviceCode: z
+    .object({ userCode: z.string().min(1), user: z.string().min(1), approve: z.boolean().optional() })
+    .strict(),
 };
 
 function parseBody<T>(ctx: Ctx, schema: z.ZodType<T>): T {
@@ -113,7 +121,10 @@ function route(ctx: Ctx, emu: Emulator, sub: string): void {
     }
     case "GET /requests": {
       const since = Number(ctx.query.get("since") ?? "0");
-      return sendJson(ctx, 200, { entries: emu.log.since(Number.isFinite(since) ? since : 0), lastSeq: emu.log.lastSeq });
+      return sendJson(ctx, 200, {
+        entries: emu.log.since(Number.isFinite(since) ? since : 0),
+        lastSeq: emu.log.lastSeq,
+      });
     }
     case "DELETE /requests":
       emu.log.clear();

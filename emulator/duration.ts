@@ -1,6 +1,7 @@
 // ISO-8601 durations as used by PIM (PT8H, PT90M, P1D, PT1H30M). Years and months are
 // refused: their length is calendar-dependent and PIM never uses them for activations.
-const ISO_DURATION = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+const ISO_DURATION =
+  /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
 
 export function parseIsoDuration(text: string): number | null {
   const m = ISO_DURATION.exec(text.trim());

@@ -97,11 +97,28 @@ export function sendInjectedStatus(ctx: Ctx, injected: NonNullable<FaultDecision
   const { status, retryAfter } = injected;
   const headers: Record<string, string> = retryAfter !== undefined ? { "retry-after": String(retryAfter) } : {};
   if (isGraph) {
-    const code = status === 429 ? "TooManyRequests" : status === 503 ? "ServiceNotAvailable" : status === 504 ? "GatewayTimeout" : "InternalServerError";
-    const message = status === 429 ? "Too many requests, retry after some time." : "The service is temporarily unavailable. Retry the request later.";
+    const code =
+      status === 429
+        ? "TooManyRequests"
+        : status === 503
+          ? "ServiceNotAvailable"
+          : status === 504
+            ? "GatewayTimeout"
+            : "InternalServerError";
+    const message =
+      status === 429
+        ? "Too many requests, retry after some time."
+        : "The service is temporarily unavailable. Retry the request later.";
     sendJson(ctx, status, graphErrorBody(ctx, code, message), headers);
   } else {
-    const body = entraErrorBody(ctx, "temporarily_unavailable", status === 429 ? 90055 : 90033, status === 429 ? "The request has been throttled. Retry after the given time." : "A transient error has occurred. Please try again.");
+    const body = entraErrorBody(
+      ctx,
+      "temporarily_unavailable",
+      status === 429 ? 90055 : 90033,
+      status === 429
+        ? "The request has been throttled. Retry after the given time."
+        : "A transient error has occurred. Please try again.",
+    );
     sendJson(ctx, status, body, headers);
   }
 }

@@ -44,7 +44,11 @@ export function exitWhenUnused(dir: string, stop: (why: string) => void, interva
       .then((live) => {
         if (live.length === 0) stop(`no client in ${dir} is running`);
       })
-      .catch((e: unknown) => process.stderr.write(`Could not read the client list in ${dir}: ${e instanceof Error ? e.message : String(e)}\n`))
+      .catch((e: unknown) =>
+        process.stderr.write(
+          `Could not read the client list in ${dir}: ${e instanceof Error ? e.message : String(e)}\n`,
+        ),
+      )
       .finally(() => {
         checking = false;
       });

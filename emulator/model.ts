@@ -44,14 +44,7 @@ export interface Eligibility {
 }
 
 export type RequestStatus =
-  | "Canceled"
-  | "Denied"
-  | "Failed"
-  | "Granted"
-  | "PendingApproval"
-  | "PendingProvisioning"
-  | "Provisioned"
-  | "Revoked";
+  "Canceled" | "Denied" | "Failed" | "Granted" | "PendingApproval" | "PendingProvisioning" | "Provisioned" | "Revoked";
 
 export interface TicketInfo {
   ticketNumber: string | null;

@@ -19,7 +19,8 @@ function tokenize(text: string): string[] {
       let j = i + 1;
       let value = "";
       for (;;) {
-        if (j >= text.length) throw new GraphFault(400, "BadRequest", `Invalid filter clause: unterminated string in '${text}'.`);
+        if (j >= text.length)
+          throw new GraphFault(400, "BadRequest", `Invalid filter clause: unterminated string in '${text}'.`);
         if (text[j] === "'" && text[j + 1] === "'") {
           value += "'";
           j += 2;
@@ -75,21 +76,31 @@ export function parseFilter(filter: string | null, allowed: readonly string[]): 
     if (op === "eq") {
       clauses.push({ field, values: [literal(tokens[i++], filter)] });
     } else if (op === "in") {
-      if (tokens[i++] !== "(") throw new GraphFault(400, "BadRequest", `Invalid filter clause: 'in' needs a list in parentheses.`);
+      if (tokens[i++] !== "(")
+        throw new GraphFault(400, "BadRequest", `Invalid filter clause: 'in' needs a list in parentheses.`);
       const values: string[] = [];
       while (tokens[i] !== ")") {
         values.push(literal(tokens[i++], filter));
         if (tokens[i] === ",") i++;
-        else if (tokens[i] !== ")") throw new GraphFault(400, "BadRequest", `Invalid filter clause: malformed list in '${filter}'.`);
+        else if (tokens[i] !== ")")
+          throw new GraphFault(400, "BadRequest", `Invalid filter clause: malformed list in '${filter}'.`);
       }
       i++;
       clauses.push({ field, values });
     } else {
-      throw new GraphFault(400, "BadRequest", `Invalid filter clause: the operator '${op || "(none)"}' is not supported; use eq or in.`);
+      throw new GraphFault(
+        400,
+        "BadRequest",
+        `Invalid filter clause: the operator '${op || "(none)"}' is not supported; use eq or in.`,
+      );
     }
     if (i < tokens.length) {
       if ((tokens[i] ?? "").toLowerCase() !== "and") {
-        throw new GraphFault(400, "BadRequest", `Invalid filter clause: only 'and' may join clauses, found '${tokens[i]}'.`);
+        throw new GraphFault(
+          400,
+          "BadRequest",
+          `Invalid filter clause: only 'and' may join clauses, found '${tokens[i]}'.`,
+        );
       }
       i++;
     }
@@ -137,7 +148,11 @@ export function parseExpand(expand: string | null, allowed: readonly string[], t
     const m = /^([A-Za-z]+)(?:\((.*)\))?$/.exec(part);
     const name = allowed.find((a) => a.toLowerCase() === (m?.[1] ?? "").toLowerCase());
     if (!m || !name) {
-      throw new GraphFault(400, "BadRequest", `Could not find a property named '${m?.[1] ?? part}' on type '${typeName}'.`);
+      throw new GraphFault(
+        400,
+        "BadRequest",
+        `Could not find a property named '${m?.[1] ?? part}' on type '${typeName}'.`,
+      );
     }
     const nested = m[2] ?? "";
     let select: string[] | null = null;
@@ -149,7 +164,10 @@ export function parseExpand(expand: string | null, allowed: readonly string[], t
   });
 }
 
-export function applySelect<T extends Record<string, unknown>>(item: T, select: string[] | null): Record<string, unknown> {
+export function applySelect<T extends Record<string, unknown>>(
+  item: T,
+  select: string[] | null,
+): Record<string, unknown> {
   if (!select) return item;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(item)) {
@@ -163,7 +181,12 @@ export function applySelect<T extends Record<string, unknown>>(item: T, select: 
 }
 
 export function parseSelect(select: string | null): string[] | null {
-  return select?.trim() ? select.split(",").map((s) => s.trim()).filter(Boolean) : null;
+  return select?.trim()
+    ? select
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : null;
 }
 
 export interface Page<T> {
@@ -206,7 +229,11 @@ const KNOWN_OPTIONS = new Set(["$filter", "$select", "$expand", "$top", "$skipto
 export function rejectUnknownOptions(query: URLSearchParams): void {
   for (const key of query.keys()) {
     if (key.startsWith("$") && !KNOWN_OPTIONS.has(key.toLowerCase())) {
-      throw new GraphFault(400, "BadRequest", `Query option '${key}' is not allowed. Make sure that the query option is supported.`);
+      throw new GraphFault(
+        400,
+        "BadRequest",
+        `Query option '${key}' is not allowed. Make sure that the query option is supported.`,
+      );
     }
   }
 }

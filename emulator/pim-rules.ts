@@ -56,12 +56,20 @@ export function requestedWindow(body: ActivationBody, now: number): RequestedWin
   if (expType === "afterduration") {
     durationMs = expiration.duration ? parseIsoDuration(expiration.duration) : null;
     if (durationMs === null || durationMs <= 0) {
-      throw new GraphFault(400, "BadRequest", "scheduleInfo.expiration.duration must be a positive ISO-8601 duration such as PT2H.");
+      throw new GraphFault(
+        400,
+        "BadRequest",
+        "scheduleInfo.expiration.duration must be a positive ISO-8601 duration such as PT2H.",
+      );
     }
   } else if (expType === "afterdatetime") {
     const end = expiration.endDateTime ? Date.parse(expiration.endDateTime) : Number.NaN;
     if (Number.isNaN(end) || end <= Math.max(startAt, now)) {
-      throw new GraphFault(400, "BadRequest", "scheduleInfo.expiration.endDateTime must be a date-time after the start.");
+      throw new GraphFault(
+        400,
+        "BadRequest",
+        "scheduleInfo.expiration.endDateTime must be a date-time after the start.",
+      );
     }
     durationMs = end - Math.max(startAt, now);
   }
@@ -102,7 +110,8 @@ export function checkActivationRules(
 
   // 7. Authentication context.
   if (policy.authenticationContext) {
-    const ok = caller.acrs.includes(policy.authenticationContext) && (!settings.acrsRequiresCp1 || caller.xmsCc.includes("cp1"));
+    const ok =
+      caller.acrs.includes(policy.authenticationContext) && (!settings.acrsRequiresCp1 || caller.xmsCc.includes("cp1"));
     if (!ok) {
       const claims = `{"access_token":{"acrs":{"essential":true, "value":"${policy.authenticationContext}"}}}`;
       throw new GraphFault(400, "RoleAssignmentRequestAcrsValidationFailed", `&claims=${encodeURIComponent(claims)}`);

@@ -55,7 +55,8 @@ export function redactFields(obj: Record<string, string>): Record<string, string
 /** A request body as the log keeps it: form fields redacted, JSON parsed, anything else cut short. */
 export function loggedBody(bodyText: string, contentType: string): unknown {
   if (!bodyText) return null;
-  if (contentType.includes("application/x-www-form-urlencoded")) return redactFields(Object.fromEntries(new URLSearchParams(bodyText)));
+  if (contentType.includes("application/x-www-form-urlencoded"))
+    return redactFields(Object.fromEntries(new URLSearchParams(bodyText)));
   try {
     return JSON.parse(bodyText);
   } catch {

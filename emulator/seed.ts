@@ -58,7 +58,13 @@ function policy(groupId: string, accessId: AccessId, p: Partial<GroupPolicy>): [
 }
 
 function group(id: string, displayName: string, description: string, mailNickname?: string): EmulatedGroup {
-  return { id, displayName, description, mailNickname: mailNickname ?? displayName.toLowerCase().replace(/[^a-z0-9]+/g, "-"), mail: null };
+  return {
+    id,
+    displayName,
+    description,
+    mailNickname: mailNickname ?? displayName.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
+    mail: null,
+  };
 }
 
 function eligibility(

@@ -6,18 +6,19 @@ import { EmulatorClock } from "./clock.js";
 import { handleControl } from "./control.js";
 import { FaultInjector, sendInjectedStatus } from "./faults.js";
 import { GraphService } from "./graph/service.js";
-import {
-  BodyTooLarge,
-  type Ctx,
-  newRequestId,
-  readBody,
-  sendGraphError,
-} from "./http.js";
+import { BodyTooLarge, type Ctx, newRequestId, readBody, sendGraphError } from "./http.js";
 import { IdentityService } from "./identity/service.js";
 import { PimState } from "./pim.js";
 import { loggedBody, redactFields, redactHeaders, RequestLog } from "./request-log.js";
 import { demoTenant, largeTenant, type TenantSeed } from "./seed.js";
-import { DEFAULT_SETTINGS, defaultDataDir, type EmulatorInfo, type EmulatorOptions, type EmulatorSettings, type SeedSpec } from "./settings.js";
+import {
+  DEFAULT_SETTINGS,
+  defaultDataDir,
+  type EmulatorInfo,
+  type EmulatorOptions,
+  type EmulatorSettings,
+  type SeedSpec,
+} from "./settings.js";
 import { loadSigningKeys, type SigningKeys } from "./tokens.js";
 
 function buildTenant(seed: SeedSpec, now: number): TenantSeed {
@@ -144,7 +145,10 @@ export class Emulator {
       headers: req.headers,
       bodyText: "",
       requestId: newRequestId(),
-      clientRequestId: (Array.isArray(headerCrid) ? headerCrid[0] : headerCrid) ?? url.searchParams.get("client-request-id") ?? newRequestId(),
+      clientRequestId:
+        (Array.isArray(headerCrid) ? headerCrid[0] : headerCrid) ??
+        url.searchParams.get("client-request-id") ??
+        newRequestId(),
       res,
       origin: this.#origin,
     };
@@ -190,8 +194,11 @@ export class Emulator {
       }
       await this.#route(ctx, path, isGraph);
     } catch (e) {
-      process.stderr.write(`emulator: internal error on ${ctx.method} ${path}: ${e instanceof Error ? e.stack : String(e)}\n`);
-      if (!res.headersSent) sendGraphError(ctx, 500, "InternalServerError", "The emulator hit an internal error; see its standard error.");
+      process.stderr.write(
+        `emulator: internal error on ${ctx.method} ${path}: ${e instanceof Error ? e.stack : String(e)}\n`,
+      );
+      if (!res.headersSent)
+        sendGraphError(ctx, 500, "InternalServerError", "The emulator hit an internal error; see its standard error.");
       else res.destroy();
     } finally {
       if (!isControl) this.#record(ctx, req, started, fault);

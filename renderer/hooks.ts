@@ -23,7 +23,7 @@ export function useToasts(): { toasts: Toast[]; notify: Notify } {
 /** Runs an action with a busy flag and plain-language errors. */
 export function useAction(notify: Notify) {
   const [busy, setBusy] = useState<string | null>(null);
-  const run = async <T,>(label: string, fn: () => Promise<T>): Promise<T | undefined> => {
+  const run = async <T>(label: string, fn: () => Promise<T>): Promise<T | undefined> => {
     setBusy(label);
     try {
       return await fn();

@@ -46,7 +46,12 @@ function App() {
       api.onEvent((e) => {
         // What the user just did is already confirmed by its own message; background news is not.
         if (e.type === "provisioned" || e.type === "pending-approval") return;
-        notify(e.type === "denied" || e.type === "failed" || e.type === "error" || e.type === "keep-active-stopped" ? "error" : "ok", `${e.title}. ${e.body}`);
+        notify(
+          e.type === "denied" || e.type === "failed" || e.type === "error" || e.type === "keep-active-stopped"
+            ? "error"
+            : "ok",
+          `${e.title}. ${e.body}`,
+        );
       }),
       api.onFocus((f) => {
         setFocusGroup(f.groupId);
@@ -90,7 +95,16 @@ function App() {
         <>
           <TabBar tab={tab} onSelect={setTab} activeCount={state.active.length + state.pending.length} />
           <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="panel">
-            {tab === "groups" && <GroupsView state={state} eligible={eligible} loading={loading} notify={notify} onChanged={() => void reload()} focusGroup={focusGroup} />}
+            {tab === "groups" && (
+              <GroupsView
+                state={state}
+                eligible={eligible}
+                loading={loading}
+                notify={notify}
+                onChanged={() => void reload()}
+                focusGroup={focusGroup}
+              />
+            )}
             {tab === "active" && <ActiveView state={state} notify={notify} onChanged={() => void reload()} />}
             {tab === "profiles" && <ProfilesView state={state} eligible={eligible} notify={notify} />}
             {tab === "settings" && <SettingsView state={state} notify={notify} />}

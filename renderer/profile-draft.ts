@@ -28,7 +28,19 @@ export type DraftOutcome = { ok: true; request: ProfileSaveRequest } | { ok: fal
 /** One eligibility (group and role) as one string, so a draft's targets are a plain list. */
 export const targetKey = (t: { groupId: string; accessId: string }): string => `${t.groupId}:${t.accessId}`;
 
-export const emptyDraft = (): ProfileDraft => ({ name: "", targets: [], durationMinutes: "", justification: "", ticketSystem: "", ticketNumber: "", autoActivate: false, keepActive: false, until: "", maxRenewals: "", leads: "" });
+export const emptyDraft = (): ProfileDraft => ({
+  name: "",
+  targets: [],
+  durationMinutes: "",
+  justification: "",
+  ticketSystem: "",
+  ticketNumber: "",
+  autoActivate: false,
+  keepActive: false,
+  until: "",
+  maxRenewals: "",
+  leads: "",
+});
 
 export function draftOf(p: ProfileView): ProfileDraft {
   return {
@@ -58,10 +70,12 @@ export function withTarget(targets: string[], key: string, picked: boolean): str
  */
 export function saveRequestOf(draft: ProfileDraft, eligible: EligibleView[]): DraftOutcome {
   const leads = draft.leads.trim() ? draft.leads.split(",").map((s) => Number(s.trim())) : [];
-  if (leads.some((n) => !Number.isInteger(n) || n < 1)) return { ok: false, problem: "Lead times are whole minutes, separated by commas, such as 10, 2." };
+  if (leads.some((n) => !Number.isInteger(n) || n < 1))
+    return { ok: false, problem: "Lead times are whole minutes, separated by commas, such as 10, 2." };
   const system = draft.ticketSystem.trim();
   const number = draft.ticketNumber.trim();
-  if (Boolean(system) !== Boolean(number)) return { ok: false, problem: "A ticket needs both its system (such as ServiceNow) and its number, or neither." };
+  if (Boolean(system) !== Boolean(number))
+    return { ok: false, problem: "A ticket needs both its system (such as ServiceNow) and its number, or neither." };
   const names = new Map(eligible.map((e) => [targetKey(e), e.groupName]));
   return {
     ok: true,
@@ -76,7 +90,11 @@ export function saveRequestOf(draft: ProfileDraft, eligible: EligibleView[]): Dr
       ...(draft.justification.trim() ? { justification: draft.justification } : {}),
       ...(system ? { ticket: { system, number } } : {}),
       autoActivate: draft.autoActivate,
-      keepActive: { enabled: draft.keepActive, ...(draft.until ? { until: draft.until } : {}), ...(draft.maxRenewals ? { maxRenewals: Number(draft.maxRenewals) } : {}) },
+      keepActive: {
+        enabled: draft.keepActive,
+        ...(draft.until ? { until: draft.until } : {}),
+        ...(draft.maxRenewals ? { maxRenewals: Number(draft.maxRenewals) } : {}),
+      },
       ...(leads.length ? { notifyLeadMinutes: leads } : {}),
     },
   };

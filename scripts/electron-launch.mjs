@@ -14,15 +14,26 @@ const version = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")).v
 /** Where electron's install.js puts the binary (same rules as its getPlatformPath). */
 function binaryPath() {
   const platform = process.env.ELECTRON_INSTALL_PLATFORM || process.env.npm_config_platform || process.platform;
-  const rel = platform === "darwin" || platform === "mas" ? "Electron.app/Contents/MacOS/Electron" : platform === "win32" ? "electron.exe" : "electron";
+  const rel =
+    platform === "darwin" || platform === "mas"
+      ? "Electron.app/Contents/MacOS/Electron"
+      : platform === "win32"
+        ? "electron.exe"
+        : "electron";
   const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH || join(pkgDir, "dist");
   return join(dist, rel);
 }
 
 /** The one line of the installer's output that says why it failed, without its stack. */
 function reason(output) {
-  const lines = output.split("\n").map((l) => l.trim()).filter(Boolean);
-  const line = lines.find((l) => /^(\w*Error|RequestError|HTTPError)\b|E[A-Z]{4,}|status code/.test(l)) ?? lines.find((l) => !l.startsWith("at ")) ?? "no output";
+  const lines = output
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const line =
+    lines.find((l) => /^(\w*Error|RequestError|HTTPError)\b|E[A-Z]{4,}|status code/.test(l)) ??
+    lines.find((l) => !l.startsWith("at ")) ??
+    "no output";
   // undici's "fetch failed" hides its cause; say what it means for the user.
   if (/fetch failed/.test(line)) return "could not reach the download server: fetch failed";
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
@@ -50,7 +61,8 @@ if (!existsSync(bin)) {
   // The installer is electron's own; its output is kept for the one-line reason, not shown whole.
   const r = spawnSync(process.execPath, [join(pkgDir, "install.js")], { encoding: "utf8", timeout: 10 * 60_000 });
   bin = binaryPath();
-  if (r.status !== 0 || !existsSync(bin)) explainAndExit(r.error ? r.error.message : reason(`${r.stderr ?? ""}\n${r.stdout ?? ""}`));
+  if (r.status !== 0 || !existsSync(bin))
+    explainAndExit(r.error ? r.error.message : reason(`${r.stderr ?? ""}\n${r.stdout ?? ""}`));
 }
 
 const child = spawn(bin, process.argv.slice(2), { stdio: "inherit", windowsHide: false });

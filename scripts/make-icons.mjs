@@ -27,11 +27,12 @@ function inShield(x, y, inset = 0) {
 
 function inMark(mark, x, y) {
   if (mark === "dot") return (x - 0.5) ** 2 + (y - 0.45) ** 2 <= 0.13 ** 2;
-  if (mark === "bang") return (Math.abs(x - 0.5) <= 0.07 && y >= 0.22 && y <= 0.56) || (x - 0.5) ** 2 + (y - 0.7) ** 2 <= 0.075 ** 2;
+  if (mark === "bang")
+    return (Math.abs(x - 0.5) <= 0.07 && y >= 0.22 && y <= 0.56) || (x - 0.5) ** 2 + (y - 0.7) ** 2 <= 0.075 ** 2;
   if (mark === "check") {
     // Two strokes of a tick.
-    const d1 = Math.abs((y - 0.5) - (x - 0.3)) / Math.SQRT2;
-    const d2 = Math.abs((y - 0.66) + (x - 0.44)) / Math.SQRT2;
+    const d1 = Math.abs(y - 0.5 - (x - 0.3)) / Math.SQRT2;
+    const d2 = Math.abs(y - 0.66 + (x - 0.44)) / Math.SQRT2;
     return (d1 <= 0.06 && x >= 0.27 && x <= 0.46 && y <= 0.7) || (d2 <= 0.06 && x >= 0.42 && x <= 0.74 && y >= 0.25);
   }
   return false;
@@ -44,7 +45,10 @@ function draw(size, state, template) {
   const stroke = Math.max(0.09, 1.6 / size);
   for (let py = 0; py < size; py++) {
     for (let pxX = 0; pxX < size; pxX++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < ss; sy++) {
         for (let sx = 0; sx < ss; sx++) {
           const x = (pxX + (sx + 0.5) / ss) / size;
@@ -107,7 +111,12 @@ function png(size, rgba) {
   ihdr[9] = 6; // RGBA
   const raw = Buffer.alloc(size * (size * 4 + 1));
   for (let y = 0; y < size; y++) rgba.copy(raw, y * (size * 4 + 1) + 1, y * size * 4, (y + 1) * size * 4);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw, { level: 9 })), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw, { level: 9 })),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 function ico(images) {
   // ICO with PNG-compressed entries (supported since Windows Vista).

@@ -12,7 +12,13 @@ export interface NotificationLike {
 }
 
 export interface NotificationCtor {
-  new (options: { title: string; body: string; urgency?: "low" | "normal" | "critical"; actions?: Array<{ type: "button"; text: string }>; silent?: boolean }): NotificationLike;
+  new (options: {
+    title: string;
+    body: string;
+    urgency?: "low" | "normal" | "critical";
+    actions?: Array<{ type: "button"; text: string }>;
+    silent?: boolean;
+  }): NotificationLike;
   isSupported(): boolean;
 }
 
@@ -50,7 +56,11 @@ export class ElectronNotifier implements Notifier {
       this.#live.delete(notification);
       this.d.onFailed?.(error);
       // An expiry warning must reach the user even when the OS refuses Electron's notification.
-      void this.d.fallback.notify(n).catch((e: unknown) => this.d.onFailed?.(`the fallback failed too: ${e instanceof Error ? e.message : String(e)}`));
+      void this.d.fallback
+        .notify(n)
+        .catch((e: unknown) =>
+          this.d.onFailed?.(`the fallback failed too: ${e instanceof Error ? e.message : String(e)}`),
+        );
     });
     this.#live.add(notification);
     notification.show();

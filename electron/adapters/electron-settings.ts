@@ -30,7 +30,12 @@ export class ElectronStoreSettings implements SettingsRepository {
     if (!parsed.success) throw new UsageError(`Not saved: ${describeIssues(parsed.error)}.`);
     // Created only after a successful load: electron-store must never see (and clear) a damaged file.
     // configFileMode: electron-store's default 0o666 becomes 0644 under a usual umask; the file names the account.
-    this.#store ??= new Store<Settings>({ cwd: this.configDir, name: "settings", clearInvalidConfig: false, configFileMode: 0o600 });
+    this.#store ??= new Store<Settings>({
+      cwd: this.configDir,
+      name: "settings",
+      clearInvalidConfig: false,
+      configFileMode: 0o600,
+    });
     this.#store.store = parsed.data;
     return parsed.data;
   }

@@ -36,7 +36,8 @@ export function isTrustedSender(event: IpcEventLike, windowId: number | null, or
     return "unparseable frame url";
   }
   const expected = new URL(origin);
-  if (url.protocol !== expected.protocol || url.host !== expected.host) return `foreign origin ${url.protocol}//${url.host}`;
+  if (url.protocol !== expected.protocol || url.host !== expected.host)
+    return `foreign origin ${url.protocol}//${url.host}`;
   return null;
 }
 
@@ -48,7 +49,10 @@ export function registerIpc(d: IpcDeps): () => void {
       const why = isTrustedSender(event, d.windowContentsId(), d.origin);
       if (why) {
         d.onRejected?.(channel, why);
-        return { ok: false, error: { kind: "usage", message: "Refused: this request did not come from the PIM Tray window." } } satisfies Result<never>;
+        return {
+          ok: false,
+          error: { kind: "usage", message: "Refused: this request did not come from the PIM Tray window." },
+        } satisfies Result<never>;
       }
       return d.invoke(channel, payload);
     });

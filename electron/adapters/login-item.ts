@@ -25,7 +25,9 @@ export function execValue(path: string): string {
   // A line break would end the Exec line and let the path add keys of its own; other control
   // characters are not allowed in a string value at all.
   if (/[\u0000-\u001f\u007f]/.test(path)) {
-    throw new UsageError(`Start at login was not turned on: the app's path contains a line break or another control character, which an autostart file cannot hold (${JSON.stringify(path)}). Move PIM Tray to a folder whose path has none, then turn Start at login on again.`);
+    throw new UsageError(
+      `Start at login was not turned on: the app's path contains a line break or another control character, which an autostart file cannot hold (${JSON.stringify(path)}). Move PIM Tray to a folder whose path has none, then turn Start at login on again.`,
+    );
   }
   const quoted = `"${path.replace(/["`$\\]/g, "\\$&")}"`;
   return `${quoted} ${HIDDEN_ARG}`.replace(/%/g, "%%").replace(/\\/g, "\\\\");
@@ -33,10 +35,27 @@ export function execValue(path: string): string {
 
 export function desktopEntry(execPath: string, env: NodeJS.ProcessEnv = process.env): string {
   const target = env.APPIMAGE ?? execPath;
-  return ["[Desktop Entry]", "Type=Application", "Name=PIM Tray", "Comment=Just-in-time activation of Entra ID PIM for Groups", `Exec=${execValue(target)}`, "Icon=pimtray", "Terminal=false", "X-GNOME-Autostart-enabled=true", "Categories=Utility;", ""].join("\n");
+  return [
+    "[Desktop Entry]",
+    "Type=Application",
+    "Name=PIM Tray",
+    "Comment=Just-in-time activation of Entra ID PIM for Groups",
+    `Exec=${execValue(target)}`,
+    "Icon=pimtray",
+    "Terminal=false",
+    "X-GNOME-Autostart-enabled=true",
+    "Categories=Utility;",
+    "",
+  ].join("\n");
 }
 
-export async function setStartAtLogin(o: { enabled: boolean; platform: NodeJS.Platform; app: LoginItemApp; execPath: string; env?: NodeJS.ProcessEnv }): Promise<void> {
+export async function setStartAtLogin(o: {
+  enabled: boolean;
+  platform: NodeJS.Platform;
+  app: LoginItemApp;
+  execPath: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<void> {
   if (o.platform === "linux") {
     const path = autostartPath(o.env);
     if (!o.enabled) return rm(path, { force: true });

@@ -35,7 +35,10 @@ export class SafeStoragePersistence implements TokenCachePersistence {
       plain = await this.safe.decryptStringAsync(data);
     } catch (e) {
       // A key store reset or another OS account: the MSAL cache plugin logs this and starts signed out.
-      throw new AuthError(`The saved sign-in in ${this.path} could not be decrypted with your operating system's key store. Sign in again.`, { cause: e });
+      throw new AuthError(
+        `The saved sign-in in ${this.path} could not be decrypted with your operating system's key store. Sign in again.`,
+        { cause: e },
+      );
     }
     // The OS rotated the key (or a stronger one is available): store it under the new key.
     if (plain.shouldReEncrypt) await this.save(plain.result);
@@ -61,11 +64,21 @@ export interface CacheChoice {
 }
 
 /** Encrypted when asked for and truly available; otherwise memory only, never plain text on disk. */
-export async function chooseTokenCache(o: { safeStorage: SafeStorageLike; platform: NodeJS.Platform; preference: "encrypted" | "memory"; path: string }): Promise<CacheChoice> {
+export async function chooseTokenCache(o: {
+  safeStorage: SafeStorageLike;
+  platform: NodeJS.Platform;
+  preference: "encrypted" | "memory";
+  path: string;
+}): Promise<CacheChoice> {
   let available = await o.safeStorage.isAsyncEncryptionAvailable().catch(() => false);
-  if (available && o.platform === "linux" && o.safeStorage.getSelectedStorageBackend?.() === "basic_text") available = false;
+  if (available && o.platform === "linux" && o.safeStorage.getSelectedStorageBackend?.() === "basic_text")
+    available = false;
   if (available && o.preference === "encrypted") {
-    return { persistence: new SafeStoragePersistence(o.path, o.safeStorage), encrypted: true, encryptionAvailable: true };
+    return {
+      persistence: new SafeStoragePersistence(o.path, o.safeStorage),
+      encrypted: true,
+      encryptionAvailable: true,
+    };
   }
   return { persistence: new MemoryPersistence(), encrypted: false, encryptionAvailable: available };
 }
@@ -95,7 +108,12 @@ export class AppTokenCache implements TokenCachePersistence {
   /** Whether the OS offers real encryption at all. */
   readonly encryptionAvailable: boolean;
 
-  static async create(o: { safeStorage: SafeStorageLike; platform: NodeJS.Platform; preference: TokenStoragePreference; path: string }): Promise<AppTokenCache> {
+  static async create(o: {
+    safeStorage: SafeStorageLike;
+    platform: NodeJS.Platform;
+    preference: TokenStoragePreference;
+    path: string;
+  }): Promise<AppTokenCache> {
     const cache = new AppTokenCache(o, await chooseTokenCache(o));
     // Memory only means nothing on disk, also a file left from before the choice was made elsewhere.
     if (o.preference === "memory") await rm(o.path, { force: true });
@@ -142,7 +160,10 @@ export class AppTokenCache implements TokenCachePersistence {
         if (current !== null) await memory.save(current);
         // Deleted before the switch: if deleting fails, the app still says (truly) that tokens are on disk.
         await rm(this.o.path, { force: true }).catch((e: unknown) => {
-          throw new ConfigError(`Tokens are still on disk: ${this.o.path} could not be deleted. Delete it yourself, then choose Memory only again.`, { cause: e });
+          throw new ConfigError(
+            `Tokens are still on disk: ${this.o.path} could not be deleted. Delete it yourself, then choose Memory only again.`,
+            { cause: e },
+          );
         });
         this.#current = memory;
         this.#encrypted = false;

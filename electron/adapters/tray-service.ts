@@ -1,6 +1,15 @@
 import { join } from "node:path";
 import type { AppState } from "../shared/ipc-contract.js";
-import { startFailureMenu, startFailureTooltip, trayIconState, trayMenu, trayTooltip, type MenuAction, type MenuItemModel, type TrayIconState } from "../app/tray-model.js";
+import {
+  startFailureMenu,
+  startFailureTooltip,
+  trayIconState,
+  trayMenu,
+  trayTooltip,
+  type MenuAction,
+  type MenuItemModel,
+  type TrayIconState,
+} from "../app/tray-model.js";
 
 // The tray (Signal's SystemTrayService model): one idempotent render() that rebuilds the menu from
 // state, as Linux requires, with the tray and menu made by injected factories so tests need no Electron.
@@ -30,18 +39,28 @@ export interface NativeImageLike {
 
 /** The icon file for a state: Template images on macOS, .ico on Windows, 32 px PNG on Linux. */
 export function trayIconFile(state: TrayIconState, platform: NodeJS.Platform): string {
-  return platform === "darwin" ? `tray-${state}Template.png` : platform === "win32" ? `tray-${state}.ico` : `tray-${state}-32.png`;
+  return platform === "darwin"
+    ? `tray-${state}Template.png`
+    : platform === "win32"
+      ? `tray-${state}.ico`
+      : `tray-${state}-32.png`;
 }
 
 /**
  * Loads tray icons. nativeImage gives an empty image, not an error, for a missing file, and the tray
  * then shows nothing at all: that is reported (a packaging fault) instead of passing unnoticed.
  */
-export function trayIconLoader(o: { nativeImage: { createFromPath(path: string): NativeImageLike }; assetsDir: string; platform: NodeJS.Platform; onMissing: (message: string) => void }): (state: TrayIconState) => NativeImageLike {
+export function trayIconLoader(o: {
+  nativeImage: { createFromPath(path: string): NativeImageLike };
+  assetsDir: string;
+  platform: NodeJS.Platform;
+  onMissing: (message: string) => void;
+}): (state: TrayIconState) => NativeImageLike {
   return (state) => {
     const path = join(o.assetsDir, trayIconFile(state, o.platform));
     const image = o.nativeImage.createFromPath(path);
-    if (image.isEmpty()) o.onMissing(`The tray icon ${path} is missing or unreadable, so the tray icon is blank. Reinstall PIM Tray.`);
+    if (image.isEmpty())
+      o.onMissing(`The tray icon ${path} is missing or unreadable, so the tray icon is blank. Reinstall PIM Tray.`);
     if (o.platform === "darwin") image.setTemplateImage(true);
     return image;
   };
@@ -100,7 +119,9 @@ export class TrayService {
       // The sign-in icon is the one that already says "needs you"; the tooltip and menu say why.
       this.#show("signin");
       this.#tray?.setToolTip(startFailureTooltip(this.#failure));
-      this.#tray?.setContextMenu(this.d.buildMenu(toElectronTemplate(startFailureMenu(this.#failure), this.d.onAction)));
+      this.#tray?.setContextMenu(
+        this.d.buildMenu(toElectronTemplate(startFailureMenu(this.#failure), this.d.onAction)),
+      );
       return;
     }
     const s = this.#state;

@@ -3,7 +3,16 @@ import { ConsentRequiredError, PimTrayError } from "../engine/errors.js";
 import type { LifecycleService } from "../engine/lifecycle/lifecycle-service.js";
 import type { Logger } from "../engine/logger.js";
 import { notificationFor } from "../engine/notify/texts.js";
-import { isChannel, validateRequest, type AppState, type Channel, type Pushes, type PushChannel, type Responses, type Result } from "../shared/ipc-contract.js";
+import {
+  isChannel,
+  validateRequest,
+  type AppState,
+  type Channel,
+  type Pushes,
+  type PushChannel,
+  type Responses,
+  type Result,
+} from "../shared/ipc-contract.js";
 import { EligibleNames, type AppPlatform, type HandlerContext } from "./handlers/handler.js";
 import { HANDLERS, READ_ONLY } from "./handlers/index.js";
 import { appStateView } from "./view-model.js";
@@ -28,7 +37,13 @@ export class AppController {
     lifecycle.onState(() => void this.#pushState());
     lifecycle.on((e) => {
       const text = notificationFor(e, Date.now());
-      if (text) this.#push("app:event", { type: e.type, title: text.title, body: text.body, groupId: "target" in e ? e.target.groupId : null });
+      if (text)
+        this.#push("app:event", {
+          type: e.type,
+          title: text.title,
+          body: text.body,
+          groupId: "target" in e ? e.target.groupId : null,
+        });
     });
   }
 
@@ -54,7 +69,12 @@ export class AppController {
   }
 
   async state(): Promise<AppState> {
-    return appStateView(this.lifecycle.picture, await this.engine.settings.load(), this.engine.connection, this.platform.tokenStorage);
+    return appStateView(
+      this.lifecycle.picture,
+      await this.engine.settings.load(),
+      this.engine.connection,
+      this.platform.tokenStorage,
+    );
   }
 
   /** The single entry point for every channel: validate, dispatch, and turn errors into plain words. */
@@ -74,10 +94,23 @@ export class AppController {
     } catch (e) {
       if (e instanceof PimTrayError) {
         this.logger.warn(`${channel} failed: ${e.message}`, e.cause);
-        return { ok: false, error: { kind: e.kind, message: e.message, ...(e instanceof ConsentRequiredError ? { adminConsentUrl: e.facts.adminConsentUrl } : {}) } };
+        return {
+          ok: false,
+          error: {
+            kind: e.kind,
+            message: e.message,
+            ...(e instanceof ConsentRequiredError ? { adminConsentUrl: e.facts.adminConsentUrl } : {}),
+          },
+        };
       }
       this.logger.error(`${channel} crashed`, e);
-      return { ok: false, error: { kind: "internal", message: "Something went wrong inside PIM Tray. Try again; the details are in the log." } };
+      return {
+        ok: false,
+        error: {
+          kind: "internal",
+          message: "Something went wrong inside PIM Tray. Try again; the details are in the log.",
+        },
+      };
     }
   }
 }

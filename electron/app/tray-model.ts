@@ -68,7 +68,9 @@ export function trayTooltip(s: AppState, now: number): string {
   if (s.needsSignIn) return withWarning("PIM Tray: sign in needed");
   const parts = [`PIM Tray: ${s.active.length} active`];
   if (s.pending.length) parts.push(`${s.pending.length} pending`);
-  const soonest = s.active.filter((a) => a.endDateTime).sort((a, b) => Date.parse(a.endDateTime ?? "") - Date.parse(b.endDateTime ?? ""))[0];
+  const soonest = s.active
+    .filter((a) => a.endDateTime)
+    .sort((a, b) => Date.parse(a.endDateTime ?? "") - Date.parse(b.endDateTime ?? ""))[0];
   if (soonest) parts.push(`${soonest.groupName} ${left(soonest.endDateTime, now)}`);
   return withWarning(parts.join(" · "));
 }
@@ -98,7 +100,12 @@ export function startFailureMenu(message: string): MenuItemModel[] {
     ...wrap(message, 70).map((line): MenuItemModel => ({ type: "label", label: line })),
     { type: "separator" },
     { type: "action", id: "open-settings", label: "Open settings", action: { kind: "open-settings" } },
-    { type: "action", id: "reset-connection", label: "Reset connection settings", action: { kind: "reset-connection" } },
+    {
+      type: "action",
+      id: "reset-connection",
+      label: "Reset connection settings",
+      action: { kind: "reset-connection" },
+    },
     { type: "separator" },
     { type: "action", id: "quit", label: "Quit", action: { kind: "quit" } },
   ];
@@ -108,7 +115,11 @@ export function trayMenu(s: AppState, now: number): MenuItemModel[] {
   const items: MenuItemModel[] = [];
   const warning = customEndpointsWarning(s);
   if (warning) items.push({ type: "label", label: warning }, { type: "separator" });
-  items.push(s.account && !s.needsSignIn ? { type: "label", label: s.account.username } : { type: "action", id: "sign-in", label: "Sign in…", action: { kind: "sign-in" } });
+  items.push(
+    s.account && !s.needsSignIn
+      ? { type: "label", label: s.account.username }
+      : { type: "action", id: "sign-in", label: "Sign in…", action: { kind: "sign-in" } },
+  );
   if (!s.needsSignIn) {
     if (s.profiles.length) {
       items.push({ type: "separator" }, { type: "label", label: "Profiles" });
@@ -116,7 +127,11 @@ export function trayMenu(s: AppState, now: number): MenuItemModel[] {
         const keys = p.targets.map((t) => `${t.groupId}:${t.accessId}`);
         const active = s.active.filter((a) => keys.includes(`${a.groupId}:${a.accessId}`));
         const pending = s.pending.filter((r) => keys.includes(`${r.groupId}:${r.accessId}`));
-        const soonest = active.map((a) => a.endDateTime).filter((x): x is string => Boolean(x)).sort()[0] ?? null;
+        const soonest =
+          active
+            .map((a) => a.endDateTime)
+            .filter((x): x is string => Boolean(x))
+            .sort()[0] ?? null;
         const state =
           active.length === keys.length && keys.length
             ? ` — active, ${left(soonest, now)}`
@@ -125,7 +140,13 @@ export function trayMenu(s: AppState, now: number): MenuItemModel[] {
               : active.length
                 ? ` — ${active.length} of ${keys.length} active`
                 : "";
-        items.push({ type: "action", id: `profile:${p.id}`, label: `Activate ${p.name}${state}`, action: { kind: "activate-profile", profileId: p.id }, enabled: active.length < keys.length && !pending.length });
+        items.push({
+          type: "action",
+          id: `profile:${p.id}`,
+          label: `Activate ${p.name}${state}`,
+          action: { kind: "activate-profile", profileId: p.id },
+          enabled: active.length < keys.length && !pending.length,
+        });
       }
     }
     if (s.active.length) {
@@ -144,7 +165,12 @@ export function trayMenu(s: AppState, now: number): MenuItemModel[] {
     if (s.pending.length) {
       items.push({ type: "separator" }, { type: "label", label: "Pending" });
       for (const r of s.pending) {
-        items.push({ type: "action", id: `cancel:${r.requestId}`, label: `Cancel ${r.groupName} (${r.accessId}) — ${r.status === "PendingApproval" ? "waiting for approval" : "scheduled"}`, action: { kind: "cancel", requestId: r.requestId } });
+        items.push({
+          type: "action",
+          id: `cancel:${r.requestId}`,
+          label: `Cancel ${r.groupName} (${r.accessId}) — ${r.status === "PendingApproval" ? "waiting for approval" : "scheduled"}`,
+          action: { kind: "cancel", requestId: r.requestId },
+        });
       }
     }
   }
@@ -152,7 +178,13 @@ export function trayMenu(s: AppState, now: number): MenuItemModel[] {
     { type: "separator" },
     // Linux trays may not report clicks, so the popup is always reachable from the menu.
     { type: "action", id: "open", label: "Open PIM Tray…", action: { kind: "open" } },
-    { type: "checkbox", id: "start-at-login", label: "Start at login", checked: s.settings.startAtLogin, action: { kind: "toggle-start-at-login" } },
+    {
+      type: "checkbox",
+      id: "start-at-login",
+      label: "Start at login",
+      checked: s.settings.startAtLogin,
+      action: { kind: "toggle-start-at-login" },
+    },
     { type: "separator" },
     { type: "action", id: "quit", label: "Quit", action: { kind: "quit" } },
   );

@@ -33,7 +33,14 @@ export function policyView(p: PolicySummary): PolicyView {
 
 export function eligibleViews(rows: readonly EligibleWithPolicy[]): EligibleView[] {
   const hints = groupHints(rows.map((r) => r.eligibility));
-  return rows.map(({ eligibility: e, policy }) => ({ groupId: e.groupId, groupName: e.groupName, groupHint: hints.get(e.groupId) ?? null, accessId: e.accessId, eligibleUntil: e.endDateTime, policy: policyView(policy) }));
+  return rows.map(({ eligibility: e, policy }) => ({
+    groupId: e.groupId,
+    groupName: e.groupName,
+    groupHint: hints.get(e.groupId) ?? null,
+    accessId: e.accessId,
+    eligibleUntil: e.endDateTime,
+    policy: policyView(policy),
+  }));
 }
 
 export function outcomeView(o: ActivationOutcome): OutcomeView {
@@ -65,7 +72,8 @@ export function profileView(p: Profile): ProfileView {
 }
 
 function tokenStorageNote(tokens: TokenStorageFacts): string {
-  if (tokens.encrypted) return "Tokens are encrypted on disk with your operating system's key store: you stay signed in after a restart.";
+  if (tokens.encrypted)
+    return "Tokens are encrypted on disk with your operating system's key store: you stay signed in after a restart.";
   if (!tokens.encryptionAvailable) {
     return "Tokens are kept in memory only: this desktop has no key store (such as GNOME Keyring or KWallet), so nothing is written to disk. You sign in again after a restart.";
   }
@@ -76,7 +84,9 @@ function tokenStorageNote(tokens: TokenStorageFacts): string {
 export function appStateView(pic: Picture, s: Settings, c: ResolvedConnection, tokens: TokenStorageFacts): AppState {
   const activeHints = groupHints(pic.active);
   return {
-    account: pic.account ? { username: pic.account.username, name: pic.account.name, tenantId: pic.account.tenantId } : null,
+    account: pic.account
+      ? { username: pic.account.username, name: pic.account.name, tenantId: pic.account.tenantId }
+      : null,
     needsSignIn: pic.needsSignIn || !pic.account,
     online: pic.online,
     active: pic.active.map((a) => ({
@@ -88,7 +98,15 @@ export function appStateView(pic: Picture, s: Settings, c: ResolvedConnection, t
       endDateTime: a.endDateTime,
       deactivatableAt: new Date(Date.parse(a.startDateTime) + 5 * 60_000).toISOString(),
     })),
-    pending: pic.pending.map((r) => ({ requestId: r.id, groupId: r.groupId, groupName: r.groupName, accessId: r.accessId, status: r.status, createdDateTime: r.createdDateTime, startDateTime: r.startDateTime })),
+    pending: pic.pending.map((r) => ({
+      requestId: r.id,
+      groupId: r.groupId,
+      groupName: r.groupName,
+      accessId: r.accessId,
+      status: r.status,
+      createdDateTime: r.createdDateTime,
+      startDateTime: r.startDateTime,
+    })),
     profiles: s.profiles.map(profileView),
     settings: {
       cloud: c.cloud,

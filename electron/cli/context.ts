@@ -51,7 +51,11 @@ function nodeFetch(extraCa: string | null): FetchLike {
 function systemBrowser(out: Out): (url: string) => Promise<void> {
   return async (url) => {
     const [cmd, args] =
-      process.platform === "darwin" ? ["open", [url]] : process.platform === "win32" ? ["cmd", ["/c", "start", '""', url.replace(/&/g, "^&")]] : ["xdg-open", [url]];
+      process.platform === "darwin"
+        ? ["open", [url]]
+        : process.platform === "win32"
+          ? ["cmd", ["/c", "start", '""', url.replace(/&/g, "^&")]]
+          : ["xdg-open", [url]];
     out.error("Opening your browser to sign in. If it does not open, run `pimtray login --device-code`.");
     await new Promise<void>((resolve, reject) => {
       const child = spawn(cmd as string, args as string[], { stdio: "ignore", detached: true });
@@ -84,10 +88,14 @@ export async function createContext(o: GlobalOptions, out: Out, allowInteraction
   const cloud = (envOr(o.cloud, "PIMTRAY_CLOUD") ?? settings.connection.cloud) as CloudName;
   const connection = resolveConnection({
     cloud,
-    tenant: demo ? demo.tenantId : envOr(o.tenant, "PIMTRAY_TENANT") ?? settings.connection.tenant,
+    tenant: demo ? demo.tenantId : (envOr(o.tenant, "PIMTRAY_TENANT") ?? settings.connection.tenant),
     clientId: envOr(o.clientId, "PIMTRAY_CLIENT_ID") ?? settings.connection.clientId ?? DEFAULT_CLIENT_ID,
-    authorityHost: demo ? new URL(demo.authority).origin : envOr(o.authorityHost, "PIMTRAY_AUTHORITY_HOST") ?? settings.connection.authorityHost,
-    graphEndpoint: demo ? new URL(demo.graphBaseUrl).origin : envOr(o.graphEndpoint, "PIMTRAY_GRAPH_ENDPOINT") ?? settings.connection.graphEndpoint,
+    authorityHost: demo
+      ? new URL(demo.authority).origin
+      : (envOr(o.authorityHost, "PIMTRAY_AUTHORITY_HOST") ?? settings.connection.authorityHost),
+    graphEndpoint: demo
+      ? new URL(demo.graphBaseUrl).origin
+      : (envOr(o.graphEndpoint, "PIMTRAY_GRAPH_ENDPOINT") ?? settings.connection.graphEndpoint),
   });
 
   const ui: SignInUi = {

@@ -20,7 +20,9 @@ function addGlobals(cmd: Command): Command {
     .option("--json", "machine-readable output (fields in docs/cli.md)")
     .option("--tenant <id-or-domain>", "tenant id or domain [PIMTRAY_TENANT]")
     .option("--client-id <guid>", "application (client) id [PIMTRAY_CLIENT_ID]")
-    .addOption(new Option("--cloud <cloud>", "national cloud [PIMTRAY_CLOUD]").choices(["global", "usgov", "usgovdod", "china"]))
+    .addOption(
+      new Option("--cloud <cloud>", "national cloud [PIMTRAY_CLOUD]").choices(["global", "usgov", "usgovdod", "china"]),
+    )
     .option("--authority-host <url>", "sign-in host override [PIMTRAY_AUTHORITY_HOST]")
     .option("--graph-endpoint <url>", "Microsoft Graph endpoint override [PIMTRAY_GRAPH_ENDPOINT]")
     .option("--config-dir <dir>", "settings, history and token cache folder [PIMTRAY_CONFIG_DIR]")
@@ -50,7 +52,8 @@ async function run(cmd: Command, action: Action, allowInteraction = true): Promi
     }
     ctx?.logger.error(`${cmd.name()} crashed`, e);
     const where = ctx ? ` Details are in ${join(ctx.configDir, "pimtray.log")}.` : "";
-    if (out.json) out.write(JSON.stringify({ error: { kind: "internal", message: e instanceof Error ? e.message : String(e) } }));
+    if (out.json)
+      out.write(JSON.stringify({ error: { kind: "internal", message: e instanceof Error ? e.message : String(e) } }));
     else out.error(`pimtray: unexpected error: ${describeCause(e)}.${where}`);
     return EXIT.internal;
   }
@@ -77,11 +80,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addGlobals(program.command("logout").description("sign out and remove tokens from this computer"))
     .option("--all", "sign out every account")
     .action(action((ctx, c) => cmdLogout(ctx, c.opts())));
-  addGlobals(program.command("whoami").description("show the signed-in account and connection")).action(action((ctx) => cmdWhoami(ctx), false));
-  addGlobals(program.command("eligible").description("list eligibilities with their policy")).action(action((ctx) => cmdEligible(ctx)));
-  addGlobals(program.command("status").description("show active activations and pending requests")).action(action((ctx) => cmdStatus(ctx)));
+  addGlobals(program.command("whoami").description("show the signed-in account and connection")).action(
+    action((ctx) => cmdWhoami(ctx), false),
+  );
+  addGlobals(program.command("eligible").description("list eligibilities with their policy")).action(
+    action((ctx) => cmdEligible(ctx)),
+  );
+  addGlobals(program.command("status").description("show active activations and pending requests")).action(
+    action((ctx) => cmdStatus(ctx)),
+  );
 
-  addGlobals(program.command("activate").argument("<group-or-profile>", "group display name or id, or profile name").description("activate a group membership/ownership or a profile"))
+  addGlobals(
+    program
+      .command("activate")
+      .argument("<group-or-profile>", "group display name or id, or profile name")
+      .description("activate a group membership/ownership or a profile"),
+  )
     .addOption(new Option("--as <role>", "member or owner, when you have both"))
     .option("--duration <duration>", "90m, 2h, 1h30m or PT2H (default: the policy maximum)")
     .option("--justification <text>", "why you need it")
@@ -102,14 +116,23 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return cmdActivate(ctx, String(c.args[0]), { ...(o as object), wait, noWait });
       }),
     );
-  addGlobals(program.command("deactivate").argument("<group-or-profile>").description("end an activation early (after PIM's 5-minute minimum)"))
+  addGlobals(
+    program
+      .command("deactivate")
+      .argument("<group-or-profile>")
+      .description("end an activation early (after PIM's 5-minute minimum)"),
+  )
     .option("--as <role>", "member or owner")
     .option("--wait", "wait for the 5-minute minimum if needed")
     .option("--profile", "the name is a profile")
     .option("--group", "the name is a group")
     .action(action((ctx, c) => cmdDeactivate(ctx, String(c.args[0]), c.opts())));
-  addGlobals(program.command("cancel").argument("<request-id>").description("cancel a pending request")).action(action((ctx, c) => cmdCancel(ctx, String(c.args[0]))));
-  addGlobals(program.command("watch").description("stay running: notifications before expiry, auto-activation, keep-active"))
+  addGlobals(program.command("cancel").argument("<request-id>").description("cancel a pending request")).action(
+    action((ctx, c) => cmdCancel(ctx, String(c.args[0]))),
+  );
+  addGlobals(
+    program.command("watch").description("stay running: notifications before expiry, auto-activation, keep-active"),
+  )
     .option("--no-notify", "print events only; no desktop notifications")
     .option("--no-auto-activate", "do not activate profiles flagged for login")
     .action(action((ctx, c) => cmdWatch(ctx, c.opts()), false));
@@ -124,7 +147,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .argument("[name]", "profile name")
       .description("manage saved profiles"),
   )
-    .option("--group <group>", "group name or id (NAME:owner for ownership); repeat for more", (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      "--group <group>",
+      "group name or id (NAME:owner for ownership); repeat for more",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option("--as <role>", "member or owner, for every --group")
     .option("--duration <duration>", "default duration")
     .option("--justification <text>", "default justification")
@@ -138,7 +165,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(action((ctx, c) => cmdProfile(ctx, String(c.args[0]), c.args[1] as string | undefined, c.opts())));
 
   const demo = program.command("demo").description("control the local demo tenant used by --demo");
-  addGlobals(demo.command("stop").description("stop the background demo emulator")).action(async function (this: Command) {
+  addGlobals(demo.command("stop").description("stop the background demo emulator")).action(async function (
+    this: Command,
+  ) {
     setExit(await cmdDemoStop(this.optsWithGlobals<GlobalOptions>()));
   });
   return program;
@@ -154,7 +183,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version are not errors; everything else commander rejects is a usage error.
-      return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0
+        ? EXIT.ok
+        : EXIT.usage;
     }
     throw e;
   }

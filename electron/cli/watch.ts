@@ -16,8 +16,22 @@ export function snapshotOf(p: Picture) {
     account: p.account ? { username: p.account.username, name: p.account.name, tenantId: p.account.tenantId } : null,
     online: p.online,
     lastSyncAt: p.lastSyncAt === null ? null : new Date(p.lastSyncAt).toISOString(),
-    active: p.active.map((a) => ({ groupId: a.groupId, groupName: a.groupName, accessId: a.accessId, startDateTime: a.startDateTime, endDateTime: a.endDateTime })),
-    pending: p.pending.map((r) => ({ requestId: r.id, groupId: r.groupId, groupName: r.groupName, accessId: r.accessId, status: r.status, createdDateTime: r.createdDateTime, startDateTime: r.startDateTime })),
+    active: p.active.map((a) => ({
+      groupId: a.groupId,
+      groupName: a.groupName,
+      accessId: a.accessId,
+      startDateTime: a.startDateTime,
+      endDateTime: a.endDateTime,
+    })),
+    pending: p.pending.map((r) => ({
+      requestId: r.id,
+      groupId: r.groupId,
+      groupName: r.groupName,
+      accessId: r.accessId,
+      status: r.status,
+      createdDateTime: r.createdDateTime,
+      startDateTime: r.startDateTime,
+    })),
   };
 }
 
@@ -27,13 +41,20 @@ export function snapshotLines(s: ReturnType<typeof snapshotOf>, now = Date.now()
   if (!s.online) return ["Now: Microsoft Graph cannot be reached, so what is active is not known yet."];
   const approval = s.pending.filter((r) => r.status.toLowerCase() === "pendingapproval");
   const other = s.pending.length - approval.length;
-  const parts = [`${s.active.length} active`, ...(approval.length ? [`${approval.length} waiting for approval`] : []), ...(other ? [`${other} being activated`] : [])];
+  const parts = [
+    `${s.active.length} active`,
+    ...(approval.length ? [`${approval.length} waiting for approval`] : []),
+    ...(other ? [`${other} being activated`] : []),
+  ];
   const who = s.account ? ` (${s.account.username})` : "";
-  const head = s.active.length || s.pending.length ? `Now: ${parts.join(", ")}${who}` : `Now: nothing active or pending${who}`;
+  const head =
+    s.active.length || s.pending.length ? `Now: ${parts.join(", ")}${who}` : `Now: nothing active or pending${who}`;
   const label = (x: { groupName: string; accessId: string }) => `${x.groupName} (${x.accessId})`;
   return [
     head,
-    ...s.active.map((a) => `  ${label(a)} active${a.endDateTime ? ` until ${clockTime(a.endDateTime)}` : ", permanent"}`),
+    ...s.active.map(
+      (a) => `  ${label(a)} active${a.endDateTime ? ` until ${clockTime(a.endDateTime)}` : ", permanent"}`,
+    ),
     ...s.pending.map((r) =>
       r.status.toLowerCase() === "pendingapproval"
         ? `  ${label(r)} waiting for approval`
@@ -61,7 +82,8 @@ export async function cmdWatch(ctx: CliContext, o: { notify?: boolean; autoActiv
     const now = Date.now();
     if (out.json) out.write(JSON.stringify({ time: new Date(now).toISOString(), ...e }));
     else out.write(`${localTime(new Date(now).toISOString())}  ${lineFor(e, now)}`);
-    if (e.type === "needs-sign-in" && !out.json) out.error("Run `pimtray login` (or `pimtray login --device-code`) in another terminal; this watch picks it up.");
+    if (e.type === "needs-sign-in" && !out.json)
+      out.error("Run `pimtray login` (or `pimtray login --device-code`) in another terminal; this watch picks it up.");
   };
   service.on((e: LifecycleEvent) => (held ? held.push(e) : show(e)));
 
@@ -80,7 +102,12 @@ export async function cmdWatch(ctx: CliContext, o: { notify?: boolean; autoActiv
   });
 
   const account = await engine.auth.currentAccount();
-  if (!out.json) out.error(account ? `Watching PIM activations for ${account.username}. Press Ctrl+C to stop.` : "Watching; not signed in yet.");
+  if (!out.json)
+    out.error(
+      account
+        ? `Watching PIM activations for ${account.username}. Press Ctrl+C to stop.`
+        : "Watching; not signed in yet.",
+    );
   await service.start();
   const snapshot = snapshotOf(service.picture);
   const time = new Date().toISOString();

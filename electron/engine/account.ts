@@ -9,7 +9,10 @@ export interface AccountDeps {
   settings: SettingsRepository;
 }
 
-export async function signInAndRemember(d: AccountDeps, o: { method?: SignInMethod; selectAccount?: boolean } = {}): Promise<AccountSummary> {
+export async function signInAndRemember(
+  d: AccountDeps,
+  o: { method?: SignInMethod; selectAccount?: boolean } = {},
+): Promise<AccountSummary> {
   const method = o.method ?? "browser";
   const account = await d.auth.signIn({ method, selectAccount: o.selectAccount ?? false });
   await d.settings.update((s) => {
@@ -24,7 +27,11 @@ export async function signInAndRemember(d: AccountDeps, o: { method?: SignInMeth
 export async function switchAndRemember(d: AccountDeps, idOrUsername: string): Promise<AccountSummary> {
   const account = await d.auth.switchAccount(idOrUsername);
   await d.settings.update((s) => {
-    s.account = { homeAccountId: account.homeAccountId, username: account.username, method: s.account?.method ?? "browser" };
+    s.account = {
+      homeAccountId: account.homeAccountId,
+      username: account.username,
+      method: s.account?.method ?? "browser",
+    };
   });
   return account;
 }
@@ -39,7 +46,10 @@ export async function signOutAndForget(d: AccountDeps, all = false): Promise<Acc
 }
 
 /** Offered as the default next time; blank text is not worth remembering. */
-export async function rememberJustification(settings: SettingsRepository, justification: string | undefined): Promise<void> {
+export async function rememberJustification(
+  settings: SettingsRepository,
+  justification: string | undefined,
+): Promise<void> {
   const text = justification?.trim();
   if (!text) return;
   await settings.update((s) => {

@@ -12,10 +12,26 @@ export interface CloudEndpoints {
 }
 
 export const CLOUDS: Record<CloudName, CloudEndpoints> = {
-  global: { authorityHost: "https://login.microsoftonline.com", graphEndpoint: "https://graph.microsoft.com", graphResource: "https://graph.microsoft.com" },
-  usgov: { authorityHost: "https://login.microsoftonline.us", graphEndpoint: "https://graph.microsoft.us", graphResource: "https://graph.microsoft.us" },
-  usgovdod: { authorityHost: "https://login.microsoftonline.us", graphEndpoint: "https://dod-graph.microsoft.us", graphResource: "https://dod-graph.microsoft.us" },
-  china: { authorityHost: "https://login.chinacloudapi.cn", graphEndpoint: "https://microsoftgraph.chinacloudapi.cn", graphResource: "https://microsoftgraph.chinacloudapi.cn" },
+  global: {
+    authorityHost: "https://login.microsoftonline.com",
+    graphEndpoint: "https://graph.microsoft.com",
+    graphResource: "https://graph.microsoft.com",
+  },
+  usgov: {
+    authorityHost: "https://login.microsoftonline.us",
+    graphEndpoint: "https://graph.microsoft.us",
+    graphResource: "https://graph.microsoft.us",
+  },
+  usgovdod: {
+    authorityHost: "https://login.microsoftonline.us",
+    graphEndpoint: "https://dod-graph.microsoft.us",
+    graphResource: "https://dod-graph.microsoft.us",
+  },
+  china: {
+    authorityHost: "https://login.chinacloudapi.cn",
+    graphEndpoint: "https://microsoftgraph.chinacloudapi.cn",
+    graphResource: "https://microsoftgraph.chinacloudapi.cn",
+  },
 };
 
 /** The public client of the Microsoft Graph command-line tools (what Graph PowerShell signs in with). */
@@ -64,7 +80,8 @@ export function isTenant(value: string): boolean {
   return GUID.test(t) || DOMAIN.test(t) || t === "organizations";
 }
 
-export const TENANT_RULE = "must be your tenant id (the GUID on Entra ID's overview page) or a verified domain such as contoso.com or contoso.onmicrosoft.com";
+export const TENANT_RULE =
+  "must be your tenant id (the GUID on Entra ID's overview page) or a verified domain such as contoso.com or contoso.onmicrosoft.com";
 
 function httpsUrl(value: string, what: string): URL {
   let url: URL;
@@ -73,7 +90,8 @@ function httpsUrl(value: string, what: string): URL {
   } catch {
     throw new UsageError(`${what} '${value}' is not a URL. Give a full https:// address.`);
   }
-  if (url.protocol !== "https:") throw new UsageError(`${what} must use https (MSAL refuses anything else); got '${value}'.`);
+  if (url.protocol !== "https:")
+    throw new UsageError(`${what} must use https (MSAL refuses anything else); got '${value}'.`);
   return url;
 }
 
@@ -82,9 +100,12 @@ export function resolveConnection(s: ConnectionSettings): ResolvedConnection {
     throw new UsageError(`Unknown cloud '${s.cloud}'. Use one of: ${Object.keys(CLOUDS).join(", ")}.`);
   }
   const tenant = s.tenant.trim();
-  if (!tenant) throw new UsageError("No tenant is set. Pass --tenant with your tenant id or domain (or set PIMTRAY_TENANT).");
+  if (!tenant)
+    throw new UsageError("No tenant is set. Pass --tenant with your tenant id or domain (or set PIMTRAY_TENANT).");
   if (!isTenant(tenant)) {
-    throw new UsageError(`'${tenant}' is not a tenant id or domain. Use the GUID from Entra ID's overview page, or a domain such as contoso.com.`);
+    throw new UsageError(
+      `'${tenant}' is not a tenant id or domain. Use the GUID from Entra ID's overview page, or a domain such as contoso.com.`,
+    );
   }
   if (!GUID.test(s.clientId.trim())) throw new UsageError(`The client id '${s.clientId}' is not a GUID.`);
   const cloud = CLOUDS[s.cloud];

@@ -2,7 +2,8 @@ import { UsageError } from "./errors.js";
 
 // Durations as people type them (90m, 2h, 1h30m, 45 min) and as PIM writes them (PT2H).
 const ISO = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
-const HUMAN = /^(?:(\d+(?:\.\d+)?)\s*d(?:ays?)?)?\s*(?:(\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(\d+(?:\.\d+)?)\s*m(?:in(?:utes?|s)?)?)?$/i;
+const HUMAN =
+  /^(?:(\d+(?:\.\d+)?)\s*d(?:ays?)?)?\s*(?:(\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(\d+(?:\.\d+)?)\s*m(?:in(?:utes?|s)?)?)?$/i;
 
 /** Parses an ISO-8601 duration; null when it is not one. */
 export function parseIsoDuration(text: string): number | null {
@@ -31,7 +32,9 @@ export function parseDuration(text: string): number {
     throw new UsageError(`'${text}' is not a duration. Write it like 90m, 2h, 1h30m or PT2H.`, { value: text });
   }
   if (ms < 5 * 60_000) {
-    throw new UsageError(`A duration of '${text}' is too short: PIM activations last at least 5 minutes.`, { value: text });
+    throw new UsageError(`A duration of '${text}' is too short: PIM activations last at least 5 minutes.`, {
+      value: text,
+    });
   }
   return ms;
 }

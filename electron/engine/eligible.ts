@@ -9,8 +9,14 @@ export interface EligibleWithPolicy {
 }
 
 /** What the person may activate, each with the policy that governs it, in Graph's order. */
-export async function eligibleWithPolicies(pim: Pick<PimClient, "eligibilities" | "policy">, limit = POLICY_CONCURRENCY): Promise<EligibleWithPolicy[]> {
-  return mapLimit(await pim.eligibilities(), limit, async (eligibility) => ({ eligibility, policy: await pim.policy(eligibility.groupId, eligibility.accessId) }));
+export async function eligibleWithPolicies(
+  pim: Pick<PimClient, "eligibilities" | "policy">,
+  limit = POLICY_CONCURRENCY,
+): Promise<EligibleWithPolicy[]> {
+  return mapLimit(await pim.eligibilities(), limit, async (eligibility) => ({
+    eligibility,
+    policy: await pim.policy(eligibility.groupId, eligibility.accessId),
+  }));
 }
 
 /** fn over items with at most `limit` calls in flight; results keep the items' order. */

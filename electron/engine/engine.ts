@@ -57,7 +57,11 @@ export interface Engine {
 
 /** Wires the engine. Front ends supply the capabilities (fetch, persistence, sign-in UI, storage). */
 export function createEngine(o: EngineOptions): Engine {
-  const http = new HttpClient(o.fetch, { ...o.http, ...(o.now ? { now: o.now } : {}), ...(o.sleep ? { sleep: o.sleep } : {}) });
+  const http = new HttpClient(o.fetch, {
+    ...o.http,
+    ...(o.now ? { now: o.now } : {}),
+    ...(o.sleep ? { sleep: o.sleep } : {}),
+  });
   const auth = new AuthService({
     connection: o.connection,
     http,
@@ -75,7 +79,10 @@ export function createEngine(o: EngineOptions): Engine {
     tokens: auth,
     principal: async () => {
       const a = await auth.currentAccount();
-      if (!a) throw new AuthError("You are not signed in. Run `pimtray login` (or Sign in from the tray).", { details: { needsSignIn: true } });
+      if (!a)
+        throw new AuthError("You are not signed in. Run `pimtray login` (or Sign in from the tray).", {
+          details: { needsSignIn: true },
+        });
       return { objectId: a.objectId, username: a.username };
     },
     history: o.history,
@@ -123,7 +130,10 @@ export function createLifecycle(engine: Engine, w: LifecycleWiring): LifecycleSe
     auth: engine.auth,
     profiles: engine.profiles,
     settings: engine.settings,
-    store: w.stateDir === null ? new MemoryStateStore() : new FileStateStore(join(w.stateDir, FILES.lifecycleState), engine.logger),
+    store:
+      w.stateDir === null
+        ? new MemoryStateStore()
+        : new FileStateStore(join(w.stateDir, FILES.lifecycleState), engine.logger),
     history: engine.history,
     clock: w.clock ?? systemClock,
     logger: engine.logger,

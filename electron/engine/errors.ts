@@ -43,7 +43,10 @@ export class NotFoundError extends PimTrayError {
 }
 
 export class AmbiguousError extends PimTrayError {
-  constructor(message: string, readonly candidates: Array<{ id: string; label: string }>) {
+  constructor(
+    message: string,
+    readonly candidates: Array<{ id: string; label: string }>,
+  ) {
     super("ambiguous", message, { details: { candidates } });
     this.name = "AmbiguousError";
   }

@@ -20,7 +20,9 @@ export function ticketProblem(ticket: { system: string; number: string } | undef
   if (!ticket) return null;
   const system = ticket.system.trim().length;
   const number = ticket.number.trim().length;
-  if (system > TICKET_LIMITS.system) return `The ticket system is ${system} characters; PIM Tray accepts at most ${TICKET_LIMITS.system} characters (e.g. ServiceNow).`;
-  if (number > TICKET_LIMITS.number) return `The ticket number is ${number} characters; PIM Tray accepts at most ${TICKET_LIMITS.number} characters (e.g. INC0012345).`;
+  if (system > TICKET_LIMITS.system)
+    return `The ticket system is ${system} characters; PIM Tray accepts at most ${TICKET_LIMITS.system} characters (e.g. ServiceNow).`;
+  if (number > TICKET_LIMITS.number)
+    return `The ticket number is ${number} characters; PIM Tray accepts at most ${TICKET_LIMITS.number} characters (e.g. INC0012345).`;
   return null;
 }

@@ -12,7 +12,8 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 
 const JWT = /eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g;
 const BEARER = /(bearer\s+)[^\s"',]+/gi;
-const SECRET_FIELD = /("?(?:access_token|refresh_token|id_token|code_verifier|device_code|client_secret|client_info|secret)"?\s*[:=]\s*"?)[^"&\s,}]+/gi;
+const SECRET_FIELD =
+  /("?(?:access_token|refresh_token|id_token|code_verifier|device_code|client_secret|client_info|secret)"?\s*[:=]\s*"?)[^"&\s,}]+/gi;
 // `code` only as a URL or form parameter (the auth code): in JSON, "code" is Graph's error code, which a log needs.
 const CODE_PARAM = /((?:^|[?&#\s])code=)[^&#\s"]+/gi;
 // Entra refresh tokens are opaque but start with a version and a dot: 0.AXEA… or 1.AXEA…

@@ -6,7 +6,10 @@ import { join } from "node:path";
  * cache. It matches Electron's app.getPath("userData") for the app name "PIM Tray" lower-cased, so
  * both front ends find the same files without configuration.
  */
-export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultConfigDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.PIMTRAY_CONFIG_DIR) return env.PIMTRAY_CONFIG_DIR;
   if (platform === "win32") return join(env.APPDATA ?? join(homedir(), "AppData", "Roaming"), "pimtray");
   if (platform === "darwin") return join(homedir(), "Library", "Application Support", "pimtray");

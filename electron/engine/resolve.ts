@@ -13,7 +13,10 @@ export interface NamedGroup {
 
 // Graph-supplied text reaches terminals and menus: no control characters, and a bounded length.
 function clean(text: string, max = 60): string {
-  const t = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/\s+/g, " ").trim();
+  const t = text
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
@@ -34,10 +37,12 @@ export function groupHints(items: NamedGroup[]): Map<string, string> {
   for (const groups of byName.values()) {
     if (groups.size < 2) continue;
     const all = [...groups.values()];
-    const shared = (d: string) => all.filter((g) => (g.groupDescription ?? "").trim().toLowerCase() === d.toLowerCase()).length > 1;
+    const shared = (d: string) =>
+      all.filter((g) => (g.groupDescription ?? "").trim().toLowerCase() === d.toLowerCase()).length > 1;
     for (const [id, g] of groups) {
       const description = (g.groupDescription ?? "").trim();
-      const words = description && !shared(description) ? description : (g.groupMailNickname ?? "").trim() || description;
+      const words =
+        description && !shared(description) ? description : (g.groupMailNickname ?? "").trim() || description;
       hints.set(id, `${words ? `${clean(words)}, ` : ""}id ${id.slice(0, 8)}`);
     }
   }
@@ -50,8 +55,7 @@ export function labelWithHint(name: string, hint: string | undefined): string {
 }
 
 export type Resolved =
-  | { kind: "group"; groupId: string; groupName: string; accessId: AccessId }
-  | { kind: "profile"; profile: Profile };
+  { kind: "group"; groupId: string; groupName: string; accessId: AccessId } | { kind: "profile"; profile: Profile };
 
 export interface ResolveOptions {
   /** --as: which role, when the group has both. */
@@ -64,7 +68,12 @@ export interface ResolveOptions {
  * Names a group by id or by display name (case-insensitive, exact), or a profile by name.
  * Ambiguity is an error that lists the candidates; nothing is guessed.
  */
-export function resolveTarget(name: string, eligibilities: Eligibility[], profiles: Profile[], opts: ResolveOptions = {}): Resolved {
+export function resolveTarget(
+  name: string,
+  eligibilities: Eligibility[],
+  profiles: Profile[],
+  opts: ResolveOptions = {},
+): Resolved {
   const key = name.trim().toLowerCase();
   if (!key) throw new UsageError("Name a group (its display name or id) or a profile.");
   const profile = profiles.find((p) => p.name.toLowerCase() === key);
@@ -73,13 +82,17 @@ export function resolveTarget(name: string, eligibilities: Eligibility[], profil
     : eligibilities.filter((e) => e.groupName.toLowerCase() === key);
 
   if (profile && byGroup.length && !opts.prefer) {
-    throw new AmbiguousError(`'${name}' is both a profile and an eligible group. Add --profile to use the profile, or --group to use the group.`, [
-      { id: profile.id, label: `profile ${profile.name}` },
-      ...byGroup.map((e) => ({ id: e.groupId, label: `group ${e.groupName} (${e.accessId})` })),
-    ]);
+    throw new AmbiguousError(
+      `'${name}' is both a profile and an eligible group. Add --profile to use the profile, or --group to use the group.`,
+      [
+        { id: profile.id, label: `profile ${profile.name}` },
+        ...byGroup.map((e) => ({ id: e.groupId, label: `group ${e.groupName} (${e.accessId})` })),
+      ],
+    );
   }
   if (profile && opts.prefer !== "group") return { kind: "profile", profile };
-  if (opts.prefer === "profile") throw new NotFoundError(`No profile named '${name}'. List profiles with \`pimtray profile list\`.`);
+  if (opts.prefer === "profile")
+    throw new NotFoundError(`No profile named '${name}'. List profiles with \`pimtray profile list\`.`);
 
   let matches = byGroup;
   if (opts.as) matches = matches.filter((e) => e.accessId === opts.as);
@@ -93,12 +106,17 @@ export function resolveTarget(name: string, eligibilities: Eligibility[], profil
     );
   }
   if (matches.length > 1) {
-    throw new AmbiguousError(`You are eligible for '${matches[0]?.groupName}' as both member and owner. Add --as member or --as owner.`, matches.map((e) => ({ id: e.groupId, label: `${e.groupName} (${e.accessId})` })));
+    throw new AmbiguousError(
+      `You are eligible for '${matches[0]?.groupName}' as both member and owner. Add --as member or --as owner.`,
+      matches.map((e) => ({ id: e.groupId, label: `${e.groupName} (${e.accessId})` })),
+    );
   }
   const hit = matches[0];
   if (!hit) {
     if (byGroup.length && opts.as) {
-      throw new NotFoundError(`You are eligible for '${byGroup[0]?.groupName}' only as ${byGroup.map((e) => e.accessId).join(" and ")}, not as ${opts.as}.`);
+      throw new NotFoundError(
+        `You are eligible for '${byGroup[0]?.groupName}' only as ${byGroup.map((e) => e.accessId).join(" and ")}, not as ${opts.as}.`,
+      );
     }
     const near = eligibilities.filter((e) => e.groupName.toLowerCase().includes(key)).slice(0, 5);
     throw new NotFoundError(

@@ -1,4 +1,21 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, screen, session, shell, Tray, utilityProcess } from "electron";
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  net,
+  Notification,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  Tray,
+  utilityProcess,
+} from "electron";
 import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, normalize } from "node:path";
@@ -36,16 +53,23 @@ const ORIGIN = "app://pimtray";
 // installed app serves only its own files, whatever the environment says.
 const RENDERER_DIR = (!app.isPackaged && process.env.PIMTRAY_RENDERER_DIR) || join(__dirname, "..", "renderer");
 const ASSETS = join(__dirname, "..", "..", "assets");
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-protocol.registerSchemesAsPrivileged([{ scheme: "app", privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: "app", privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 // Windows and Linux pass --hidden from the login item; macOS login items cannot pass arguments.
-const startedHidden = () => process.argv.includes(HIDDEN_ARG) || (process.platform === "darwin" && app.getLoginItemSettings().wasOpenedAtLogin === true);
+const startedHidden = () =>
+  process.argv.includes(HIDDEN_ARG) ||
+  (process.platform === "darwin" && app.getLoginItemSettings().wasOpenedAtLogin === true);
 const demo = process.argv.includes("--demo") || process.env.PIMTRAY_DEMO === "1";
 const configDir = demo ? join(defaultConfigDir(), "demo") : defaultConfigDir();
 const settingsPath = join(configDir, FILES.settings);
-const logger = fileLogger(join(configDir, FILES.log), Boolean(process.env.PIMTRAY_VERBOSE), (line) => process.stderr.write(`${line}\n`));
+const logger = fileLogger(join(configDir, FILES.log), Boolean(process.env.PIMTRAY_VERBOSE), (line) =>
+  process.stderr.write(`${line}\n`),
+);
 
 let win: BrowserWindow | null = null;
 /** Set once the lifecycle service exists: opening the popup catches up with changes made elsewhere. */
@@ -53,7 +77,10 @@ let onPopupShown: () => void = () => undefined;
 /** Opening the popup reconciles only if the last full reconcile is older than this. */
 const POPUP_FRESH_MS = 5000;
 /** Starting, then either running or failed with the reason (what a second launch and the tray act on). */
-let phase: { kind: "starting"; showWhenStarted: boolean } | { kind: "running"; showPopup: () => void } | { kind: "failed"; message: string } = { kind: "starting", showWhenStarted: false };
+let phase:
+  | { kind: "starting"; showWhenStarted: boolean }
+  | { kind: "running"; showPopup: () => void }
+  | { kind: "failed"; message: string } = { kind: "starting", showWhenStarted: false };
 
 const refused = app.isPackaged ? refusedSwitches([...process.argv, ...process.execArgv]) : [];
 if (refused.length) {
@@ -78,20 +105,38 @@ if (refused.length) {
 
 function onSecondInstance(): void {
   if (phase.kind === "running") phase.showPopup();
-  else if (phase.kind === "failed") dialog.showErrorBox("PIM Tray could not start", `${phase.message}\n\nUse the tray menu to open or reset the settings.`);
+  else if (phase.kind === "failed")
+    dialog.showErrorBox(
+      "PIM Tray could not start",
+      `${phase.message}\n\nUse the tray menu to open or reset the settings.`,
+    );
   else phase.showWhenStarted = true;
 }
 
-const trayIcon = trayIconLoader({ nativeImage, assetsDir: ASSETS, platform: process.platform, onMissing: (m) => logger.error(m) });
+const trayIcon = trayIconLoader({
+  nativeImage,
+  assetsDir: ASSETS,
+  platform: process.platform,
+  onMissing: (m) => logger.error(m),
+});
 
 /** Keeps the failure tray alive (a Tray that is garbage-collected disappears). */
 let failureTray: TrayService | null = null;
-const { openSettingsFile, resetAndRelaunch } = settingsRecovery({ settingsPath, configDir, shell, app, logger, onResetFailed: (m) => failureTray?.fail(m) });
+const { openSettingsFile, resetAndRelaunch } = settingsRecovery({
+  settingsPath,
+  configDir,
+  shell,
+  app,
+  logger,
+  onResetFailed: (m) => failureTray?.fail(m),
+});
 
 /** Any error during start-up: a tray in an error state that says what is wrong and how to get out. */
 function startFailed(e: unknown): void {
   const message =
-    e instanceof PimTrayError ? e.message : `Something went wrong while starting. The details are in ${join(configDir, FILES.log)}; "Reset connection settings" often helps.`;
+    e instanceof PimTrayError
+      ? e.message
+      : `Something went wrong while starting. The details are in ${join(configDir, FILES.log)}; "Reset connection settings" often helps.`;
   logger.error("PIM Tray could not start", e);
   phase = { kind: "failed", message };
   try {
@@ -124,7 +169,15 @@ function createPopup(): BrowserWindow {
     resizable: false,
     skipTaskbar: true,
     fullscreenable: false,
-    webPreferences: { preload: join(__dirname, "preload.cjs"), contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false, devTools: !app.isPackaged },
+    webPreferences: {
+      preload: join(__dirname, "preload.cjs"),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+      devTools: !app.isPackaged,
+    },
   });
   w.webContents.on("will-navigate", (e) => e.preventDefault());
   w.webContents.setWindowOpenHandler(() => ({ action: "deny" }));
@@ -141,7 +194,10 @@ function showPopup(): void {
   // Near the tray: bottom-right on Windows/Linux, top-right on macOS.
   const area = screen.getDisplayNearestPoint(screen.getCursorScreenPoint()).workArea;
   const [w, h] = win.getSize();
-  win.setPosition(Math.round(area.x + area.width - (w ?? 420) - 8), Math.round(process.platform === "darwin" ? area.y + 8 : area.y + area.height - (h ?? 600) - 8));
+  win.setPosition(
+    Math.round(area.x + area.width - (w ?? 420) - 8),
+    Math.round(process.platform === "darwin" ? area.y + 8 : area.y + area.height - (h ?? 600) - 8),
+  );
   win.show();
   win.focus();
   onPopupShown();
@@ -168,11 +224,19 @@ async function start(): Promise<void> {
   });
 
   // A packaged app cannot run Node as a child (the RunAsNode fuse is off): it uses a utility process.
-  const demoEmu = demo ? await ensureDemoEmulator(configDir, { launch: app.isPackaged ? utilityLauncher : childProcessLauncher, stopWhenUnused: true }) : null;
+  const demoEmu = demo
+    ? await ensureDemoEmulator(configDir, {
+        launch: app.isPackaged ? utilityLauncher : childProcessLauncher,
+        stopWhenUnused: true,
+      })
+    : null;
   if (demoEmu) app.on("will-quit", demoEmu.release);
   const settings = new ElectronStoreSettings(configDir);
   const s = await settings.load();
-  const customEndpoints = [s.connection.authorityHost && `sign-in at ${s.connection.authorityHost}`, s.connection.graphEndpoint && `Graph at ${s.connection.graphEndpoint}`].filter(Boolean);
+  const customEndpoints = [
+    s.connection.authorityHost && `sign-in at ${s.connection.authorityHost}`,
+    s.connection.graphEndpoint && `Graph at ${s.connection.graphEndpoint}`,
+  ].filter(Boolean);
   if (!demoEmu && customEndpoints.length && !s.allowCustomEndpoints) {
     // Tokens minted silently from the protected refresh token would go to these hosts: one edited
     // line in a file must not be enough for that.
@@ -180,7 +244,12 @@ async function start(): Promise<void> {
       `settings.json names custom endpoints (${customEndpoints.join(", ")}). PIM Tray would send your tokens there, so it uses them only when "allowCustomEndpoints": true is set as well. If you did not add them, choose Reset connection settings.`,
     );
   }
-  const cache = await AppTokenCache.create({ safeStorage, platform: process.platform, preference: s.tokenStorage, path: join(configDir, "msal-cache.bin") });
+  const cache = await AppTokenCache.create({
+    safeStorage,
+    platform: process.platform,
+    preference: s.tokenStorage,
+    path: join(configDir, "msal-cache.bin"),
+  });
   // net.fetch uses the system proxy and the OS trust store; demo mode trusts the emulator's own CA.
   const fetch: FetchLike = demoEmu
     ? (() => {
@@ -209,7 +278,10 @@ async function start(): Promise<void> {
   // Watching the config folder shows what `pimtray` and other processes change there within 2 s.
   const lifecycle = createLifecycle(engine, { stateDir: configDir, watchOthers: true });
   // The portal or another device changed something: nothing on this computer says so, so look when the person does.
-  onPopupShown = () => void lifecycle.refreshIfStale(POPUP_FRESH_MS).catch((e: unknown) => logger.warn("could not refresh on opening the popup", e));
+  onPopupShown = () =>
+    void lifecycle
+      .refreshIfStale(POPUP_FRESH_MS)
+      .catch((e: unknown) => logger.warn("could not refresh on opening the popup", e));
   const controller = new AppController(
     engine,
     lifecycle,
@@ -217,13 +289,21 @@ async function start(): Promise<void> {
       tokenStorage: cache,
       setStartAtLogin: (enabled) =>
         // An unsigned development build cannot register a macOS login item (as gitify notes).
-        !app.isPackaged && process.platform === "darwin" ? Promise.resolve() : setStartAtLogin({ enabled, platform: process.platform, app, execPath: process.execPath }),
+        !app.isPackaged && process.platform === "darwin"
+          ? Promise.resolve()
+          : setStartAtLogin({ enabled, platform: process.platform, app, execPath: process.execPath }),
       openExternal: (url) => shell.openExternal(url),
       hidePopup: () => win?.hide(),
     },
     logger,
   );
-  registerIpc({ ipcMain, invoke: (c, p) => controller.invoke(c, p), windowContentsId: () => win?.webContents.id ?? null, origin: ORIGIN, onRejected: (c, why) => logger.warn(`IPC ${c} refused: ${why}`) });
+  registerIpc({
+    ipcMain,
+    invoke: (c, p) => controller.invoke(c, p),
+    windowContentsId: () => win?.webContents.id ?? null,
+    origin: ORIGIN,
+    onRejected: (c, why) => logger.warn(`IPC ${c} refused: ${why}`),
+  });
   controller.onPush((channel, data) => win?.webContents.send(channel, data));
 
   const onAction = (a: MenuAction) => {
@@ -240,7 +320,9 @@ async function start(): Promise<void> {
       case "cancel":
         return run(controller.invoke("pim:cancel", { requestId: a.requestId }));
       case "toggle-start-at-login":
-        return run(settings.load().then((cur) => controller.invoke("settings:update", { startAtLogin: !cur.startAtLogin })));
+        return run(
+          settings.load().then((cur) => controller.invoke("settings:update", { startAtLogin: !cur.startAtLogin })),
+        );
       case "open-settings":
         return showPopup();
       case "reset-connection":
@@ -249,7 +331,13 @@ async function start(): Promise<void> {
         return app.quit();
     }
   };
-  const tray = new TrayService({ createTray: (i) => new Tray(i as Electron.NativeImage), buildMenu: (t) => Menu.buildFromTemplate(t), iconFor: trayIcon, onAction, onClick: showPopup });
+  const tray = new TrayService({
+    createTray: (i) => new Tray(i as Electron.NativeImage),
+    buildMenu: (t) => Menu.buildFromTemplate(t),
+    iconFor: trayIcon,
+    onAction,
+    onClick: showPopup,
+  });
   controller.onPush((channel, data) => {
     if (channel === "app:state") tray.update(data as Awaited<ReturnType<AppController["state"]>>);
   });
@@ -264,7 +352,8 @@ async function start(): Promise<void> {
       controller.focus(groupId);
     },
     renew: (t) => lifecycle.renewWhenExpired(t),
-    onFailed: (why) => logger.warn(`a desktop notification could not be shown (${why}); showing it through the fallback`),
+    onFailed: (why) =>
+      logger.warn(`a desktop notification could not be shown (${why}); showing it through the fallback`),
   });
   routeNotifications(lifecycle, notifier, { logger, offerRenew: true });
   powerMonitor.on("resume", () => void lifecycle.notifyResume());
@@ -288,7 +377,11 @@ async function start(): Promise<void> {
 
 /** Electron's utilityProcess in the launcher shape demo.ts expects; its stderr goes to emulator.log. */
 const utilityLauncher: EmulatorLauncher = ({ script, execArgv, args, logPath }) => {
-  const child = utilityProcess.fork(script, args, { execArgv, stdio: ["ignore", "pipe", "pipe"], serviceName: "PIM Tray demo emulator" });
+  const child = utilityProcess.fork(script, args, {
+    execArgv,
+    stdio: ["ignore", "pipe", "pipe"],
+    serviceName: "PIM Tray demo emulator",
+  });
   child.stderr?.pipe(createWriteStream(logPath, { flags: "a", mode: 0o600 }));
   return {
     pid: child.pid,

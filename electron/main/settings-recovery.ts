@@ -39,7 +39,11 @@ export function settingsRecovery(d: RecoveryDeps) {
         d.app.quit();
       } catch (e) {
         d.logger.error("resetting the connection settings failed", e);
-        d.onResetFailed(e instanceof PimTrayError ? e.message : `Could not reset ${d.settingsPath}. Move the file away by hand, then start PIM Tray again.`);
+        d.onResetFailed(
+          e instanceof PimTrayError
+            ? e.message
+            : `Could not reset ${d.settingsPath}. Move the file away by hand, then start PIM Tray again.`,
+        );
       }
     },
   };

@@ -29,7 +29,12 @@ export interface EmulatorProcess {
  * Runs the emulator's entry script. The CLI and development use a Node child process; a packaged
  * app must use Electron's utilityProcess, as its RunAsNode fuse is off.
  */
-export type EmulatorLauncher = (entry: { script: string; execArgv: string[]; args: string[]; logPath: string }) => EmulatorProcess;
+export type EmulatorLauncher = (entry: {
+  script: string;
+  execArgv: string[];
+  args: string[];
+  logPath: string;
+}) => EmulatorProcess;
 
 export const childProcessLauncher: EmulatorLauncher = ({ script, execArgv, args, logPath }) => {
   // Owner-only, like everything else in the config folder: the log holds the emulator's request lines.
@@ -40,7 +45,10 @@ export const childProcessLauncher: EmulatorLauncher = ({ script, execArgv, args,
     stdio: ["ignore", "pipe", log],
     env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
   });
-  return { pid: child.pid, stdout: child.stdout, onExit: (l) => void child.once("exit", (code) => l(code)),
+  return {
+    pid: child.pid,
+    stdout: child.stdout,
+    onExit: (l) => void child.once("exit", (code) => l(code)),
     detach: () => {
       child.stdout?.destroy();
       child.unref();
@@ -114,7 +122,10 @@ async function alive(state: DemoEmulator): Promise<boolean> {
   }
 }
 
-export async function ensureDemoEmulator(demoDir: string, o: DemoOptions = {}): Promise<DemoEmulator & { release: () => void }> {
+export async function ensureDemoEmulator(
+  demoDir: string,
+  o: DemoOptions = {},
+): Promise<DemoEmulator & { release: () => void }> {
   await mkdir(demoDir, { recursive: true, mode: 0o700 });
   // The lease comes first, so an emulator that is about to exit for want of clients sees it.
   const release = takeLease(demoDir);
@@ -144,7 +155,10 @@ async function reuseOrStart(demoDir: string, o: DemoOptions): Promise<DemoEmulat
   if (!stdout) throw new Error("the demo emulator has no output pipe");
   const facts = await new Promise<Facts>((resolve, reject) => {
     let buf = "";
-    const timer = setTimeout(() => reject(new Error("the demo emulator did not start within 20 s; see emulator.log in the demo folder")), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error("the demo emulator did not start within 20 s; see emulator.log in the demo folder")),
+      20_000,
+    );
     stdout.on("data", (d: Buffer) => {
       buf += d.toString();
       const nl = buf.indexOf("\n");

@@ -14,8 +14,13 @@ export async function followSignInPage(url: string, caPem: string): Promise<void
     if (!action) throw new Error("the demo sign-in page did not sign in automatically");
     const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
     const fields = new URLSearchParams();
-    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(unescape(m[1] ?? ""), unescape(m[2] ?? ""));
-    await fetch(unescape(action), { method: "POST", body: fields.toString(), headers: { "content-type": "application/x-www-form-urlencoded" } });
+    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+      fields.set(unescape(m[1] ?? ""), unescape(m[2] ?? ""));
+    await fetch(unescape(action), {
+      method: "POST",
+      body: fields.toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
   } finally {
     await dispatcher.close();
   }

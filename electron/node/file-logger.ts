@@ -8,7 +8,9 @@ import { scrub, type Logger } from "../engine/logger.js";
  */
 export function fileLogger(path: string, verbose: boolean, echo: (line: string) => void): Logger {
   const write = (level: string, message: string, detail?: unknown) => {
-    const line = scrub(`${new Date().toISOString()} ${level} ${message}${detail === undefined ? "" : ` | ${describeCause(detail)}`}`);
+    const line = scrub(
+      `${new Date().toISOString()} ${level} ${message}${detail === undefined ? "" : ` | ${describeCause(detail)}`}`,
+    );
     try {
       try {
         if (statSync(path).size > 1_048_576) renameSync(path, `${path}.1`);

@@ -1,4 +1,13 @@
-import { createApi, type Channel, type PushChannel, type Pushes, type RequestOf, type Responses, type Result, type Transport } from "../shared/ipc-api.js";
+import {
+  createApi,
+  type Channel,
+  type PushChannel,
+  type Pushes,
+  type RequestOf,
+  type Responses,
+  type Result,
+  type Transport,
+} from "../shared/ipc-api.js";
 
 // The preview harness's stand-in for the preload: the same createApi, over HTTP instead of IPC.
 // Pushes arrive as server-sent events.
@@ -13,7 +22,11 @@ events.onmessage = (m: MessageEvent<string>) => {
 const transport: Transport = {
   async invoke<C extends Channel>(channel: C, payload: RequestOf<C> | undefined): Promise<Result<Responses[C]>> {
     try {
-      const res = await fetch("/rpc", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ channel, payload }) });
+      const res = await fetch("/rpc", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ channel, payload }),
+      });
       return (await res.json()) as Result<Responses[C]>;
     } catch {
       return { ok: false, error: { kind: "network", message: "The preview server is not answering." } };

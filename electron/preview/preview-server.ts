@@ -40,11 +40,22 @@ export interface RunningPreview {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = { ".js": "text/javascript", ".css": "text/css", ".html": "text/html; charset=utf-8", ".map": "application/json" };
+const TYPES: Record<string, string> = {
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".html": "text/html; charset=utf-8",
+  ".map": "application/json",
+};
 
 export async function startPreview(o: PreviewOptions = {}): Promise<RunningPreview> {
   const ownEmulator = !o.emulator;
-  const emu = o.emulator ?? (await startEmulator({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "pimtray-preview-emu-")), settings: { autoSignIn: "adele" } }));
+  const emu =
+    o.emulator ??
+    (await startEmulator({
+      port: 0,
+      dataDir: mkdtempSync(join(tmpdir(), "pimtray-preview-emu-")),
+      settings: { autoSignIn: "adele" },
+    }));
   const configDir = o.configDir ?? mkdtempSync(join(tmpdir(), "pimtray-preview-"));
   const logger = o.logger ?? silentLogger;
   const rendererDir = o.rendererDir ?? join(process.cwd(), "dist", "renderer");
@@ -52,7 +63,13 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
   const history = new HistoryLog(join(configDir, FILES.history));
   const dispatcher = new Agent({ connect: { ca: emu.caPem } });
   const engine = createEngine({
-    connection: resolveConnection({ cloud: "global", tenant: emu.tenantId, clientId: DEFAULT_CLIENT_ID, authorityHost: emu.origin, graphEndpoint: emu.origin }),
+    connection: resolveConnection({
+      cloud: "global",
+      tenant: emu.tenantId,
+      clientId: DEFAULT_CLIENT_ID,
+      authorityHost: emu.origin,
+      graphEndpoint: emu.origin,
+    }),
     fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
     persistence: new MemoryPersistence(),
     ui: { openBrowser: (url) => followSignInPage(url, emu.caPem) },
@@ -108,7 +125,11 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
         return;
       }
       if (url.pathname === "/events") {
-        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+        res.writeHead(200, {
+          "content-type": "text/event-stream",
+          "cache-control": "no-store",
+          connection: "keep-alive",
+        });
         res.write(": connected\n\n");
         streams.add(res);
         req.on("close", () => streams.delete(res));
@@ -119,7 +140,14 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
       let body = readFileSync(join(rendererDir, file));
       if (file === "index.html") {
         // The bridge stands where the preload would: before the app's script.
-        body = Buffer.from(body.toString("utf8").replace('<script type="module" src="./app.js"></script>', '<script src="./preview-bridge.js"></script><script type="module" src="./app.js"></script>'));
+        body = Buffer.from(
+          body
+            .toString("utf8")
+            .replace(
+              '<script type="module" src="./app.js"></script>',
+              '<script src="./preview-bridge.js"></script><script type="module" src="./app.js"></script>',
+            ),
+        );
       }
       res.writeHead(200, { "content-type": TYPES[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream" });
       res.end(body);

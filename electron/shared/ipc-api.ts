@@ -97,7 +97,8 @@ export interface OutcomeView {
 }
 
 /** What crosses the bridge: errors travel as data, in plain words, never as stack traces. */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: { kind: string; message: string; adminConsentUrl?: string } };
+export type Result<T> =
+  { ok: true; value: T } | { ok: false; error: { kind: string; message: string; adminConsentUrl?: string } };
 
 /** Main → renderer pushes. */
 export interface Pushes {
@@ -155,4 +156,3 @@ export function createApi(t: Transport) {
 }
 
 export type PimTrayApi = ReturnType<typeof createApi>;
-

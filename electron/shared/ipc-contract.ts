@@ -8,11 +8,21 @@ import type { AppState, EligibleView, OutcomeView, ProfileView } from "./ipc-api
 // is derived from createApi in ipc-api.ts, never hand-written (gitify's `typeof api` pattern); main's
 // handler table (app/handlers) is typed from this map, so a channel without a handler fails typecheck.
 
-const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be an id (GUID)");
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be an id (GUID)");
 const accessId = z.enum(["member", "owner"]);
-const ticket = z.object({ system: z.string().trim().min(1).max(TICKET_LIMITS.system), number: z.string().trim().min(1).max(TICKET_LIMITS.number) }).strict();
+const ticket = z
+  .object({
+    system: z.string().trim().min(1).max(TICKET_LIMITS.system),
+    number: z.string().trim().min(1).max(TICKET_LIMITS.number),
+  })
+  .strict();
 // Measured trimmed, as the engine and the settings schema measure it.
-const justification = z.string().trim().max(JUSTIFICATION_MAX, `a justification is at most ${JUSTIFICATION_MAX} characters`);
+const justification = z
+  .string()
+  .trim()
+  .max(JUSTIFICATION_MAX, `a justification is at most ${JUSTIFICATION_MAX} characters`);
 const none = z.object({}).strict().optional();
 
 /** A channel's response type, carried as a type only: at run time it is an empty object. */
@@ -25,17 +35,26 @@ const returns = <T>(): Returns<T> => ({});
 export const contract = {
   "app:get-state": { request: none, response: returns<AppState>() },
   "auth:sign-in": {
-    request: z.object({ method: z.enum(["browser", "device-code"]).optional(), selectAccount: z.boolean().optional() }).strict(),
+    request: z
+      .object({ method: z.enum(["browser", "device-code"]).optional(), selectAccount: z.boolean().optional() })
+      .strict(),
     response: returns<AppState>(),
   },
   "auth:sign-out": { request: none, response: returns<AppState>() },
-  "pim:eligible": { request: z.object({ refresh: z.boolean().optional() }).strict().optional(), response: returns<EligibleView[]>() },
+  "pim:eligible": {
+    request: z.object({ refresh: z.boolean().optional() }).strict().optional(),
+    response: returns<EligibleView[]>(),
+  },
   "pim:activate": {
     request: z
       .object({
         groupId: guid,
         accessId,
-        durationMinutes: z.number().int().min(5).max(24 * 60),
+        durationMinutes: z
+          .number()
+          .int()
+          .min(5)
+          .max(24 * 60),
         justification: justification.optional(),
         ticket: ticket.optional(),
         startAt: z.string().datetime({ offset: true }).optional(),
@@ -51,20 +70,39 @@ export const contract = {
       .object({
         id: z.string().max(100).optional(),
         name: z.string().max(64),
-        targets: z.array(z.object({ groupId: guid, accessId, groupName: z.string().max(256).optional() }).strict()).max(50),
-        durationMinutes: z.number().int().min(5).max(24 * 60).optional(),
+        targets: z
+          .array(z.object({ groupId: guid, accessId, groupName: z.string().max(256).optional() }).strict())
+          .max(50),
+        durationMinutes: z
+          .number()
+          .int()
+          .min(5)
+          .max(24 * 60)
+          .optional(),
         justification: justification.optional(),
         ticket: ticket.optional(),
         autoActivate: z.boolean(),
-        keepActive: z.object({ enabled: z.boolean(), until: z.string().optional(), maxRenewals: z.number().int().min(1).max(100).optional() }).strict(),
+        keepActive: z
+          .object({
+            enabled: z.boolean(),
+            until: z.string().optional(),
+            maxRenewals: z.number().int().min(1).max(100).optional(),
+          })
+          .strict(),
         notifyLeadMinutes: z.array(z.number().int().min(1).max(1440)).max(5).optional(),
       })
       .strict(),
     response: returns<ProfileView>(),
   },
   "profiles:delete": { request: z.object({ id: z.string().min(1).max(100) }).strict(), response: returns<AppState>() },
-  "profiles:reorder": { request: z.object({ ids: z.array(z.string().min(1).max(100)).max(200) }).strict(), response: returns<AppState>() },
-  "profiles:activate": { request: z.object({ id: z.string().min(1).max(100) }).strict(), response: returns<OutcomeView[]>() },
+  "profiles:reorder": {
+    request: z.object({ ids: z.array(z.string().min(1).max(100)).max(200) }).strict(),
+    response: returns<AppState>(),
+  },
+  "profiles:activate": {
+    request: z.object({ id: z.string().min(1).max(100) }).strict(),
+    response: returns<OutcomeView[]>(),
+  },
   "settings:update": {
     request: z
       .object({
@@ -100,14 +138,20 @@ export const CHANNELS = Object.keys(contract) as Channel[];
 export * from "./ipc-api.js";
 
 /** Validates a payload against its channel's schema: the parsed value, or a plain-language error. */
-export function validateRequest<C extends Channel>(channel: C, payload: unknown): { ok: true; value: ParsedRequest<C> } | { ok: false; message: string } {
+export function validateRequest<C extends Channel>(
+  channel: C,
+  payload: unknown,
+): { ok: true; value: ParsedRequest<C> } | { ok: false; message: string } {
   const schema = contract[channel]?.request;
   if (!schema) return { ok: false, message: `Unknown channel '${String(channel)}'.` };
   const r = schema.safeParse(payload);
   // zod types a parse through a union of schemas as the union of their outputs; this one is C's.
   if (r.success) return { ok: true, value: r.data as ParsedRequest<C> };
   const issue = r.error.issues[0];
-  return { ok: false, message: `Invalid request${issue?.path.length ? ` at '${issue.path.join(".")}'` : ""}: ${issue?.message ?? "malformed"}.` };
+  return {
+    ok: false,
+    message: `Invalid request${issue?.path.length ? ` at '${issue.path.join(".")}'` : ""}: ${issue?.message ?? "malformed"}.`,
+  };
 }
 
 export function isChannel(c: unknown): c is Channel {

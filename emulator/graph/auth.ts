@@ -17,7 +17,9 @@ export async function authenticate(ctx: Ctx, deps: GraphDeps): Promise<CallerCla
   const result = await verifyAccessToken(deps.keys, m[1], nowS);
   if (!result.ok) {
     const message =
-      result.reason === "expired" ? "Lifetime validation failed, the token is expired." : "Access token validation failure. Invalid audience.";
+      result.reason === "expired"
+        ? "Lifetime validation failed, the token is expired."
+        : "Access token validation failure. Invalid audience.";
     sendGraphError(ctx, 401, "InvalidAuthenticationToken", message, { "www-authenticate": wwwAuth });
     return null;
   }
@@ -26,12 +28,22 @@ export async function authenticate(ctx: Ctx, deps: GraphDeps): Promise<CallerCla
   if (revokedAt !== undefined && c.iat < revokedAt) {
     if ((c.xms_cc ?? []).includes("cp1")) {
       // CAE: only clients that declared cp1 get a claims challenge; the claims are base64 here.
-      const claims = Buffer.from(JSON.stringify({ access_token: { nbf: { essential: true, value: String(revokedAt) } } })).toString("base64");
-      sendGraphError(ctx, 401, "InvalidAuthenticationToken", "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp", {
-        "www-authenticate": `Bearer realm="", authorization_uri="${ctx.origin}/common/oauth2/authorize", error="insufficient_claims", claims="${claims}"`,
-      });
+      const claims = Buffer.from(
+        JSON.stringify({ access_token: { nbf: { essential: true, value: String(revokedAt) } } }),
+      ).toString("base64");
+      sendGraphError(
+        ctx,
+        401,
+        "InvalidAuthenticationToken",
+        "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp",
+        {
+          "www-authenticate": `Bearer realm="", authorization_uri="${ctx.origin}/common/oauth2/authorize", error="insufficient_claims", claims="${claims}"`,
+        },
+      );
     } else {
-      sendGraphError(ctx, 401, "InvalidAuthenticationToken", "Access token has been revoked.", { "www-authenticate": wwwAuth });
+      sendGraphError(ctx, 401, "InvalidAuthenticationToken", "Access token has been revoked.", {
+        "www-authenticate": wwwAuth,
+      });
     }
     return null;
   }

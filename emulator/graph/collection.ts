@@ -4,7 +4,12 @@ import { type GraphCall, nextLink } from "./common.js";
 import { groupJson, userJson } from "./directory.js";
 
 /** One page of a PIM collection, with `$select`, `$expand=group,principal` and a next link. */
-export function sendCollection({ ctx, pim, deps }: GraphCall, contextPath: string, all: Array<Record<string, unknown>>, typeName: string): void {
+export function sendCollection(
+  { ctx, pim, deps }: GraphCall,
+  contextPath: string,
+  all: Array<Record<string, unknown>>,
+  typeName: string,
+): void {
   const expand = parseExpand(ctx.query.get("$expand"), ["group", "principal"], typeName);
   const select = parseSelect(ctx.query.get("$select"));
   const page = paginate(all, ctx.query, deps.settings.pageSize);

@@ -60,18 +60,32 @@ export function requireScope(caller: CallerClaims, accepted: string[], wrapped =
 export function nextLink(ctx: Ctx, offset: number): string {
   const parts: string[] = [];
   for (const [k, v] of ctx.query) {
-    if (k.toLowerCase() !== "$skiptoken") parts.push(`${k}=${encodeURIComponent(v).replace(/%24/g, "$").replace(/%2C/gi, ",")}`);
+    if (k.toLowerCase() !== "$skiptoken")
+      parts.push(`${k}=${encodeURIComponent(v).replace(/%24/g, "$").replace(/%2C/gi, ",")}`);
   }
   parts.push(`$skiptoken=${skipToken(offset)}`);
-  const path = ctx.path.split("/").map((seg) => encodeURI(seg)).join("/");
+  const path = ctx.path
+    .split("/")
+    .map((seg) => encodeURI(seg))
+    .join("/");
   return `${ctx.origin}${path}?${parts.join("&")}`;
 }
 
 export function parseCurrentUserFunction(segment: string, allowed: string[]): string {
   const m = /^filterByCurrentUser\(on='([^']*)'\)$/i.exec(segment);
   const on = allowed.find((a) => a.toLowerCase() === (m?.[1] ?? "").toLowerCase());
-  if (!m) throw new GraphFault(400, "BadRequest", `Resource not found for the segment '${segment}'. Use filterByCurrentUser(on='principal').`);
-  if (!on) throw new GraphFault(400, "BadRequest", `The parameter 'on' has an invalid value '${m[1]}'. Allowed: ${allowed.join(", ")}.`);
+  if (!m)
+    throw new GraphFault(
+      400,
+      "BadRequest",
+      `Resource not found for the segment '${segment}'. Use filterByCurrentUser(on='principal').`,
+    );
+  if (!on)
+    throw new GraphFault(
+      400,
+      "BadRequest",
+      `The parameter 'on' has an invalid value '${m[1]}'. Allowed: ${allowed.join(", ")}.`,
+    );
   return on;
 }
 

@@ -41,7 +41,10 @@ export function routeMe({ ctx, caller, pim }: GraphCall): void {
   requireScope(caller, READ_USER, false);
   const me = pim.user(caller.oid);
   if (!me) throw new GraphFault(404, "Request_ResourceNotFound", "The signed-in user no longer exists.");
-  sendJson(ctx, 200, { "@odata.context": `${ctx.origin}/v1.0/$metadata#users/$entity`, ...applySelect(userJson(me), parseSelect(ctx.query.get("$select"))) });
+  sendJson(ctx, 200, {
+    "@odata.context": `${ctx.origin}/v1.0/$metadata#users/$entity`,
+    ...applySelect(userJson(me), parseSelect(ctx.query.get("$select"))),
+  });
 }
 
 /** GET /groups and /groups/{id} */
@@ -53,9 +56,16 @@ export function routeGroups({ ctx, caller, pim, deps }: GraphCall, path: string)
   if (id !== undefined) {
     const g = pim.group(id);
     if (!g) {
-      throw new GraphFault(404, "Request_ResourceNotFound", `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+      throw new GraphFault(
+        404,
+        "Request_ResourceNotFound",
+        `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     }
-    sendJson(ctx, 200, { "@odata.context": `${ctx.origin}/v1.0/$metadata#groups/$entity`, ...applySelect(groupJson(g), select) });
+    sendJson(ctx, 200, {
+      "@odata.context": `${ctx.origin}/v1.0/$metadata#groups/$entity`,
+      ...applySelect(groupJson(g), select),
+    });
     return;
   }
   const clauses = parseFilter(ctx.query.get("$filter"), ["id", "displayName", "mail"]);

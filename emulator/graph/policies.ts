@@ -14,7 +14,11 @@ export function routePolicies({ ctx, caller, pim, deps }: GraphCall, path: strin
     throw new GraphFault(
       403,
       "AuthorizationFailed",
-      JSON.stringify({ errorCode: "AuthorizationFailed", message: "The caller is not authorized to read role management policies for this scope.", instanceAnnotations: [] }),
+      JSON.stringify({
+        errorCode: "AuthorizationFailed",
+        message: "The caller is not authorized to read role management policies for this scope.",
+        instanceAnnotations: [],
+      }),
       true,
     );
   }
@@ -23,12 +27,21 @@ export function routePolicies({ ctx, caller, pim, deps }: GraphCall, path: strin
   const isPolicies = kind?.toLowerCase() === "rolemanagementpolicies";
   if (!isAssignments && !isPolicies) throw notFound(`policies/${path}`);
 
-  const expand = parseExpand(ctx.query.get("$expand"), isAssignments ? ["policy"] : ["rules", "effectiveRules"], isAssignments ? "microsoft.graph.unifiedRoleManagementPolicyAssignment" : "microsoft.graph.unifiedRoleManagementPolicy");
+  const expand = parseExpand(
+    ctx.query.get("$expand"),
+    isAssignments ? ["policy"] : ["rules", "effectiveRules"],
+    isAssignments
+      ? "microsoft.graph.unifiedRoleManagementPolicyAssignment"
+      : "microsoft.graph.unifiedRoleManagementPolicy",
+  );
   const policyExpand = expand.find((x) => x.name === "policy");
-  const withRules = isAssignments ? /\$expand=\s*rules/i.test(policyExpand?.nested ?? "") : expand.some((x) => x.name === "rules" || x.name === "effectiveRules");
+  const withRules = isAssignments
+    ? /\$expand=\s*rules/i.test(policyExpand?.nested ?? "")
+    : expand.some((x) => x.name === "rules" || x.name === "effectiveRules");
 
   const all: Array<{ groupId: string; accessId: AccessId }> = [];
-  for (const g of pim.tenant.groups) for (const a of ["member", "owner"] as const) all.push({ groupId: g.id, accessId: a });
+  for (const g of pim.tenant.groups)
+    for (const a of ["member", "owner"] as const) all.push({ groupId: g.id, accessId: a });
 
   const policyJson = (groupId: string, accessId: AccessId) => {
     const p = pim.policyFor(groupId, accessId);
@@ -60,21 +73,38 @@ export function routePolicies({ ctx, caller, pim, deps }: GraphCall, path: strin
   if (id !== undefined) {
     const m = /^Group_([0-9a-f-]{36})_[0-9a-f-]{36}(?:_(member|owner))?$/i.exec(id);
     const hit = m && all.find((x) => x.groupId === (m[1] ?? "").toLowerCase() && (isPolicies || x.accessId === m[2]));
-    if (!m || !hit || (isAssignments && !m[2])) throw new GraphFault(404, "ResourceNotFound", `The role management policy '${id}' was not found.`);
+    if (!m || !hit || (isAssignments && !m[2]))
+      throw new GraphFault(404, "ResourceNotFound", `The role management policy '${id}' was not found.`);
     const body = isAssignments ? assignmentJson(hit.groupId, hit.accessId) : policyJson(hit.groupId, hit.accessId);
     sendJson(ctx, 200, { "@odata.context": `${ctx.origin}/v1.0/$metadata#policies/${kind}/$entity`, ...body });
     return;
   }
 
-  const clauses = parseFilter(ctx.query.get("$filter"), isAssignments ? ["scopeId", "scopeType", "roleDefinitionId", "policyId"] : ["scopeId", "scopeType"]);
+  const clauses = parseFilter(
+    ctx.query.get("$filter"),
+    isAssignments ? ["scopeId", "scopeType", "roleDefinitionId", "policyId"] : ["scopeId", "scopeType"],
+  );
   const scopeId = clauses.find((c) => c.field === "scopeId");
   const scopeType = clauses.find((c) => c.field === "scopeType");
   if (!scopeId || !scopeType) {
-    throw new GraphFault(400, "BadRequest", "The $filter must specify both scopeId and scopeType, for example: scopeId eq '{groupId}' and scopeType eq 'Group'.");
+    throw new GraphFault(
+      400,
+      "BadRequest",
+      "The $filter must specify both scopeId and scopeType, for example: scopeId eq '{groupId}' and scopeType eq 'Group'.",
+    );
   }
-  const candidates = all.filter((x) => matches({ scopeId: x.groupId, scopeType: "Group", roleDefinitionId: x.accessId }, clauses.filter((c) => c.field !== "policyId")));
-  const value = isAssignments ? candidates.map((x) => assignmentJson(x.groupId, x.accessId)) : candidates.map((x) => policyJson(x.groupId, x.accessId));
-  const ctxSuffix = isAssignments ? "roleManagementPolicyAssignments(policy(rules()))" : "roleManagementPolicies(rules())";
+  const candidates = all.filter((x) =>
+    matches(
+      { scopeId: x.groupId, scopeType: "Group", roleDefinitionId: x.accessId },
+      clauses.filter((c) => c.field !== "policyId"),
+    ),
+  );
+  const value = isAssignments
+    ? candidates.map((x) => assignmentJson(x.groupId, x.accessId))
+    : candidates.map((x) => policyJson(x.groupId, x.accessId));
+  const ctxSuffix = isAssignments
+    ? "roleManagementPolicyAssignments(policy(rules()))"
+    : "roleManagementPolicies(rules())";
   sendJson(ctx, 200, { "@odata.context": `${ctx.origin}/v1.0/$metadata#policies/${ctxSuffix}`, value });
 }
 

@@ -4,7 +4,15 @@ import { sendEmpty, sendJson } from "../http.js";
 import type { AssignmentRequest } from "../model.js";
 import { applySelect, matches, parseExpand, parseFilter, parseSelect } from "../odata.js";
 import { sendCollection } from "./collection.js";
-import { type GraphCall, iso, parseCurrentUserFunction, PIM_BASE, READ_ASSIGNMENT, requireGroupOrPrincipalFilter, requireScope } from "./common.js";
+import {
+  type GraphCall,
+  iso,
+  parseCurrentUserFunction,
+  PIM_BASE,
+  READ_ASSIGNMENT,
+  requireGroupOrPrincipalFilter,
+  requireScope,
+} from "./common.js";
 import { groupJson, userJson } from "./directory.js";
 import { GraphFault, methodNotAllowed, notFound } from "./fault.js";
 
@@ -50,7 +58,17 @@ const ticketSchema = z
   .nullable()
   .optional();
 
-const ACTIONS = ["adminAssign", "adminUpdate", "adminRemove", "selfActivate", "selfDeactivate", "adminExtend", "adminRenew", "selfExtend", "selfRenew"];
+const ACTIONS = [
+  "adminAssign",
+  "adminUpdate",
+  "adminRemove",
+  "selfActivate",
+  "selfDeactivate",
+  "adminExtend",
+  "adminRenew",
+  "selfExtend",
+  "selfRenew",
+];
 const enumOf = (name: string, values: string[]) =>
   z.string().refine((v) => values.some((x) => x.toLowerCase() === v.toLowerCase()), {
     message: `Requested value is not a valid ${name}. Allowed values: ${values.join(", ")}.`,
@@ -122,18 +140,29 @@ export async function routeRequests(call: GraphCall, segments: string[]): Promis
     const clauses = parseFilter(ctx.query.get("$filter"), FIELDS);
     const mine = [...pim.requests.values()].filter((r) => {
       if (on === "approver") {
-        return r.status === "PendingApproval" && pim.policyFor(r.groupId, r.accessId).approverUserIds.includes(caller.oid);
+        return (
+          r.status === "PendingApproval" && pim.policyFor(r.groupId, r.accessId).approverUserIds.includes(caller.oid)
+        );
       }
       return r.principalId === caller.oid;
     });
-    const items = mine.sort((a, b) => b.createdDateTime - a.createdDateTime).map((r) => serializeRequest(r)).filter((i) => matches(i, clauses));
+    const items = mine
+      .sort((a, b) => b.createdDateTime - a.createdDateTime)
+      .map((r) => serializeRequest(r))
+      .filter((i) => matches(i, clauses));
     return sendCollection(call, `${PIM_BASE}/assignmentScheduleRequests`, items, TYPE_NAME);
   }
   const request = pim.requests.get(first.toLowerCase());
-  const visible = request && (request.principalId === caller.oid || pim.policyFor(request.groupId, request.accessId).approverUserIds.includes(caller.oid));
+  const visible =
+    request &&
+    (request.principalId === caller.oid ||
+      pim.policyFor(request.groupId, request.accessId).approverUserIds.includes(caller.oid));
   if (second?.toLowerCase() === "cancel") {
     if (ctx.method !== "POST") throw methodNotAllowed();
-    requireScope(caller, ["PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup", "PrivilegedAccess.ReadWrite.AzureADGroup"]);
+    requireScope(caller, [
+      "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
+      "PrivilegedAccess.ReadWrite.AzureADGroup",
+    ]);
     pim.cancel(caller.oid, first, now);
     sendEmpty(ctx, 204);
     return;
@@ -154,7 +183,10 @@ export async function routeRequests(call: GraphCall, segments: string[]): Promis
       out.principal = u ? applySelect(userJson(u), x.select) : null;
     }
   }
-  sendJson(ctx, 200, { "@odata.context": `${ctx.origin}/v1.0/$metadata#${PIM_BASE}/assignmentScheduleRequests/$entity`, ...out });
+  sendJson(ctx, 200, {
+    "@odata.context": `${ctx.origin}/v1.0/$metadata#${PIM_BASE}/assignmentScheduleRequests/$entity`,
+    ...out,
+  });
 }
 
 async function createRequest({ ctx, caller, pim, deps }: GraphCall): Promise<void> {
@@ -164,7 +196,11 @@ async function createRequest({ ctx, caller, pim, deps }: GraphCall): Promise<voi
     if (!ct.startsWith("application/json")) throw new Error("content-type");
     json = JSON.parse(ctx.bodyText);
   } catch {
-    throw new GraphFault(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+    throw new GraphFault(
+      400,
+      "BadRequest",
+      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+    );
   }
   const parsed = requestBodySchema.safeParse(json);
   if (!parsed.success) throw new GraphFault(400, "BadRequest", describeZodError(parsed.error));
@@ -174,7 +210,11 @@ async function createRequest({ ctx, caller, pim, deps }: GraphCall): Promise<voi
     throw new GraphFault(
       403,
       "AuthorizationFailed",
-      JSON.stringify({ errorCode: "AuthorizationFailed", message: `The action '${action}' requires an administrator role; self-service requests use selfActivate or selfDeactivate.`, instanceAnnotations: [] }),
+      JSON.stringify({
+        errorCode: "AuthorizationFailed",
+        message: `The action '${action}' requires an administrator role; self-service requests use selfActivate or selfDeactivate.`,
+        instanceAnnotations: [],
+      }),
       true,
     );
   }
@@ -188,7 +228,10 @@ async function createRequest({ ctx, caller, pim, deps }: GraphCall): Promise<voi
   sendJson(
     ctx,
     201,
-    { "@odata.context": `${ctx.origin}/v1.0/$metadata#${PIM_BASE}/assignmentScheduleRequests/$entity`, ...serializeRequest(request, body.isValidationOnly ?? false) },
+    {
+      "@odata.context": `${ctx.origin}/v1.0/$metadata#${PIM_BASE}/assignmentScheduleRequests/$entity`,
+      ...serializeRequest(request, body.isValidationOnly ?? false),
+    },
     { location: `${ctx.origin}/v1.0/${PIM_BASE}/assignmentScheduleRequests('${request.id}')` },
   );
 }

@@ -17,13 +17,31 @@ import {
 } from "./common.js";
 import { methodNotAllowed, notFound } from "./fault.js";
 
-type Collection = "eligibilitySchedules" | "eligibilityScheduleInstances" | "assignmentSchedules" | "assignmentScheduleInstances";
+type Collection =
+  "eligibilitySchedules" | "eligibilityScheduleInstances" | "assignmentSchedules" | "assignmentScheduleInstances";
 
 const COLLECTION_FIELDS: Record<Collection, string[]> = {
   eligibilitySchedules: ["id", "groupId", "principalId", "accessId", "memberType", "status", "createdUsing"],
   eligibilityScheduleInstances: ["id", "groupId", "principalId", "accessId", "memberType", "eligibilityScheduleId"],
-  assignmentSchedules: ["id", "groupId", "principalId", "accessId", "memberType", "status", "assignmentType", "createdUsing"],
-  assignmentScheduleInstances: ["id", "groupId", "principalId", "accessId", "memberType", "assignmentType", "assignmentScheduleId"],
+  assignmentSchedules: [
+    "id",
+    "groupId",
+    "principalId",
+    "accessId",
+    "memberType",
+    "status",
+    "assignmentType",
+    "createdUsing",
+  ],
+  assignmentScheduleInstances: [
+    "id",
+    "groupId",
+    "principalId",
+    "accessId",
+    "memberType",
+    "assignmentType",
+    "assignmentScheduleId",
+  ],
 };
 
 const TYPE_NAMES: Record<Collection, string> = {
@@ -70,7 +88,17 @@ function eligibilityInstance(e: Eligibility) {
   };
 }
 
-function assignmentSchedule(i: { scheduleId: string; requestId: string; groupId: string; principalId: string; accessId: AccessId; startAt: number; endAt: number; status: string; createdAt: number }) {
+function assignmentSchedule(i: {
+  scheduleId: string;
+  requestId: string;
+  groupId: string;
+  principalId: string;
+  accessId: AccessId;
+  startAt: number;
+  endAt: number;
+  status: string;
+  createdAt: number;
+}) {
   return {
     "@odata.type": `#${TYPE_NAMES.assignmentSchedules}`,
     id: i.scheduleId,
@@ -116,11 +144,27 @@ function collectionItems(c: Collection, pim: PimState, now: number): Array<Recor
       return [...pim.instances.values()].filter((i) => i.startAt <= now).map(assignmentInstance);
     case "assignmentSchedules": {
       const out: Array<Record<string, unknown>> = [...pim.instances.values()].map((i) =>
-        assignmentSchedule({ ...i, status: "Provisioned", createdAt: pim.requests.get(i.requestId)?.createdDateTime ?? i.startAt }),
+        assignmentSchedule({
+          ...i,
+          status: "Provisioned",
+          createdAt: pim.requests.get(i.requestId)?.createdDateTime ?? i.startAt,
+        }),
       );
       for (const r of pim.requests.values()) {
         if (r.action === "selfActivate" && (r.status === "Granted" || r.status === "PendingProvisioning")) {
-          out.push(assignmentSchedule({ scheduleId: r.targetScheduleId, requestId: r.id, groupId: r.groupId, principalId: r.principalId, accessId: r.accessId, startAt: r.startAt, endAt: r.startAt + r.durationMs, status: "Granted", createdAt: r.createdDateTime }));
+          out.push(
+            assignmentSchedule({
+              scheduleId: r.targetScheduleId,
+              requestId: r.id,
+              groupId: r.groupId,
+              principalId: r.principalId,
+              accessId: r.accessId,
+              startAt: r.startAt,
+              endAt: r.startAt + r.durationMs,
+              status: "Granted",
+              createdAt: r.createdDateTime,
+            }),
+          );
         }
       }
       return out;
@@ -136,7 +180,9 @@ export function routeScheduleCollection(call: GraphCall, path: string, segments:
   const { ctx, caller, pim, deps } = call;
   const collection = segments[0] ?? "";
   const fn = segments[1] ?? null;
-  const known = (Object.keys(COLLECTION_FIELDS) as Collection[]).find((c) => c.toLowerCase() === collection.toLowerCase());
+  const known = (Object.keys(COLLECTION_FIELDS) as Collection[]).find(
+    (c) => c.toLowerCase() === collection.toLowerCase(),
+  );
   if (!known || segments.length > 2) throw notFound(path);
   if (ctx.method !== "GET") throw methodNotAllowed();
   requireScope(caller, known.startsWith("eligibility") ? READ_ELIGIBILITY : READ_ASSIGNMENT);

@@ -13,7 +13,13 @@ export function issueDeviceCode(state: IdentityState, ctx: Ctx): void {
   const form = new URLSearchParams(ctx.bodyText);
   const clientId = form.get("client_id");
   if (!clientId) {
-    sendEntraError(ctx, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
+    sendEntraError(
+      ctx,
+      400,
+      "invalid_request",
+      900144,
+      "The request body must contain the following parameter: 'client_id'.",
+    );
     return;
   }
   const claims = parseClaims(form.get("claims"));
@@ -65,8 +71,15 @@ export function pendingDeviceCodes(state: IdentityState): Array<{ userCode: stri
 }
 
 /** Approves or denies a pending device code; returns false when no such pending code exists. */
-export function decideDeviceCode(state: IdentityState, userCode: string, userIdOrName: string | null, approve: boolean): boolean {
-  const entry = [...state.deviceCodes.values()].find((d) => d.userCode === normalizeUserCode(userCode) && d.state === "pending");
+export function decideDeviceCode(
+  state: IdentityState,
+  userCode: string,
+  userIdOrName: string | null,
+  approve: boolean,
+): boolean {
+  const entry = [...state.deviceCodes.values()].find(
+    (d) => d.userCode === normalizeUserCode(userCode) && d.state === "pending",
+  );
   if (!entry || entry.expiresAt <= state.deps.now()) return false;
   if (!approve) {
     entry.state = "denied";
@@ -80,14 +93,25 @@ export function decideDeviceCode(state: IdentityState, userCode: string, userIdO
 }
 
 /** grant_type=device_code: pending, declined, expired or redeemed once. */
-export async function redeemDeviceCode(state: IdentityState, ctx: Ctx, form: URLSearchParams, clientId: string): Promise<void> {
+export async function redeemDeviceCode(
+  state: IdentityState,
+  ctx: Ctx,
+  form: URLSearchParams,
+  clientId: string,
+): Promise<void> {
   const entry = state.deviceCodes.get(form.get("device_code") ?? "");
   if (!entry || entry.clientId !== clientId) {
     sendEntraError(ctx, 400, "invalid_grant", 70000, "The provided value for the 'device_code' is not valid.");
     return;
   }
   if (entry.expiresAt <= state.deps.now() || entry.state === "redeemed") {
-    sendEntraError(ctx, 400, "expired_token", 70020, "The provided value for the input parameter 'device_code' is not valid. This device code has expired.");
+    sendEntraError(
+      ctx,
+      400,
+      "expired_token",
+      70020,
+      "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
+    );
     return;
   }
   if (entry.state === "denied") {
@@ -95,7 +119,13 @@ export async function redeemDeviceCode(state: IdentityState, ctx: Ctx, form: URL
     return;
   }
   if (entry.state === "pending") {
-    sendEntraError(ctx, 400, "authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is pending. Continue polling.");
+    sendEntraError(
+      ctx,
+      400,
+      "authorization_pending",
+      70016,
+      "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+    );
     return;
   }
   const user = state.deps.users().find((u) => u.id === entry.userId);
@@ -108,7 +138,11 @@ export async function redeemDeviceCode(state: IdentityState, ctx: Ctx, form: URL
     sendEntraError(ctx, 400, "invalid_grant", 65001, consentDescription(clientId), { suberror: "consent_required" });
     return;
   }
-  const session: Session = { id: randomUUID(), userId: user.id, mfa: user.sessionHasMfa || stepUpRequested(entry.claims) };
+  const session: Session = {
+    id: randomUUID(),
+    userId: user.id,
+    mfa: user.sessionHasMfa || stepUpRequested(entry.claims),
+  };
   state.sessions.set(session.id, session);
   sendJson(ctx, 200, await issueTokens(state, ctx, user, session, clientId, entry.scope, entry.claims, null));
 }

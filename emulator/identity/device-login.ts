@@ -7,7 +7,10 @@ import type { IdentityState } from "./state.js";
 export function deviceLoginPage(state: IdentityState, ctx: Ctx, message = ""): void {
   const users = state.deps
     .users()
-    .map((u) => `<option value="${escapeHtml(u.id)}">${escapeHtml(u.displayName)} (${escapeHtml(u.userPrincipalName)})</option>`)
+    .map(
+      (u) =>
+        `<option value="${escapeHtml(u.id)}">${escapeHtml(u.displayName)} (${escapeHtml(u.userPrincipalName)})</option>`,
+    )
     .join("");
   sendHtml(
     ctx,

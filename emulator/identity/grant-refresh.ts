@@ -5,12 +5,25 @@ import { consentDescription } from "./consent.js";
 import { issueTokens } from "./issue.js";
 import type { IdentityState } from "./state.js";
 
-export async function redeemRefresh(state: IdentityState, ctx: Ctx, form: URLSearchParams, clientId: string, claims: ClaimsRequest): Promise<void> {
+export async function redeemRefresh(
+  state: IdentityState,
+  ctx: Ctx,
+  form: URLSearchParams,
+  clientId: string,
+  claims: ClaimsRequest,
+): Promise<void> {
   const grant = state.refresh.get(form.get("refresh_token") ?? "");
   const session = grant ? state.sessions.get(grant.sessionId) : undefined;
   const user = session ? state.deps.users().find((u) => u.id === session.userId) : undefined;
   if (!grant || !session || !user || grant.clientId !== clientId) {
-    sendEntraError(ctx, 400, "invalid_grant", 700082, "The refresh token has expired due to inactivity or was revoked. Sign in again.", { suberror: "bad_token" });
+    sendEntraError(
+      ctx,
+      400,
+      "invalid_grant",
+      700082,
+      "The refresh token has expired due to inactivity or was revoked. Sign in again.",
+      { suberror: "bad_token" },
+    );
     return;
   }
   if (state.consentMissing(clientId)) {

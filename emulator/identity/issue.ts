@@ -8,7 +8,13 @@ import type { ClaimsRequest } from "./claims.js";
 import type { IdentityState, Session } from "./state.js";
 
 const OIDC_SCOPES = new Set(["openid", "profile", "offline_access", "email"]);
-const GRAPH_PREFIXES = ["https://graph.microsoft.com/", "https://graph.microsoft.us/", "https://dod-graph.microsoft.us/", "https://microsoftgraph.chinacloudapi.cn/", "00000003-0000-0000-c000-000000000000/"];
+const GRAPH_PREFIXES = [
+  "https://graph.microsoft.com/",
+  "https://graph.microsoft.us/",
+  "https://dod-graph.microsoft.us/",
+  "https://microsoftgraph.chinacloudapi.cn/",
+  "00000003-0000-0000-c000-000000000000/",
+];
 
 /** All delegated Graph scopes the emulated tenant has consented to, granted for `.default`. */
 export const CONSENTED_SCOPES = [

@@ -49,12 +49,23 @@ export class IdentityService {
     }
     const m = /^\/([^/]+)\/(.*)$/.exec(path);
     if (!m) {
-      sendGraphError(ctx, 404, "NotFound", `Nothing is served at '${path}'. Identity lives under /{tenant}/, Graph under /v1.0 and /beta, control under /_emulator.`);
+      sendGraphError(
+        ctx,
+        404,
+        "NotFound",
+        `Nothing is served at '${path}'. Identity lives under /{tenant}/, Graph under /v1.0 and /beta, control under /_emulator.`,
+      );
       return;
     }
     const [, tenant = "", rest = ""] = m;
     if (!this.tenantMatches(tenant)) {
-      sendEntraError(ctx, 400, "invalid_tenant", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      sendEntraError(
+        ctx,
+        400,
+        "invalid_tenant",
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
       return;
     }
     const route = `${ctx.method} ${rest.replace(/\/+$/, "")}`;
@@ -82,7 +93,13 @@ export class IdentityService {
         ctx.res.end("<!doctype html><title>Signed out</title><p>You have signed out of the PIM Tray emulator.</p>");
         return;
       default:
-        sendEntraError(ctx, 404, "invalid_request", 900561, `The endpoint '${ctx.method} /${tenant}/${rest}' does not exist.`);
+        sendEntraError(
+          ctx,
+          404,
+          "invalid_request",
+          900561,
+          `The endpoint '${ctx.method} /${tenant}/${rest}' does not exist.`,
+        );
     }
   }
 }

@@ -86,11 +86,13 @@ export class IdentityState {
 
   findUser(idOrName: string): EmulatedUser | undefined {
     const k = idOrName.toLowerCase();
-    return this.deps.users().find(
-      (u) =>
-        u.id === k ||
-        u.userPrincipalName.toLowerCase() === k ||
-        u.userPrincipalName.toLowerCase().split("@")[0] === k,
-    );
+    return this.deps
+      .users()
+      .find(
+        (u) =>
+          u.id === k ||
+          u.userPrincipalName.toLowerCase() === k ||
+          u.userPrincipalName.toLowerCase().split("@")[0] === k,
+      );
   }
 }

@@ -16,7 +16,13 @@ export async function token(state: IdentityState, ctx: Ctx): Promise<void> {
   const grant = form.get("grant_type") ?? "";
   const clientId = form.get("client_id");
   if (!clientId) {
-    sendEntraError(ctx, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
+    sendEntraError(
+      ctx,
+      400,
+      "invalid_request",
+      900144,
+      "The request body must contain the following parameter: 'client_id'.",
+    );
     return;
   }
   const claims = parseClaims(form.get("claims"));

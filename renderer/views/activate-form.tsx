@@ -5,11 +5,23 @@ import { api } from "../bridge.js";
 import { minutesLabel } from "../format.js";
 import { useAction, type Notify } from "../hooks.js";
 
-export function ActivateForm({ e, state, notify, onDone }: { e: EligibleView; state: AppState; notify: Notify; onDone: () => void }) {
+export function ActivateForm({
+  e,
+  state,
+  notify,
+  onDone,
+}: {
+  e: EligibleView;
+  state: AppState;
+  notify: Notify;
+  onDone: () => void;
+}) {
   const max = e.policy.maxMinutes ?? 8 * 60;
   const [minutes, setMinutes] = useState(Math.min(60, max));
   // Prefilled from a profile that holds this group, else the last justification used.
-  const fromProfile = state.profiles.find((p) => p.justification && p.targets.some((t) => t.groupId === e.groupId && t.accessId === e.accessId))?.justification;
+  const fromProfile = state.profiles.find(
+    (p) => p.justification && p.targets.some((t) => t.groupId === e.groupId && t.accessId === e.accessId),
+  )?.justification;
   const [justification, setJustification] = useState(fromProfile ?? state.lastJustification ?? "");
   const [ticketSystem, setTicketSystem] = useState("");
   const [ticketNumber, setTicketNumber] = useState("");
@@ -23,10 +35,15 @@ export function ActivateForm({ e, state, notify, onDone }: { e: EligibleView; st
   const submit = async (ev: Event) => {
     ev.preventDefault();
     setProblem(null);
-    if (minutes > max) return setProblem(`${e.groupName} can be active for at most ${minutesLabel(max)}. Choose ${minutesLabel(max)} or less.`);
+    if (minutes > max)
+      return setProblem(
+        `${e.groupName} can be active for at most ${minutesLabel(max)}. Choose ${minutesLabel(max)} or less.`,
+      );
     if (minutes < 5) return setProblem("PIM activations last at least 5 minutes.");
-    if (e.policy.justificationRequired && !justification.trim()) return setProblem("This group requires a justification: say why you need it.");
-    if (e.policy.ticketRequired && (!ticketSystem.trim() || !ticketNumber.trim())) return setProblem("This group requires a ticket: fill in the ticket system and number.");
+    if (e.policy.justificationRequired && !justification.trim())
+      return setProblem("This group requires a justification: say why you need it.");
+    if (e.policy.ticketRequired && (!ticketSystem.trim() || !ticketNumber.trim()))
+      return setProblem("This group requires a ticket: fill in the ticket system and number.");
     if (later && !startAt) return setProblem("Choose when the activation should start, or pick Now.");
     const out: OutcomeView | undefined = await run("activate", () =>
       api().activate({
@@ -34,7 +51,9 @@ export function ActivateForm({ e, state, notify, onDone }: { e: EligibleView; st
         accessId: e.accessId,
         durationMinutes: minutes,
         ...(justification.trim() ? { justification: justification.trim() } : {}),
-        ...(ticketSystem.trim() && ticketNumber.trim() ? { ticket: { system: ticketSystem.trim(), number: ticketNumber.trim() } } : {}),
+        ...(ticketSystem.trim() && ticketNumber.trim()
+          ? { ticket: { system: ticketSystem.trim(), number: ticketNumber.trim() } }
+          : {}),
         ...(later && startAt ? { startAt: new Date(startAt).toISOString() } : {}),
         ...(validateOnly ? { validateOnly: true } : {}),
       }),
@@ -51,16 +70,47 @@ export function ActivateForm({ e, state, notify, onDone }: { e: EligibleView; st
         Duration <span class="muted">(at most {minutesLabel(max)})</span>
       </label>
       <div class="row">
-        <input id={`dur-${id}`} type="range" min={5} max={max} step={5} value={Math.min(minutes, max)} onInput={(ev) => setMinutes(Number((ev.target as HTMLInputElement).value))} aria-valuetext={minutesLabel(minutes)} />
-        <input type="number" class="num" aria-label="Duration in minutes" min={5} value={minutes} onInput={(ev) => setMinutes(Number((ev.target as HTMLInputElement).value))} />
+        <input
+          id={`dur-${id}`}
+          type="range"
+          min={5}
+          max={max}
+          step={5}
+          value={Math.min(minutes, max)}
+          onInput={(ev) => setMinutes(Number((ev.target as HTMLInputElement).value))}
+          aria-valuetext={minutesLabel(minutes)}
+        />
+        <input
+          type="number"
+          class="num"
+          aria-label="Duration in minutes"
+          min={5}
+          value={minutes}
+          onInput={(ev) => setMinutes(Number((ev.target as HTMLInputElement).value))}
+        />
         <span class="muted">min</span>
       </div>
       <label for={`just-${id}`}>Justification{e.policy.justificationRequired ? " (required)" : ""}</label>
-      <textarea id={`just-${id}`} rows={2} value={justification} onInput={(ev) => setJustification((ev.target as HTMLTextAreaElement).value)} />
+      <textarea
+        id={`just-${id}`}
+        rows={2}
+        value={justification}
+        onInput={(ev) => setJustification((ev.target as HTMLTextAreaElement).value)}
+      />
       {e.policy.ticketRequired && (
         <div class="row">
-          <input aria-label="Ticket system" placeholder="Ticket system (e.g. ServiceNow)" value={ticketSystem} onInput={(ev) => setTicketSystem((ev.target as HTMLInputElement).value)} />
-          <input aria-label="Ticket number" placeholder="Number" value={ticketNumber} onInput={(ev) => setTicketNumber((ev.target as HTMLInputElement).value)} />
+          <input
+            aria-label="Ticket system"
+            placeholder="Ticket system (e.g. ServiceNow)"
+            value={ticketSystem}
+            onInput={(ev) => setTicketSystem((ev.target as HTMLInputElement).value)}
+          />
+          <input
+            aria-label="Ticket number"
+            placeholder="Number"
+            value={ticketNumber}
+            onInput={(ev) => setTicketNumber((ev.target as HTMLInputElement).value)}
+          />
         </div>
       )}
       <fieldset class="row inline">
@@ -71,10 +121,22 @@ export function ActivateForm({ e, state, notify, onDone }: { e: EligibleView; st
         <label>
           <input type="radio" name={`start-${id}`} checked={later} onChange={() => setLater(true)} /> Later
         </label>
-        {later && <input type="datetime-local" aria-label="Start at" value={startAt} onInput={(ev) => setStartAt((ev.target as HTMLInputElement).value)} />}
+        {later && (
+          <input
+            type="datetime-local"
+            aria-label="Start at"
+            value={startAt}
+            onInput={(ev) => setStartAt((ev.target as HTMLInputElement).value)}
+          />
+        )}
       </fieldset>
       <label class="inline">
-        <input type="checkbox" checked={validateOnly} onChange={(ev) => setValidateOnly((ev.target as HTMLInputElement).checked)} /> Validate only
+        <input
+          type="checkbox"
+          checked={validateOnly}
+          onChange={(ev) => setValidateOnly((ev.target as HTMLInputElement).checked)}
+        />{" "}
+        Validate only
       </label>
       {problem && (
         <p class="error" role="alert">

@@ -26,9 +26,16 @@ export function ActiveView({ state, notify, onChanged }: { state: AppState; noti
                   </div>
                   <GroupHint hint={a.groupHint} />
                   <div class="muted">
-                    until {clock(a.endDateTime)} · <span class="countdown" data-testid="countdown">{left === null ? "no end" : `${countdown(left)} left`}</span>
+                    until {clock(a.endDateTime)} ·{" "}
+                    <span class="countdown" data-testid="countdown">
+                      {left === null ? "no end" : `${countdown(left)} left`}
+                    </span>
                   </div>
-                  {floor > 0 && <div class="muted small">PIM allows deactivation 5 minutes after activation: in {countdown(floor)}.</div>}
+                  {floor > 0 && (
+                    <div class="muted small">
+                      PIM allows deactivation 5 minutes after activation: in {countdown(floor)}.
+                    </div>
+                  )}
                 </div>
                 <button
                   type="button"
@@ -58,9 +65,28 @@ export function ActiveView({ state, notify, onChanged }: { state: AppState; noti
                 <div class="name">
                   {r.groupName} <span class={`role ${r.accessId}`}>{r.accessId}</span>
                 </div>
-                <div class="muted">{r.status === "PendingApproval" ? "waiting for approval" : r.status === "Granted" ? `scheduled for ${clock(r.startDateTime)}` : "being activated"} · requested {clock(r.createdDateTime)}</div>
+                <div class="muted">
+                  {r.status === "PendingApproval"
+                    ? "waiting for approval"
+                    : r.status === "Granted"
+                      ? `scheduled for ${clock(r.startDateTime)}`
+                      : "being activated"}{" "}
+                  · requested {clock(r.createdDateTime)}
+                </div>
               </div>
-              <button type="button" disabled={busy !== null} onClick={() => void run(r.requestId, async () => (await api().cancel({ requestId: r.requestId }), notify("ok", `The request for ${r.groupName} is canceled.`)))}>
+              <button
+                type="button"
+                disabled={busy !== null}
+                onClick={() =>
+                  void run(
+                    r.requestId,
+                    async () => (
+                      await api().cancel({ requestId: r.requestId }),
+                      notify("ok", `The request for ${r.groupName} is canceled.`)
+                    ),
+                  )
+                }
+              >
                 {busy === r.requestId ? "Working…" : "Cancel"}
               </button>
             </div>

@@ -13,14 +13,32 @@ function Badges({ e }: { e: EligibleView }) {
     <span class="badges">
       {p.maxMinutes !== null && <span class="badge">max {minutesLabel(p.maxMinutes)}</span>}
       {p.approvalRequired && <span class="badge warn">approval</span>}
-      {p.authContext ? <span class="badge warn">context {p.authContext}</span> : p.mfaRequired ? <span class="badge warn">MFA</span> : null}
+      {p.authContext ? (
+        <span class="badge warn">context {p.authContext}</span>
+      ) : p.mfaRequired ? (
+        <span class="badge warn">MFA</span>
+      ) : null}
       {p.ticketRequired && <span class="badge">ticket</span>}
       {p.justificationRequired && <span class="badge">justification</span>}
     </span>
   );
 }
 
-export function GroupsView({ state, eligible, loading, notify, onChanged, focusGroup }: { state: AppState; eligible: EligibleView[]; loading: boolean; notify: Notify; onChanged: () => void; focusGroup: string | null }) {
+export function GroupsView({
+  state,
+  eligible,
+  loading,
+  notify,
+  onChanged,
+  focusGroup,
+}: {
+  state: AppState;
+  eligible: EligibleView[];
+  loading: boolean;
+  notify: Notify;
+  onChanged: () => void;
+  focusGroup: string | null;
+}) {
   const [filter, setFilter] = useState("");
   const [open, setOpen] = useState<string | null>(focusGroup);
   const shown = useMemo(() => {
@@ -31,9 +49,20 @@ export function GroupsView({ state, eligible, loading, notify, onChanged, focusG
   const pendingKeys = new Set(state.pending.map((p) => `${p.groupId}:${p.accessId}`));
   return (
     <section aria-label="Eligible groups">
-      <input class="search" type="search" placeholder="Filter groups" aria-label="Filter groups" value={filter} onInput={(ev) => setFilter((ev.target as HTMLInputElement).value)} />
+      <input
+        class="search"
+        type="search"
+        placeholder="Filter groups"
+        aria-label="Filter groups"
+        value={filter}
+        onInput={(ev) => setFilter((ev.target as HTMLInputElement).value)}
+      />
       {loading && <p class="muted">Loading your eligible groups…</p>}
-      {!loading && shown.length === 0 && <p class="muted">{eligible.length ? "No group matches the filter." : "You have no PIM for Groups eligibilities."}</p>}
+      {!loading && shown.length === 0 && (
+        <p class="muted">
+          {eligible.length ? "No group matches the filter." : "You have no PIM for Groups eligibilities."}
+        </p>
+      )}
       <ul class="list">
         {shown.map((e) => {
           const key = `${e.groupId}:${e.accessId}`;

@@ -5,7 +5,17 @@ import { api } from "../bridge.js";
 import type { Notify } from "../hooks.js";
 import { saveRequestOf, targetKey, withTarget, type ProfileDraft } from "../profile-draft.js";
 
-export function ProfileForm({ initial, eligible, notify, onClose }: { initial: ProfileDraft; eligible: EligibleView[]; notify: Notify; onClose: () => void }) {
+export function ProfileForm({
+  initial,
+  eligible,
+  notify,
+  onClose,
+}: {
+  initial: ProfileDraft;
+  eligible: EligibleView[];
+  notify: Notify;
+  onClose: () => void;
+}) {
   const [draft, setDraft] = useState(initial);
   const [problem, setProblem] = useState<string | null>(null);
   const set = (patch: Partial<ProfileDraft>) => setDraft({ ...draft, ...patch });
@@ -33,38 +43,92 @@ export function ProfileForm({ initial, eligible, notify, onClose }: { initial: P
             const k = targetKey(e);
             return (
               <label key={k} class="inline">
-                <input type="checkbox" checked={draft.targets.includes(k)} onChange={(ev) => set({ targets: withTarget(draft.targets, k, (ev.target as HTMLInputElement).checked) })} /> {e.groupName}
-                {e.groupHint ? <span class="muted small"> ({e.groupHint})</span> : null} <span class={`role ${e.accessId}`}>{e.accessId}</span>
+                <input
+                  type="checkbox"
+                  checked={draft.targets.includes(k)}
+                  onChange={(ev) =>
+                    set({ targets: withTarget(draft.targets, k, (ev.target as HTMLInputElement).checked) })
+                  }
+                />{" "}
+                {e.groupName}
+                {e.groupHint ? <span class="muted small"> ({e.groupHint})</span> : null}{" "}
+                <span class={`role ${e.accessId}`}>{e.accessId}</span>
               </label>
             );
           })}
         </div>
       </fieldset>
       <label for="pdur">Duration in minutes (empty: the policy's maximum)</label>
-      <input id="pdur" type="number" min={5} value={draft.durationMinutes} onInput={(ev) => set({ durationMinutes: (ev.target as HTMLInputElement).value })} />
+      <input
+        id="pdur"
+        type="number"
+        min={5}
+        value={draft.durationMinutes}
+        onInput={(ev) => set({ durationMinutes: (ev.target as HTMLInputElement).value })}
+      />
       <label for="pjust">Default justification</label>
-      <textarea id="pjust" rows={2} value={draft.justification} onInput={(ev) => set({ justification: (ev.target as HTMLTextAreaElement).value })} />
+      <textarea
+        id="pjust"
+        rows={2}
+        value={draft.justification}
+        onInput={(ev) => set({ justification: (ev.target as HTMLTextAreaElement).value })}
+      />
       <div class="row">
         <label class="inline">
-          Ticket system <input aria-label="Ticket system" value={draft.ticketSystem} onInput={(ev) => set({ ticketSystem: (ev.target as HTMLInputElement).value })} />
+          Ticket system{" "}
+          <input
+            aria-label="Ticket system"
+            value={draft.ticketSystem}
+            onInput={(ev) => set({ ticketSystem: (ev.target as HTMLInputElement).value })}
+          />
         </label>
         <label class="inline">
-          number <input aria-label="Ticket number" value={draft.ticketNumber} onInput={(ev) => set({ ticketNumber: (ev.target as HTMLInputElement).value })} />
+          number{" "}
+          <input
+            aria-label="Ticket number"
+            value={draft.ticketNumber}
+            onInput={(ev) => set({ ticketNumber: (ev.target as HTMLInputElement).value })}
+          />
         </label>
       </div>
       <label class="inline">
-        <input type="checkbox" checked={draft.autoActivate} onChange={(ev) => set({ autoActivate: (ev.target as HTMLInputElement).checked })} /> Activate at login
+        <input
+          type="checkbox"
+          checked={draft.autoActivate}
+          onChange={(ev) => set({ autoActivate: (ev.target as HTMLInputElement).checked })}
+        />{" "}
+        Activate at login
       </label>
       <label class="inline">
-        <input type="checkbox" checked={draft.keepActive} onChange={(ev) => set({ keepActive: (ev.target as HTMLInputElement).checked })} /> Keep active
+        <input
+          type="checkbox"
+          checked={draft.keepActive}
+          onChange={(ev) => set({ keepActive: (ev.target as HTMLInputElement).checked })}
+        />{" "}
+        Keep active
       </label>
       {draft.keepActive && (
         <div class="row">
           <label class="inline">
-            until <input type="time" aria-label="Keep active until" value={draft.until} onInput={(ev) => set({ until: (ev.target as HTMLInputElement).value })} />
+            until{" "}
+            <input
+              type="time"
+              aria-label="Keep active until"
+              value={draft.until}
+              onInput={(ev) => set({ until: (ev.target as HTMLInputElement).value })}
+            />
           </label>
           <label class="inline">
-            or at most <input type="number" class="num" min={1} aria-label="Maximum renewals" value={draft.maxRenewals} onInput={(ev) => set({ maxRenewals: (ev.target as HTMLInputElement).value })} /> renewals
+            or at most{" "}
+            <input
+              type="number"
+              class="num"
+              min={1}
+              aria-label="Maximum renewals"
+              value={draft.maxRenewals}
+              onInput={(ev) => set({ maxRenewals: (ev.target as HTMLInputElement).value })}
+            />{" "}
+            renewals
           </label>
         </div>
       )}

@@ -13,7 +13,15 @@ function targetLabel(t: { groupId: string; groupName?: string | undefined }, eli
   return hint ? `${name} (${hint})` : name;
 }
 
-export function ProfilesView({ state, eligible, notify }: { state: AppState; eligible: EligibleView[]; notify: Notify }) {
+export function ProfilesView({
+  state,
+  eligible,
+  notify,
+}: {
+  state: AppState;
+  eligible: EligibleView[];
+  notify: Notify;
+}) {
   const [draft, setDraft] = useState<ProfileDraft | null>(null);
   const { busy, run } = useAction(notify);
   const move = (i: number, d: -1 | 1) => {
@@ -32,7 +40,9 @@ export function ProfilesView({ state, eligible, notify }: { state: AppState; eli
           New profile
         </button>
       </div>
-      {state.profiles.length === 0 && <p class="muted">A profile activates several groups at once, with a default duration and justification.</p>}
+      {state.profiles.length === 0 && (
+        <p class="muted">A profile activates several groups at once, with a default duration and justification.</p>
+      )}
       <ul class="list">
         {state.profiles.map((p, i) => (
           <li key={p.id} class="item" data-testid={`profile-${p.name}`}>
@@ -40,16 +50,29 @@ export function ProfilesView({ state, eligible, notify }: { state: AppState; eli
               <div class="grow">
                 <div class="name">{p.name}</div>
                 <div class="muted small">
-                  {p.targets.map((t) => targetLabel(t, eligible)).join(", ")} · {p.durationMinutes ? minutesLabel(p.durationMinutes) : "policy maximum"}
+                  {p.targets.map((t) => targetLabel(t, eligible)).join(", ")} ·{" "}
+                  {p.durationMinutes ? minutesLabel(p.durationMinutes) : "policy maximum"}
                   {p.autoActivate ? " · at login" : ""}
                   {p.keepActive.enabled ? " · kept active" : ""}
                 </div>
               </div>
-              <button type="button" class="primary" disabled={busy !== null} onClick={() => void run(`act-${p.id}`, async () => {
-                const outs = await api().activateProfile({ id: p.id });
-                const failed = outs.filter((o) => o.error || o.status === "failed" || o.status === "denied");
-                notify(failed.length ? "error" : "ok", outs.length ? outs.map((o) => o.message).join(" ") : `Everything in ${p.name} is already active or pending.`);
-              })}>
+              <button
+                type="button"
+                class="primary"
+                disabled={busy !== null}
+                onClick={() =>
+                  void run(`act-${p.id}`, async () => {
+                    const outs = await api().activateProfile({ id: p.id });
+                    const failed = outs.filter((o) => o.error || o.status === "failed" || o.status === "denied");
+                    notify(
+                      failed.length ? "error" : "ok",
+                      outs.length
+                        ? outs.map((o) => o.message).join(" ")
+                        : `Everything in ${p.name} is already active or pending.`,
+                    );
+                  })
+                }
+              >
                 {busy === `act-${p.id}` ? "Working…" : "Activate"}
               </button>
             </div>
@@ -57,13 +80,34 @@ export function ProfilesView({ state, eligible, notify }: { state: AppState; eli
               <button type="button" class="link" onClick={() => setDraft(draftOf(p))}>
                 Edit
               </button>
-              <button type="button" class="link" aria-label={`Move ${p.name} up`} disabled={i === 0} onClick={() => move(i, -1)}>
+              <button
+                type="button"
+                class="link"
+                aria-label={`Move ${p.name} up`}
+                disabled={i === 0}
+                onClick={() => move(i, -1)}
+              >
                 ↑
               </button>
-              <button type="button" class="link" aria-label={`Move ${p.name} down`} disabled={i === state.profiles.length - 1} onClick={() => move(i, 1)}>
+              <button
+                type="button"
+                class="link"
+                aria-label={`Move ${p.name} down`}
+                disabled={i === state.profiles.length - 1}
+                onClick={() => move(i, 1)}
+              >
                 ↓
               </button>
-              <button type="button" class="link danger" onClick={() => void run(`del-${p.id}`, async () => (await api().deleteProfile({ id: p.id }), notify("ok", `Profile '${p.name}' deleted.`)))}>
+              <button
+                type="button"
+                class="link danger"
+                onClick={() =>
+                  void run(
+                    `del-${p.id}`,
+                    async () => (await api().deleteProfile({ id: p.id }), notify("ok", `Profile '${p.name}' deleted.`)),
+                  )
+                }
+              >
                 Delete
               </button>
             </div>

@@ -17,7 +17,8 @@ export function SettingsView({ state, notify }: { state: AppState; notify: Notif
   const saveConnection = (ev: Event) => {
     ev.preventDefault();
     const minutes = leads.split(",").map((x) => Number(x.trim()));
-    if (minutes.some((n) => !Number.isInteger(n) || n < 1)) return notify("error", "Lead times are whole minutes, separated by commas, such as 10, 2.");
+    if (minutes.some((n) => !Number.isInteger(n) || n < 1))
+      return notify("error", "Lead times are whole minutes, separated by commas, such as 10, 2.");
     void run("save", async () => {
       await api().updateSettings({ leadMinutes: minutes, tenant, clientId, cloud: cloud as "global" });
       notify("ok", "Settings saved. A new cloud, tenant or client id takes effect after PIM Tray restarts.");
@@ -28,7 +29,8 @@ export function SettingsView({ state, notify }: { state: AppState; notify: Notif
       <h2>Account</h2>
       {state.account ? (
         <p>
-          Signed in as <strong>{state.account.name ?? state.account.username}</strong> <span class="muted">({state.account.username})</span>
+          Signed in as <strong>{state.account.name ?? state.account.username}</strong>{" "}
+          <span class="muted">({state.account.username})</span>
         </p>
       ) : (
         <p class="muted">Not signed in.</p>
@@ -36,15 +38,30 @@ export function SettingsView({ state, notify }: { state: AppState; notify: Notif
       <div class="row">
         {state.account ? (
           <>
-            <button type="button" disabled={busy !== null} onClick={() => void run("switch", () => api().signIn({ selectAccount: true }))}>
+            <button
+              type="button"
+              disabled={busy !== null}
+              onClick={() => void run("switch", () => api().signIn({ selectAccount: true }))}
+            >
               Switch account
             </button>
-            <button type="button" disabled={busy !== null} onClick={() => void run("out", async () => (await api().signOut(), notify("ok", "Signed out. Tokens were removed.")))}>
+            <button
+              type="button"
+              disabled={busy !== null}
+              onClick={() =>
+                void run("out", async () => (await api().signOut(), notify("ok", "Signed out. Tokens were removed.")))
+              }
+            >
               Sign out
             </button>
           </>
         ) : (
-          <button type="button" class="primary" disabled={busy !== null} onClick={() => void run("in", () => api().signIn({}))}>
+          <button
+            type="button"
+            class="primary"
+            disabled={busy !== null}
+            onClick={() => void run("in", () => api().signIn({}))}
+          >
             Sign in
           </button>
         )}
@@ -53,10 +70,23 @@ export function SettingsView({ state, notify }: { state: AppState; notify: Notif
       <fieldset class="row inline">
         <legend class="sr">Token storage</legend>
         <label>
-          <input type="radio" name="tokens" disabled={!s.encryptionAvailable} checked={s.tokenStorage === "encrypted" && s.encryptionAvailable} onChange={() => void run("tok", () => api().updateSettings({ tokenStorage: "encrypted" }))} /> Encrypted on disk
+          <input
+            type="radio"
+            name="tokens"
+            disabled={!s.encryptionAvailable}
+            checked={s.tokenStorage === "encrypted" && s.encryptionAvailable}
+            onChange={() => void run("tok", () => api().updateSettings({ tokenStorage: "encrypted" }))}
+          />{" "}
+          Encrypted on disk
         </label>
         <label>
-          <input type="radio" name="tokens" checked={s.tokenStorage === "memory" || !s.encryptionAvailable} onChange={() => void run("tok", () => api().updateSettings({ tokenStorage: "memory" }))} /> Memory only
+          <input
+            type="radio"
+            name="tokens"
+            checked={s.tokenStorage === "memory" || !s.encryptionAvailable}
+            onChange={() => void run("tok", () => api().updateSettings({ tokenStorage: "memory" }))}
+          />{" "}
+          Memory only
         </label>
       </fieldset>
       <p class="muted small" data-testid="token-note">
@@ -93,8 +123,9 @@ export function SettingsView({ state, notify }: { state: AppState; notify: Notif
         <input id="client" value={clientId} onInput={(ev) => setClientId((ev.target as HTMLInputElement).value)} />
         {s.customEndpoints ? (
           <p class="warning small" role="alert" data-testid="custom-endpoints">
-            Custom endpoints are in use: sign-in goes to <code>{s.customEndpoints.authorityHost}</code> and Graph requests, with your tokens, to <code>{s.customEndpoints.graphEndpoint}</code>. Unless you set
-            these yourself (allowCustomEndpoints in settings.json), remove them and restart PIM Tray.
+            Custom endpoints are in use: sign-in goes to <code>{s.customEndpoints.authorityHost}</code> and Graph
+            requests, with your tokens, to <code>{s.customEndpoints.graphEndpoint}</code>. Unless you set these yourself
+            (allowCustomEndpoints in settings.json), remove them and restart PIM Tray.
           </p>
         ) : null}
         <button type="submit" class="primary" disabled={busy !== null}>

@@ -15,7 +15,8 @@ export function SignInPanel({ notify, onSignedIn }: { notify: Notify; onSignedIn
       .then(onSignedIn)
       .catch((e: unknown) => {
         const { kind, adminConsentUrl } = e as { kind?: string; adminConsentUrl?: string };
-        if (kind === "consent" && adminConsentUrl) setConsent({ message: e instanceof Error ? e.message : String(e), url: adminConsentUrl });
+        if (kind === "consent" && adminConsentUrl)
+          setConsent({ message: e instanceof Error ? e.message : String(e), url: adminConsentUrl });
         else notify("error", e instanceof Error ? e.message : String(e));
       })
       .finally(() => setSigningIn(false));
@@ -42,20 +43,35 @@ export function ConsentNeeded({ message, url, notify }: { message: string; url: 
     field?.select();
     // execCommand needs no clipboard permission, which the app's session denies.
     const copied = document.execCommand("copy");
-    notify(copied ? "ok" : "error", copied ? "The admin-consent address is copied." : "Select the address and copy it.");
+    notify(
+      copied ? "ok" : "error",
+      copied ? "The admin-consent address is copied." : "Select the address and copy it.",
+    );
   };
   return (
     <div class="consent" role="alert">
       <strong>An administrator must approve PIM Tray's sign-in for your organisation</strong>
-      <p class="small" style="white-space: pre-line">{message}</p>
+      <p class="small" style="white-space: pre-line">
+        {message}
+      </p>
       <label for="consent-url">Admin-consent address</label>
       <div class="row">
-        <input id="consent-url" class="grow" readOnly value={url} onFocus={(ev) => (ev.target as HTMLInputElement).select()} />
+        <input
+          id="consent-url"
+          class="grow"
+          readOnly
+          value={url}
+          onFocus={(ev) => (ev.target as HTMLInputElement).select()}
+        />
         <button type="button" onClick={copy}>
           Copy address
         </button>
       </div>
-      <p class="muted small">Once an administrator has granted consent, sign in again. To use your organisation's own app registration instead, follow docs/cli.md ("Permissions and your own app registration") and enter its client id under Settings.</p>
+      <p class="muted small">
+        Once an administrator has granted consent, sign in again. To use your organisation's own app registration
+        instead, follow docs/cli.md ("Permissions and your own app registration") and enter its client id under
+        Settings.
+      </p>
     </div>
   );
 }

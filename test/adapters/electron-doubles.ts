@@ -63,7 +63,8 @@ export class SafeStorageDouble implements SafeStorageLike {
   async decryptStringAsync(cipher: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }> {
     this.#ready();
     if (!Buffer.isBuffer(cipher)) throw new TypeError("Expected the first argument of decryptString() to be a buffer");
-    if (cipher.length < PREFIX.length + 28 || !cipher.subarray(0, PREFIX.length).equals(PREFIX)) throw new Error(`${DECRYPT_ERROR} Ciphertext does not appear to be encrypted.`);
+    if (cipher.length < PREFIX.length + 28 || !cipher.subarray(0, PREFIX.length).equals(PREFIX))
+      throw new Error(`${DECRYPT_ERROR} Ciphertext does not appear to be encrypted.`);
     const iv = cipher.subarray(3, 15);
     const tag = cipher.subarray(15, 31);
     const d = createDecipheriv("aes-256-gcm", this.key, iv);
@@ -143,7 +144,13 @@ export class TrayDouble extends EventEmitter {
   }
 }
 
-type NotificationOptions = { title: string; body: string; urgency?: string; actions?: Array<{ type: "button"; text: string }>; silent?: boolean };
+type NotificationOptions = {
+  title: string;
+  body: string;
+  urgency?: string;
+  actions?: Array<{ type: "button"; text: string }>;
+  silent?: boolean;
+};
 
 /**
  * Electron's Notification. show() returns at once; the OS answers later with `show`, or `failed`

@@ -14,10 +14,25 @@ describe("notification routing", () => {
     const open = vi.fn();
     const renew = vi.fn();
     const fallback = { notify: vi.fn(async () => undefined) };
-    await new ElectronNotifier({ Notification: Notification as unknown as NotificationCtor, fallback, open, renew }).notify({ id: "x", title: "Finance Admins expires in 10 min", body: "b", urgency: "critical", target, actions: [{ id: "renew", label: "Renew" }] });
+    await new ElectronNotifier({
+      Notification: Notification as unknown as NotificationCtor,
+      fallback,
+      open,
+      renew,
+    }).notify({
+      id: "x",
+      title: "Finance Admins expires in 10 min",
+      body: "b",
+      urgency: "critical",
+      target,
+      actions: [{ id: "renew", label: "Renew" }],
+    });
     await settle();
     const n = made[0];
-    expect(n?.options).toMatchObject({ title: "Finance Admins expires in 10 min", actions: [{ type: "button", text: "Renew" }] });
+    expect(n?.options).toMatchObject({
+      title: "Finance Admins expires in 10 min",
+      actions: [{ type: "button", text: "Renew" }],
+    });
     n?.userClicks();
     n?.userActs(0);
     expect(open).toHaveBeenCalledWith(G1);
@@ -28,7 +43,12 @@ describe("notification routing", () => {
   it("falls back to node-notifier where Electron reports no support", async () => {
     const { Notification, made } = notificationDouble({ supported: false });
     const fallback = { notify: vi.fn(async () => undefined) };
-    await new ElectronNotifier({ Notification: Notification as unknown as NotificationCtor, fallback, open: vi.fn(), renew: vi.fn() }).notify({ id: "x", title: "t", body: "b", urgency: "normal" });
+    await new ElectronNotifier({
+      Notification: Notification as unknown as NotificationCtor,
+      fallback,
+      open: vi.fn(),
+      renew: vi.fn(),
+    }).notify({ id: "x", title: "t", body: "b", urgency: "normal" });
     expect(made).toHaveLength(0);
     expect(fallback.notify).toHaveBeenCalledOnce();
   });
@@ -38,7 +58,13 @@ describe("notification routing", () => {
     const fallback = { notify: vi.fn(async () => undefined) };
     const warned: string[] = [];
     const n = { id: "x", title: "Finance Admins expires in 10 min", body: "b", urgency: "critical" as const, target };
-    await new ElectronNotifier({ Notification: Notification as unknown as NotificationCtor, fallback, open: vi.fn(), renew: vi.fn(), onFailed: (why) => warned.push(why) }).notify(n);
+    await new ElectronNotifier({
+      Notification: Notification as unknown as NotificationCtor,
+      fallback,
+      open: vi.fn(),
+      renew: vi.fn(),
+      onFailed: (why) => warned.push(why),
+    }).notify(n);
     await settle();
     expect(made).toHaveLength(1);
     expect(fallback.notify).toHaveBeenCalledWith(n);

@@ -8,7 +8,11 @@ import { FileSettingsStore } from "../../electron/engine/profiles/settings-store
 
 // electron-store asks Electron for the default folder and the app version; the app always passes its own folder.
 vi.mock("electron", () => {
-  const electron = { app: { getPath: () => tmpdir(), getVersion: () => "0.1.0" }, ipcMain: { on: () => undefined }, shell: {} };
+  const electron = {
+    app: { getPath: () => tmpdir(), getVersion: () => "0.1.0" },
+    ipcMain: { on: () => undefined },
+    shell: {},
+  };
   return { default: electron, ...electron };
 });
 

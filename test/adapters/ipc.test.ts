@@ -7,13 +7,18 @@ import { EXTERNAL_URLS, isAllowedExternal } from "../../electron/app/handlers/sh
 const G1 = "6c03b013-0950-5d62-8881-e9fee6d96c8a";
 
 describe("IPC", () => {
-  const ev = (id: number, url: string, parent: unknown = null): IpcEventLike => ({ sender: { id }, senderFrame: { url, parent } });
+  const ev = (id: number, url: string, parent: unknown = null): IpcEventLike => ({
+    sender: { id },
+    senderFrame: { url, parent },
+  });
 
   it("accepts only our window's main frame on our origin", () => {
     expect(isTrustedSender(ev(7, "app://pimtray/index.html"), 7, "app://pimtray")).toBeNull();
     expect(isTrustedSender(ev(8, "app://pimtray/index.html"), 7, "app://pimtray")).toBe("not our window");
     expect(isTrustedSender(ev(7, "app://pimtray/index.html", {}), 7, "app://pimtray")).toBe("not the main frame");
-    expect(isTrustedSender(ev(7, "https://evil.example/"), 7, "app://pimtray")).toBe("foreign origin https://evil.example");
+    expect(isTrustedSender(ev(7, "https://evil.example/"), 7, "app://pimtray")).toBe(
+      "foreign origin https://evil.example",
+    );
     expect(isTrustedSender(ev(7, "app://pimtray/"), null, "app://pimtray")).toBe("not our window");
   });
 
@@ -21,9 +26,18 @@ describe("IPC", () => {
     const handlers = new Map<string, (e: IpcEventLike, p: unknown) => Promise<unknown>>();
     const invoke = vi.fn(async () => ({ ok: true as const, value: null }));
     const rejected: string[] = [];
-    registerIpc({ ipcMain: { handle: (c, l) => void handlers.set(c, l), removeHandler: (c) => void handlers.delete(c) }, invoke, windowContentsId: () => 7, origin: "app://pimtray", onRejected: (c, why) => rejected.push(`${c}: ${why}`) });
+    registerIpc({
+      ipcMain: { handle: (c, l) => void handlers.set(c, l), removeHandler: (c) => void handlers.delete(c) },
+      invoke,
+      windowContentsId: () => 7,
+      origin: "app://pimtray",
+      onRejected: (c, why) => rejected.push(`${c}: ${why}`),
+    });
     expect(handlers.has("pim:activate")).toBe(true);
-    expect(await handlers.get("pim:cancel")?.(ev(9, "app://pimtray/"), { requestId: "x" })).toMatchObject({ ok: false, error: { kind: "usage" } });
+    expect(await handlers.get("pim:cancel")?.(ev(9, "app://pimtray/"), { requestId: "x" })).toMatchObject({
+      ok: false,
+      error: { kind: "usage" },
+    });
     expect(invoke).not.toHaveBeenCalled();
     expect(rejected).toEqual(["pim:cancel: not our window"]);
     await handlers.get("app:get-state")?.(ev(7, "app://pimtray/index.html"), undefined);
@@ -31,10 +45,15 @@ describe("IPC", () => {
   });
 
   it("rejects bad payloads with a message naming the field", () => {
-    expect(validateRequest("pim:activate", { groupId: "nope", accessId: "member", durationMinutes: 60 })).toEqual({ ok: false, message: "Invalid request at 'groupId': must be an id (GUID)." });
+    expect(validateRequest("pim:activate", { groupId: "nope", accessId: "member", durationMinutes: 60 })).toEqual({
+      ok: false,
+      message: "Invalid request at 'groupId': must be an id (GUID).",
+    });
     expect(validateRequest("pim:activate", { groupId: G1, accessId: "admin", durationMinutes: 60 }).ok).toBe(false);
     expect(validateRequest("pim:activate", { groupId: G1, accessId: "member", durationMinutes: 2 }).ok).toBe(false);
-    expect(validateRequest("pim:activate", { groupId: G1, accessId: "member", durationMinutes: 60, extra: 1 }).ok).toBe(false);
+    expect(validateRequest("pim:activate", { groupId: G1, accessId: "member", durationMinutes: 60, extra: 1 }).ok).toBe(
+      false,
+    );
     expect(validateRequest("pim:activate", { groupId: G1, accessId: "member", durationMinutes: 60 }).ok).toBe(true);
   });
 

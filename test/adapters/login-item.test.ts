@@ -12,7 +12,9 @@ import { autostartPath, desktopEntry, setStartAtLogin } from "../../electron/ada
 function execArgv(entry: string): string[] {
   const line = entry.split("\n").find((l) => l.startsWith("Exec="));
   if (!line) throw new Error("no Exec line");
-  const value = line.slice(5).replace(/\\([\\snrt])/g, (_m, c: string) => ({ "\\": "\\", s: " ", n: "\n", r: "\r", t: "\t" })[c] ?? c);
+  const value = line
+    .slice(5)
+    .replace(/\\([\\snrt])/g, (_m, c: string) => ({ "\\": "\\", s: " ", n: "\n", r: "\r", t: "\t" })[c] ?? c);
   const args: string[] = [];
   let i = 0;
   while (i < value.length) {
@@ -33,7 +35,8 @@ function execArgv(entry: string): string[] {
       i += 1;
     } else {
       for (; i < value.length && value[i] !== " "; i += 1) {
-        if ('"\'\\><~|&;$*?#()`\t'.includes(value[i] ?? "")) throw new Error(`reserved character ${value[i]} outside quotes`);
+        if ("\"'\\><~|&;$*?#()`\t".includes(value[i] ?? ""))
+          throw new Error(`reserved character ${value[i]} outside quotes`);
         arg += value[i];
       }
     }
@@ -69,9 +72,17 @@ describe("start at login", () => {
     const home = mkdtempSync(join(tmpdir(), "pimtray-autostart-"));
     const crafted = '/home/adele/Apps/50% off "PIM" $HOME `id` a\\b %f; rm -rf ~ #.AppImage';
     const env = { XDG_CONFIG_HOME: home, APPIMAGE: crafted };
-    await setStartAtLogin({ enabled: true, platform: "linux", app: { setLoginItemSettings: vi.fn() }, execPath: "/tmp/.mount_x/pimtray", env });
+    await setStartAtLogin({
+      enabled: true,
+      platform: "linux",
+      app: { setLoginItemSettings: vi.fn() },
+      execPath: "/tmp/.mount_x/pimtray",
+      env,
+    });
     const text = readFileSync(autostartPath(env), "utf8");
-    expect(text).toContain('Exec="/home/adele/Apps/50%% off \\\\"PIM\\\\" \\\\$HOME \\\\`id\\\\` a\\\\\\\\b %%f; rm -rf ~ #.AppImage" --hidden\n');
+    expect(text).toContain(
+      'Exec="/home/adele/Apps/50%% off \\\\"PIM\\\\" \\\\$HOME \\\\`id\\\\` a\\\\\\\\b %%f; rm -rf ~ #.AppImage" --hidden\n',
+    );
     expect(execArgv(text)).toEqual([crafted, "--hidden"]);
     rmSync(home, { recursive: true, force: true });
   });
@@ -80,7 +91,15 @@ describe("start at login", () => {
     const home = mkdtempSync(join(tmpdir(), "pimtray-autostart-"));
     for (const bad of ["/tmp/x\n[Desktop Entry]\nExec=/tmp/evil", "/tmp/x\rExec=/tmp/evil", "/tmp/tab\there"]) {
       const env = { XDG_CONFIG_HOME: home, APPIMAGE: bad };
-      await expect(setStartAtLogin({ enabled: true, platform: "linux", app: { setLoginItemSettings: vi.fn() }, execPath: "x", env })).rejects.toMatchObject({ kind: "usage", message: expect.stringContaining("line break") });
+      await expect(
+        setStartAtLogin({
+          enabled: true,
+          platform: "linux",
+          app: { setLoginItemSettings: vi.fn() },
+          execPath: "x",
+          env,
+        }),
+      ).rejects.toMatchObject({ kind: "usage", message: expect.stringContaining("line break") });
       expect(existsSync(autostartPath(env))).toBe(false);
     }
     rmSync(home, { recursive: true, force: true });
@@ -90,7 +109,11 @@ describe("start at login", () => {
     for (const platform of ["darwin", "win32"] as const) {
       const app = { setLoginItemSettings: vi.fn() };
       await setStartAtLogin({ enabled: true, platform, app, execPath: "x" });
-      expect(app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true, openAsHidden: true, args: ["--hidden"] });
+      expect(app.setLoginItemSettings).toHaveBeenCalledWith({
+        openAtLogin: true,
+        openAsHidden: true,
+        args: ["--hidden"],
+      });
     }
   });
 });

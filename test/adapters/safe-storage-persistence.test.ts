@@ -9,7 +9,11 @@ import { MemoryPersistence } from "../../electron/engine/auth/token-cache.js";
 import { AppDouble, SafeStorageDouble } from "./electron-doubles.js";
 
 const EVERY_BYTE_VALUE = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
-const CACHE = JSON.stringify({ RefreshToken: { k: { secret: "opaque-sample-refresh-value" } }, Account: { k: { name: "Zoë Müller 山田 😀" } }, every: EVERY_BYTE_VALUE });
+const CACHE = JSON.stringify({
+  RefreshToken: { k: { secret: "opaque-sample-refresh-value" } },
+  Account: { k: { name: "Zoë Müller 山田 😀" } },
+  every: EVERY_BYTE_VALUE,
+});
 
 let dir: string;
 let app: AppDouble;
@@ -53,7 +57,12 @@ describe("token cache encryption", () => {
   });
 
   it("encrypts with safeStorage when a key store exists, and never writes plain text", async () => {
-    const c = await chooseTokenCache({ safeStorage: new SafeStorageDouble(app), platform: "linux", preference: "encrypted", path: join(dir, "cache.bin") });
+    const c = await chooseTokenCache({
+      safeStorage: new SafeStorageDouble(app),
+      platform: "linux",
+      preference: "encrypted",
+      path: join(dir, "cache.bin"),
+    });
     expect(c).toMatchObject({ encrypted: true, encryptionAvailable: true });
     expect(c.persistence).toBeInstanceOf(SafeStoragePersistence);
     await c.persistence.save('{"RefreshToken":{"secret":"abc"}}');
@@ -62,10 +71,20 @@ describe("token cache encryption", () => {
   });
 
   it("keeps tokens in memory only on Linux basic_text, or when the user asks", async () => {
-    const basic = await chooseTokenCache({ safeStorage: new SafeStorageDouble(app, { backend: "basic_text" }), platform: "linux", preference: "encrypted", path: join(dir, "cache.bin") });
+    const basic = await chooseTokenCache({
+      safeStorage: new SafeStorageDouble(app, { backend: "basic_text" }),
+      platform: "linux",
+      preference: "encrypted",
+      path: join(dir, "cache.bin"),
+    });
     expect(basic).toMatchObject({ encrypted: false, encryptionAvailable: false });
     expect(basic.persistence).toBeInstanceOf(MemoryPersistence);
-    const asked = await chooseTokenCache({ safeStorage: new SafeStorageDouble(app), platform: "darwin", preference: "memory", path: join(dir, "cache.bin") });
+    const asked = await chooseTokenCache({
+      safeStorage: new SafeStorageDouble(app),
+      platform: "darwin",
+      preference: "memory",
+      path: join(dir, "cache.bin"),
+    });
     expect(asked).toMatchObject({ encrypted: false, encryptionAvailable: true });
   });
 
@@ -76,7 +95,10 @@ describe("token cache encryption", () => {
     await expect(p.load()).rejects.toMatchObject({ kind: "auth", message: expect.stringContaining("Sign in again") });
     await new SafeStoragePersistence(path, new SafeStorageDouble(app)).save(CACHE);
     const other = await p.load().catch((e: unknown) => e);
-    expect(other).toMatchObject({ kind: "auth", cause: { message: expect.stringContaining("Error while decrypting the ciphertext") } });
+    expect(other).toMatchObject({
+      kind: "auth",
+      cause: { message: expect.stringContaining("Error while decrypting the ciphertext") },
+    });
     expect(String((other as Error).message)).not.toContain("opaque-sample-refresh-value");
   });
 });

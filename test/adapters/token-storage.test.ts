@@ -36,8 +36,23 @@ describe("token storage chosen while the app runs", () => {
     const cache = await AppTokenCache.create({ safeStorage: safe, platform: "linux", preference: "encrypted", path });
     const engine = await engineAgainst(emu, dir, { overrides: { persistence: cache } });
     expect(existsSync(path)).toBe(true);
-    const lifecycle = new LifecycleService({ pim: engine.pim, activation: engine.activation, auth: engine.auth, profiles: engine.profiles, settings: engine.settings, store: new FileStateStore(join(dir, "lifecycle-state.json"), silentLogger), history: new HistoryLog(join(dir, "history.jsonl")), clock: systemClock, logger: silentLogger });
-    const platform = { tokenStorage: cache, setStartAtLogin: async () => undefined, openExternal: async () => undefined, hidePopup: () => undefined };
+    const lifecycle = new LifecycleService({
+      pim: engine.pim,
+      activation: engine.activation,
+      auth: engine.auth,
+      profiles: engine.profiles,
+      settings: engine.settings,
+      store: new FileStateStore(join(dir, "lifecycle-state.json"), silentLogger),
+      history: new HistoryLog(join(dir, "history.jsonl")),
+      clock: systemClock,
+      logger: silentLogger,
+    });
+    const platform = {
+      tokenStorage: cache,
+      setStartAtLogin: async () => undefined,
+      openExternal: async () => undefined,
+      hidePopup: () => undefined,
+    };
     const controller = new AppController(engine, lifecycle, platform, silentLogger);
 
     const toMemory = await controller.invoke("settings:update", { tokenStorage: "memory" });
@@ -54,11 +69,22 @@ describe("token storage chosen while the app runs", () => {
     expect(toEncrypted.ok).toBe(true);
     expect(existsSync(path)).toBe(true);
     expect(readFileSync(path, "latin1")).not.toContain("refresh_token");
-    expect((toEncrypted as { value: AppState }).value.settings).toMatchObject({ tokenStorage: "encrypted", tokenStorageNote: expect.stringContaining("encrypted on disk") });
+    expect((toEncrypted as { value: AppState }).value.settings).toMatchObject({
+      tokenStorage: "encrypted",
+      tokenStorageNote: expect.stringContaining("encrypted on disk"),
+    });
 
     // After a restart (a new cache over the same OS key), the saved sign-in works without signing in.
-    const restarted = await AppTokenCache.create({ safeStorage: new SafeStorageDouble(app, { key: safe.key }), platform: "linux", preference: "encrypted", path });
-    const again = await engineAgainst(emu, dir, { user: null, overrides: { persistence: restarted, allowInteraction: false } });
+    const restarted = await AppTokenCache.create({
+      safeStorage: new SafeStorageDouble(app, { key: safe.key }),
+      platform: "linux",
+      preference: "encrypted",
+      path,
+    });
+    const again = await engineAgainst(emu, dir, {
+      user: null,
+      overrides: { persistence: restarted, allowInteraction: false },
+    });
     expect((await again.auth.currentAccount())?.username).toBe("adele@contoso.example");
     expect((await again.pim.eligibilities()).length).toBeGreaterThan(0);
   });
@@ -68,7 +94,12 @@ describe("token storage chosen while the app runs", () => {
     await app.whenReady();
     const path = join(dir, "left-over.bin");
     writeFileSync(path, "v10 left from an encrypted session");
-    const cache = await AppTokenCache.create({ safeStorage: new SafeStorageDouble(app), platform: "darwin", preference: "memory", path });
+    const cache = await AppTokenCache.create({
+      safeStorage: new SafeStorageDouble(app),
+      platform: "darwin",
+      preference: "memory",
+      path,
+    });
     expect(existsSync(path)).toBe(false);
     expect(cache).toMatchObject({ encrypted: false, encryptionAvailable: true });
   });
@@ -77,7 +108,12 @@ describe("token storage chosen while the app runs", () => {
     const app = new AppDouble();
     await app.whenReady();
     const path = join(dir, "basic.bin");
-    const cache = await AppTokenCache.create({ safeStorage: new SafeStorageDouble(app, { backend: "basic_text" }), platform: "linux", preference: "encrypted", path });
+    const cache = await AppTokenCache.create({
+      safeStorage: new SafeStorageDouble(app, { backend: "basic_text" }),
+      platform: "linux",
+      preference: "encrypted",
+      path,
+    });
     await cache.save("{}");
     await cache.use("encrypted");
     expect(cache.encrypted).toBe(false);

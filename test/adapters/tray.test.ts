@@ -3,13 +3,23 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { TRAY_ICON_STATES, type MenuAction } from "../../electron/app/tray-model.js";
-import { trayIconLoader, TrayService, type ElectronMenuItem, type TrayLike } from "../../electron/adapters/tray-service.js";
+import {
+  trayIconLoader,
+  TrayService,
+  type ElectronMenuItem,
+  type TrayLike,
+} from "../../electron/adapters/tray-service.js";
 import { active, G1, NOW, state } from "../app/app-state.js";
 import { nativeImageDouble, TrayDouble, type NativeImageDouble } from "./electron-doubles.js";
 
 describe("tray service", () => {
   function fakes() {
-    const tray = { images: [] as unknown[], tooltips: [] as string[], menus: [] as ElectronMenuItem[][], clicks: [] as Array<() => void> };
+    const tray = {
+      images: [] as unknown[],
+      tooltips: [] as string[],
+      menus: [] as ElectronMenuItem[][],
+      clicks: [] as Array<() => void>,
+    };
     const fakeTray: TrayLike = {
       setImage: (i) => tray.images.push(i),
       setToolTip: (t) => tray.tooltips.push(t),
@@ -19,7 +29,14 @@ describe("tray service", () => {
     };
     const actions: MenuAction[] = [];
     const onClick = vi.fn();
-    const svc = new TrayService({ createTray: (icon) => (tray.images.push(icon), fakeTray), buildMenu: (t) => t, iconFor: (s) => `icon:${s}`, onAction: (a) => actions.push(a), onClick, now: () => NOW });
+    const svc = new TrayService({
+      createTray: (icon) => (tray.images.push(icon), fakeTray),
+      buildMenu: (t) => t,
+      iconFor: (s) => `icon:${s}`,
+      onAction: (a) => actions.push(a),
+      onClick,
+      now: () => NOW,
+    });
     return { tray, actions, svc, onClick };
   }
 
@@ -31,8 +48,14 @@ describe("tray service", () => {
     expect(tray.images).toEqual(["icon:idle", "icon:active"]);
     expect(tray.menus).toHaveLength(3);
     expect(tray.tooltips.at(-1)).toBe("PIM Tray: 1 active · Finance Admins 1 h left");
-    tray.menus.at(-1)?.find((i) => i.id === `deactivate:${G1}:member`)?.click?.();
-    tray.menus.at(-1)?.find((i) => i.id === "open")?.click?.();
+    tray.menus
+      .at(-1)
+      ?.find((i) => i.id === `deactivate:${G1}:member`)
+      ?.click?.();
+    tray.menus
+      .at(-1)
+      ?.find((i) => i.id === "open")
+      ?.click?.();
     expect(actions).toEqual([{ kind: "deactivate", groupId: G1, accessId: "member" }, { kind: "open" }]);
     tray.clicks[0]?.();
     expect(onClick).toHaveBeenCalledOnce();
@@ -64,7 +87,12 @@ describe("tray icons as Electron loads them", () => {
   it("gives a real (non-empty) image for every state on every platform, as Template images on macOS", () => {
     const missing: string[] = [];
     for (const platform of ["darwin", "win32", "linux"] as const) {
-      const iconFor = trayIconLoader({ nativeImage: nativeImageDouble, assetsDir: "assets", platform, onMissing: (m) => missing.push(m) });
+      const iconFor = trayIconLoader({
+        nativeImage: nativeImageDouble,
+        assetsDir: "assets",
+        platform,
+        onMissing: (m) => missing.push(m),
+      });
       for (const s of TRAY_ICON_STATES) {
         const image = iconFor(s) as NativeImageDouble;
         expect(image.isEmpty(), `${platform} ${s}`).toBe(false);
@@ -76,21 +104,52 @@ describe("tray icons as Electron loads them", () => {
 
   it("reports a missing icon file instead of showing a blank tray without a word", () => {
     const missing: string[] = [];
-    const iconFor = trayIconLoader({ nativeImage: nativeImageDouble, assetsDir: "/nonexistent/assets", platform: "linux", onMissing: (m) => missing.push(m) });
+    const iconFor = trayIconLoader({
+      nativeImage: nativeImageDouble,
+      assetsDir: "/nonexistent/assets",
+      platform: "linux",
+      onMissing: (m) => missing.push(m),
+    });
     const trays: TrayDouble[] = [];
-    const svc = new TrayService({ createTray: (i) => (trays.push(new TrayDouble(i as NativeImageDouble)), trays[0] as TrayDouble), buildMenu: (t) => t, iconFor, onAction: () => undefined, onClick: () => undefined, now: () => NOW });
+    const svc = new TrayService({
+      createTray: (i) => (trays.push(new TrayDouble(i as NativeImageDouble)), trays[0] as TrayDouble),
+      buildMenu: (t) => t,
+      iconFor,
+      onAction: () => undefined,
+      onClick: () => undefined,
+      now: () => NOW,
+    });
     svc.update(state());
     expect(trays[0]?.blank).toBe(true);
-    expect(missing).toEqual(["The tray icon /nonexistent/assets/tray-idle-32.png is missing or unreadable, so the tray icon is blank. Reinstall PIM Tray."]);
+    expect(missing).toEqual([
+      "The tray icon /nonexistent/assets/tray-idle-32.png is missing or unreadable, so the tray icon is blank. Reinstall PIM Tray.",
+    ]);
     // Given a path, Electron's Tray refuses a file it cannot load.
     expect(() => trays[0]?.setImage("/nonexistent/assets/tray-idle-32.png")).toThrow("Failed to load image from path");
   });
 
   it("keeps a visible icon through every state change", () => {
-    const iconFor = trayIconLoader({ nativeImage: nativeImageDouble, assetsDir: "assets", platform: "linux", onMissing: (m) => expect.fail(m) });
+    const iconFor = trayIconLoader({
+      nativeImage: nativeImageDouble,
+      assetsDir: "assets",
+      platform: "linux",
+      onMissing: (m) => expect.fail(m),
+    });
     let tray: TrayDouble | null = null;
-    const svc = new TrayService({ createTray: (i) => (tray = new TrayDouble(i as NativeImageDouble)), buildMenu: (t) => t, iconFor, onAction: () => undefined, onClick: () => undefined, now: () => NOW });
-    for (const s of [state({ needsSignIn: true }), state(), state({ active: [active(G1, "Finance Admins", 9 * 60_000)] }), state({ active: [active(G1, "Finance Admins", 3600_000)] })]) {
+    const svc = new TrayService({
+      createTray: (i) => (tray = new TrayDouble(i as NativeImageDouble)),
+      buildMenu: (t) => t,
+      iconFor,
+      onAction: () => undefined,
+      onClick: () => undefined,
+      now: () => NOW,
+    });
+    for (const s of [
+      state({ needsSignIn: true }),
+      state(),
+      state({ active: [active(G1, "Finance Admins", 9 * 60_000)] }),
+      state({ active: [active(G1, "Finance Admins", 3600_000)] }),
+    ]) {
       svc.update(s);
       expect((tray as TrayDouble | null)?.blank).toBe(false);
     }

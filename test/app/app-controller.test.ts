@@ -32,7 +32,15 @@ const BAD: Record<Channel, { payload: unknown; field: string }> = {
   "pim:activate": { payload: { groupId: "finance", accessId: "member", durationMinutes: 60 }, field: "'groupId'" },
   "pim:deactivate": { payload: { groupId: G1, accessId: "admin" }, field: "'accessId'" },
   "pim:cancel": { payload: { requestId: "r-1" }, field: "'requestId'" },
-  "profiles:save": { payload: { name: "Month end", targets: [{ groupId: "x", accessId: "member" }], autoActivate: false, keepActive: { enabled: false } }, field: "'targets.0.groupId'" },
+  "profiles:save": {
+    payload: {
+      name: "Month end",
+      targets: [{ groupId: "x", accessId: "member" }],
+      autoActivate: false,
+      keepActive: { enabled: false },
+    },
+    field: "'targets.0.groupId'",
+  },
   "profiles:delete": { payload: { id: "" }, field: "'id'" },
   "profiles:reorder": { payload: { ids: ["p1", ""] }, field: "'ids.1'" },
   "profiles:activate": { payload: { id: 5 }, field: "'id'" },
@@ -79,10 +87,19 @@ describe("AppController.invoke", () => {
   it("answers an engine error in its own words, anything else as an internal error, and pushes no state", async () => {
     const { c, e, pushes } = controller();
     e.calls.cancel.mockRejectedValueOnce(new PimTrayError("not-found", "That request is gone."));
-    expect(await c.invoke("pim:cancel", { requestId: G1 })).toEqual({ ok: false, error: { kind: "not-found", message: "That request is gone." } });
+    expect(await c.invoke("pim:cancel", { requestId: G1 })).toEqual({
+      ok: false,
+      error: { kind: "not-found", message: "That request is gone." },
+    });
     e.calls.cancel.mockRejectedValueOnce(new TypeError("x is undefined"));
     const crash = await c.invoke("pim:cancel", { requestId: G1 });
-    expect(crash).toEqual({ ok: false, error: { kind: "internal", message: "Something went wrong inside PIM Tray. Try again; the details are in the log." } });
+    expect(crash).toEqual({
+      ok: false,
+      error: {
+        kind: "internal",
+        message: "Something went wrong inside PIM Tray. Try again; the details are in the log.",
+      },
+    });
     await new Promise((r) => setTimeout(r, 10));
     expect(pushes).toEqual([]);
   });

@@ -27,34 +27,82 @@ export class MemorySettings implements SettingsRepository {
 }
 
 export function eligibility(groupId: string, groupName: string, accessId: "member" | "owner" = "member"): Eligibility {
-  return { groupId, groupName, accessId, startDateTime: null, endDateTime: null, groupDescription: null, groupMailNickname: null };
+  return {
+    groupId,
+    groupName,
+    accessId,
+    startDateTime: null,
+    endDateTime: null,
+    groupDescription: null,
+    groupMailNickname: null,
+  };
 }
 
-export const KNOWN_POLICY: PolicySummary = { known: true, maxDurationMs: 8 * 3600_000, maxDuration: "PT8H", justificationRequired: true, ticketRequired: false, mfaRequired: false, authContext: null, approvalRequired: false, approvers: [] };
+export const KNOWN_POLICY: PolicySummary = {
+  known: true,
+  maxDurationMs: 8 * 3600_000,
+  maxDuration: "PT8H",
+  justificationRequired: true,
+  ticketRequired: false,
+  mfaRequired: false,
+  authContext: null,
+  approvalRequired: false,
+  approvers: [],
+};
 
-export function outcome(groupId: string, groupName: string, status: ActivationOutcome["status"] = "active"): ActivationOutcome {
-  return { groupId, groupName, accessId: "member", status, requestId: "r-1", requestStatus: "Provisioned", startDateTime: null, endDateTime: null, durationMs: 3600_000, error: null };
+export function outcome(
+  groupId: string,
+  groupName: string,
+  status: ActivationOutcome["status"] = "active",
+): ActivationOutcome {
+  return {
+    groupId,
+    groupName,
+    accessId: "member",
+    status,
+    requestId: "r-1",
+    requestStatus: "Provisioned",
+    startDateTime: null,
+    endDateTime: null,
+    durationMs: 3600_000,
+    error: null,
+  };
 }
 
 /** An engine whose PIM side is scripted: `eligible` is what Graph lists; every call is recorded. */
 export function engineDouble(eligible: Eligibility[] = [], settings = new MemorySettings()) {
   const calls = {
-    signIn: vi.fn(async (_o?: { method?: string; selectAccount?: boolean }) => ({ homeAccountId: "h", username: "adele@contoso.example", name: "Adele Vance", tenantId: "t", objectId: "o" })),
+    signIn: vi.fn(async (_o?: { method?: string; selectAccount?: boolean }) => ({
+      homeAccountId: "h",
+      username: "adele@contoso.example",
+      name: "Adele Vance",
+      tenantId: "t",
+      objectId: "o",
+    })),
     signOut: vi.fn(async () => []),
     rememberJustification: vi.fn(async (_j: string | undefined) => undefined),
     eligibilities: vi.fn(async () => eligible),
-    activate: vi.fn(async (r: { target: { groupId: string; groupName: string } }, _o?: unknown) => outcome(r.target.groupId, r.target.groupName)),
-    deactivate: vi.fn(async (t: { groupId: string; groupName: string }) => outcome(t.groupId, t.groupName, "deactivated")),
+    activate: vi.fn(async (r: { target: { groupId: string; groupName: string } }, _o?: unknown) =>
+      outcome(r.target.groupId, r.target.groupName),
+    ),
+    deactivate: vi.fn(async (t: { groupId: string; groupName: string }) =>
+      outcome(t.groupId, t.groupName, "deactivated"),
+    ),
     cancel: vi.fn(async (_id: string) => undefined),
   };
   const engine = {
-    connection: resolveConnection({ cloud: "global", tenant: "organizations", clientId: "14d82eec-204b-4c2f-b7e8-296a70dab67e" }),
+    connection: resolveConnection({
+      cloud: "global",
+      tenant: "organizations",
+      clientId: "14d82eec-204b-4c2f-b7e8-296a70dab67e",
+    }),
     settings,
     profiles: new ProfileService(settings),
     signIn: calls.signIn,
     signOut: calls.signOut,
     rememberJustification: calls.rememberJustification,
-    eligibleWithPolicies: async () => (await calls.eligibilities()).map((e) => ({ eligibility: e, policy: KNOWN_POLICY })),
+    eligibleWithPolicies: async () =>
+      (await calls.eligibilities()).map((e) => ({ eligibility: e, policy: KNOWN_POLICY })),
     pim: { eligibilities: calls.eligibilities },
     activation: { activate: calls.activate, deactivate: calls.deactivate, cancel: calls.cancel },
   };
@@ -63,11 +111,22 @@ export function engineDouble(eligible: Eligibility[] = [], settings = new Memory
 }
 
 export function lifecycleDouble(picture: Partial<Picture> = {}) {
-  const pic: Picture = { account: null, active: [], pending: [], online: true, needsSignIn: false, lastSyncAt: null, ...picture };
+  const pic: Picture = {
+    account: null,
+    active: [],
+    pending: [],
+    online: true,
+    needsSignIn: false,
+    lastSyncAt: null,
+    ...picture,
+  };
   const calls = {
     refresh: vi.fn(async (_reason?: string) => undefined),
     signedIn: vi.fn(async () => undefined),
-    activateProfile: vi.fn(async (p: { targets: Array<{ groupId: string; groupName?: string | undefined }> }, _o?: unknown) => p.targets.map((t) => outcome(t.groupId, t.groupName ?? t.groupId))),
+    activateProfile: vi.fn(
+      async (p: { targets: Array<{ groupId: string; groupName?: string | undefined }> }, _o?: unknown) =>
+        p.targets.map((t) => outcome(t.groupId, t.groupName ?? t.groupId)),
+    ),
   };
   const stateListeners: Array<(p: Picture) => void> = [];
   const lifecycle = {
@@ -79,7 +138,11 @@ export function lifecycleDouble(picture: Partial<Picture> = {}) {
     on: () => () => undefined,
   };
   // As for the engine: only what the controller and handlers call.
-  return { lifecycle: lifecycle as unknown as LifecycleService, calls, tellState: () => stateListeners.forEach((l) => l(pic)) };
+  return {
+    lifecycle: lifecycle as unknown as LifecycleService,
+    calls,
+    tellState: () => stateListeners.forEach((l) => l(pic)),
+  };
 }
 
 export function platformDouble(o: { encryptionAvailable?: boolean; failSwitch?: boolean } = {}) {
@@ -102,13 +165,23 @@ export function platformDouble(o: { encryptionAvailable?: boolean; failSwitch?: 
 }
 
 /** A handler context over the doubles, with the state built as the controller builds it. */
-export function contextOf(parts: { engine: Engine; lifecycle: LifecycleService; platform?: AppPlatform }): HandlerContext {
+export function contextOf(parts: {
+  engine: Engine;
+  lifecycle: LifecycleService;
+  platform?: AppPlatform;
+}): HandlerContext {
   const platform = parts.platform ?? platformDouble();
   return {
     engine: parts.engine,
     lifecycle: parts.lifecycle,
     platform,
     eligibleNames: new EligibleNames(),
-    state: async () => appStateView(parts.lifecycle.picture, await parts.engine.settings.load(), parts.engine.connection, platform.tokenStorage),
+    state: async () =>
+      appStateView(
+        parts.lifecycle.picture,
+        await parts.engine.settings.load(),
+        parts.engine.connection,
+        platform.tokenStorage,
+      ),
   };
 }

@@ -14,10 +14,27 @@ export function state(patch: Partial<AppState> = {}): AppState {
     active: [],
     pending: [],
     profiles: [],
-    settings: { cloud: "global", tenant: "t", clientId: "c", leadMinutes: [10, 2], startAtLogin: false, tokenStorage: "encrypted", tokenStorageNote: "", encryptionAvailable: true, customEndpoints: null },
+    settings: {
+      cloud: "global",
+      tenant: "t",
+      clientId: "c",
+      leadMinutes: [10, 2],
+      startAtLogin: false,
+      tokenStorage: "encrypted",
+      tokenStorageNote: "",
+      encryptionAvailable: true,
+      customEndpoints: null,
+    },
     lastJustification: null,
     lastSyncAt: null,
     ...patch,
   };
 }
-export const active = (groupId: string, name: string, endIn: number, startedAgo = 3600_000) => ({ groupId, groupName: name, accessId: "member" as const, startDateTime: iso(-startedAgo), endDateTime: iso(endIn), deactivatableAt: iso(-startedAgo + 5 * 60_000) });
+export const active = (groupId: string, name: string, endIn: number, startedAgo = 3600_000) => ({
+  groupId,
+  groupName: name,
+  accessId: "member" as const,
+  startDateTime: iso(-startedAgo),
+  endDateTime: iso(endIn),
+  deactivatableAt: iso(-startedAgo + 5 * 60_000),
+});

@@ -24,7 +24,12 @@ describe("tray menu", () => {
     const signIn = await c.invoke("auth:sign-in", {});
     expect(signIn.ok).toBe(true);
     for (const groupId of [G.platformOpsEu, G.platformOpsUs]) {
-      const r = await c.invoke("pim:activate", { groupId, accessId: "member", durationMinutes: 60, justification: "test" });
+      const r = await c.invoke("pim:activate", {
+        groupId,
+        accessId: "member",
+        durationMinutes: 60,
+        justification: "test",
+      });
       expect(r.ok).toBe(true);
     }
     await expect.poll(async () => (await c.state()).active.length, { timeout: 10_000 }).toBe(2);
@@ -33,7 +38,11 @@ describe("tray menu", () => {
       .filter((l) => l.startsWith("Deactivate Platform Ops"));
     expect(labels).toHaveLength(2);
     expect(labels[0]).not.toBe(labels[1]);
-    expect(labels.some((l) => l.includes("Platform operations (EU)") && l.includes(G.platformOpsEu.slice(0, 8)))).toBe(true);
-    expect(labels.some((l) => l.includes("Platform operations (US)") && l.includes(G.platformOpsUs.slice(0, 8)))).toBe(true);
+    expect(labels.some((l) => l.includes("Platform operations (EU)") && l.includes(G.platformOpsEu.slice(0, 8)))).toBe(
+      true,
+    );
+    expect(labels.some((l) => l.includes("Platform operations (US)") && l.includes(G.platformOpsUs.slice(0, 8)))).toBe(
+      true,
+    );
   });
 });

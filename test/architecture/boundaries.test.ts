@@ -14,7 +14,11 @@ const useType = (source: string) => `import type { X } from "${source}";\nexport
 
 /** [file that imports, what it imports, a part of the message] — each must fail lint. */
 const refused: Array<[string, string, string]> = [
-  ["electron/engine/example.ts", "electron", "The engine layer (domain logic: no Electron, no UI) may not import package 'electron'"],
+  [
+    "electron/engine/example.ts",
+    "electron",
+    "The engine layer (domain logic: no Electron, no UI) may not import package 'electron'",
+  ],
   ["electron/engine/example.ts", "../adapters/tray-service.js", "may not import the adapters layer"],
   ["electron/engine/example.ts", "../app/app-controller.js", "may not import the app layer"],
   ["electron/engine/example.ts", "../shared/ipc-contract.js", "may not import the shared layer"],
@@ -55,7 +59,11 @@ const refused: Array<[string, string, string]> = [
   ["renderer/example.ts", "../electron/cli/output.js", "may not import the cli layer"],
   ["renderer/example.ts", "electron", "package 'electron'"],
   ["renderer/example.ts", "zod", "package 'zod'"],
-  ["emulator/example.ts", "../electron/engine/errors.js", "The emulator layer (the test bed: stands alone) may not import the engine layer"],
+  [
+    "emulator/example.ts",
+    "../electron/engine/errors.js",
+    "The emulator layer (the test bed: stands alone) may not import the engine layer",
+  ],
   ["emulator/example.ts", "electron", "package 'electron'"],
 ];
 

@@ -20,7 +20,11 @@ describe("sign-in", () => {
   it("whoami shows the account; the token cache is readable only by its owner", async () => {
     const r = await cli.json(["whoami"]);
     expect(r.code).toBe(0);
-    expect(r.body.account).toMatchObject({ username: "adele@contoso.example", objectId: U.adele, tenantId: emu.tenantId });
+    expect(r.body.account).toMatchObject({
+      username: "adele@contoso.example",
+      objectId: U.adele,
+      tenantId: emu.tenantId,
+    });
     expect(r.body.tokenStorage).toContain("readable only by you");
     expect(statSync(join(cli.configDir, "msal-cache.json")).mode & 0o777).toBe(0o600);
   });
@@ -62,7 +66,9 @@ describe("sign-in", () => {
     try {
       const r = await cli.run(["activate", "Exchange Admins", "--justification", "x"]);
       expect(r.code).toBe(3);
-      expect(r.stderr).toContain("You verified as alex@contoso.example, but PIM Tray is signed in as adele@contoso.example");
+      expect(r.stderr).toContain(
+        "You verified as alex@contoso.example, but PIM Tray is signed in as adele@contoso.example",
+      );
       expect((await emu.control.pimRequests()).filter((x) => x.principalId !== U.adele)).toEqual([]);
     } finally {
       await emu.control.configure({ deviceCodeAutoApprove: "adele" });
@@ -74,8 +80,14 @@ describe("eligible and status", () => {
   it("lists eligibilities with their policy summaries", async () => {
     const r = await cli.json(["eligible"]);
     expect(r.code).toBe(0);
-    const byName = (n: string, a = "member") => r.body.eligibilities.find((e: any) => e.groupName === n && e.accessId === a);
-    expect(byName("Helpdesk Operators").policy).toMatchObject({ maxDuration: "PT1H", maxDurationMinutes: 60, approvalRequired: false, justificationRequired: true });
+    const byName = (n: string, a = "member") =>
+      r.body.eligibilities.find((e: any) => e.groupName === n && e.accessId === a);
+    expect(byName("Helpdesk Operators").policy).toMatchObject({
+      maxDuration: "PT1H",
+      maxDurationMinutes: 60,
+      approvalRequired: false,
+      justificationRequired: true,
+    });
     expect(byName("Tenant Admins").policy.approvalRequired).toBe(true);
     expect(byName("Exchange Admins").policy.mfaRequired).toBe(true);
     expect(byName("Key Vault Officers").policy.authContext).toBe("c1");
@@ -93,20 +105,42 @@ describe("activate", () => {
     const r = await cli.json(["activate", "finance admins", "--duration", "90m", "--justification", "Quarter close"]);
     expect(r.code).toBe(0);
     const [o] = r.body.outcomes;
-    expect(o).toMatchObject({ groupId: G.financeAdmins, groupName: "Finance Admins", accessId: "member", status: "active", requestStatus: "Provisioned", durationMinutes: 90 });
+    expect(o).toMatchObject({
+      groupId: G.financeAdmins,
+      groupName: "Finance Admins",
+      accessId: "member",
+      status: "active",
+      requestStatus: "Provisioned",
+      durationMinutes: 90,
+    });
     expect(Date.parse(o.endDateTime) - Date.parse(o.startDateTime)).toBe(90 * 60_000);
     const body = (await posts())[0]?.body as Record<string, any>;
-    expect(body).toMatchObject({ action: "selfActivate", principalId: U.adele, groupId: G.financeAdmins, accessId: "member", justification: "Quarter close" });
+    expect(body).toMatchObject({
+      action: "selfActivate",
+      principalId: U.adele,
+      groupId: G.financeAdmins,
+      accessId: "member",
+      justification: "Quarter close",
+    });
     expect(body.scheduleInfo.expiration).toEqual({ type: "afterDuration", duration: "PT1H30M" });
     const status = await cli.json(["status"]);
-    expect(status.body.active).toEqual([expect.objectContaining({ groupName: "Finance Admins", accessId: "member", minutesLeft: expect.any(Number) })]);
+    expect(status.body.active).toEqual([
+      expect.objectContaining({ groupName: "Finance Admins", accessId: "member", minutesLeft: expect.any(Number) }),
+    ]);
     expect(status.body.active[0].minutesLeft).toBeGreaterThanOrEqual(89);
     const human = await cli.run(["status"]);
-    expect(human.stdout).toMatch(/Finance Admins\s+member\s+\S.*1 h 30 min left|Finance Admins\s+member\s+\S.*1 h 29 min left/);
+    expect(human.stdout).toMatch(
+      /Finance Admins\s+member\s+\S.*1 h 30 min left|Finance Admins\s+member\s+\S.*1 h 29 min left/,
+    );
     const history = await cli.json(["history"]);
     const mine = history.body.entries.filter((e: any) => e.groupId === G.financeAdmins && e.action === "activate");
     expect(mine.map((e: any) => e.status)).toEqual(expect.arrayContaining(["PendingProvisioning", "Provisioned"]));
-    expect(mine[0]).toMatchObject({ account: "adele@contoso.example", justification: "Quarter close", durationMs: 90 * 60_000, requestId: o.requestId });
+    expect(mine[0]).toMatchObject({
+      account: "adele@contoso.example",
+      justification: "Quarter close",
+      durationMs: 90 * 60_000,
+      requestId: o.requestId,
+    });
   });
 
   it("reports an existing activation as already active, with exit 0 and no second request", async () => {
@@ -130,10 +164,20 @@ describe("activate", () => {
     expect(none.stderr).toContain("requires a justification");
     expect(none.stderr).toContain("--ticket SYSTEM:NUMBER");
     expect(await posts()).toHaveLength(0);
-    const ok = await cli.json(["activate", "Production Deploy", "--justification", "Release 42", "--ticket", "ServiceNow:CHG0042"]);
+    const ok = await cli.json([
+      "activate",
+      "Production Deploy",
+      "--justification",
+      "Release 42",
+      "--ticket",
+      "ServiceNow:CHG0042",
+    ]);
     expect(ok.code).toBe(0);
     expect(ok.body.outcomes[0].status).toBe("active");
-    expect(((await posts())[0]?.body as Record<string, unknown>).ticketInfo).toEqual({ ticketSystem: "ServiceNow", ticketNumber: "CHG0042" });
+    expect(((await posts())[0]?.body as Record<string, unknown>).ticketInfo).toEqual({
+      ticketSystem: "ServiceNow",
+      ticketNumber: "CHG0042",
+    });
   });
 
   it("steps up for MFA when PIM answers MfaRule, then succeeds", async () => {
@@ -145,7 +189,9 @@ describe("activate", () => {
     expect(postStatuses).toEqual([400, 201]);
     // Adele's session had no MFA, so the silent attempt needed interaction (the device code again).
     const tokenCalls = log.filter((e) => e.path.endsWith("/oauth2/v2.0/token"));
-    expect(tokenCalls.some((e) => (e.body as Record<string, string>).grant_type === "refresh_token" && e.status === 400)).toBe(true);
+    expect(
+      tokenCalls.some((e) => (e.body as Record<string, string>).grant_type === "refresh_token" && e.status === 400),
+    ).toBe(true);
     expect(log.some((e) => e.path.endsWith("/oauth2/v2.0/devicecode"))).toBe(true);
   });
 
@@ -153,7 +199,9 @@ describe("activate", () => {
     const r = await cli.json(["activate", "Key Vault Officers", "--justification", "Rotate keys"]);
     expect(r.code).toBe(0);
     expect((await posts()).map((e) => e.status)).toEqual([201]);
-    const claimsAsked = (await emu.control.requests()).some((e) => String((e.body as Record<string, string> | null)?.claims ?? "").includes('"acrs"'));
+    const claimsAsked = (await emu.control.requests()).some((e) =>
+      String((e.body as Record<string, string> | null)?.claims ?? "").includes('"acrs"'),
+    );
     expect(claimsAsked).toBe(true);
   });
 
@@ -184,7 +232,16 @@ describe("activate", () => {
 
   it("schedules a future start", async () => {
     const start = new Date(Date.now() + 2 * 3600_000).toISOString();
-    const r = await cli.json(["activate", "Finance Admins", "--justification", "Tonight's change", "--start", start, "--duration", "1h"]);
+    const r = await cli.json([
+      "activate",
+      "Finance Admins",
+      "--justification",
+      "Tonight's change",
+      "--start",
+      start,
+      "--duration",
+      "1h",
+    ]);
     expect(r.code).toBe(0);
     expect(r.body.outcomes[0]).toMatchObject({ status: "scheduled", requestStatus: "Granted", startDateTime: start });
     expect((await posts())[0]?.body).toMatchObject({ scheduleInfo: { startDateTime: start } });

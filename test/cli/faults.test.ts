@@ -11,7 +11,8 @@ beforeAll(async () => {
 afterAll(() => endCliSuite({ emu, cli }));
 beforeEach(() => resetPim(emu));
 
-const postsIn = (log: Awaited<ReturnType<typeof emu.control.requests>>) => log.filter((e) => e.method === "POST" && e.path === POST_REQUESTS);
+const postsIn = (log: Awaited<ReturnType<typeof emu.control.requests>>) =>
+  log.filter((e) => e.method === "POST" && e.path === POST_REQUESTS);
 
 describe("throttling", () => {
   it("survives a 429 storm with Retry-After, and honours the waits", async () => {
@@ -35,14 +36,19 @@ describe("throttling", () => {
 
 describe("server errors and dropped connections", () => {
   it("recovers from 5xx on reads", async () => {
-    await emu.control.addFaults([{ kind: "status", status: 502, count: 2, path: "/eligibilityScheduleInstances" }, { kind: "status", status: 504, count: 1, path: "/assignmentScheduleRequests/", method: "GET" }]);
+    await emu.control.addFaults([
+      { kind: "status", status: 502, count: 2, path: "/eligibilityScheduleInstances" },
+      { kind: "status", status: 504, count: 1, path: "/assignmentScheduleRequests/", method: "GET" },
+    ]);
     const r = await cli.json(["activate", "Finance Admins", "--justification", "x"]);
     expect(r.code).toBe(0);
     expect(r.body.outcomes[0].status).toBe("active");
   });
 
   it("never repeats a POST blindly on a 500: it reports the failure without a duplicate", async () => {
-    await emu.control.addFaults([{ kind: "status", status: 500, count: 1, path: "/assignmentScheduleRequests", method: "POST" }]);
+    await emu.control.addFaults([
+      { kind: "status", status: 500, count: 1, path: "/assignmentScheduleRequests", method: "POST" },
+    ]);
     const r = await cli.run(["activate", "Finance Admins", "--justification", "x"]);
     expect(r.code).toBe(7);
     expect(r.stderr).toContain("Try again in a moment");
@@ -50,7 +56,9 @@ describe("server errors and dropped connections", () => {
   });
 
   it("after a dropped answer to the POST, finds the request instead of submitting again", async () => {
-    await emu.control.addFaults([{ kind: "drop", after: true, count: 1, path: "/assignmentScheduleRequests", method: "POST" }]);
+    await emu.control.addFaults([
+      { kind: "drop", after: true, count: 1, path: "/assignmentScheduleRequests", method: "POST" },
+    ]);
     const r = await cli.json(["activate", "Finance Admins", "--justification", "x"]);
     expect(r.code).toBe(0);
     expect(r.body.outcomes[0].status).toBe("active");
@@ -122,7 +130,9 @@ describe("paging and names", () => {
       expect(r.code).toBe(0);
       expect(r.body.eligibilities).toHaveLength(11);
       // Without a group-read scope the /groups fallback is refused, so names are the ids.
-      expect(r.body.eligibilities.every((e: { groupName: string; groupId: string }) => e.groupName === e.groupId)).toBe(true);
+      expect(r.body.eligibilities.every((e: { groupName: string; groupId: string }) => e.groupName === e.groupId)).toBe(
+        true,
+      );
       expect((await emu.control.requests()).some((e) => e.path === "/v1.0/groups" && e.status === 403)).toBe(true);
     } finally {
       await emu.control.configure({ pageSize: 100, emptyGroupExpansion: false });
@@ -133,10 +143,13 @@ describe("paging and names", () => {
 describe("killed mid-way", () => {
   it("a CLI killed right after submitting: status shows it, and a rerun creates no second request", async () => {
     // Slow the polling so the CLI is surely still running after its POST.
-    await emu.control.addFaults([{ kind: "latency", minMs: 3000, path: "/assignmentScheduleRequests/", method: "GET" }]);
+    await emu.control.addFaults([
+      { kind: "latency", minMs: 3000, path: "/assignmentScheduleRequests/", method: "GET" },
+    ]);
     await emu.control.configure({ provisioningDelayMs: 0 });
     const child = cli.spawn(["activate", "Finance Admins", "--justification", "x"]);
-    for (let i = 0; i < 200 && postsIn(await emu.control.requests()).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && postsIn(await emu.control.requests()).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 25));
     child.kill("SIGKILL");
     await child.result;
     await emu.control.clearFaults();

@@ -58,8 +58,12 @@ describe("groups with the same name", () => {
     const status = await cli.run(["status"]);
     const ops = lines(status.stdout, "Platform Ops");
     expect(ops).toHaveLength(2);
-    expect(ops.some((l) => l.includes("Platform operations (EU)") && l.includes(G.platformOpsEu.slice(0, 8)))).toBe(true);
-    expect(ops.some((l) => l.includes("Platform operations (US)") && l.includes(G.platformOpsUs.slice(0, 8)))).toBe(true);
+    expect(ops.some((l) => l.includes("Platform operations (EU)") && l.includes(G.platformOpsEu.slice(0, 8)))).toBe(
+      true,
+    );
+    expect(ops.some((l) => l.includes("Platform operations (US)") && l.includes(G.platformOpsUs.slice(0, 8)))).toBe(
+      true,
+    );
   });
 });
 
@@ -69,7 +73,11 @@ describe("a tenant that has not consented to the default client", () => {
   it("device-code login: exit 9, names what to ask an administrator, gives the admin-consent URL and the docs", async () => {
     const fresh = new CliHarness(emu);
     try {
-      await emu.control.configure({ consentNotGrantedFor: [DEFAULT_CLIENT], deviceCodeAutoApprove: "adele", deviceCodeIntervalSeconds: 0 });
+      await emu.control.configure({
+        consentNotGrantedFor: [DEFAULT_CLIENT],
+        deviceCodeAutoApprove: "adele",
+        deviceCodeIntervalSeconds: 0,
+      });
       const r = await fresh.run(["login", "--device-code"]);
       expect(r.code).toBe(9);
       expect(r.stderr).toContain("administrator");
@@ -78,7 +86,11 @@ describe("a tenant that has not consented to the default client", () => {
       expect(r.stderr).not.toMatch(/at .*\.m?js:\d+/); // no stack trace
       const j = await fresh.json(["login", "--device-code"]);
       expect(j.code).toBe(9);
-      expect(j.body.error).toMatchObject({ kind: "consent", adminConsentUrl: adminConsentUrl(), clientId: DEFAULT_CLIENT });
+      expect(j.body.error).toMatchObject({
+        kind: "consent",
+        adminConsentUrl: adminConsentUrl(),
+        clientId: DEFAULT_CLIENT,
+      });
     } finally {
       fresh.cleanup();
     }
@@ -120,7 +132,11 @@ describe("a tenant that has not consented to the default client", () => {
   it("the organisation's own registration (--client-id) then signs in", async () => {
     const fresh = new CliHarness(emu);
     try {
-      await emu.control.configure({ consentNotGrantedFor: [DEFAULT_CLIENT], deviceCodeAutoApprove: "adele", deviceCodeIntervalSeconds: 0 });
+      await emu.control.configure({
+        consentNotGrantedFor: [DEFAULT_CLIENT],
+        deviceCodeAutoApprove: "adele",
+        deviceCodeIntervalSeconds: 0,
+      });
       const r = await fresh.run(["login", "--device-code", "--client-id", OWN_CLIENT]);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain("adele@contoso.example");

@@ -18,7 +18,22 @@ const posts = async () => (await emu.control.requests()).filter((e) => e.method 
 
 describe("profiles", () => {
   it("add, list, show, edit and remove", async () => {
-    const add = await cli.json(["profile", "add", "Month end", "--group", "Finance Admins", "--group", "SharePoint Site Admins:owner", "--duration", "2h", "--justification", "Month-end close", "--auto-activate", "--notify", "15,5"]);
+    const add = await cli.json([
+      "profile",
+      "add",
+      "Month end",
+      "--group",
+      "Finance Admins",
+      "--group",
+      "SharePoint Site Admins:owner",
+      "--duration",
+      "2h",
+      "--justification",
+      "Month-end close",
+      "--auto-activate",
+      "--notify",
+      "15,5",
+    ]);
     expect(add.code).toBe(0);
     expect(add.body.profile).toMatchObject({
       name: "Month end",
@@ -33,8 +48,22 @@ describe("profiles", () => {
     });
     const list = await cli.run(["profile", "list"]);
     expect(list.stdout).toMatch(/Month end\s+Finance Admins, SharePoint Site Admins \(owner\)\s+2 h\s+yes/);
-    const edit = await cli.json(["profile", "edit", "month end", "--duration", "1h", "--keep-active-until", "18:00", "--name", "Month-end"]);
-    expect(edit.body.profile).toMatchObject({ name: "Month-end", duration: "PT1H", keepActive: { enabled: true, until: "18:00" } });
+    const edit = await cli.json([
+      "profile",
+      "edit",
+      "month end",
+      "--duration",
+      "1h",
+      "--keep-active-until",
+      "18:00",
+      "--name",
+      "Month-end",
+    ]);
+    expect(edit.body.profile).toMatchObject({
+      name: "Month-end",
+      duration: "PT1H",
+      keepActive: { enabled: true, until: "18:00" },
+    });
     const show = await cli.run(["profile", "show", "Month-end"]);
     expect(show.stdout).toContain("keep active    yes, until 18:00");
     expect((await cli.run(["profile", "remove", "Month-end"])).code).toBe(0);
@@ -42,7 +71,21 @@ describe("profiles", () => {
   });
 
   it("activates a profile of several groups; one failure does not stop the others", async () => {
-    await cli.run(["profile", "add", "Mixed", "--group", "Finance Admins", "--group", "Helpdesk Operators", "--group", "Production Deploy", "--duration", "2h", "--justification", "Incident 7"]);
+    await cli.run([
+      "profile",
+      "add",
+      "Mixed",
+      "--group",
+      "Finance Admins",
+      "--group",
+      "Helpdesk Operators",
+      "--group",
+      "Production Deploy",
+      "--duration",
+      "2h",
+      "--justification",
+      "Incident 7",
+    ]);
     const r = await cli.json(["activate", "Mixed"]);
     expect(r.body.profile).toBe("Mixed");
     const byName = Object.fromEntries(r.body.outcomes.map((o: any) => [o.groupName, o]));
@@ -60,7 +103,9 @@ describe("profiles", () => {
     await cli.run(["profile", "add", "Finance Admins", "--group", "Finance Admins", "--justification", "x"]);
     const r = await cli.run(["activate", "Finance Admins"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("both a profile and an eligible group. Add --profile to use the profile, or --group to use the group.");
+    expect(r.stderr).toContain(
+      "both a profile and an eligible group. Add --profile to use the profile, or --group to use the group.",
+    );
     expect(await posts()).toHaveLength(0);
     const g = await cli.json(["activate", "Finance Admins", "--group", "--justification", "x"]);
     expect(g.code).toBe(0);
@@ -101,13 +146,43 @@ describe("naming groups", () => {
 
 describe("bad input", () => {
   const cases: Array<[string, string[], number, string]> = [
-    ["an unknown group", ["activate", "Payroll Admins", "--justification", "x"], 2, "no eligibility for a group named 'Payroll Admins'"],
-    ["an expired eligibility", ["activate", "Legacy Billing", "--justification", "x"], 2, "no eligibility for a group named 'Legacy Billing'"],
-    ["a malformed duration", ["activate", "Finance Admins", "--duration", "two hours"], 2, "Write it like 90m, 2h, 1h30m or PT2H"],
+    [
+      "an unknown group",
+      ["activate", "Payroll Admins", "--justification", "x"],
+      2,
+      "no eligibility for a group named 'Payroll Admins'",
+    ],
+    [
+      "an expired eligibility",
+      ["activate", "Legacy Billing", "--justification", "x"],
+      2,
+      "no eligibility for a group named 'Legacy Billing'",
+    ],
+    [
+      "a malformed duration",
+      ["activate", "Finance Admins", "--duration", "two hours"],
+      2,
+      "Write it like 90m, 2h, 1h30m or PT2H",
+    ],
     ["a duration under 5 minutes", ["activate", "Finance Admins", "--duration", "2m"], 2, "at least 5 minutes"],
-    ["a malformed ticket", ["activate", "Production Deploy", "--ticket", "INC0012345"], 2, "Write the ticket as SYSTEM:NUMBER"],
-    ["a malformed start", ["activate", "Finance Admins", "--start", "tomorrow"], 2, "--start takes an ISO-8601 date-time"],
-    ["a start in the past", ["activate", "Finance Admins", "--justification", "x", "--start", "2020-01-01T00:00:00Z"], 2, "is in the past"],
+    [
+      "a malformed ticket",
+      ["activate", "Production Deploy", "--ticket", "INC0012345"],
+      2,
+      "Write the ticket as SYSTEM:NUMBER",
+    ],
+    [
+      "a malformed start",
+      ["activate", "Finance Admins", "--start", "tomorrow"],
+      2,
+      "--start takes an ISO-8601 date-time",
+    ],
+    [
+      "a start in the past",
+      ["activate", "Finance Admins", "--justification", "x", "--start", "2020-01-01T00:00:00Z"],
+      2,
+      "is in the past",
+    ],
     ["a bad --as", ["activate", "Finance Admins", "--as", "admin"], 2, "--as takes member or owner"],
     ["a missing justification", ["activate", "Finance Admins"], 4, "requires a justification"],
     ["an unknown option", ["activate", "Finance Admins", "--frobnicate"], 2, "unknown option '--frobnicate'"],
@@ -144,7 +219,9 @@ describe("demo mode", () => {
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).outcomes[0]).toMatchObject({ groupName: "Helpdesk Operators", status: "active" });
       const status = await demo.run(["status", "--demo", "--json"], env);
-      expect(JSON.parse(status.stdout).active.map((a: { groupName: string }) => a.groupName)).toEqual(["Helpdesk Operators"]);
+      expect(JSON.parse(status.stdout).active.map((a: { groupName: string }) => a.groupName)).toEqual([
+        "Helpdesk Operators",
+      ]);
       expect((await demo.run(["whoami", "--demo", "--json"], env)).stdout).toContain("adele@contoso.example");
       // The demo emulator's log holds request lines: owner-only, like the rest of the config folder.
       expect(statSync(join(demo.configDir, "demo", "emulator.log")).mode & 0o777).toBe(0o600);

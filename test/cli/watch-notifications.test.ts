@@ -9,7 +9,13 @@ import { clockTime } from "../../electron/engine/notify/texts.js";
 import { CLI, CliHarness } from "../helpers/cli.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 
-const TOOLS = ["/usr/bin/xvfb-run", "/usr/bin/dbus-run-session", "/usr/bin/dbus-monitor", "/usr/lib/notification-daemon/notification-daemon", "/usr/bin/notify-send"];
+const TOOLS = [
+  "/usr/bin/xvfb-run",
+  "/usr/bin/dbus-run-session",
+  "/usr/bin/dbus-monitor",
+  "/usr/lib/notification-daemon/notification-daemon",
+  "/usr/bin/notify-send",
+];
 const missing = TOOLS.filter((t) => !existsSync(t));
 
 let emu: Awaited<ReturnType<typeof startTestEmulator>>;
@@ -22,7 +28,18 @@ beforeAll(async () => {
   cli = new CliHarness(emu);
   work = mkdtempSync(join(tmpdir(), "pimtray-desktop-"));
   await cli.login();
-  const add = await cli.run(["profile", "add", "Morning", "--group", "Finance Admins", "--duration", "5m", "--justification", "Daily checks", "--auto-activate"]);
+  const add = await cli.run([
+    "profile",
+    "add",
+    "Morning",
+    "--group",
+    "Finance Admins",
+    "--duration",
+    "5m",
+    "--justification",
+    "Daily checks",
+    "--auto-activate",
+  ]);
   if (add.code !== 0) throw new Error(add.stderr);
 });
 afterAll(async () => {
@@ -34,7 +51,10 @@ afterAll(async () => {
 
 describe("pimtray watch on a desktop", () => {
   it("auto-activates at start and sends the notifications a person sees, then stops cleanly", async (t) => {
-    if (missing.length) t.skip(`desktop tools missing: ${missing.join(", ")} (.ci/run installs xvfb, dbus, notification-daemon, libnotify-bin)`);
+    if (missing.length)
+      t.skip(
+        `desktop tools missing: ${missing.join(", ")} (.ci/run installs xvfb, dbus, notification-daemon, libnotify-bin)`,
+      );
     const monitorLog = join(work, "notify.log");
     const script = join(work, "session.sh");
     const pidFile = join(work, "watch.pid");
@@ -72,9 +92,11 @@ describe("pimtray watch on a desktop", () => {
         .split("\n")
         .filter((l) => l.startsWith("{"))
         .map((l) => JSON.parse(l) as { type: string; endDateTime?: string; target?: { groupName: string } });
-    for (let i = 0; i < 300 && !events().some((e) => e.type === "expiring-soon"); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 300 && !events().some((e) => e.type === "expiring-soon"); i++)
+      await new Promise((r) => setTimeout(r, 100));
     // Let the last notification reach the daemon before stopping.
-    for (let i = 0; i < 50 && (readFileSync(monitorLog, "utf8").match(/member=Notify/g) ?? []).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (readFileSync(monitorLog, "utf8").match(/member=Notify/g) ?? []).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 100));
     process.kill(Number(readFileSync(pidFile, "utf8").trim()), "SIGTERM");
     const code = await exited; // xvfb-run and dbus-run-session pass on the agent's exit code
 
@@ -83,14 +105,18 @@ describe("pimtray watch on a desktop", () => {
     expect(seen.map((e) => e.type)).toEqual(["snapshot", "submitted", "provisioned", "expiring-soon"]);
     const end = seen.find((e) => e.type === "provisioned")?.endDateTime ?? "";
     const monitor = readFileSync(monitorLog, "utf8");
-    const summaries = [...monitor.matchAll(/member=Notify[\s\S]*?string "([^"]*)"\s+uint32 \d+\s+string "[^"]*"\s+string "([^"]*)"/g)].map((m) => ({ app: m[1], summary: m[2] }));
+    const summaries = [
+      ...monitor.matchAll(/member=Notify[\s\S]*?string "([^"]*)"\s+uint32 \d+\s+string "[^"]*"\s+string "([^"]*)"/g),
+    ].map((m) => ({ app: m[1], summary: m[2] }));
     expect(summaries).toEqual([
       { app: "PIM Tray", summary: `Finance Admins (member) is active until ${clockTime(end, "en-US")}` },
       { app: "PIM Tray", summary: expect.stringMatching(/^Finance Admins expires in [45] min$/) },
     ]);
     expect(code).toBe(0);
     // Stopped cleanly: the state file is whole and records what was announced.
-    const state = JSON.parse(readFileSync(join(cli.configDir, "lifecycle-state.json"), "utf8")) as { announced: Record<string, number> };
+    const state = JSON.parse(readFileSync(join(cli.configDir, "lifecycle-state.json"), "utf8")) as {
+      announced: Record<string, number>;
+    };
     expect(Object.keys(state.announced).some((k) => k.startsWith("prov:"))).toBe(true);
   });
 });

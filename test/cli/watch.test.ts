@@ -45,12 +45,13 @@ function watch(args: string[] = ["--json"], on: CliHarness = cli, autoActivate =
     buf = parts.pop() ?? "";
     for (const text of parts) lines.push({ at: Date.now(), text });
   });
-  const json = () => lines.filter((l) => l.text.startsWith("{")).map((l) => ({ at: l.at, e: JSON.parse(l.text) as WatchLine }));
+  const json = () =>
+    lines.filter((l) => l.text.startsWith("{")).map((l) => ({ at: l.at, e: JSON.parse(l.text) as WatchLine }));
   return { child, lines, json };
 }
 
 async function until<T>(what: string, get: () => T | undefined | false, ms = 10_000): Promise<T> {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
+  for (const end = Date.now() + ms; Date.now() < end;) {
     const v = get();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 20));
@@ -58,9 +59,11 @@ async function until<T>(what: string, get: () => T | undefined | false, ms = 10_
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 }
 
-const graphGets = (since: number): LoggedRequest[] => emu.emulator.log.since(since).filter((r) => r.method === "GET" && r.path.startsWith("/v1.0/"));
+const graphGets = (since: number): LoggedRequest[] =>
+  emu.emulator.log.since(since).filter((r) => r.method === "GET" && r.path.startsWith("/v1.0/"));
 /** The watch's first reconcile has run when its full picture (active instances + my requests) was fetched. */
-const reconciles = (since: number) => graphGets(since).filter((r) => r.path.includes("/assignmentScheduleInstances/filterByCurrentUser")).length;
+const reconciles = (since: number) =>
+  graphGets(since).filter((r) => r.path.includes("/assignmentScheduleInstances/filterByCurrentUser")).length;
 
 describe("pimtray watch: the state it starts in", () => {
   it("--json: the first line is one snapshot event with the current state", async () => {
@@ -88,7 +91,9 @@ describe("pimtray watch: the state it starts in", () => {
     const w = watch([]);
     const first = await until("the first line", () => w.lines[0]?.text);
     expect(first).toMatch(/Now: 1 active, 1 waiting for approval/);
-    const rest = await until("the detail lines", () => (w.lines.length >= 3 ? w.lines.slice(1, 3).map((l) => l.text) : false));
+    const rest = await until("the detail lines", () =>
+      w.lines.length >= 3 ? w.lines.slice(1, 3).map((l) => l.text) : false,
+    );
     expect(rest[0]).toMatch(/Finance Admins \(member\) active until \d/);
     expect(rest[1]).toMatch(/Tenant Admins \(member\) waiting for approval/);
   });
@@ -107,12 +112,16 @@ describe("pimtray watch: other PIM Tray processes on this computer", () => {
     expect(act.code).toBe(0);
     const afterActivate = emu.emulator.log.lastSeq;
     // The change is written to history.jsonl as soon as Graph accepts the request.
-    const submitted = emu.emulator.log.since(before).find((r) => r.method === "POST" && r.path.endsWith("/assignmentScheduleRequests"))?.time ?? NaN;
+    const submitted =
+      emu.emulator.log.since(before).find((r) => r.method === "POST" && r.path.endsWith("/assignmentScheduleRequests"))
+        ?.time ?? NaN;
     const seenA = await until("watch A to report it", () => a.json().find((l) => l.e.type === "provisioned"), 5000);
     const seenB = await until("watch B to report it", () => b.json().find((l) => l.e.type === "provisioned"), 5000);
     const lagA = seenA.at - submitted;
     const lagB = seenB.at - submitted;
-    console.log(`provisioned reported ${lagA} ms (A) and ${lagB} ms (B) after \`pimtray activate\` submitted (the emulator provisions after 200 ms)`);
+    console.log(
+      `provisioned reported ${lagA} ms (A) and ${lagB} ms (B) after \`pimtray activate\` submitted (the emulator provisions after 200 ms)`,
+    );
     expect(seenA.e.target?.groupName).toBe("Finance Admins");
     expect(Math.max(lagA, lagB)).toBeLessThan(2000);
 
@@ -135,7 +144,17 @@ describe("pimtray watch: other PIM Tray processes on this computer", () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(w.json().some((l) => l.e.type === "expiring-soon")).toBe(false);
     // A 45-minute lead on a 30-minute activation: the warning is due at once.
-    const add = await cli.run(["profile", "add", "Close", "--group", "Finance Admins", "--notify", "45", "--justification", "Quarter close"]);
+    const add = await cli.run([
+      "profile",
+      "add",
+      "Close",
+      "--group",
+      "Finance Admins",
+      "--notify",
+      "45",
+      "--justification",
+      "Quarter close",
+    ]);
     expect(add.code).toBe(0);
     const saved = Date.now();
     const afterAdd = emu.emulator.log.lastSeq;
@@ -152,7 +171,18 @@ describe("pimtray watch: other PIM Tray processes on this computer", () => {
     const fresh = new CliHarness(emu);
     try {
       await fresh.login();
-      const add = await fresh.run(["profile", "add", "Morning", "--group", "Helpdesk Operators", "--duration", "30m", "--justification", "Ticket queue", "--auto-activate"]);
+      const add = await fresh.run([
+        "profile",
+        "add",
+        "Morning",
+        "--group",
+        "Helpdesk Operators",
+        "--duration",
+        "30m",
+        "--justification",
+        "Ticket queue",
+        "--auto-activate",
+      ]);
       expect(add.code).toBe(0);
       expect((await fresh.run(["logout"])).code).toBe(0);
       const w = watch(["--json"], fresh, true);

@@ -32,9 +32,16 @@ describe("docs/architecture.md", () => {
       const row = rows.get(l.name);
       expect(row?.files, l.name).toBe(l.dir.endsWith("/") ? `\`${l.dir}**\`` : `\`${l.dir}\``);
       const said = row?.mayImport ?? "";
-      const saidLayers = said.split(";")[0]?.includes("`") ? [] : (said.split(";")[0] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+      const saidLayers = said.split(";")[0]?.includes("`")
+        ? []
+        : (said.split(";")[0] ?? "")
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean);
       expect(saidLayers.sort(), `${l.name}: layers`).toEqual([...l.layers].sort());
-      expect(ticks(said).sort(), `${l.name}: files and packages`).toEqual([...l.files.map((f) => f.path), ...l.packages].sort());
+      expect(ticks(said).sort(), `${l.name}: files and packages`).toEqual(
+        [...l.files.map((f) => f.path), ...l.packages].sort(),
+      );
       expect(said.includes("Node built-ins"), `${l.name}: Node built-ins`).toBe(l.node);
     }
   });
@@ -47,7 +54,12 @@ function tableRows(header: string): string[][] {
   const rows: string[][] = [];
   for (const line of doc.slice(start).split("\n").slice(2)) {
     if (!line.startsWith("|")) break;
-    rows.push(line.split("|").slice(1, -1).map((c) => c.trim()));
+    rows.push(
+      line
+        .split("|")
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   }
   return rows;
 }
@@ -56,7 +68,9 @@ function tableRows(header: string): string[][] {
 function fieldsOf(schema: z.ZodType): string[] {
   const inner = schema instanceof z.ZodOptional ? schema.unwrap() : schema;
   if (!(inner instanceof z.ZodObject)) throw new Error("a request schema is an object, or an optional one");
-  return Object.entries(inner.shape as Record<string, z.ZodType>).map(([k, v]) => `${k}${v.safeParse(undefined).success ? "?" : ""}`);
+  return Object.entries(inner.shape as Record<string, z.ZodType>).map(
+    ([k, v]) => `${k}${v.safeParse(undefined).success ? "?" : ""}`,
+  );
 }
 
 const contractSource = readFileSync("electron/shared/ipc-contract.ts", "utf8");
@@ -72,7 +86,9 @@ describe("docs/architecture.md, the IPC contract", () => {
     for (const [cell = "", request = "", response = "", handler = ""] of rows) {
       const channel = CHANNELS.find((c) => c === ticks(cell)[0]);
       if (!channel) throw new Error(`${cell} is not a channel`);
-      expect(request === "nothing" ? [] : ticks(request), `${channel}: request fields`).toEqual(fieldsOf(contract[channel].request));
+      expect(request === "nothing" ? [] : ticks(request), `${channel}: request fields`).toEqual(
+        fieldsOf(contract[channel].request),
+      );
       const declared = new RegExp(`"${channel}": \\{[^]*?returns<(.+?)>\\(\\)`).exec(contractSource)?.[1];
       expect(ticks(response)[0], `${channel}: response`).toBe(declared);
       const file: Record<string, unknown> = await import(`../../electron/${ticks(handler)[0] ?? ""}`);
@@ -85,10 +101,18 @@ describe("docs/architecture.md, the IPC contract", () => {
 
   it("names the read-only channels and the pushes as the code has them", () => {
     const readOnly = /`READ_ONLY` in[^)]*\)/.exec(doc)?.[0] ?? "";
-    expect(ticks(readOnly).filter((t) => t?.includes(":")).sort()).toEqual([...READ_ONLY].sort());
+    expect(
+      ticks(readOnly)
+        .filter((t) => t?.includes(":"))
+        .sort(),
+    ).toEqual([...READ_ONLY].sort());
     const pushesLine = doc.split("\n").find((l) => l.startsWith("`Pushes`")) ?? "";
     const api = readFileSync("electron/shared/ipc-api.ts", "utf8");
     const pushesBlock = api.slice(api.indexOf("export interface Pushes {"), api.indexOf("export type PushChannel"));
-    expect(ticks(pushesLine).filter((t) => t?.includes(":")).sort()).toEqual([...pushesBlock.matchAll(/^\s+"([^"]+)":/gm)].map((m) => m[1]).sort());
+    expect(
+      ticks(pushesLine)
+        .filter((t) => t?.includes(":"))
+        .sort(),
+    ).toEqual([...pushesBlock.matchAll(/^\s+"([^"]+)":/gm)].map((m) => m[1]).sort());
   });
 });

@@ -21,7 +21,10 @@ function dataDir(): string {
 
 function keyPair() {
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  return { pub: forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString()), key: privateKey.export({ type: "pkcs1", format: "pem" }).toString() };
+  return {
+    pub: forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString()),
+    key: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+  };
 }
 
 /** A server certificate for `name`, signed with the emulator CA's own key (what a stolen CA key could mint). */
@@ -53,7 +56,13 @@ async function handshake(dir: string, leaf: { cert: string; key: string }, serve
   const port = (server.address() as { port: number }).port;
   try {
     return await new Promise<string | null>((resolve) => {
-      const s: TLSSocket = connect({ host: "127.0.0.1", port, servername, ca: readFileSync(join(dir, "ca.pem"), "utf8"), checkServerIdentity: () => undefined });
+      const s: TLSSocket = connect({
+        host: "127.0.0.1",
+        port,
+        servername,
+        ca: readFileSync(join(dir, "ca.pem"), "utf8"),
+        checkServerIdentity: () => undefined,
+      });
       s.once("secureConnect", () => {
         s.destroy();
         resolve(null);
@@ -70,10 +79,17 @@ describe("the emulator's CA", () => {
     const dir = dataDir();
     const tls = ensureTls(dir);
     const ca = forge.pki.certificateFromPem(tls.caCertPem);
-    const nc = ca.extensions.find((e: { id?: string }) => e.id === "2.5.29.30") as { critical: boolean; permittedSubtrees: Array<{ type: number; value: string }> } | undefined;
+    const nc = ca.extensions.find((e: { id?: string }) => e.id === "2.5.29.30") as
+      { critical: boolean; permittedSubtrees: Array<{ type: number; value: string }> } | undefined;
     expect(nc?.critical).toBe(true);
-    const names = (nc?.permittedSubtrees ?? []).map((t) => (t.type === 2 ? t.value : Buffer.from(t.value, "binary").toString("hex")));
-    expect(names).toEqual(["localhost", "7f000001ffffffff", "00000000000000000000000000000001ffffffffffffffffffffffffffffffff"]);
+    const names = (nc?.permittedSubtrees ?? []).map((t) =>
+      t.type === 2 ? t.value : Buffer.from(t.value, "binary").toString("hex"),
+    );
+    expect(names).toEqual([
+      "localhost",
+      "7f000001ffffffff",
+      "00000000000000000000000000000001ffffffffffffffffffffffffffffffff",
+    ]);
     const x = new X509Certificate(tls.caCertPem);
     expect((Date.parse(x.validTo) - Date.parse(x.validFrom)) / 86_400_000).toBeLessThanOrEqual(365);
     // The server certificate ends no later than its CA.
@@ -87,7 +103,11 @@ describe("the emulator's CA", () => {
     expect(await handshake(dir, { cert: tls.serverCertPem, key: tls.serverKeyPem }, "localhost")).toBeNull();
     expect(await handshake(dir, leafFor(dir, { ip: "127.0.0.1" }), "localhost")).toBeNull();
     expect(await handshake(dir, leafFor(dir, { dns: "localhost" }), "localhost")).toBeNull();
-    const refused = await handshake(dir, leafFor(dir, { dns: "login.microsoftonline.com" }), "login.microsoftonline.com");
+    const refused = await handshake(
+      dir,
+      leafFor(dir, { dns: "login.microsoftonline.com" }),
+      "login.microsoftonline.com",
+    );
     expect(refused).toMatch(/subtree|name constraint/i);
   });
 

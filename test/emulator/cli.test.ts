@@ -47,7 +47,10 @@ function run(args: string[]) {
   const dataDir = mkdtempSync(join(tmpdir(), "pimtray-emu-cli-"));
   dirs.push(dataDir);
   // Its own process group, signalled as a whole, the way a terminal delivers Ctrl+C.
-  const child = spawn("npm", ["run", "--silent", "emulator", "--", "--data-dir", dataDir, ...args], { stdio: "pipe", detached: true });
+  const child = spawn("npm", ["run", "--silent", "emulator", "--", "--data-dir", dataDir, ...args], {
+    stdio: "pipe",
+    detached: true,
+  });
   children.push(child);
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -69,10 +72,14 @@ describe("npm run emulator", () => {
     const lines = out.trim().split("\n");
     expect(lines).toHaveLength(1);
     const facts = JSON.parse(lines[0] ?? "");
-    expect(Object.keys(facts)).toEqual(expect.arrayContaining(["authority", "tenantId", "graphBaseUrl", "caCertPath", "controlUrl", "users"]));
+    expect(Object.keys(facts)).toEqual(
+      expect.arrayContaining(["authority", "tenantId", "graphBaseUrl", "caCertPath", "controlUrl", "users"]),
+    );
     expect(facts.authority).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]{36}$/);
     expect(facts.caCertPath).toBe(join(p.dataDir, "ca.pem"));
-    expect(facts.users.map((u: { userPrincipalName: string }) => u.userPrincipalName)).toContain("adele@contoso.example");
+    expect(facts.users.map((u: { userPrincipalName: string }) => u.userPrincipalName)).toContain(
+      "adele@contoso.example",
+    );
     const c = new RawClient(new URL(facts.authority).origin, readFileSync(facts.caCertPath, "utf8"));
     const discovery = await c.get(`/${facts.tenantId}/v2.0/.well-known/openid-configuration`);
     expect(discovery.json.issuer).toBe(`${facts.authority}/v2.0`);
@@ -104,7 +111,10 @@ describe("npm run emulator", () => {
     signalGroup(a.child, "SIGTERM");
     await a.exited;
     const dataDir = a.dataDir;
-    const child = spawn("npm", ["run", "--silent", "emulator", "--", "--json", "--data-dir", dataDir], { stdio: "pipe", detached: true });
+    const child = spawn("npm", ["run", "--silent", "emulator", "--", "--json", "--data-dir", dataDir], {
+      stdio: "pipe",
+      detached: true,
+    });
     children.push(child);
     await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
     expect(readFileSync(join(dataDir, "ca.pem"), "utf8")).toBe(firstCa);

@@ -40,16 +40,27 @@ describe("a tenant that has not consented", () => {
     await emu.control.configure({ consentNotGrantedFor: [GRAPH_CLI_CLIENT], deviceCodeAutoApprove: "adele" });
     const dispatcher = new Agent({ connect: { ca: emu.caPem } });
     const post = async (path: string, form: Record<string, string>) => {
-      const res = await fetch(`${emu.authority}/oauth2/v2.0/${path}`, { method: "POST", dispatcher, headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form).toString() });
+      const res = await fetch(`${emu.authority}/oauth2/v2.0/${path}`, {
+        method: "POST",
+        dispatcher,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(form).toString(),
+      });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
     const code = await post("devicecode", { client_id: GRAPH_CLI_CLIENT, scope: PIM_SCOPES.join(" ") });
-    const token = await post("token", { client_id: GRAPH_CLI_CLIENT, grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: String(code.body.device_code) });
+    const token = await post("token", {
+      client_id: GRAPH_CLI_CLIENT,
+      grant_type: "urn:ietf:params:oauth:grant-type:device_code",
+      device_code: String(code.body.device_code),
+    });
     await dispatcher.close();
     expect(token.status).toBe(400);
     expect(token.body).toMatchObject({ error: "invalid_grant", error_codes: [65001], suberror: "consent_required" });
     expect(String(token.body.error_description)).toMatch(
-      new RegExp(`^AADSTS65001: The user or administrator has not consented to use the application with ID '${GRAPH_CLI_CLIENT}' named 'Microsoft Graph Command Line Tools'\\. Send an interactive authorization request for this user and resource\\. Trace ID: `),
+      new RegExp(
+        `^AADSTS65001: The user or administrator has not consented to use the application with ID '${GRAPH_CLI_CLIENT}' named 'Microsoft Graph Command Line Tools'\\. Send an interactive authorization request for this user and resource\\. Trace ID: `,
+      ),
     );
     // Real MSAL's device-code poller keeps only the `error` word of a failed poll.
     const pca = newPca(emu, network, GRAPH_CLI_CLIENT);
@@ -82,7 +93,9 @@ describe("a tenant that has not consented", () => {
     expect(page).toContain("Return to the application without granting consent");
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ errorCode: "consent_required" });
-    expect((error as Error).message).toContain("AADSTS65001: The user or administrator has not consented to use the application");
+    expect((error as Error).message).toContain(
+      "AADSTS65001: The user or administrator has not consented to use the application",
+    );
   });
 
   it("consent for one client does not affect another (the organisation's own registration signs in)", async () => {
@@ -112,7 +125,9 @@ describe("groups with the same name", () => {
   it("$expand=group($select=...) returns description and mailNickname, which differ for the two Platform Ops", async () => {
     await emu.control.configure({ deviceCodeAutoApprove: "adele" });
     const pca = newPca(emu, network, GRAPH_CLI_CLIENT);
-    const token = (await pca.acquireTokenByDeviceCode({ scopes: PIM_SCOPES, deviceCodeCallback: () => undefined }))?.accessToken ?? "";
+    const token =
+      (await pca.acquireTokenByDeviceCode({ scopes: PIM_SCOPES, deviceCodeCallback: () => undefined }))?.accessToken ??
+      "";
     const dispatcher = new Agent({ connect: { ca: emu.caPem } });
     const url = `${emu.origin}/v1.0/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=group($select=id,displayName,description,mailNickname)`;
     const res = await fetch(url, { dispatcher, headers: { authorization: `Bearer ${token}` } });
@@ -120,7 +135,15 @@ describe("groups with the same name", () => {
     await dispatcher.close();
     const ops = body.value.filter((v) => v.group.displayName === "Platform Ops").map((v) => v.group);
     expect(ops).toHaveLength(2);
-    expect(ops.find((g) => g.id === DEMO_GROUPS.platformOpsEu)).toEqual({ id: DEMO_GROUPS.platformOpsEu, displayName: "Platform Ops", description: "Platform operations (EU)", mailNickname: "platform-ops-eu" });
-    expect(ops.find((g) => g.id === DEMO_GROUPS.platformOpsUs)).toMatchObject({ description: "Platform operations (US)", mailNickname: "platform-ops-us" });
+    expect(ops.find((g) => g.id === DEMO_GROUPS.platformOpsEu)).toEqual({
+      id: DEMO_GROUPS.platformOpsEu,
+      displayName: "Platform Ops",
+      description: "Platform operations (EU)",
+      mailNickname: "platform-ops-eu",
+    });
+    expect(ops.find((g) => g.id === DEMO_GROUPS.platformOpsUs)).toMatchObject({
+      description: "Platform operations (US)",
+      mailNickname: "platform-ops-us",
+    });
   });
 });

@@ -39,17 +39,25 @@ describe("fault injection", () => {
     expect(a.headers["retry-after"]).toBe("2");
     expect(a.json.error.code).toBe("TooManyRequests");
     const log = await emu.control.requests();
-    expect(log.map((e) => [e.status, e.fault])).toEqual([[429, "status"], [429, "status"], [200, null]]);
+    expect(log.map((e) => [e.status, e.fault])).toEqual([
+      [429, "status"],
+      [429, "status"],
+      [200, null],
+    ]);
   });
 
   it("limits a fault to a path and method", async () => {
-    await emu.control.addFaults([{ kind: "status", status: 503, path: "/assignmentScheduleRequests", method: "POST", count: 1 }]);
+    await emu.control.addFaults([
+      { kind: "status", status: 503, path: "/assignmentScheduleRequests", method: "POST", count: 1 },
+    ]);
     expect((await adele.get(LIST)).status).toBe(200);
     const post = await adele.post(`${PIM}/assignmentScheduleRequests`, activationBody(U.adele, G.financeAdmins));
     expect(post.status).toBe(503);
     expect(post.json.error.code).toBe("ServiceNotAvailable");
     expect(await emu.control.pimRequests()).toHaveLength(0); // the failed POST had no effect
-    expect((await adele.post(`${PIM}/assignmentScheduleRequests`, activationBody(U.adele, G.financeAdmins))).status).toBe(201);
+    expect(
+      (await adele.post(`${PIM}/assignmentScheduleRequests`, activationBody(U.adele, G.financeAdmins))).status,
+    ).toBe(201);
   });
 
   it("applies a share of requests when a ratio is given", async () => {
@@ -71,13 +79,19 @@ describe("fault injection", () => {
 
   it("drops the connection before processing: the POST has no effect", async () => {
     await emu.control.addFaults([{ kind: "drop", path: "/assignmentScheduleRequests", count: 1 }]);
-    await expect(adele.post(`${PIM}/assignmentScheduleRequests`, activationBody(U.adele, G.financeAdmins))).rejects.toThrow();
+    await expect(
+      adele.post(`${PIM}/assignmentScheduleRequests`, activationBody(U.adele, G.financeAdmins)),
+    ).rejects.toThrow();
     expect(await emu.control.pimRequests()).toHaveLength(0);
   });
 
   it("drops the connection after processing: the client sees an error but the request exists", async () => {
-    await emu.control.addFaults([{ kind: "drop", after: true, path: "/assignmentScheduleRequests", method: "POST", count: 1 }]);
-    await expect(adele.post(`${PIM}/assignmentScheduleRequests`, activationBody(U.adele, G.financeAdmins))).rejects.toThrow();
+    await emu.control.addFaults([
+      { kind: "drop", after: true, path: "/assignmentScheduleRequests", method: "POST", count: 1 },
+    ]);
+    await expect(
+      adele.post(`${PIM}/assignmentScheduleRequests`, activationBody(U.adele, G.financeAdmins)),
+    ).rejects.toThrow();
     const created = await emu.control.pimRequests();
     expect(created).toHaveLength(1);
     expect(created[0]?.status).toBe("Provisioned");
@@ -93,18 +107,24 @@ describe("fault injection", () => {
       auth: { clientId: GRAPH_CLI_CLIENT_ID, authority: emu.authority, knownAuthorities: [new URL(emu.origin).host] },
       system: { networkClient: network },
     });
-    const err = await pca.acquireTokenByDeviceCode({ scopes: PIM_SCOPES, deviceCodeCallback: () => undefined }).catch((e: unknown) => e);
+    const err = await pca
+      .acquireTokenByDeviceCode({ scopes: PIM_SCOPES, deviceCodeCallback: () => undefined })
+      .catch((e: unknown) => e);
     await network.close();
     expect(err).toBeInstanceOf(Error);
     const log = await emu.control.requests();
     const tokenCall = log.find((e) => e.path.endsWith("/token"));
     expect(tokenCall?.status).toBe(503);
-    expect(err instanceof ServerError || (err as { errorCode?: string }).errorCode === "post_request_failed").toBe(true);
+    expect(err instanceof ServerError || (err as { errorCode?: string }).errorCode === "post_request_failed").toBe(
+      true,
+    );
   });
 
   it("lists and clears rules", async () => {
     await emu.control.addFaults([{ kind: "status", status: 429, count: 5, path: "/v1.0" }]);
-    expect((await emu.control.listFaults()).rules).toEqual([expect.objectContaining({ kind: "status", status: 429, remaining: 5 })]);
+    expect((await emu.control.listFaults()).rules).toEqual([
+      expect.objectContaining({ kind: "status", status: 429, remaining: 5 }),
+    ]);
     await emu.control.clearFaults();
     expect((await emu.control.listFaults()).rules).toEqual([]);
     expect((await adele.get(LIST)).status).toBe(200);
@@ -113,7 +133,9 @@ describe("fault injection", () => {
 
 describe("request log", () => {
   it("records method, path, query, headers and body, with secrets removed", async () => {
-    await adele.post(`${PIM}/assignmentScheduleRequests`, activationBody(U.adele, G.financeAdmins), { "client-request-id": "log-test-1" });
+    await adele.post(`${PIM}/assignmentScheduleRequests`, activationBody(U.adele, G.financeAdmins), {
+      "client-request-id": "log-test-1",
+    });
     const entries = await emu.control.requests();
     const post = entries.find((e) => e.method === "POST");
     expect(post).toMatchObject({ path: `${PIM}/assignmentScheduleRequests`, status: 201 });
@@ -166,7 +188,8 @@ describe("large tenants", () => {
     const big = await startTestEmulator({ seed: { kind: "large", groups: 2000 } });
     try {
       const c = new RawClient(big.origin, big.caPem, (await signIn(big, "adele")).accessToken);
-      let url: string | undefined = `${PIM}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=group($select=displayName)`;
+      let url: string | undefined =
+        `${PIM}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=group($select=displayName)`;
       const ids = new Set<string>();
       let pages = 0;
       while (url) {
@@ -179,7 +202,9 @@ describe("large tenants", () => {
       expect(ids.size).toBe(2000 + 11); // the demo tenant's current eligibilities plus the generated ones
       expect(pages).toBe(Math.ceil(ids.size / 100));
       const again = await startTestEmulator({ seed: { kind: "large", groups: 2000 } });
-      expect(again.emulator.pim.tenant.groups.map((g) => g.id)).toEqual(big.emulator.pim.tenant.groups.map((g) => g.id));
+      expect(again.emulator.pim.tenant.groups.map((g) => g.id)).toEqual(
+        big.emulator.pim.tenant.groups.map((g) => g.id),
+      );
       await again.stop();
     } finally {
       await big.stop();

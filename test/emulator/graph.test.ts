@@ -25,10 +25,20 @@ beforeEach(async () => {
   emu.emulator.clock.reset();
   emu.emulator.caeRevokedAt.clear();
   emu.emulator.faults.clear();
-  await emu.control.configure({ provisioningDelayMs: 0, policyMessageFormat: "text", pageSize: 100, emptyGroupExpansion: false, denyPolicyRead: false });
+  await emu.control.configure({
+    provisioningDelayMs: 0,
+    policyMessageFormat: "text",
+    pageSize: 100,
+    emptyGroupExpansion: false,
+    denyPolicyRead: false,
+  });
 });
 
-function expectGraphError(res: { status: number; json: any; headers: Record<string, string> }, status: number, code: string) {
+function expectGraphError(
+  res: { status: number; json: any; headers: Record<string, string> },
+  status: number,
+  code: string,
+) {
   expect(res.status).toBe(status);
   expect(res.json.error.code).toBe(code);
   expect(typeof res.json.error.message).toBe("string");
@@ -38,7 +48,9 @@ function expectGraphError(res: { status: number; json: any; headers: Record<stri
 
 describe("schedule collections", () => {
   it("lists my current eligibilities with expanded group names, excluding an expired one", async () => {
-    const res = await adele.get(`${PIM}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=group($select=id,displayName)`);
+    const res = await adele.get(
+      `${PIM}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=group($select=id,displayName)`,
+    );
     expect(res.status).toBe(200);
     expect(res.json["@odata.context"]).toContain("$metadata#");
     const names = res.json.value.map((v: any) => `${v.group.displayName}/${v.accessId}`);
@@ -52,25 +64,40 @@ describe("schedule collections", () => {
   });
 
   it("serves the same handlers under /beta, and the schedules with their scheduleInfo", async () => {
-    const res = await adele.get(`/beta/identityGovernance/privilegedAccess/group/eligibilitySchedules/filterByCurrentUser(on='principal')`);
+    const res = await adele.get(
+      `/beta/identityGovernance/privilegedAccess/group/eligibilitySchedules/filterByCurrentUser(on='principal')`,
+    );
     expect(res.status).toBe(200);
     const finance = res.json.value.find((v: any) => v.groupId === G.financeAdmins);
-    expect(finance).toMatchObject({ accessId: "member", memberType: "direct", status: "Provisioned", principalId: U.adele });
+    expect(finance).toMatchObject({
+      accessId: "member",
+      memberType: "direct",
+      status: "Provisioned",
+      principalId: U.adele,
+    });
     expect(finance.scheduleInfo.expiration.type).toBe("noExpiration");
     const contractor = res.json.value.find((v: any) => v.groupId === G.contractors);
     expect(contractor.scheduleInfo.expiration.type).toBe("afterDateTime");
   });
 
   it("accepts the URL-encoded function form and filters with eq and `and`", async () => {
-    const res = await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on=%27principal%27)?$filter=groupId%20eq%20'${G.sharePointAdmins}'%20and%20accessId%20eq%20'owner'`);
+    const res = await adele.get(
+      `${PIM}/eligibilitySchedules/filterByCurrentUser(on=%27principal%27)?$filter=groupId%20eq%20'${G.sharePointAdmins}'%20and%20accessId%20eq%20'owner'`,
+    );
     expect(res.status).toBe(200);
     expect(res.json.value).toHaveLength(1);
     expect(res.json.value[0].accessId).toBe("owner");
   });
 
   it("applies $select", async () => {
-    const res = await adele.get(`${PIM}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$select=groupId,accessId`);
-    expect(Object.keys(res.json.value[0]).filter((k) => !k.startsWith("@")).sort()).toEqual(["accessId", "groupId"]);
+    const res = await adele.get(
+      `${PIM}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$select=groupId,accessId`,
+    );
+    expect(
+      Object.keys(res.json.value[0])
+        .filter((k) => !k.startsWith("@"))
+        .sort(),
+    ).toEqual(["accessId", "groupId"]);
   });
 
   it("requires a groupId or principalId filter on the plain lists", async () => {
@@ -83,16 +110,33 @@ describe("schedule collections", () => {
   });
 
   it("rejects an unsupported filter property or operator with BadRequest", async () => {
-    expectGraphError(await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='principal')?$filter=colour eq 'red'`), 400, "BadRequest");
-    expectGraphError(await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='principal')?$filter=groupId ne 'x'`), 400, "BadRequest");
-    expectGraphError(await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='principal')?$expand=owner`), 400, "BadRequest");
-    expectGraphError(await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='nobody')`), 400, "BadRequest");
+    expectGraphError(
+      await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='principal')?$filter=colour eq 'red'`),
+      400,
+      "BadRequest",
+    );
+    expectGraphError(
+      await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='principal')?$filter=groupId ne 'x'`),
+      400,
+      "BadRequest",
+    );
+    expectGraphError(
+      await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='principal')?$expand=owner`),
+      400,
+      "BadRequest",
+    );
+    expectGraphError(
+      await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='nobody')`),
+      400,
+      "BadRequest",
+    );
   });
 
   it("pages with $top and an opaque @odata.nextLink until every item is seen", async () => {
     const all = await adele.get(`${PIM}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')`);
     const seen: string[] = [];
-    let url: string | undefined = `${PIM}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$top=3&$expand=group`;
+    let url: string | undefined =
+      `${PIM}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$top=3&$expand=group`;
     let pages = 0;
     while (url) {
       const page = await adele.get(url);
@@ -112,7 +156,9 @@ describe("schedule collections", () => {
 
   it("can return a null group expansion, as third parties report seeing", async () => {
     await emu.control.configure({ emptyGroupExpansion: true });
-    const res = await adele.get(`${PIM}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=group`);
+    const res = await adele.get(
+      `${PIM}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=group`,
+    );
     expect(res.json.value[0].group).toBeNull();
   });
 });
@@ -138,7 +184,9 @@ describe("bearer token checks", () => {
   it("answers 403 in PIM's wrapped form when a scope is missing", async () => {
     const token = (await signIn(emu, "adele", [PIM_SCOPES[0] ?? ""])).accessToken;
     const c = new RawClient(emu.origin, emu.caPem, token);
-    const res = await c.get(`/v1.0/policies/roleManagementPolicyAssignments?$filter=scopeId eq '${G.financeAdmins}' and scopeType eq 'Group'`);
+    const res = await c.get(
+      `/v1.0/policies/roleManagementPolicyAssignments?$filter=scopeId eq '${G.financeAdmins}' and scopeType eq 'Group'`,
+    );
     expectGraphError(res, 403, "UnknownError");
     const inner = JSON.parse(res.json.error.message);
     expect(inner.errorCode).toBe("PermissionScopeNotGranted");
@@ -165,7 +213,9 @@ describe("bearer token checks", () => {
 
 describe("headers", () => {
   it("echoes client-request-id and adds request-id on every response, errors included", async () => {
-    const ok = await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='principal')`, { "client-request-id": "abc-123" });
+    const ok = await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='principal')`, {
+      "client-request-id": "abc-123",
+    });
     expect(ok.headers["client-request-id"]).toBe("abc-123");
     expect(ok.headers["request-id"]).toMatch(/^[0-9a-f-]{36}$/);
     const bad = await adele.get(`/v1.0/nothing-here`, { "client-request-id": "def-456" });
@@ -178,7 +228,9 @@ describe("me and groups", () => {
   it("returns me with $select, and a group by id with $select", async () => {
     // The PIM scopes alone do not include User.Read, so /me is refused until it is asked for.
     expectGraphError(await adele.get(`/v1.0/me`), 403, "Authorization_RequestDenied");
-    const token = (await signIn(emu, "adele", [...PIM_SCOPES, "User.Read", "https://graph.microsoft.com/GroupMember.Read.All"])).accessToken;
+    const token = (
+      await signIn(emu, "adele", [...PIM_SCOPES, "User.Read", "https://graph.microsoft.com/GroupMember.Read.All"])
+    ).accessToken;
     const c = new RawClient(emu.origin, emu.caPem, token);
     const me = await c.get(`/v1.0/me?$select=id,displayName`);
     expect(me.json).toMatchObject({ id: U.adele, displayName: "Adele Vance" });
@@ -229,15 +281,23 @@ describe("policies", () => {
     const ac = kv.json.value[0].policy.rules.find((r: any) => r.id === "AuthenticationContext_EndUser_Assignment");
     expect(ac).toMatchObject({ isEnabled: true, claimValue: "c1" });
     const ex = await adele.get(url(G.exchangeAdmins, " and roleDefinitionId eq 'member'"));
-    expect(ex.json.value[0].policy.rules.find((r: any) => r.id === "Enablement_EndUser_Assignment").enabledRules).toContain("MultiFactorAuthentication");
+    expect(
+      ex.json.value[0].policy.rules.find((r: any) => r.id === "Enablement_EndUser_Assignment").enabledRules,
+    ).toContain("MultiFactorAuthentication");
   });
 
   it("requires the scope filter, and omits the policy without $expand", async () => {
     expectGraphError(await adele.get(`/v1.0/policies/roleManagementPolicyAssignments`), 400, "BadRequest");
-    const plain = await adele.get(`/v1.0/policies/roleManagementPolicyAssignments?$filter=scopeId eq '${G.helpdesk}' and scopeType eq 'Group'`);
+    const plain = await adele.get(
+      `/v1.0/policies/roleManagementPolicyAssignments?$filter=scopeId eq '${G.helpdesk}' and scopeType eq 'Group'`,
+    );
     expect(plain.json.value[0].policy).toBeUndefined();
-    const byPolicy = await adele.get(`/v1.0/policies/roleManagementPolicies?$filter=scopeId eq '${G.helpdesk}' and scopeType eq 'Group'&$expand=rules`);
-    expect(byPolicy.json.value[0].rules.find((r: any) => r.id === "Expiration_EndUser_Assignment").maximumDuration).toBe("PT1H");
+    const byPolicy = await adele.get(
+      `/v1.0/policies/roleManagementPolicies?$filter=scopeId eq '${G.helpdesk}' and scopeType eq 'Group'&$expand=rules`,
+    );
+    expect(
+      byPolicy.json.value[0].rules.find((r: any) => r.id === "Expiration_EndUser_Assignment").maximumDuration,
+    ).toBe("PT1H");
   });
 
   it("can refuse policy reads, as for an ordinary user", async () => {
@@ -254,16 +314,26 @@ describe("activation requests and PIM rules", () => {
 
   it("provisions after the configured delay, with an instance ending at start + duration", async () => {
     await emu.control.configure({ provisioningDelayMs: 400 });
-    const res = await activate(G.financeAdmins, { scheduleInfo: { expiration: { type: "afterDuration", duration: "PT2H" } } });
+    const res = await activate(G.financeAdmins, {
+      scheduleInfo: { expiration: { type: "afterDuration", duration: "PT2H" } },
+    });
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ action: "selfActivate", status: "PendingProvisioning", accessId: "member", groupId: G.financeAdmins, principalId: U.adele });
+    expect(res.json).toMatchObject({
+      action: "selfActivate",
+      status: "PendingProvisioning",
+      accessId: "member",
+      groupId: G.financeAdmins,
+      principalId: U.adele,
+    });
     expect(res.json.targetScheduleId).toBe(`${G.financeAdmins}_member_${res.json.id}`);
     const none = await adele.get(`${PIM}/assignmentScheduleInstances/filterByCurrentUser(on='principal')`);
     expect(none.json.value).toHaveLength(0);
     await new Promise((r) => setTimeout(r, 450));
     const got = await adele.get(`${requests}/${res.json.id}`);
     expect(got.json.status).toBe("Provisioned");
-    const inst = await adele.get(`${PIM}/assignmentScheduleInstances/filterByCurrentUser(on='principal')?$expand=group`);
+    const inst = await adele.get(
+      `${PIM}/assignmentScheduleInstances/filterByCurrentUser(on='principal')?$expand=group`,
+    );
     expect(inst.json.value).toHaveLength(1);
     const i = inst.json.value[0];
     expect(i).toMatchObject({ assignmentType: "activated", accessId: "member", groupId: G.financeAdmins });
@@ -275,7 +345,9 @@ describe("activation requests and PIM rules", () => {
     await emu.control.configure({ provisioningDelayMs: 60_000 });
     await activate(G.financeAdmins);
     await activate(G.helpdesk);
-    const mine = await adele.get(`${requests}/filterByCurrentUser(on='principal')?$filter=status eq 'PendingProvisioning'`);
+    const mine = await adele.get(
+      `${requests}/filterByCurrentUser(on='principal')?$filter=status eq 'PendingProvisioning'`,
+    );
     expect(mine.json.value.map((r: any) => r.groupId)).toEqual([G.helpdesk, G.financeAdmins]);
   });
 
@@ -297,9 +369,13 @@ describe("activation requests and PIM rules", () => {
   });
 
   it("refuses a duration over the policy maximum (ExpirationRule), and a permanent request", async () => {
-    const long = await activate(G.helpdesk, { scheduleInfo: { expiration: { type: "afterDuration", duration: "PT2H" } } });
+    const long = await activate(G.helpdesk, {
+      scheduleInfo: { expiration: { type: "afterDuration", duration: "PT2H" } },
+    });
     expectGraphError(long, 400, "RoleAssignmentRequestPolicyValidationFailed");
-    expect(long.json.error.message).toBe("The following policy rules failed: ExpirationRule - The duration in the request is greater than maximum allowed duration");
+    expect(long.json.error.message).toBe(
+      "The following policy rules failed: ExpirationRule - The duration in the request is greater than maximum allowed duration",
+    );
     const permanent = await activate(G.helpdesk, { scheduleInfo: { expiration: { type: "noExpiration" } } });
     expect(permanent.json.error.message).toContain("ExpirationRule");
   });
@@ -312,7 +388,9 @@ describe("activation requests and PIM rules", () => {
     await emu.control.configure({ policyMessageFormat: "list" });
     const ticket = await activate(G.productionDeploy);
     expect(ticket.json.error.message).toBe('The following policy rules failed: ["TicketingRule"]');
-    const ok = await activate(G.productionDeploy, { ticketInfo: { ticketNumber: "CHG0042", ticketSystem: "ServiceNow" } });
+    const ok = await activate(G.productionDeploy, {
+      ticketInfo: { ticketNumber: "CHG0042", ticketSystem: "ServiceNow" },
+    });
     expect(ok.status).toBe(201);
     expect(ok.json.ticketInfo).toEqual({ ticketNumber: "CHG0042", ticketSystem: "ServiceNow" });
   });
@@ -320,7 +398,14 @@ describe("activation requests and PIM rules", () => {
   it("requires MFA in the token (MfaRule), and accepts a stepped-up token", async () => {
     const res = await activate(G.exchangeAdmins);
     expect(res.json.error.message).toContain("MfaRule");
-    const mfa = (await signIn(emu, "adele", PIM_SCOPES, JSON.stringify({ access_token: { amr: { essential: true, values: ["mfa"] } } }))).accessToken;
+    const mfa = (
+      await signIn(
+        emu,
+        "adele",
+        PIM_SCOPES,
+        JSON.stringify({ access_token: { amr: { essential: true, values: ["mfa"] } } }),
+      )
+    ).accessToken;
     const c = new RawClient(emu.origin, emu.caPem, mfa);
     expect((await activate(G.exchangeAdmins, {}, c)).status).toBe(201);
     await c.close();
@@ -338,9 +423,15 @@ describe("activation requests and PIM rules", () => {
   });
 
   it("evaluates the rules in order: eligibility before duration before justification", async () => {
-    const res = await activate(G.legacyBilling, { justification: null, scheduleInfo: { expiration: { type: "afterDuration", duration: "PT99H" } } });
+    const res = await activate(G.legacyBilling, {
+      justification: null,
+      scheduleInfo: { expiration: { type: "afterDuration", duration: "PT99H" } },
+    });
     expect(res.json.error.message).toContain("EligibilityRule");
-    const dur = await activate(G.helpdesk, { justification: null, scheduleInfo: { expiration: { type: "afterDuration", duration: "PT99H" } } });
+    const dur = await activate(G.helpdesk, {
+      justification: null,
+      scheduleInfo: { expiration: { type: "afterDuration", duration: "PT99H" } },
+    });
     expect(dur.json.error.message).toContain("ExpirationRule");
     expect(dur.json.error.message).not.toContain("JustificationRule");
   });
@@ -380,15 +471,22 @@ describe("activation requests and PIM rules", () => {
     expect(res.json.isValidationOnly).toBe(true);
     expect((await adele.get(`${requests}/${res.json.id}`)).status).toBe(404);
     expect(await emu.control.pimRequests()).toHaveLength(0);
-    const bad = await activate(G.helpdesk, { isValidationOnly: true, scheduleInfo: { expiration: { type: "afterDuration", duration: "PT5H" } } });
+    const bad = await activate(G.helpdesk, {
+      isValidationOnly: true,
+      scheduleInfo: { expiration: { type: "afterDuration", duration: "PT5H" } },
+    });
     expect(bad.json.error.message).toContain("ExpirationRule");
   });
 
   it("holds a future start as Granted until it starts", async () => {
     const start = new Date(Date.now() + 3600_000).toISOString();
-    const res = await activate(G.financeAdmins, { scheduleInfo: { startDateTime: start, expiration: { type: "afterDuration", duration: "PT1H" } } });
+    const res = await activate(G.financeAdmins, {
+      scheduleInfo: { startDateTime: start, expiration: { type: "afterDuration", duration: "PT1H" } },
+    });
     expect(res.json.status).toBe("Granted");
-    expect((await adele.get(`${PIM}/assignmentScheduleInstances/filterByCurrentUser(on='principal')`)).json.value).toHaveLength(0);
+    expect(
+      (await adele.get(`${PIM}/assignmentScheduleInstances/filterByCurrentUser(on='principal')`)).json.value,
+    ).toHaveLength(0);
     await emu.control.advanceClock(3600_000 + 1000);
     const token = (await signIn(emu, "adele")).accessToken; // the old one expired with the clock shift
     const c = new RawClient(emu.origin, emu.caPem, token);
@@ -406,7 +504,13 @@ describe("activation requests and PIM rules", () => {
 
   it("refuses deactivation within 5 minutes, then revokes", async () => {
     await activate(G.financeAdmins);
-    const deactivate = () => adele.post(requests, { accessId: "member", principalId: U.adele, groupId: G.financeAdmins, action: "selfDeactivate" });
+    const deactivate = () =>
+      adele.post(requests, {
+        accessId: "member",
+        principalId: U.adele,
+        groupId: G.financeAdmins,
+        action: "selfDeactivate",
+      });
     const early = await deactivate();
     expectGraphError(early, 400, "ActiveDurationTooShort");
     await emu.control.advanceClock(5 * 60_000);
@@ -418,7 +522,14 @@ describe("activation requests and PIM rules", () => {
   });
 
   it("accepts PascalCase enum values, as some tools send", async () => {
-    const res = await adele.post(requests, activationBody(U.adele, G.financeAdmins, { accessId: "Member", action: "SelfActivate", scheduleInfo: { expiration: { type: "AfterDuration", duration: "PT1H" } } }));
+    const res = await adele.post(
+      requests,
+      activationBody(U.adele, G.financeAdmins, {
+        accessId: "Member",
+        action: "SelfActivate",
+        scheduleInfo: { expiration: { type: "AfterDuration", duration: "PT1H" } },
+      }),
+    );
     expect(res.status).toBe(201);
     expect(res.json.action).toBe("selfActivate");
   });
@@ -453,7 +564,11 @@ describe("bad input gets Graph's error format", () => {
   });
 
   it("an unknown group, an unknown path and another user's principalId", async () => {
-    expectGraphError(await adele.post(requests, activationBody(U.adele, "00000000-0000-0000-0000-000000000001")), 404, "ResourceNotFound");
+    expectGraphError(
+      await adele.post(requests, activationBody(U.adele, "00000000-0000-0000-0000-000000000001")),
+      404,
+      "ResourceNotFound",
+    );
     expectGraphError(await adele.get(`${PIM}/noSuchCollection`), 400, "BadRequest");
     const other = await adele.post(requests, activationBody(U.megan, G.financeAdmins));
     expect(other.status).toBe(403);
@@ -461,7 +576,15 @@ describe("bad input gets Graph's error format", () => {
   });
 
   it("an invalid $top or $skiptoken", async () => {
-    expectGraphError(await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='principal')?$top=0`), 400, "BadRequest");
-    expectGraphError(await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='principal')?$skiptoken=garbage`), 400, "BadRequest");
+    expectGraphError(
+      await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='principal')?$top=0`),
+      400,
+      "BadRequest",
+    );
+    expectGraphError(
+      await adele.get(`${PIM}/eligibilitySchedules/filterByCurrentUser(on='principal')?$skiptoken=garbage`),
+      400,
+      "BadRequest",
+    );
   });
 });

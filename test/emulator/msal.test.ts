@@ -60,7 +60,10 @@ describe("device code flow", () => {
     expect(at.aud).toBe("https://graph.microsoft.com");
     expect(at.oid).toBe(DEMO_USERS.adele);
     expect(String(at.scp).split(" ")).toEqual(
-      expect.arrayContaining(["PrivilegedEligibilitySchedule.Read.AzureADGroup", "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup"]),
+      expect.arrayContaining([
+        "PrivilegedEligibilitySchedule.Read.AzureADGroup",
+        "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
+      ]),
     );
     expect(at.xms_cc).toEqual(["cp1"]);
     expect(at.amr).toEqual(["pwd"]);
@@ -85,7 +88,11 @@ describe("device code flow", () => {
     const result = await pca.acquireTokenByDeviceCode({
       scopes: PIM_SCOPES,
       deviceCodeCallback: (r) => {
-        void fetchForm(`${emu.origin}/devicelogin`, { code: r.userCode, user: DEMO_USERS.megan, action: "approve" }).then((t) => {
+        void fetchForm(`${emu.origin}/devicelogin`, {
+          code: r.userCode,
+          user: DEMO_USERS.megan,
+          action: "approve",
+        }).then((t) => {
           pageText = t;
         });
       },
@@ -122,7 +129,13 @@ describe("interactive flow in Chromium", () => {
     if (!haveChromium) return;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
     });
   });
   afterAll(async () => {
@@ -190,14 +203,19 @@ describe("automatic sign-in mode and error outcomes", () => {
   it("signs in without a page when autoSignIn is set (openBrowser posts the page's form)", async () => {
     await emu.control.configure({ autoSignIn: "alex" });
     const pca = newPca(emu, network);
-    const result = await pca.acquireTokenInteractive({ scopes: PIM_SCOPES, openBrowser: (url) => followSignInPage(url, emu.caPem) });
+    const result = await pca.acquireTokenInteractive({
+      scopes: PIM_SCOPES,
+      openBrowser: (url) => followSignInPage(url, emu.caPem),
+    });
     expect(result.account?.username).toBe("alex@contoso.example");
   });
 
   it("ends with the configured OAuth error", async () => {
     await emu.control.configure({ authorizeOutcome: { error: "access_denied" } });
     const pca = newPca(emu, network);
-    await expect(pca.acquireTokenInteractive({ scopes: PIM_SCOPES, openBrowser: (url) => followSignInPage(url, emu.caPem) })).rejects.toBeInstanceOf(ServerError);
+    await expect(
+      pca.acquireTokenInteractive({ scopes: PIM_SCOPES, openBrowser: (url) => followSignInPage(url, emu.caPem) }),
+    ).rejects.toBeInstanceOf(ServerError);
   });
 });
 
@@ -216,7 +234,11 @@ describe("silent use and refresh", () => {
     const cached = await pca.acquireTokenSilent({ account: accountOf(result), scopes: PIM_SCOPES });
     expect(cached.fromCache).toBe(true);
     expect((await emu.control.requests()).length).toBe(before);
-    const refreshed = await pca.acquireTokenSilent({ account: accountOf(result), scopes: PIM_SCOPES, forceRefresh: true });
+    const refreshed = await pca.acquireTokenSilent({
+      account: accountOf(result),
+      scopes: PIM_SCOPES,
+      forceRefresh: true,
+    });
     expect(refreshed.fromCache).toBe(false);
     expect(refreshed.accessToken).not.toBe(result.accessToken);
     const last = (await emu.control.requests()).at(-1);
@@ -226,7 +248,9 @@ describe("silent use and refresh", () => {
 
   it("a refresh asking for step-up claims needs interaction when the session has not done MFA", async () => {
     const { pca, result } = await deviceSignIn("adele");
-    const err = await pca.acquireTokenSilent({ account: accountOf(result), scopes: PIM_SCOPES, claims: ACRS_C1 }).catch((e: unknown) => e);
+    const err = await pca
+      .acquireTokenSilent({ account: accountOf(result), scopes: PIM_SCOPES, claims: ACRS_C1 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InteractionRequiredAuthError);
     expect((err as InteractionRequiredAuthError).errorMessage).toContain("AADSTS50076");
   });

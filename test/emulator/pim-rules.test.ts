@@ -7,7 +7,12 @@ import { type ActivationBody, checkActivationRules, policyFailure, requestedWind
 
 const NOW = Date.parse("2026-03-01T10:00:00Z");
 const HOUR = 3_600_000;
-const settings: PimSettings = { provisioningDelayMs: 0, provisioningDelayMaxMs: null, policyMessageFormat: "text", acrsRequiresCp1: false };
+const settings: PimSettings = {
+  provisioningDelayMs: 0,
+  provisioningDelayMaxMs: null,
+  policyMessageFormat: "text",
+  acrsRequiresCp1: false,
+};
 const policy: GroupPolicy = {
   maximumDuration: "PT8H",
   enabledRules: ["Justification"],
@@ -39,13 +44,20 @@ function fault(fn: () => unknown): GraphFault {
 
 describe("requestedWindow", () => {
   it("starts now and lasts the ISO duration asked for", () => {
-    expect(requestedWindow(body(), NOW)).toMatchObject({ startAt: NOW, expType: "afterduration", durationMs: 2 * HOUR });
+    expect(requestedWindow(body(), NOW)).toMatchObject({
+      startAt: NOW,
+      expType: "afterduration",
+      durationMs: 2 * HOUR,
+    });
   });
 
   it("measures an end date-time from the later of start and now", () => {
     const past = new Date(NOW - HOUR).toISOString();
     const end = new Date(NOW + 3 * HOUR).toISOString();
-    const w = requestedWindow(body({ scheduleInfo: { startDateTime: past, expiration: { type: "afterDateTime", endDateTime: end } } }), NOW);
+    const w = requestedWindow(
+      body({ scheduleInfo: { startDateTime: past, expiration: { type: "afterDateTime", endDateTime: end } } }),
+      NOW,
+    );
     expect(w.startAt).toBe(NOW - HOUR);
     expect(w.durationMs).toBe(3 * HOUR);
   });
@@ -55,10 +67,20 @@ describe("requestedWindow", () => {
   });
 
   it("refuses a bad start, a non-positive duration and an end before the start", () => {
-    expect(fault(() => requestedWindow(body({ scheduleInfo: { startDateTime: "soon" } }), NOW)).message).toMatch(/startDateTime/);
-    expect(fault(() => requestedWindow(body({ scheduleInfo: { expiration: { type: "afterDuration", duration: "PT0S" } } }), NOW)).message).toMatch(/positive/);
+    expect(fault(() => requestedWindow(body({ scheduleInfo: { startDateTime: "soon" } }), NOW)).message).toMatch(
+      /startDateTime/,
+    );
+    expect(
+      fault(() =>
+        requestedWindow(body({ scheduleInfo: { expiration: { type: "afterDuration", duration: "PT0S" } } }), NOW),
+      ).message,
+    ).toMatch(/positive/);
     const end = new Date(NOW - 1).toISOString();
-    expect(fault(() => requestedWindow(body({ scheduleInfo: { expiration: { type: "afterDateTime", endDateTime: end } } }), NOW)).message).toMatch(/after the start/);
+    expect(
+      fault(() =>
+        requestedWindow(body({ scheduleInfo: { expiration: { type: "afterDateTime", endDateTime: end } } }), NOW),
+      ).message,
+    ).toMatch(/after the start/);
   });
 });
 
@@ -68,13 +90,19 @@ describe("checkActivationRules", () => {
   });
 
   it("fails ExpirationRule for an open end or more than the maximum", () => {
-    expect(fault(() => checkActivationRules(policy, null, body(), caller, settings)).message).toMatch(/^The following policy rules failed: ExpirationRule - /);
-    expect(fault(() => checkActivationRules(policy, 9 * HOUR, body(), caller, settings)).code).toBe("RoleAssignmentRequestPolicyValidationFailed");
+    expect(fault(() => checkActivationRules(policy, null, body(), caller, settings)).message).toMatch(
+      /^The following policy rules failed: ExpirationRule - /,
+    );
+    expect(fault(() => checkActivationRules(policy, 9 * HOUR, body(), caller, settings)).code).toBe(
+      "RoleAssignmentRequestPolicyValidationFailed",
+    );
   });
 
   it("names every missing justification and ticket rule at once", () => {
     const p: GroupPolicy = { ...policy, enabledRules: ["Justification", "Ticketing"] };
-    const f = fault(() => checkActivationRules(p, HOUR, body({ justification: " " }), caller, { ...settings, policyMessageFormat: "list" }));
+    const f = fault(() =>
+      checkActivationRules(p, HOUR, body({ justification: " " }), caller, { ...settings, policyMessageFormat: "list" }),
+    );
     expect(f.message).toBe('The following policy rules failed: ["JustificationRule","TicketingRule"]');
   });
 
@@ -89,8 +117,12 @@ describe("checkActivationRules", () => {
     expect(decodeURIComponent(f.message)).toContain('"value":"c1"');
     const withAcrs = { ...caller, acrs: ["c1"] };
     expect(checkActivationRules(acrs, HOUR, body(), withAcrs, settings)).toBe(HOUR);
-    expect(fault(() => checkActivationRules(acrs, HOUR, body(), withAcrs, { ...settings, acrsRequiresCp1: true })).code).toBe("RoleAssignmentRequestAcrsValidationFailed");
-    expect(checkActivationRules(acrs, HOUR, body(), { ...withAcrs, xmsCc: ["cp1"] }, { ...settings, acrsRequiresCp1: true })).toBe(HOUR);
+    expect(
+      fault(() => checkActivationRules(acrs, HOUR, body(), withAcrs, { ...settings, acrsRequiresCp1: true })).code,
+    ).toBe("RoleAssignmentRequestAcrsValidationFailed");
+    expect(
+      checkActivationRules(acrs, HOUR, body(), { ...withAcrs, xmsCc: ["cp1"] }, { ...settings, acrsRequiresCp1: true }),
+    ).toBe(HOUR);
   });
 });
 

@@ -2,11 +2,23 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { rememberJustification, signInAndRemember, signOutAndForget, switchAndRemember, type AccountDeps } from "../../electron/engine/account.js";
+import {
+  rememberJustification,
+  signInAndRemember,
+  signOutAndForget,
+  switchAndRemember,
+  type AccountDeps,
+} from "../../electron/engine/account.js";
 import type { AccountSummary } from "../../electron/engine/auth/auth-service.js";
 import { FileSettingsStore } from "../../electron/engine/profiles/settings-store.js";
 
-const adele: AccountSummary = { homeAccountId: "oid.tid", username: "adele@contoso.example", name: "Adele Vance", tenantId: "0b2c8d5e-1f3a-4c6b-9d7e-2a4f6c8e0b1d", objectId: "oid" };
+const adele: AccountSummary = {
+  homeAccountId: "oid.tid",
+  username: "adele@contoso.example",
+  name: "Adele Vance",
+  tenantId: "0b2c8d5e-1f3a-4c6b-9d7e-2a4f6c8e0b1d",
+  objectId: "oid",
+};
 let dir = "";
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

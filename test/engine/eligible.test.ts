@@ -6,7 +6,10 @@ const tick = () => new Promise((r) => setTimeout(r, 1));
 
 describe("eligibleWithPolicies", () => {
   it("pairs each eligibility with its policy, in order, with at most POLICY_CONCURRENCY reads in flight", async () => {
-    const list = Array.from({ length: 20 }, (_, i) => ({ groupId: `g${i}`, groupName: `Group ${i}`, accessId: i % 2 ? "owner" : "member" }) as Eligibility);
+    const list = Array.from(
+      { length: 20 },
+      (_, i) => ({ groupId: `g${i}`, groupName: `Group ${i}`, accessId: i % 2 ? "owner" : "member" }) as Eligibility,
+    );
     let inFlight = 0;
     let most = 0;
     const pim = {
@@ -20,7 +23,9 @@ describe("eligibleWithPolicies", () => {
       },
     };
     const rows = await eligibleWithPolicies(pim);
-    expect(rows.map((r) => [r.eligibility.groupId, r.policy.maxDuration])).toEqual(list.map((e) => [e.groupId, `${e.groupId}:${e.accessId}`]));
+    expect(rows.map((r) => [r.eligibility.groupId, r.policy.maxDuration])).toEqual(
+      list.map((e) => [e.groupId, `${e.groupId}:${e.accessId}`]),
+    );
     expect(most).toBe(POLICY_CONCURRENCY);
   });
 

@@ -37,7 +37,10 @@ export class CliHarness {
   }
 
   spawn(args: string[], extraEnv: Record<string, string> = {}): ChildProcess & { result: Promise<CliResult> } {
-    const child = spawn(process.execPath, [CLI, ...args], { env: this.env(extraEnv), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: this.env(extraEnv),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -83,8 +86,13 @@ export class CliHarness {
   /** Access and refresh tokens as stored in the token cache. */
   cachedSecrets(): string[] {
     try {
-      const cache = JSON.parse(readFileSync(join(this.configDir, "msal-cache.json"), "utf8")) as Record<string, Record<string, { secret?: string }>>;
-      return Object.values(cache).flatMap((section) => Object.values(section ?? {}).map((e) => e.secret ?? "")).filter((s) => s.length > 20);
+      const cache = JSON.parse(readFileSync(join(this.configDir, "msal-cache.json"), "utf8")) as Record<
+        string,
+        Record<string, { secret?: string }>
+      >;
+      return Object.values(cache)
+        .flatMap((section) => Object.values(section ?? {}).map((e) => e.secret ?? ""))
+        .filter((s) => s.length > 20);
     } catch {
       return [];
     }

@@ -19,7 +19,13 @@ export async function engineAgainst(
 ): Promise<Engine> {
   const dispatcher = new Agent({ connect: { ca: emu.caPem } });
   const engine = createEngine({
-    connection: resolveConnection({ cloud: "global", tenant: options.tenant ?? emu.tenantId, clientId: DEFAULT_CLIENT_ID, authorityHost: emu.origin, graphEndpoint: emu.origin }),
+    connection: resolveConnection({
+      cloud: "global",
+      tenant: options.tenant ?? emu.tenantId,
+      clientId: DEFAULT_CLIENT_ID,
+      authorityHost: emu.origin,
+      graphEndpoint: emu.origin,
+    }),
     fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
     persistence: new MemoryPersistence(),
     ui: { showDeviceCode: () => undefined },

@@ -18,7 +18,12 @@ export class RawClient {
     this.#dispatcher = new Agent({ connect: { ca: caPem } });
   }
 
-  async request(method: string, pathOrUrl: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
+  async request(
+    method: string,
+    pathOrUrl: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<RawResponse> {
     const url = pathOrUrl.startsWith("https://") ? pathOrUrl : `${this.origin}${pathOrUrl}`;
     const res = await fetch(url, {
       method,

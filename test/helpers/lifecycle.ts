@@ -26,7 +26,9 @@ export class LifecycleHarness {
     this.dir = dir ?? mkdtempSync(join(tmpdir(), "pimtray-lifecycle-"));
   }
 
-  async build(options: { signIn?: string | null; lifecycle?: LifecycleOptions; persistence?: MemoryPersistence } = {}): Promise<this> {
+  async build(
+    options: { signIn?: string | null; lifecycle?: LifecycleOptions; persistence?: MemoryPersistence } = {},
+  ): Promise<this> {
     const history = new HistoryLog(join(this.dir, "history.jsonl"));
     this.engine = await engineAgainst(this.emu, this.dir, {
       user: null,
@@ -39,7 +41,11 @@ export class LifecycleHarness {
       },
     });
     this.clock = new EmulatorClockForTests(this.emu.emulator, () => this.service.idle());
-    this.service = createLifecycle(this.engine, { stateDir: this.dir, clock: this.clock, ...(options.lifecycle ? { options: options.lifecycle } : {}) });
+    this.service = createLifecycle(this.engine, {
+      stateDir: this.dir,
+      clock: this.clock,
+      ...(options.lifecycle ? { options: options.lifecycle } : {}),
+    });
     this.service.on((e) => this.events.push(e));
     const user = options.signIn === undefined ? "adele" : options.signIn;
     if (user) await this.signIn(user);
@@ -53,7 +59,13 @@ export class LifecycleHarness {
 
   /** Event types with group names, in order: easy to assert on. */
   summary(): string[] {
-    return this.events.map((e) => ("target" in e ? `${e.type} ${e.target.groupName}` : "profile" in e && e.type === "keep-active-stopped" ? `${e.type} ${e.profile}` : e.type));
+    return this.events.map((e) =>
+      "target" in e
+        ? `${e.type} ${e.target.groupName}`
+        : "profile" in e && e.type === "keep-active-stopped"
+          ? `${e.type} ${e.profile}`
+          : e.type,
+    );
   }
 
   cleanup(): void {

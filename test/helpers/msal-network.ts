@@ -7,7 +7,11 @@ import { Agent, fetch } from "undici";
  */
 export function emulatorNetworkClient(caPem: string): INetworkModule & { close(): Promise<void> } {
   const dispatcher = new Agent({ connect: { ca: caPem } });
-  async function send<T>(method: "GET" | "POST", url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+  async function send<T>(
+    method: "GET" | "POST",
+    url: string,
+    options?: NetworkRequestOptions,
+  ): Promise<NetworkResponse<T>> {
     const res = await fetch(url, { method, headers: options?.headers, body: options?.body, dispatcher });
     const headers: Record<string, string> = {};
     res.headers.forEach((v, k) => (headers[k] = v));

@@ -10,7 +10,11 @@ export const PIM_SCOPES = [
   "https://graph.microsoft.com/RoleManagementPolicy.Read.AzureADGroup",
 ];
 
-export function newPca(emu: RunningEmulator, network: ReturnType<typeof emulatorNetworkClient>, capabilities: string[] = ["cp1"]) {
+export function newPca(
+  emu: RunningEmulator,
+  network: ReturnType<typeof emulatorNetworkClient>,
+  capabilities: string[] = ["cp1"],
+) {
   return new PublicClientApplication({
     auth: {
       clientId: GRAPH_CLI_CLIENT_ID,
@@ -36,7 +40,11 @@ export async function signIn(
   const network = emulatorNetworkClient(emu.caPem);
   try {
     const pca = newPca(emu, network);
-    const result = await pca.acquireTokenByDeviceCode({ scopes, deviceCodeCallback: () => undefined, ...(claims ? { claims } : {}) });
+    const result = await pca.acquireTokenByDeviceCode({
+      scopes,
+      deviceCodeCallback: () => undefined,
+      ...(claims ? { claims } : {}),
+    });
     if (!result) throw new Error("device code flow returned no result");
     return result;
   } finally {

@@ -8,13 +8,16 @@ import { vi } from "vitest";
 
 export type Fake = typeof import("./electron-fake.js");
 
-export async function boot(o: { settings?: string | object; argv?: string[]; packaged?: boolean; env?: Record<string, string | undefined> } = {}): Promise<{ fake: Fake; dir: string }> {
+export async function boot(
+  o: { settings?: string | object; argv?: string[]; packaged?: boolean; env?: Record<string, string | undefined> } = {},
+): Promise<{ fake: Fake; dir: string }> {
   vi.resetModules();
   const fake = await import("./electron-fake.js");
   // Each launch gets its own electron: a fresh module, not ready yet, with nothing recorded.
   vi.doMock("electron", () => fake);
   const dir = mkdtempSync(join(tmpdir(), "pimtray-boot-"));
-  if (o.settings !== undefined) writeFileSync(join(dir, "settings.json"), typeof o.settings === "string" ? o.settings : JSON.stringify(o.settings));
+  if (o.settings !== undefined)
+    writeFileSync(join(dir, "settings.json"), typeof o.settings === "string" ? o.settings : JSON.stringify(o.settings));
   process.env.PIMTRAY_CONFIG_DIR = dir;
   for (const [k, v] of Object.entries(o.env ?? {})) {
     if (v === undefined) delete process.env[k];
@@ -32,7 +35,7 @@ export async function boot(o: { settings?: string | object; argv?: string[]; pac
 }
 
 export async function until(what: string, pred: () => boolean, ms = 15_000): Promise<void> {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
+  for (const end = Date.now() + ms; Date.now() < end;) {
     if (pred()) return;
     await new Promise((r) => setTimeout(r, 25));
   }

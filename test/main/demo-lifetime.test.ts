@@ -26,7 +26,9 @@ interface Got {
 }
 
 async function client(dir: string, mode: "app" | "cli"): Promise<{ proc: ChildProcess; got: Got }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", join(__dirname, "fixtures", "demo-client.ts"), dir, mode], { stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", join(__dirname, "fixtures", "demo-client.ts"), dir, mode], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   clients.push(proc);
   const got = await new Promise<Got>((resolve, reject) => {
     let buf = "";

@@ -37,7 +37,8 @@ export const recorded = {
   /** app.on(...) registrations in order, with whether the app was ready then. */
   appListeners: [] as Array<{ event: string; ready: boolean }>,
   permissionHandlers: {
-    request: null as null | ((wc: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void),
+    request: null as
+      null | ((wc: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void),
     check: null as null | ((wc: unknown, permission: string, origin: string, details: unknown) => boolean),
     device: null as null | ((details: unknown) => boolean),
   },
@@ -76,7 +77,14 @@ export class FakeBrowserWindow extends EventEmitter {
   webContents = new FakeWebContents();
   shown = false;
   url: string | null = null;
-  constructor(readonly options: { webPreferences?: Record<string, unknown>; skipTaskbar?: boolean; width?: number; height?: number }) {
+  constructor(
+    readonly options: {
+      webPreferences?: Record<string, unknown>;
+      skipTaskbar?: boolean;
+      width?: number;
+      height?: number;
+    },
+  ) {
     super();
     if (!ready) throw new Error("Cannot create BrowserWindow before app is ready");
     recorded.windows.push(this);
@@ -110,7 +118,10 @@ export class FakeNativeImage {
 }
 
 function checkTrayImage(image: unknown): void {
-  if (!(image instanceof FakeNativeImage)) throw new TypeError("Error processing argument at index 0, conversion failure from an image that is not a NativeImage");
+  if (!(image instanceof FakeNativeImage))
+    throw new TypeError(
+      "Error processing argument at index 0, conversion failure from an image that is not a NativeImage",
+    );
   if (image.isEmpty()) recorded.emptyTrayImages.push(image.path);
 }
 
@@ -258,7 +269,10 @@ export const safeStorage = {
   },
   decryptStringAsync: async (b: Buffer) => {
     assertReady();
-    if (!Buffer.isBuffer(b) || b.length < 28) throw new Error("Error while decrypting the ciphertext provided to safeStorage.decryptString. Ciphertext does not appear to be encrypted.");
+    if (!Buffer.isBuffer(b) || b.length < 28)
+      throw new Error(
+        "Error while decrypting the ciphertext provided to safeStorage.decryptString. Ciphertext does not appear to be encrypted.",
+      );
     try {
       const d = createDecipheriv("aes-256-gcm", safeKey, b.subarray(0, 12));
       d.setAuthTag(b.subarray(12, 28));
@@ -296,10 +310,19 @@ export class FakeUtilityProcess extends EventEmitter {
   constructor(
     readonly modulePath: string,
     readonly args: string[],
-    readonly options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; cwd?: string; stdio?: string | string[]; serviceName?: string },
+    readonly options: {
+      env?: NodeJS.ProcessEnv;
+      execArgv?: string[];
+      cwd?: string;
+      stdio?: string | string[];
+      serviceName?: string;
+    },
   ) {
     super();
-    const stdio = typeof options.stdio === "string" ? ["ignore", options.stdio, options.stdio] : (options.stdio ?? ["ignore", "inherit", "inherit"]);
+    const stdio =
+      typeof options.stdio === "string"
+        ? ["ignore", options.stdio, options.stdio]
+        : (options.stdio ?? ["ignore", "inherit", "inherit"]);
     if (stdio[0] !== "ignore") throw new Error("stdin must be 'ignore' for a utility process");
     this.#child = forkChild(modulePath, args, {
       env: options.env ?? process.env,
@@ -324,7 +347,11 @@ export class FakeUtilityProcess extends EventEmitter {
   }
 }
 export const utilityProcess = {
-  fork: (modulePath: string, args: string[] = [], options: ConstructorParameters<typeof FakeUtilityProcess>[2] = {}) => {
+  fork: (
+    modulePath: string,
+    args: string[] = [],
+    options: ConstructorParameters<typeof FakeUtilityProcess>[2] = {},
+  ) => {
     if (!ready) throw new Error("utilityProcess cannot be created before app is ready.");
     const p = new FakeUtilityProcess(modulePath, args, options);
     recorded.forks.push(p);
@@ -361,4 +388,21 @@ export const Tray = FakeTray;
 export const Notification = FakeNotification;
 export const contextBridge = { exposeInMainWorld: () => undefined };
 export const ipcRenderer = { invoke: async () => undefined, on: () => undefined, removeListener: () => undefined };
-export default { app, protocol, ipcMain, Menu, nativeImage, net, powerMonitor, safeStorage, session, utilityProcess, dialog, screen, shell, BrowserWindow, Tray, Notification };
+export default {
+  app,
+  protocol,
+  ipcMain,
+  Menu,
+  nativeImage,
+  net,
+  powerMonitor,
+  safeStorage,
+  session,
+  utilityProcess,
+  dialog,
+  screen,
+  shell,
+  BrowserWindow,
+  Tray,
+  Notification,
+};

@@ -18,7 +18,7 @@ let dir: string;
 const G = "6c03b013-0950-5d62-8881-e9fee6d96c8a"; // Finance Admins
 
 async function until(what: string, pred: () => boolean, ms = 15_000): Promise<void> {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
+  for (const end = Date.now() + ms; Date.now() < end;) {
     if (pred()) return;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -32,16 +32,31 @@ function popup() {
 }
 
 /** Calls an IPC handler the way the popup's main frame would. */
-function invoke(channel: string, payload: unknown, sender: { id: number; url: string } = { id: popup().webContents.id, url: "app://pimtray/index.html" }) {
+function invoke(
+  channel: string,
+  payload: unknown,
+  sender: { id: number; url: string } = { id: popup().webContents.id, url: "app://pimtray/index.html" },
+) {
   const h = recorded.ipcHandlers.get(channel);
   if (!h) throw new Error(`no handler for ${channel}`);
-  return h({ sender: { id: sender.id }, senderFrame: { url: sender.url, parent: null } }, payload) as Promise<{ ok: boolean; value?: any; error?: { message: string } }>;
+  return h({ sender: { id: sender.id }, senderFrame: { url: sender.url, parent: null } }, payload) as Promise<{
+    ok: boolean;
+    value?: any;
+    error?: { message: string };
+  }>;
 }
 
 beforeAll(async () => {
   emu = await startTestEmulator({ settings: { autoSignIn: "adele", provisioningDelayMs: 100 } });
   dir = mkdtempSync(join(tmpdir(), "pimtray-main-"));
-  writeFileSync(join(dir, "settings.json"), JSON.stringify({ schemaVersion: 1, connection: { cloud: "global", tenant: emu.tenantId, authorityHost: emu.origin, graphEndpoint: emu.origin }, allowCustomEndpoints: true }));
+  writeFileSync(
+    join(dir, "settings.json"),
+    JSON.stringify({
+      schemaVersion: 1,
+      connection: { cloud: "global", tenant: emu.tenantId, authorityHost: emu.origin, graphEndpoint: emu.origin },
+      allowCustomEndpoints: true,
+    }),
+  );
   process.env.PIMTRAY_CONFIG_DIR = dir;
   process.env.PIMTRAY_RENDERER_DIR = join(process.cwd(), "dist", "renderer");
   const dispatcher = new Agent({ connect: { ca: emu.caPem } });
@@ -60,7 +75,12 @@ afterAll(async () => {
 describe("the composition root", () => {
   it("sets up a hardened popup, the app protocol and the app id", async () => {
     const w = popup();
-    expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(w.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
     expect(w.options.skipTaskbar).toBe(true);
     expect(w.url).toBe("app://pimtray/index.html");
     const prevent = vi.fn();
@@ -78,7 +98,14 @@ describe("the composition root", () => {
   it("denies every permission request and check, and every device, on the session", () => {
     const h = recorded.permissionHandlers;
     expect(h.request && h.check && h.device).toBeTruthy();
-    for (const permission of ["media", "geolocation", "notifications", "clipboard-read", "openExternal", "fullscreen"]) {
+    for (const permission of [
+      "media",
+      "geolocation",
+      "notifications",
+      "clipboard-read",
+      "openExternal",
+      "fullscreen",
+    ]) {
       const granted = vi.fn();
       h.request?.({}, permission, granted, { requestingUrl: "app://pimtray/index.html" });
       expect(granted).toHaveBeenCalledWith(false);
@@ -97,14 +124,20 @@ describe("the composition root", () => {
     expect(recorded.trays[0]?.tooltip).toContain(`⚠ Custom endpoints: sign-in ${host}, Graph ${host}`);
     expect(recorded.menus.at(-1)?.[0]?.label).toContain("⚠ Custom endpoints");
     const state = await invoke("app:get-state", undefined);
-    expect(state.value.settings.customEndpoints).toEqual({ authorityHost: emu.origin, graphEndpoint: `${emu.origin}/v1.0` });
+    expect(state.value.settings.customEndpoints).toEqual({
+      authorityHost: emu.origin,
+      graphEndpoint: `${emu.origin}/v1.0`,
+    });
   });
 
   it("registers every IPC channel behind the sender check", async () => {
     expect([...recorded.ipcHandlers.keys()].sort()).toEqual([...CHANNELS].sort());
     const refused = await invoke("app:get-state", undefined, { id: 999, url: "app://pimtray/index.html" });
     expect(refused.ok).toBe(false);
-    const foreign = await invoke("app:get-state", undefined, { id: popup().webContents.id, url: "https://evil.example/" });
+    const foreign = await invoke("app:get-state", undefined, {
+      id: popup().webContents.id,
+      url: "https://evil.example/",
+    });
     expect(foreign.ok).toBe(false);
     const bad = await invoke("pim:activate", { groupId: "x" });
     expect(bad).toMatchObject({ ok: false, error: { message: expect.stringContaining("groupId") } });
@@ -120,14 +153,26 @@ describe("the composition root", () => {
     const forCli = await new FileSettingsStore(join(dir, "settings.json")).load();
     expect(forCli.account?.username).toBe("adele@contoso.example");
     expect(forCli.connection.authorityHost).toBe(emu.origin);
-    const out = await invoke("pim:activate", { groupId: G, accessId: "member", durationMinutes: 60, justification: "Quarter close" });
+    const out = await invoke("pim:activate", {
+      groupId: G,
+      accessId: "member",
+      durationMinutes: 60,
+      justification: "Quarter close",
+    });
     expect(out).toMatchObject({ ok: true, value: { status: "active", groupName: "Finance Admins" } });
-    await until("the tray menu to show the activation", () => (recorded.menus.at(-1) ?? []).some((i) => i.label?.startsWith("Deactivate Finance Admins (member)")));
-    await until("a desktop notification", () => recorded.notifications.some((n) => n.title.startsWith("Finance Admins (member) is active until")));
+    await until("the tray menu to show the activation", () =>
+      (recorded.menus.at(-1) ?? []).some((i) => i.label?.startsWith("Deactivate Finance Admins (member)")),
+    );
+    await until("a desktop notification", () =>
+      recorded.notifications.some((n) => n.title.startsWith("Finance Admins (member) is active until")),
+    );
     expect(popup().webContents.sent.some((m) => m.channel === "app:state")).toBe(true);
     expect(recorded.trays[0]?.tooltip).toMatch(/^PIM Tray: 1 active/);
     // The tray's own items work too.
-    recorded.menus.at(-1)?.find((i) => i.id === "open")?.click?.();
+    recorded.menus
+      .at(-1)
+      ?.find((i) => i.id === "open")
+      ?.click?.();
     expect(popup().shown).toBe(true);
   });
 

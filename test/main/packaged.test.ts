@@ -20,7 +20,12 @@ afterAll(async () => {
 });
 
 describe("a packaged build", () => {
-  for (const flag of ["--remote-debugging-port=9222", "--inspect=9229", "--inspect-brk", "--js-flags=--allow-natives-syntax"]) {
+  for (const flag of [
+    "--remote-debugging-port=9222",
+    "--inspect=9229",
+    "--inspect-brk",
+    "--js-flags=--allow-natives-syntax",
+  ]) {
     it(`refuses to start with ${flag.split("=")[0]}: it says why and quits`, async () => {
       const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
       try {
@@ -46,7 +51,11 @@ describe("a packaged build", () => {
     const { fake, dir } = await boot({
       packaged: true,
       env: { PIMTRAY_RENDERER_DIR: evil },
-      settings: { schemaVersion: 1, connection: { cloud: "global", tenant: emu.tenantId, authorityHost: emu.origin, graphEndpoint: emu.origin }, allowCustomEndpoints: true },
+      settings: {
+        schemaVersion: 1,
+        connection: { cloud: "global", tenant: emu.tenantId, authorityHost: emu.origin, graphEndpoint: emu.origin },
+        allowCustomEndpoints: true,
+      },
     });
     dirs.push(dir);
     await until("the app protocol", () => fake.recorded.protocolHandlers.has("app"));

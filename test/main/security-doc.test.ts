@@ -43,7 +43,10 @@ describe("docs/security.md", () => {
       const want = EXPECT[n];
       if (!want) continue;
       const [, file, line] = cites[0] ?? [];
-      expect(readFileSync(file ?? "", "utf8").split("\n")[Number(line) - 1], `item ${n}: ${file}:${line} no longer holds ${want}; update docs/security.md`).toContain(want);
+      expect(
+        readFileSync(file ?? "", "utf8").split("\n")[Number(line) - 1],
+        `item ${n}: ${file}:${line} no longer holds ${want}; update docs/security.md`,
+      ).toContain(want);
     }
   });
 });

@@ -36,7 +36,11 @@ describe("a start that fails", () => {
     const labels = menuLabels(fake);
     expect(labels[0]).toBe("PIM Tray could not start");
     expect(labels.join(" ")).toContain("connection.tenant");
-    expect(labels.filter((l) => ["Open settings", "Reset connection settings", "Quit"].includes(l))).toEqual(["Open settings", "Reset connection settings", "Quit"]);
+    expect(labels.filter((l) => ["Open settings", "Reset connection settings", "Quit"].includes(l))).toEqual([
+      "Open settings",
+      "Reset connection settings",
+      "Quit",
+    ]);
     expect(fake.recorded.windows).toHaveLength(0); // no popup half-wired to a missing engine
 
     // The second-instance handler is the first thing registered, before the app is ready, so a second
@@ -53,7 +57,10 @@ describe("a start that fails", () => {
     const backups = readdirSync(dir).filter((f) => f.startsWith("settings.json.before-reset-"));
     expect(backups).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(dir, backups[0] ?? ""), "utf8"))).toEqual(original);
-    expect(JSON.parse(readFileSync(join(dir, "settings.json"), "utf8")).connection).toEqual({ cloud: "global", tenant: "organizations" });
+    expect(JSON.parse(readFileSync(join(dir, "settings.json"), "utf8")).connection).toEqual({
+      cloud: "global",
+      tenant: "organizations",
+    });
   });
 
   it("shows the error tray for a damaged settings.json, and Quit quits", async () => {
@@ -74,14 +81,21 @@ describe("a start that fails", () => {
 describe("custom endpoints in settings.json", () => {
   it("are not used without allowCustomEndpoints: the tray says why and nothing is sent there", async () => {
     const fetched: string[] = [];
-    const r = await boot({ settings: { schemaVersion: 1, connection: { cloud: "global", tenant: emu.tenantId, authorityHost: emu.origin, graphEndpoint: emu.origin } } });
+    const r = await boot({
+      settings: {
+        schemaVersion: 1,
+        connection: { cloud: "global", tenant: emu.tenantId, authorityHost: emu.origin, graphEndpoint: emu.origin },
+      },
+    });
     dirs.push(r.dir);
     r.fake.setNetFetch(async (url) => {
       fetched.push(url);
       throw new Error("no request may leave in this test");
     });
     await until("a tray", () => r.fake.recorded.trays.length === 1);
-    expect(r.fake.recorded.trays[0]?.tooltip).toMatch(/^PIM Tray could not start: settings\.json names custom endpoints/);
+    expect(r.fake.recorded.trays[0]?.tooltip).toMatch(
+      /^PIM Tray could not start: settings\.json names custom endpoints/,
+    );
     expect(menuLabels(r.fake).join(" ")).toContain('"allowCustomEndpoints": true');
     expect(r.fake.recorded.ipcHandlers.size).toBe(0);
     expect(fetched).toEqual([]);

@@ -33,9 +33,16 @@ describe("the preview harness", () => {
     const eligible = await preview.controller.invoke("pim:eligible", {});
     expect(eligible.ok).toBe(true);
     const group = DEMO_GROUPS.financeAdmins;
-    const r = await preview.controller.invoke("pim:activate", { groupId: group, accessId: "member", durationMinutes: 60, justification: "Preview check" });
+    const r = await preview.controller.invoke("pim:activate", {
+      groupId: group,
+      accessId: "member",
+      durationMinutes: 60,
+      justification: "Preview check",
+    });
     expect(r.ok).toBe(true);
-    await until("the provisioned notification", () => preview.notifications.some((n) => n.id === `provisioned:${group}:member`));
+    await until("the provisioned notification", () =>
+      preview.notifications.some((n) => n.id === `provisioned:${group}:member`),
+    );
     const n = preview.notifications.find((x) => x.id === `provisioned:${group}:member`);
     expect(n?.title).toMatch(/^Finance Admins \(member\) is active until /);
     expect(n?.target?.groupId).toBe(group);

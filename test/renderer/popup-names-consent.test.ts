@@ -21,7 +21,16 @@ beforeAll(async () => {
   if (!have) return;
   mkdirSync(SHOTS, { recursive: true });
   emu = await startTestEmulator({ settings: { autoSignIn: "adele", provisioningDelayMs: 300 } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
 });
 afterAll(async () => {
   if (!have) return;
@@ -54,10 +63,16 @@ describe("popup: groups with the same name", () => {
     await expect.poll(() => rows.count()).toBe(2);
     const texts = await rows.allInnerTexts();
     expect(texts[0]).not.toBe(texts[1]);
-    expect(texts.some((t) => t.includes("Platform operations (EU)") && t.includes(G.platformOpsEu.slice(0, 8)))).toBe(true);
-    expect(texts.some((t) => t.includes("Platform operations (US)") && t.includes(G.platformOpsUs.slice(0, 8)))).toBe(true);
+    expect(texts.some((t) => t.includes("Platform operations (EU)") && t.includes(G.platformOpsEu.slice(0, 8)))).toBe(
+      true,
+    );
+    expect(texts.some((t) => t.includes("Platform operations (US)") && t.includes(G.platformOpsUs.slice(0, 8)))).toBe(
+      true,
+    );
     // A unique name stays as it was.
-    expect(await page.getByTestId("group-Finance Admins-member").innerText()).not.toContain(G.financeAdmins.slice(0, 8));
+    expect(await page.getByTestId("group-Finance Admins-member").innerText()).not.toContain(
+      G.financeAdmins.slice(0, 8),
+    );
     await rows.first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/same-name-groups.png` });
 

@@ -19,7 +19,16 @@ beforeAll(async () => {
   if (!have) return;
   mkdirSync(SHOTS, { recursive: true });
   emu = await startTestEmulator({ settings: { autoSignIn: "adele", provisioningDelayMs: 300 } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
 });
 afterAll(async () => {
   if (!have) return;
@@ -51,7 +60,8 @@ async function openActivate(group: string, role = "member") {
   return item;
 }
 
-const posts = async () => (await emu.control.requests()).filter((e) => e.method === "POST" && e.path.endsWith("/assignmentScheduleRequests"));
+const posts = async () =>
+  (await emu.control.requests()).filter((e) => e.method === "POST" && e.path.endsWith("/assignmentScheduleRequests"));
 
 describe("popup", () => {
   it("signs in, and lists eligible groups with policy badges, filtered as you type", async () => {
@@ -65,7 +75,10 @@ describe("popup", () => {
     await page.screenshot({ path: `${SHOTS}/groups.png` });
     await page.getByLabel("Filter groups").fill("share");
     await expect.poll(() => page.locator("[data-testid^='group-']").count()).toBe(2);
-    expect(await page.locator("[data-testid^='group-']").allInnerTexts()).toEqual([expect.stringContaining("member"), expect.stringContaining("owner")]);
+    expect(await page.locator("[data-testid^='group-']").allInnerTexts()).toEqual([
+      expect.stringContaining("member"),
+      expect.stringContaining("owner"),
+    ]);
   });
 
   it("activates a group and shows it active with a live countdown", async () => {
@@ -113,7 +126,10 @@ describe("popup", () => {
     await item.getByLabel("Ticket number").fill("CHG0042");
     await item.getByRole("button", { name: "Activate", exact: true }).click();
     await page.getByText("Production Deploy (member) is active until").first().waitFor();
-    expect(((await posts())[0]?.body as { ticketInfo: unknown }).ticketInfo).toEqual({ ticketSystem: "ServiceNow", ticketNumber: "CHG0042" });
+    expect(((await posts())[0]?.body as { ticketInfo: unknown }).ticketInfo).toEqual({
+      ticketSystem: "ServiceNow",
+      ticketNumber: "CHG0042",
+    });
   });
 
   it("blocks a duration over the policy with a message, sending nothing", async () => {
@@ -122,7 +138,9 @@ describe("popup", () => {
     await item.getByLabel("Duration in minutes").fill("90");
     await item.getByLabel("Justification").fill("x");
     await item.getByRole("button", { name: "Activate", exact: true }).click();
-    expect(await item.getByRole("alert").innerText()).toBe("Helpdesk Operators can be active for at most 1 h. Choose 1 h or less.");
+    expect(await item.getByRole("alert").innerText()).toBe(
+      "Helpdesk Operators can be active for at most 1 h. Choose 1 h or less.",
+    );
     expect(await posts()).toHaveLength(0);
     await page.screenshot({ path: `${SHOTS}/duration-blocked.png` });
   });
@@ -140,7 +158,9 @@ describe("popup", () => {
     await page.screenshot({ path: `${SHOTS}/profile-form.png` });
     await page.getByRole("button", { name: "Save profile" }).click();
     await page.getByTestId("profile-Month end").waitFor();
-    expect(await page.getByTestId("profile-Month end").innerText()).toContain("Finance Admins, Helpdesk Operators · 45 min");
+    expect(await page.getByTestId("profile-Month end").innerText()).toContain(
+      "Finance Admins, Helpdesk Operators · 45 min",
+    );
     await page.getByTestId("profile-Month end").getByRole("button", { name: "Edit" }).click();
     await page.getByLabel("Name").fill("Month-end close");
     await page.getByRole("button", { name: "Save profile" }).click();
@@ -189,7 +209,9 @@ describe("popup", () => {
     await item.getByRole("button", { name: "Activate", exact: true }).click();
     const alert = item.getByRole("alert");
     await alert.waitFor({ timeout: 20_000 });
-    expect(await alert.innerText()).toBe("Microsoft Graph had a problem (503 ServiceNotAvailable). Try again in a moment.");
+    expect(await alert.innerText()).toBe(
+      "Microsoft Graph had a problem (503 ServiceNotAvailable). Try again in a moment.",
+    );
     await page.screenshot({ path: `${SHOTS}/error.png` });
     await emu.control.clearFaults();
   }, 40_000);

@@ -1,13 +1,29 @@
 // The profile editor's logic, under Node: no browser, no Preact.
 import { describe, expect, it } from "vitest";
 import type { EligibleView, PolicyView, ProfileView } from "../../electron/shared/ipc-api.js";
-import { draftOf, emptyDraft, saveRequestOf, targetKey, withTarget, type ProfileDraft } from "../../renderer/profile-draft.js";
+import {
+  draftOf,
+  emptyDraft,
+  saveRequestOf,
+  targetKey,
+  withTarget,
+  type ProfileDraft,
+} from "../../renderer/profile-draft.js";
 
 const FIN = "11111111-1111-4111-8111-111111111111";
 const OPS = "22222222-2222-4222-8222-222222222222";
 const GONE = "33333333-3333-4333-8333-333333333333";
 
-const policy: PolicyView = { known: true, maxMinutes: 120, approvalRequired: false, approvers: [], mfaRequired: false, authContext: null, justificationRequired: false, ticketRequired: false };
+const policy: PolicyView = {
+  known: true,
+  maxMinutes: 120,
+  approvalRequired: false,
+  approvers: [],
+  mfaRequired: false,
+  authContext: null,
+  justificationRequired: false,
+  ticketRequired: false,
+};
 const eligible: EligibleView[] = [
   { groupId: FIN, groupName: "Finance Admins", accessId: "member", eligibleUntil: null, policy },
   { groupId: OPS, groupName: "Platform Ops", accessId: "owner", eligibleUntil: null, policy },
@@ -57,8 +73,22 @@ describe("profile draft", () => {
   });
 
   it("shows a profile's unset fields as empty inputs", () => {
-    const bare: ProfileView = { ...profile, durationMinutes: null, justification: null, autoActivate: false, keepActive: { enabled: false }, notifyLeadMinutes: null };
-    expect(draftOf(bare)).toMatchObject({ durationMinutes: "", justification: "", keepActive: false, until: "", maxRenewals: "", leads: "" });
+    const bare: ProfileView = {
+      ...profile,
+      durationMinutes: null,
+      justification: null,
+      autoActivate: false,
+      keepActive: { enabled: false },
+      notifyLeadMinutes: null,
+    };
+    expect(draftOf(bare)).toMatchObject({
+      durationMinutes: "",
+      justification: "",
+      keepActive: false,
+      until: "",
+      maxRenewals: "",
+      leads: "",
+    });
   });
 
   it("saves an edited profile back as it was", () => {
@@ -84,7 +114,12 @@ describe("profile draft", () => {
 
   it("leaves empty fields out of a new profile, so main applies its defaults", () => {
     const r = request({ ...emptyDraft(), name: "Quick", targets: [`${FIN}:member`], justification: "   " });
-    expect(r).toEqual({ name: "Quick", targets: [{ groupId: FIN, accessId: "member", groupName: "Finance Admins" }], autoActivate: false, keepActive: { enabled: false } });
+    expect(r).toEqual({
+      name: "Quick",
+      targets: [{ groupId: FIN, accessId: "member", groupName: "Finance Admins" }],
+      autoActivate: false,
+      keepActive: { enabled: false },
+    });
     expect(r).not.toHaveProperty("id");
   });
 
@@ -102,7 +137,9 @@ describe("profile draft", () => {
   });
 
   it.each(["10, soon", "0", "2.5", "10,,2", "-1"])("refuses the lead times %j with a plain message", (leads) => {
-    expect(problem({ ...emptyDraft(), leads })).toBe("Lead times are whole minutes, separated by commas, such as 10, 2.");
+    expect(problem({ ...emptyDraft(), leads })).toBe(
+      "Lead times are whole minutes, separated by commas, such as 10, 2.",
+    );
   });
 
   it("picks and unpicks a target by its key", () => {

@@ -17,7 +17,16 @@ beforeAll(async () => {
   if (!have) return;
   emu = await startTestEmulator({ settings: { autoSignIn: "adele" } });
   preview = await startPreview({ emulator: emu });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
 });
 afterAll(async () => {
   if (!have) return;
@@ -27,16 +36,20 @@ afterAll(async () => {
 });
 
 describe("Settings", () => {
-  it.skipIf(!have)("warns that custom endpoints are in use and names both hosts", async () => {
-    const page = await browser.newPage({ viewport: { width: 420, height: 600 } });
-    await page.goto(preview.url);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("tab", { name: "Settings" }).click();
-    const warning = page.getByTestId("custom-endpoints");
-    const text = await warning.innerText();
-    expect(text).toContain(`sign-in goes to ${emu.origin}`);
-    expect(text).toContain(`Graph requests, with your tokens, to ${emu.origin}/v1.0`);
-    expect(await warning.getAttribute("role")).toBe("alert");
-    await page.close();
-  }, 40_000);
+  it.skipIf(!have)(
+    "warns that custom endpoints are in use and names both hosts",
+    async () => {
+      const page = await browser.newPage({ viewport: { width: 420, height: 600 } });
+      await page.goto(preview.url);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("tab", { name: "Settings" }).click();
+      const warning = page.getByTestId("custom-endpoints");
+      const text = await warning.innerText();
+      expect(text).toContain(`sign-in goes to ${emu.origin}`);
+      expect(text).toContain(`Graph requests, with your tokens, to ${emu.origin}/v1.0`);
+      expect(await warning.getAttribute("role")).toBe("alert");
+      await page.close();
+    },
+    40_000,
+  );
 });

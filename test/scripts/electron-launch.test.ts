@@ -33,7 +33,9 @@ describe.each(["start", "demo"])("npm run %s without an Electron binary", (name)
     const out = `${r.stdout}${r.stderr}`;
     expect(r.status).not.toBe(0);
     expect(r.status).not.toBeNull();
-    expect(out).toMatch(/the Electron [\d.]+ binary is not installed, and fetching it failed \(could not reach the download server/);
+    expect(out).toMatch(
+      /the Electron [\d.]+ binary is not installed, and fetching it failed \(could not reach the download server/,
+    );
     expect(out).toContain("npx install-electron");
     expect(out).toContain("ELECTRON_MIRROR=");
     expect(out).toContain("HTTPS_PROXY=");

@@ -52,4 +52,6 @@ export type Handler<C extends Channel> = (request: ParsedRequest<C>, ctx: Handle
 export type HandlerTable = { readonly [C in Channel]: Handler<C> };
 
 /** One feature's handlers: every channel named `<prefix>:…`, and no other. */
-export type FeatureHandlers<Prefix extends string> = { readonly [C in Extract<Channel, `${Prefix}:${string}`>]: Handler<C> };
+export type FeatureHandlers<Prefix extends string> = {
+  readonly [C in Extract<Channel, `${Prefix}:${string}`>]: Handler<C>;
+};

@@ -9,7 +9,18 @@ import { shellHandlers } from "./shell.js";
 // Every channel's handler, grouped by feature. Typed as the full table: a channel added to the
 // contract without a handler fails typecheck here (gitify's EventContracts coverage, as a type).
 
-export const HANDLERS: HandlerTable = { ...shellHandlers, ...authHandlers, ...pimHandlers, ...profileHandlers, ...settingsHandlers };
+export const HANDLERS: HandlerTable = {
+  ...shellHandlers,
+  ...authHandlers,
+  ...pimHandlers,
+  ...profileHandlers,
+  ...settingsHandlers,
+};
 
 /** Channels that change nothing: no state push follows them. Every other channel's success pushes the new state. */
-export const READ_ONLY: ReadonlySet<Channel> = new Set<Channel>(["app:get-state", "pim:eligible", "shell:open-external", "app:hide"]);
+export const READ_ONLY: ReadonlySet<Channel> = new Set<Channel>([
+  "app:get-state",
+  "pim:eligible",
+  "shell:open-external",
+  "app:hide",
+]);

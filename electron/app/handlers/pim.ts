@@ -15,7 +15,8 @@ export const pimHandlers = {
     // The popup loaded the eligibility list before offering Activate; read it again only if this group is not in it.
     if (eligibleNames.get(groupId, r.accessId) === undefined) eligibleNames.remember(await engine.pim.eligibilities());
     const groupName = eligibleNames.get(groupId, r.accessId);
-    if (!groupName) throw new PimTrayError("not-found", "You are not eligible for that group any more. Refresh the list.");
+    if (!groupName)
+      throw new PimTrayError("not-found", "You are not eligible for that group any more. Refresh the list.");
     const outcome = await engine.activation.activate(
       {
         target: { groupId, accessId: r.accessId, groupName },

@@ -4,7 +4,9 @@ import type { FeatureHandlers } from "./handler.js";
 // The popup's shell: its state, hiding it, and the documentation pages it links to.
 
 /** The only pages the popup may open. Add one only when the popup links to it. */
-export const EXTERNAL_URLS: readonly string[] = ["https://learn.microsoft.com/entra/id-governance/privileged-identity-management/groups-activate-roles"];
+export const EXTERNAL_URLS: readonly string[] = [
+  "https://learn.microsoft.com/entra/id-governance/privileged-identity-management/groups-activate-roles",
+];
 
 export function isAllowedExternal(url: string): boolean {
   // Exact strings, not hosts: a host allow-list let a compromised renderer open any page on an
@@ -20,7 +22,8 @@ export const shellHandlers = {
     return null;
   },
   "shell:open-external": async (r, { platform }) => {
-    if (!isAllowedExternal(r.url)) throw new PimTrayError("usage", "PIM Tray opens only the documentation pages it links to itself.");
+    if (!isAllowedExternal(r.url))
+      throw new PimTrayError("usage", "PIM Tray opens only the documentation pages it links to itself.");
     await platform.openExternal(r.url);
     return null;
   },

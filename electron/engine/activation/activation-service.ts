@@ -4,7 +4,16 @@ import type { PolicySummary, ScheduleRequest } from "../graph/pim-client.js";
 import type { HistoryEntry } from "../history/history-log.js";
 import { realSleep } from "../http/http-client.js";
 import { justificationProblem, ticketProblem } from "../limits.js";
-import type { ActivateInput, ActivationContext, ActivationDeps, ActivationOutcome, OutcomeBase, Progress, Target, TrackOptions } from "./activation-types.js";
+import type {
+  ActivateInput,
+  ActivationContext,
+  ActivationDeps,
+  ActivationOutcome,
+  OutcomeBase,
+  Progress,
+  Target,
+  TrackOptions,
+} from "./activation-types.js";
 import { activateMany } from "./bulk.js";
 import { cancel, deactivate } from "./deactivate.js";
 import { AlreadyExists, submitRequest } from "./submit.js";
@@ -70,7 +79,8 @@ export class ActivationService {
     if (input.startAt && input.startAt.getTime() < this.#ctx.now() - PAST_START_SLACK_MS) {
       throw new UsageError(`The start time ${input.startAt.toISOString()} is in the past. Leave it out to start now.`);
     }
-    if (failures.length) throw new PolicyError(`Not submitted: ${fixes.join("; ")}.`, failures, { details: { local: true } });
+    if (failures.length)
+      throw new PolicyError(`Not submitted: ${fixes.join("; ")}.`, failures, { details: { local: true } });
     return duration;
   }
 
@@ -81,7 +91,8 @@ export class ActivationService {
     const ctx = this.#ctx;
     const { target } = input;
     const groupName = target.groupName ?? target.groupId;
-    const progress = (phase: Progress["phase"], message: string) => opts.onProgress?.({ groupName, accessId: target.accessId, phase, message });
+    const progress = (phase: Progress["phase"], message: string) =>
+      opts.onProgress?.({ groupName, accessId: target.accessId, phase, message });
     const me = await ctx.principal();
     progress("checking", "checking the policy");
     const policy = await ctx.pim.policy(target.groupId, target.accessId);
@@ -109,30 +120,56 @@ export class ActivationService {
         if (existing.status === "already-active" || opts.waitFor === "none" || !existing.requestId) return existing;
         return this.track(existing.requestId, { ...base, durationMs: existing.durationMs }, opts);
       }
-      const err = e instanceof PimTrayError ? e : new PimTrayError("server", `Activation failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      const err =
+        e instanceof PimTrayError
+          ? e
+          : new PimTrayError("server", `Activation failed: ${e instanceof Error ? e.message : String(e)}`, {
+              cause: e,
+            });
       await this.#record({ ...historyBase, requestId: null, status: "refused", error: err.message });
       throw err;
     }
     if (input.validateOnly) {
-      const outcome: ActivationOutcome = { ...base, status: "validated", requestId: null, requestStatus: request.status, startDateTime: input.startAt?.toISOString() ?? null, endDateTime: null, error: null };
+      const outcome: ActivationOutcome = {
+        ...base,
+        status: "validated",
+        requestId: null,
+        requestStatus: request.status,
+        startDateTime: input.startAt?.toISOString() ?? null,
+        endDateTime: null,
+        error: null,
+      };
       await this.#record({ ...historyBase, requestId: null, status: "validated", error: null });
       return outcome;
     }
     await this.#record({ ...historyBase, requestId: request.id, status: request.status, error: null });
     const outcome = await this.track(request.id, base, opts, request);
     if (outcome.requestStatus !== request.status) {
-      await this.#record({ ...historyBase, requestId: request.id, status: outcome.requestStatus ?? outcome.status, error: outcome.error?.message ?? null });
+      await this.#record({
+        ...historyBase,
+        requestId: request.id,
+        status: outcome.requestStatus ?? outcome.status,
+        error: outcome.error?.message ?? null,
+      });
     }
     return outcome;
   }
 
   /** Follows a request to the state the caller waits for, on the documented polling schedule. */
-  track(requestId: string, base: OutcomeBase, opts: TrackOptions = {}, initial?: ScheduleRequest): Promise<ActivationOutcome> {
+  track(
+    requestId: string,
+    base: OutcomeBase,
+    opts: TrackOptions = {},
+    initial?: ScheduleRequest,
+  ): Promise<ActivationOutcome> {
     return trackRequest(this.#ctx, requestId, base, opts, initial);
   }
 
   /** selfDeactivate, honouring PIM's 5-minute minimum: wait for it, or say when it passes. */
-  deactivate(target: Target, opts: { wait?: boolean; onProgress?: (p: Progress) => void } = {}): Promise<ActivationOutcome> {
+  deactivate(
+    target: Target,
+    opts: { wait?: boolean; onProgress?: (p: Progress) => void } = {},
+  ): Promise<ActivationOutcome> {
     return deactivate(this.#ctx, target, opts);
   }
 
@@ -141,7 +178,10 @@ export class ActivationService {
   }
 
   /** Several activations at once, a few at a time; one failure never stops the others. */
-  activateMany(inputs: ActivateInput[], opts: TrackOptions & { concurrency?: number } = {}): Promise<ActivationOutcome[]> {
+  activateMany(
+    inputs: ActivateInput[],
+    opts: TrackOptions & { concurrency?: number } = {},
+  ): Promise<ActivationOutcome[]> {
     return activateMany((input, o) => this.activate(input, o), inputs, opts);
   }
 

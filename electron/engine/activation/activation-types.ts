@@ -62,7 +62,8 @@ export type WaitFor = "none" | "provisioned" | "final";
 export interface Progress {
   groupName: string;
   accessId: AccessId;
-  phase: "checking" | "submitting" | "stepping-up" | "provisioning" | "pending-approval" | "waiting-floor" | "reconciling";
+  phase:
+    "checking" | "submitting" | "stepping-up" | "provisioning" | "pending-approval" | "waiting-floor" | "reconciling";
   message: string;
 }
 

@@ -31,7 +31,10 @@ export async function activateMany(
 }
 
 function failedOutcome(input: ActivateInput, e: unknown): ActivationOutcome {
-  const err = e instanceof PimTrayError ? e : new PimTrayError("server", e instanceof Error ? e.message : String(e), { cause: e });
+  const err =
+    e instanceof PimTrayError
+      ? e
+      : new PimTrayError("server", e instanceof Error ? e.message : String(e), { cause: e });
   return {
     groupId: input.target.groupId,
     groupName: input.target.groupName ?? input.target.groupId,

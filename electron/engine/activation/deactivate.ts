@@ -11,17 +11,50 @@ const FIVE_MINUTES = 5 * 60_000;
 const FLOOR_ATTEMPTS = 3;
 
 /** selfDeactivate, honouring PIM's 5-minute minimum: wait for it, or say when it passes. */
-export async function deactivate(ctx: ActivationContext, target: Target, opts: { wait?: boolean; onProgress?: (p: Progress) => void } = {}): Promise<ActivationOutcome> {
+export async function deactivate(
+  ctx: ActivationContext,
+  target: Target,
+  opts: { wait?: boolean; onProgress?: (p: Progress) => void } = {},
+): Promise<ActivationOutcome> {
   const me = await ctx.principal();
   const groupName = target.groupName ?? target.groupId;
-  const body = { accessId: target.accessId, principalId: me.objectId, groupId: target.groupId, action: "selfDeactivate", justification: "Deactivated with PIM Tray" };
+  const body = {
+    accessId: target.accessId,
+    principalId: me.objectId,
+    groupId: target.groupId,
+    action: "selfDeactivate",
+    justification: "Deactivated with PIM Tray",
+  };
   const record = (requestId: string | null, status: string, error: string | null) =>
-    ctx.record({ action: "deactivate", account: me.username, groupId: target.groupId, groupName, accessId: target.accessId, durationMs: null, justification: null, ticket: null, requestId, status, error });
+    ctx.record({
+      action: "deactivate",
+      account: me.username,
+      groupId: target.groupId,
+      groupName,
+      accessId: target.accessId,
+      durationMs: null,
+      justification: null,
+      ticket: null,
+      requestId,
+      status,
+      error,
+    });
   for (let attempt = 0; ; attempt++) {
     try {
       const { request } = await ctx.pim.submit(body);
       await record(request.id, request.status, null);
-      return { groupId: target.groupId, groupName, accessId: target.accessId, status: "deactivated", requestId: request.id, requestStatus: request.status, startDateTime: null, endDateTime: new Date(ctx.now()).toISOString(), durationMs: null, error: null };
+      return {
+        groupId: target.groupId,
+        groupName,
+        accessId: target.accessId,
+        status: "deactivated",
+        requestId: request.id,
+        requestStatus: request.status,
+        startDateTime: null,
+        endDateTime: new Date(ctx.now()).toISOString(),
+        durationMs: null,
+        error: null,
+      };
     } catch (e) {
       if (e instanceof GraphError && e.code === "RoleAssignmentDoesNotExist") {
         await record(null, "not-active", e.message);
@@ -32,7 +65,12 @@ export async function deactivate(ctx: ActivationContext, target: Target, opts: {
         const possibleAt = active ? Date.parse(active.startDateTime) + FIVE_MINUTES : ctx.now() + FIVE_MINUTES;
         if (opts.wait && attempt < FLOOR_ATTEMPTS) {
           const waitMs = Math.max(1000, possibleAt - ctx.now() + 2000);
-          opts.onProgress?.({ groupName, accessId: target.accessId, phase: "waiting-floor", message: `PIM allows deactivation 5 minutes after activation; waiting ${formatDuration(waitMs)}` });
+          opts.onProgress?.({
+            groupName,
+            accessId: target.accessId,
+            phase: "waiting-floor",
+            message: `PIM allows deactivation 5 minutes after activation; waiting ${formatDuration(waitMs)}`,
+          });
           await ctx.sleep(waitMs);
           continue;
         }
@@ -55,12 +93,27 @@ export async function cancel(ctx: ActivationContext, requestId: string): Promise
   try {
     req = await ctx.pim.request(requestId);
   } catch (e) {
-    if (e instanceof GraphError && e.status === 404) throw new NotFoundError(`No request '${requestId}' of yours was found. List them with \`pimtray status\`.`);
+    if (e instanceof GraphError && e.status === 404)
+      throw new NotFoundError(`No request '${requestId}' of yours was found. List them with \`pimtray status\`.`);
     throw e;
   }
   if (!isPending(req.status)) {
-    throw new PolicyError(`Request ${requestId} is ${req.status}; only a pending request can be canceled.`, ["NotPending"]);
+    throw new PolicyError(`Request ${requestId} is ${req.status}; only a pending request can be canceled.`, [
+      "NotPending",
+    ]);
   }
   await ctx.pim.cancel(requestId);
-  await ctx.record({ action: "cancel", account: me.username, groupId: req.groupId, groupName: req.groupId, accessId: req.accessId, durationMs: null, justification: null, ticket: null, requestId, status: "Canceled", error: null });
+  await ctx.record({
+    action: "cancel",
+    account: me.username,
+    groupId: req.groupId,
+    groupName: req.groupId,
+    accessId: req.accessId,
+    durationMs: null,
+    justification: null,
+    ticket: null,
+    requestId,
+    status: "Canceled",
+    error: null,
+  });
 }

@@ -37,7 +37,9 @@ export async function submitRequest(
         progress("reconciling", "the connection dropped; checking whether the request arrived");
         const found = await findLost(ctx, target, submittedAt);
         if (found) {
-          ctx.logger.info(`request ${found.id} for ${groupName} arrived despite the dropped connection; not submitting again`);
+          ctx.logger.info(
+            `request ${found.id} for ${groupName} arrived despite the dropped connection; not submitting again`,
+          );
           return found;
         }
         resent = true;
@@ -60,10 +62,16 @@ export async function submitRequest(
           token = await ctx.tokens.getAccessToken({ claims: MFA_CLAIMS });
           continue;
         }
-        throw new PolicyError(policyMessage(`${groupName} (${target.accessId})`, rules, e.serverMessage), rules, { cause: e });
+        throw new PolicyError(policyMessage(`${groupName} (${target.accessId})`, rules, e.serverMessage), rules, {
+          cause: e,
+        });
       }
       if (e.code === "RoleAssignmentRequestAcrsValidationFailed") {
-        throw new PolicyError(`${groupName} (${target.accessId}) still needs its authentication context after signing in again. Your organisation's Conditional Access may not be satisfied on this device.`, ["AcrsRule"], { cause: e });
+        throw new PolicyError(
+          `${groupName} (${target.accessId}) still needs its authentication context after signing in again. Your organisation's Conditional Access may not be satisfied on this device.`,
+          ["AcrsRule"],
+          { cause: e },
+        );
       }
       throw e;
     }

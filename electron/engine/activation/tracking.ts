@@ -1,7 +1,14 @@
 import { PimTrayError } from "../errors.js";
 import { equalsIgnoreCase } from "../graph/graph-errors.js";
 import { isPending, type ScheduleRequest } from "../graph/pim-client.js";
-import type { ActivationContext, ActivationOutcome, OutcomeBase, OutcomeStatus, Target, TrackOptions } from "./activation-types.js";
+import type {
+  ActivationContext,
+  ActivationOutcome,
+  OutcomeBase,
+  OutcomeStatus,
+  Target,
+  TrackOptions,
+} from "./activation-types.js";
 import { PollSchedule } from "./polling.js";
 
 // Following a request after it was submitted: what PIM's status word means for the user, polling
@@ -18,17 +25,31 @@ export function fromRequest(r: ScheduleRequest, base: OutcomeBase, now: number):
   const s = r.status;
   let status: OutcomeStatus;
   if (equalsIgnoreCase(s, "Provisioned")) status = "active";
-  else if (equalsIgnoreCase(s, "PendingApproval") || equalsIgnoreCase(s, "PendingAdminDecision")) status = "pending-approval";
-  else if (equalsIgnoreCase(s, "Granted") && r.startDateTime && Date.parse(r.startDateTime) > now + SCHEDULED_AFTER_MS) status = "scheduled";
+  else if (equalsIgnoreCase(s, "PendingApproval") || equalsIgnoreCase(s, "PendingAdminDecision"))
+    status = "pending-approval";
+  else if (equalsIgnoreCase(s, "Granted") && r.startDateTime && Date.parse(r.startDateTime) > now + SCHEDULED_AFTER_MS)
+    status = "scheduled";
   else if (equalsIgnoreCase(s, "Denied")) status = "denied";
   else if (equalsIgnoreCase(s, "Canceled")) status = "canceled";
   else if (equalsIgnoreCase(s, "Failed") || equalsIgnoreCase(s, "Revoked")) status = "failed";
   else status = "provisioning";
-  return { ...base, status, requestId: r.id, requestStatus: s, startDateTime: r.startDateTime, endDateTime: null, error: null };
+  return {
+    ...base,
+    status,
+    requestId: r.id,
+    requestStatus: s,
+    startDateTime: r.startDateTime,
+    endDateTime: null,
+    error: null,
+  };
 }
 
 /** What already exists for a target: an active assignment, or a pending request. */
-export async function existingFor(ctx: ActivationContext, target: Target, groupName: string): Promise<ActivationOutcome> {
+export async function existingFor(
+  ctx: ActivationContext,
+  target: Target,
+  groupName: string,
+): Promise<ActivationOutcome> {
   const [active] = await ctx.pim.activeAssignments({ groupId: target.groupId, accessId: target.accessId });
   if (active) {
     return {
@@ -44,19 +65,37 @@ export async function existingFor(ctx: ActivationContext, target: Target, groupN
       error: null,
     };
   }
-  const pending = (await ctx.pim.myRequests({ groupId: target.groupId, accessId: target.accessId })).find((r) => isPending(r.status) && equalsIgnoreCase(r.action, "selfActivate"));
+  const pending = (await ctx.pim.myRequests({ groupId: target.groupId, accessId: target.accessId })).find(
+    (r) => isPending(r.status) && equalsIgnoreCase(r.action, "selfActivate"),
+  );
   if (!pending) {
-    throw new PimTrayError("server", `PIM says ${groupName} (${target.accessId}) is already active or requested, but neither shows up yet. Wait a few seconds and run status.`);
+    throw new PimTrayError(
+      "server",
+      `PIM says ${groupName} (${target.accessId}) is already active or requested, but neither shows up yet. Wait a few seconds and run status.`,
+    );
   }
-  return fromRequest(pending, { groupId: target.groupId, groupName, accessId: target.accessId, durationMs: null }, ctx.now());
+  return fromRequest(
+    pending,
+    { groupId: target.groupId, groupName, accessId: target.accessId, durationMs: null },
+    ctx.now(),
+  );
 }
 
 /** Follows a request to the state the caller waits for, on the documented polling schedule. */
-export async function trackRequest(ctx: ActivationContext, requestId: string, base: OutcomeBase, opts: TrackOptions = {}, initial?: ScheduleRequest): Promise<ActivationOutcome> {
+export async function trackRequest(
+  ctx: ActivationContext,
+  requestId: string,
+  base: OutcomeBase,
+  opts: TrackOptions = {},
+  initial?: ScheduleRequest,
+): Promise<ActivationOutcome> {
   const waitFor = opts.waitFor ?? "provisioned";
   const deadline = ctx.now() + (opts.timeoutMs ?? DEFAULT_TRACK_TIMEOUT_MS);
   let r: ScheduleRequest = initial ?? (await ctx.pim.request(requestId));
-  const schedule = new PollSchedule(equalsIgnoreCase(r.status, "PendingApproval") ? "approval" : "provisioning", ctx.now);
+  const schedule = new PollSchedule(
+    equalsIgnoreCase(r.status, "PendingApproval") ? "approval" : "provisioning",
+    ctx.now,
+  );
   for (;;) {
     const outcome = fromRequest(r, base, ctx.now());
     if (outcome.status === "active") return confirmActive(ctx, outcome, r);
@@ -65,10 +104,20 @@ export async function trackRequest(ctx: ActivationContext, requestId: string, ba
     if (outcome.status === "pending-approval") {
       if (waitFor !== "final") return outcome;
       schedule.enter("approval");
-      opts.onProgress?.({ groupName: base.groupName, accessId: base.accessId, phase: "pending-approval", message: "waiting for approval" });
+      opts.onProgress?.({
+        groupName: base.groupName,
+        accessId: base.accessId,
+        phase: "pending-approval",
+        message: "waiting for approval",
+      });
     } else {
       schedule.enter("provisioning");
-      opts.onProgress?.({ groupName: base.groupName, accessId: base.accessId, phase: "provisioning", message: "provisioning" });
+      opts.onProgress?.({
+        groupName: base.groupName,
+        accessId: base.accessId,
+        phase: "provisioning",
+        message: "provisioning",
+      });
     }
     const left = deadline - ctx.now();
     if (left <= 0) return outcome;
@@ -78,7 +127,11 @@ export async function trackRequest(ctx: ActivationContext, requestId: string, ba
 }
 
 /** Provisioned: confirm the assignment instance exists and report its end time. */
-async function confirmActive(ctx: ActivationContext, outcome: ActivationOutcome, r: ScheduleRequest): Promise<ActivationOutcome> {
+async function confirmActive(
+  ctx: ActivationContext,
+  outcome: ActivationOutcome,
+  r: ScheduleRequest,
+): Promise<ActivationOutcome> {
   for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
     const [active] = await ctx.pim.activeAssignments({ groupId: outcome.groupId, accessId: outcome.accessId });
     if (active) return { ...outcome, startDateTime: active.startDateTime, endDateTime: active.endDateTime };

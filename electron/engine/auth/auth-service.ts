@@ -72,7 +72,7 @@ export function acrsClaims(values: string[]): string {
 }
 
 /** Where docs/cli.md explains the organisation's own registration (the popup and CLI point here). */
-export const OWN_REGISTRATION_DOCS = "docs/cli.md, section \"Permissions and your own app registration\"";
+export const OWN_REGISTRATION_DOCS = 'docs/cli.md, section "Permissions and your own app registration"';
 
 /** Entra's ways of saying "not consented, and this user may not consent": AADSTS65001 and 90094. */
 function isConsentError(e: MsalAuthError, lastTokenError: MsalNetworkModule["lastTokenError"]): boolean {
@@ -84,12 +84,20 @@ function isConsentError(e: MsalAuthError, lastTokenError: MsalNetworkModule["las
     e.errorCode === "post_request_failed" &&
     lastTokenError !== null &&
     e.errorMessage.trim() === lastTokenError.error &&
-    (lastTokenError.suberror === "consent_required" || lastTokenError.codes.includes(65001) || lastTokenError.codes.includes(90094))
+    (lastTokenError.suberror === "consent_required" ||
+      lastTokenError.codes.includes(65001) ||
+      lastTokenError.codes.includes(90094))
   );
 }
 
 function summary(a: AccountInfo): AccountSummary {
-  return { homeAccountId: a.homeAccountId, username: a.username, name: a.name ?? null, tenantId: a.tenantId, objectId: a.localAccountId };
+  return {
+    homeAccountId: a.homeAccountId,
+    username: a.username,
+    name: a.name ?? null,
+    tenantId: a.tenantId,
+    objectId: a.localAccountId,
+  };
 }
 
 /** Owns the MSAL public client: sign-in, silent tokens, step-up, sign-out, account switch. */
@@ -117,7 +125,11 @@ export class AuthService {
         ...(connection.custom ? { knownAuthorities: [connection.authorityHostPort] } : {}),
         clientCapabilities: ["cp1"],
       },
-      cache: { cachePlugin: cachePlugin(options.persistence, (e) => logger.warn("token cache could not be read; starting signed out", e)) },
+      cache: {
+        cachePlugin: cachePlugin(options.persistence, (e) =>
+          logger.warn("token cache could not be read; starting signed out", e),
+        ),
+      },
       system: {
         networkClient: this.#network,
         loggerOptions: {
@@ -154,7 +166,9 @@ export class AuthService {
   }
 
   /** Interactive sign-in (system browser through the loopback redirect) or device code. */
-  async signIn(options: { method?: SignInMethod; claims?: string; loginHint?: string; selectAccount?: boolean } = {}): Promise<AccountSummary> {
+  async signIn(
+    options: { method?: SignInMethod; claims?: string; loginHint?: string; selectAccount?: boolean } = {},
+  ): Promise<AccountSummary> {
     const method = options.method ?? this.#method;
     const result = await this.#prompt(method, options.claims, options.loginHint, options.selectAccount ?? false);
     if (!result.account) throw new AuthError("Sign-in finished but returned no account. Try again.");
@@ -168,7 +182,9 @@ export class AuthService {
     const k = idOrUsername.toLowerCase();
     const hit = all.find((a) => a.homeAccountId.toLowerCase() === k || a.username.toLowerCase() === k);
     if (!hit) {
-      throw new AuthError(`No signed-in account '${idOrUsername}'. Signed in: ${all.map((a) => a.username).join(", ") || "none"}. Sign in with that account first.`);
+      throw new AuthError(
+        `No signed-in account '${idOrUsername}'. Signed in: ${all.map((a) => a.username).join(", ") || "none"}. Sign in with that account first.`,
+      );
     }
     this.#preferred = hit.homeAccountId;
     return summary(hit);
@@ -192,7 +208,10 @@ export class AuthService {
    */
   async getAccessToken(request: TokenRequest = {}): Promise<string> {
     const account = await this.#account();
-    if (!account) throw new AuthError("You are not signed in. Run `pimtray login` (or Sign in from the tray).", { details: { needsSignIn: true } });
+    if (!account)
+      throw new AuthError("You are not signed in. Run `pimtray login` (or Sign in from the tray).", {
+        details: { needsSignIn: true },
+      });
     try {
       const r = await this.#pca.acquireTokenSilent({
         account,
@@ -213,19 +232,29 @@ export class AuthService {
           { cause: e, details: { needsSignIn: true, stepUp: Boolean(request.claims) } },
         );
       }
-      this.#o.logger.info(`interaction required${request.claims ? " for step-up" : ""}; prompting with ${this.#method}`);
+      this.#o.logger.info(
+        `interaction required${request.claims ? " for step-up" : ""}; prompting with ${this.#method}`,
+      );
       const r = await this.#prompt(this.#method, request.claims, account.username, false);
       if (r.account && r.account.homeAccountId !== account.homeAccountId) {
         // A token for someone else would submit requests as the wrong person; refuse it.
-        throw new AuthError(`You verified as ${r.account.username}, but PIM Tray is signed in as ${account.username}. Verify again as ${account.username}, or switch accounts first.`, {
-          details: { needsSignIn: true },
-        });
+        throw new AuthError(
+          `You verified as ${r.account.username}, but PIM Tray is signed in as ${account.username}. Verify again as ${account.username}, or switch accounts first.`,
+          {
+            details: { needsSignIn: true },
+          },
+        );
       }
       return r.accessToken;
     }
   }
 
-  #prompt(method: SignInMethod, claims: string | undefined, loginHint: string | undefined, selectAccount: boolean): Promise<AuthenticationResult> {
+  #prompt(
+    method: SignInMethod,
+    claims: string | undefined,
+    loginHint: string | undefined,
+    selectAccount: boolean,
+  ): Promise<AuthenticationResult> {
     const key = `${method}|${claims ?? ""}|${selectAccount}`;
     const existing = this.#interactive.get(key);
     if (existing) return existing;
@@ -234,7 +263,12 @@ export class AuthService {
     return p;
   }
 
-  async #promptNow(method: SignInMethod, claims: string | undefined, loginHint: string | undefined, selectAccount: boolean): Promise<AuthenticationResult> {
+  async #promptNow(
+    method: SignInMethod,
+    claims: string | undefined,
+    loginHint: string | undefined,
+    selectAccount: boolean,
+  ): Promise<AuthenticationResult> {
     const { scopes } = this.#o.connection;
     const timeoutMs = this.#o.signInTimeoutMs ?? 5 * 60_000;
     try {
@@ -245,17 +279,27 @@ export class AuthService {
           scopes,
           ...(claims ? { claims } : {}),
           timeout: Math.round(timeoutMs / 1000),
-          deviceCodeCallback: (d) => show({ message: d.message, userCode: d.userCode, verificationUri: d.verificationUri }),
+          deviceCodeCallback: (d) =>
+            show({ message: d.message, userCode: d.userCode, verificationUri: d.verificationUri }),
         });
         if (!r) throw new AuthError("Device-code sign-in was canceled.");
         return r;
       }
       const open = this.#o.ui.openBrowser;
-      if (!open) throw new AuthError("No browser is available to sign in. Use device-code sign-in instead (pimtray login --device-code).");
+      if (!open)
+        throw new AuthError(
+          "No browser is available to sign in. Use device-code sign-in instead (pimtray login --device-code).",
+        );
       let timer: ReturnType<typeof setTimeout> | undefined;
       // MSAL's loopback has no timeout of its own: a closed browser tab would wait forever.
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new AuthError(`Sign-in was not completed within ${Math.round(timeoutMs / 60_000)} minutes. Try again.`)), timeoutMs);
+        timer = setTimeout(
+          () =>
+            reject(
+              new AuthError(`Sign-in was not completed within ${Math.round(timeoutMs / 60_000)} minutes. Try again.`),
+            ),
+          timeoutMs,
+        );
       });
       try {
         return await Promise.race([
@@ -297,8 +341,14 @@ export class AuthService {
     if (e instanceof MsalAuthError) {
       if (isConsentError(e, this.#network.lastTokenError)) return this.#consent(e);
       const code = e.errorCode;
-      if (code === "network_error" || code === "post_request_failed" && /ECONN|ENOTFOUND|timed out/i.test(e.errorMessage)) {
-        return new NetworkError(`${what}: the sign-in service could not be reached. Check your network, then try again.`, { cause: e });
+      if (
+        code === "network_error" ||
+        (code === "post_request_failed" && /ECONN|ENOTFOUND|timed out/i.test(e.errorMessage))
+      ) {
+        return new NetworkError(
+          `${what}: the sign-in service could not be reached. Check your network, then try again.`,
+          { cause: e },
+        );
       }
       // Only the first line of Entra's description: it names the AADSTS code without trace noise.
       const reason = (e.errorMessage.split(/\r?\n| Trace ID:/)[0] ?? "").trim();
@@ -308,7 +358,10 @@ export class AuthService {
           : code === "invalid_grant" || e instanceof InteractionRequiredAuthError
             ? " Sign in again."
             : "";
-      return new AuthError(`${what} (${code}${reason ? `: ${reason}` : ""}).${hint}`, { cause: e, details: { msalCode: code } });
+      return new AuthError(`${what} (${code}${reason ? `: ${reason}` : ""}).${hint}`, {
+        cause: e,
+        details: { msalCode: code },
+      });
     }
     return new AuthError(`${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }

@@ -24,7 +24,12 @@ export class MsalNetworkModule implements INetworkModule {
     return this.#send<T>("POST", url, options);
   }
 
-  async #send<T>(method: "GET" | "POST", url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  async #send<T>(
+    method: "GET" | "POST",
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     const res = await this.http.send({
       method,
       url,
@@ -36,7 +41,10 @@ export class MsalNetworkModule implements INetworkModule {
     try {
       body = JSON.parse(res.text) as T;
     } catch (e) {
-      throw new NetworkError(`The sign-in service at ${new URL(url).host} answered HTTP ${res.status} with something other than JSON. A proxy or captive portal may be in the way.`, { cause: e });
+      throw new NetworkError(
+        `The sign-in service at ${new URL(url).host} answered HTTP ${res.status} with something other than JSON. A proxy or captive portal may be in the way.`,
+        { cause: e },
+      );
     }
     if (method === "POST" && new URL(url).pathname.endsWith("/token")) {
       this.lastTokenError = res.status >= 400 ? tokenError(body) : null;

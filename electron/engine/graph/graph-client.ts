@@ -36,7 +36,10 @@ export function odataString(value: string): string {
 /** OData wants `$` kept literally and spaces as %20. */
 export function encodeQuery(query: Record<string, string>): string {
   return Object.entries(query)
-    .map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%24/g, "$").replace(/%2C/gi, ",").replace(/%28/g, "(").replace(/%29/g, ")").replace(/%3D/gi, "=")}`)
+    .map(
+      ([k, v]) =>
+        `${k}=${encodeURIComponent(v).replace(/%24/g, "$").replace(/%2C/gi, ",").replace(/%28/g, "(").replace(/%29/g, ")").replace(/%3D/gi, "=")}`,
+    )
     .join("&");
 }
 
@@ -68,7 +71,9 @@ export class GraphClient {
     let res = await this.#send(req, token);
     if (res.status === 401) {
       const claims = claimsFromWwwAuthenticate(res.headers["www-authenticate"]);
-      this.logger.info(claims ? "Graph sent a claims challenge; stepping up" : "Graph refused the token; refreshing it");
+      this.logger.info(
+        claims ? "Graph sent a claims challenge; stepping up" : "Graph refused the token; refreshing it",
+      );
       token = await this.tokens.getAccessToken(claims ? { claims } : { forceRefresh: true });
       res = await this.#send(req, token);
     }
@@ -78,7 +83,14 @@ export class GraphClient {
     try {
       body = (res.text ? JSON.parse(res.text) : null) as T;
     } catch {
-      throw new GraphError(res.status, "InvalidJson", `Graph answered HTTP ${res.status} with a body that is not JSON`, requestId, "server", "Microsoft Graph answered with something unexpected. A proxy may be in the way; try again.");
+      throw new GraphError(
+        res.status,
+        "InvalidJson",
+        `Graph answered HTTP ${res.status} with a body that is not JSON`,
+        requestId,
+        "server",
+        "Microsoft Graph answered with something unexpected. A proxy may be in the way; try again.",
+      );
     }
     return { status: res.status, body, requestId, token };
   }
@@ -88,8 +100,19 @@ export class GraphClient {
     const out: T[] = [];
     let next: string | undefined = this.url(path, query);
     for (let page = 0; next; page++) {
-      if (page >= maxPages) throw new GraphError(200, "TooManyPages", `more than ${maxPages} pages`, null, "server", `The list from Microsoft Graph is longer than ${maxPages} pages; narrow it down.`);
-      const r: GraphResult<{ value: T[]; "@odata.nextLink"?: string }> = await this.request({ method: "GET", path: next });
+      if (page >= maxPages)
+        throw new GraphError(
+          200,
+          "TooManyPages",
+          `more than ${maxPages} pages`,
+          null,
+          "server",
+          `The list from Microsoft Graph is longer than ${maxPages} pages; narrow it down.`,
+        );
+      const r: GraphResult<{ value: T[]; "@odata.nextLink"?: string }> = await this.request({
+        method: "GET",
+        path: next,
+      });
       out.push(...(r.body.value ?? []));
       next = r.body["@odata.nextLink"];
     }
@@ -105,7 +128,11 @@ export class GraphClient {
     try {
       target = new URL(link);
     } catch (e) {
-      throw new PimTrayError("server", "Microsoft Graph sent a next-page link that is not a URL; nothing more was read. Try again.", { cause: e });
+      throw new PimTrayError(
+        "server",
+        "Microsoft Graph sent a next-page link that is not a URL; nothing more was read. Try again.",
+        { cause: e },
+      );
     }
     if (target.origin === this.#origin) return;
     throw new GraphError(

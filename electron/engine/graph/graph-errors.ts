@@ -22,7 +22,11 @@ const KNOWN_CODES = [
   "TooManyRequests",
 ];
 
-export function normalizeGraphError(status: number, bodyText: string, headers: Record<string, string>): NormalizedError {
+export function normalizeGraphError(
+  status: number,
+  bodyText: string,
+  headers: Record<string, string>,
+): NormalizedError {
   let code = "";
   let message = "";
   let requestId = headers["request-id"] ?? null;

@@ -72,7 +72,14 @@ export const UNKNOWN_POLICY: PolicySummary = {
   approvers: [],
 };
 
-export const PENDING_STATUSES = ["PendingApproval", "Granted", "PendingProvisioning", "PendingScheduleCreation", "PendingAdminDecision", "PendingEvaluation"];
+export const PENDING_STATUSES = [
+  "PendingApproval",
+  "Granted",
+  "PendingProvisioning",
+  "PendingScheduleCreation",
+  "PendingAdminDecision",
+  "PendingEvaluation",
+];
 export const FINAL_FAILURE_STATUSES = ["Denied", "Failed", "Canceled", "Revoked"];
 
 export function isPending(status: string): boolean {
@@ -127,7 +134,14 @@ interface RawRule {
   claimValue?: string | null;
   setting?: {
     isApprovalRequired?: boolean;
-    approvalStages?: Array<{ primaryApprovers?: Array<{ "@odata.type"?: string; userId?: string; groupId?: string; description?: string | null }> }>;
+    approvalStages?: Array<{
+      primaryApprovers?: Array<{
+        "@odata.type"?: string;
+        userId?: string;
+        groupId?: string;
+        description?: string | null;
+      }>;
+    }>;
   };
 }
 
@@ -197,7 +211,10 @@ export class PimClient {
   }
 
   async eligibilities(): Promise<Eligibility[]> {
-    const raw = await this.graph.list<RawInstance>(`${BASE}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')`, { $expand: GROUP_EXPAND });
+    const raw = await this.graph.list<RawInstance>(
+      `${BASE}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')`,
+      { $expand: GROUP_EXPAND },
+    );
     const names = await this.#groupNames(raw);
     return raw
       .map((r) => ({
@@ -213,8 +230,12 @@ export class PimClient {
 
   async activeAssignments(filter?: { groupId: string; accessId: AccessId }): Promise<ActiveAssignment[]> {
     const query: Record<string, string> = { $expand: GROUP_EXPAND };
-    if (filter) query.$filter = `groupId eq ${odataString(filter.groupId)} and accessId eq ${odataString(filter.accessId)}`;
-    const raw = await this.graph.list<RawInstance>(`${BASE}/assignmentScheduleInstances/filterByCurrentUser(on='principal')`, query);
+    if (filter)
+      query.$filter = `groupId eq ${odataString(filter.groupId)} and accessId eq ${odataString(filter.accessId)}`;
+    const raw = await this.graph.list<RawInstance>(
+      `${BASE}/assignmentScheduleInstances/filterByCurrentUser(on='principal')`,
+      query,
+    );
     const names = await this.#groupNames(raw);
     return raw.map((r) => ({
       groupId: r.groupId.toLowerCase(),
@@ -234,17 +255,26 @@ export class PimClient {
     if (filter?.accessId) clauses.push(`accessId eq ${odataString(filter.accessId)}`);
     if (filter?.status) clauses.push(`status eq ${odataString(filter.status)}`);
     const query: Record<string, string> = clauses.length ? { $filter: clauses.join(" and ") } : {};
-    const raw = await this.graph.list<RawRequest>(`${BASE}/assignmentScheduleRequests/filterByCurrentUser(on='principal')`, query);
+    const raw = await this.graph.list<RawRequest>(
+      `${BASE}/assignmentScheduleRequests/filterByCurrentUser(on='principal')`,
+      query,
+    );
     return raw.map(toRequest).sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime));
   }
 
   async request(id: string): Promise<ScheduleRequest> {
-    const r = await this.graph.request<RawRequest>({ method: "GET", path: `${BASE}/assignmentScheduleRequests/${encodeURIComponent(id)}` });
+    const r = await this.graph.request<RawRequest>({
+      method: "GET",
+      path: `${BASE}/assignmentScheduleRequests/${encodeURIComponent(id)}`,
+    });
     return toRequest(r.body);
   }
 
   async cancel(id: string): Promise<void> {
-    await this.graph.request({ method: "POST", path: `${BASE}/assignmentScheduleRequests/${encodeURIComponent(id)}/cancel` });
+    await this.graph.request({
+      method: "POST",
+      path: `${BASE}/assignmentScheduleRequests/${encodeURIComponent(id)}/cancel`,
+    });
   }
 
   /** The policy for a group role, cached for a while; a refused read gives UNKNOWN_POLICY. */
@@ -286,7 +316,9 @@ export class PimClient {
     for (const r of raw) {
       const id = r.groupId.toLowerCase();
       const g = r.group;
-      const info = g?.displayName ? { name: g.displayName, description: g.description ?? null, mailNickname: g.mailNickname ?? null } : this.#names.get(id);
+      const info = g?.displayName
+        ? { name: g.displayName, description: g.description ?? null, mailNickname: g.mailNickname ?? null }
+        : this.#names.get(id);
       if (info) {
         names.set(id, info);
         this.#names.set(id, info);
@@ -303,24 +335,39 @@ export class PimClient {
     for (let i = 0; i < ids.length; i += 15) {
       const chunk = ids.slice(i, i + 15);
       try {
-        const found = await this.graph.list<{ id: string; displayName: string; description?: string | null; mailNickname?: string | null }>("groups", {
+        const found = await this.graph.list<{
+          id: string;
+          displayName: string;
+          description?: string | null;
+          mailNickname?: string | null;
+        }>("groups", {
           $filter: `id in (${chunk.map(odataString).join(",")})`,
           $select: GROUP_SELECT,
         });
         for (const g of found) {
-          const info = { name: g.displayName, description: g.description ?? null, mailNickname: g.mailNickname ?? null };
+          const info = {
+            name: g.displayName,
+            description: g.description ?? null,
+            mailNickname: g.mailNickname ?? null,
+          };
           into.set(g.id.toLowerCase(), info);
           this.#names.set(g.id.toLowerCase(), info);
         }
       } catch (e) {
-        this.logger.info(`group names could not be looked up (${e instanceof Error ? e.message : String(e)}); showing ids`);
+        this.logger.info(
+          `group names could not be looked up (${e instanceof Error ? e.message : String(e)}); showing ids`,
+        );
         return;
       }
     }
   }
 
   /** Submits a request. The raw body is PIM's documented shape. */
-  async submit(body: Record<string, unknown>, token?: string, claims?: string): Promise<{ request: ScheduleRequest; token: string }> {
+  async submit(
+    body: Record<string, unknown>,
+    token?: string,
+    claims?: string,
+  ): Promise<{ request: ScheduleRequest; token: string }> {
     const r = await this.graph.request<RawRequest>({
       method: "POST",
       path: `${BASE}/assignmentScheduleRequests`,

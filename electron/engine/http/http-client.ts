@@ -128,10 +128,16 @@ export class HttpClient {
       } catch (e) {
         const what = describeFetchError(e);
         if (!idempotent) {
-          throw new OutcomeUnknownError(`The connection failed while sending the request (${what}); it may or may not have reached the server.`, e);
+          throw new OutcomeUnknownError(
+            `The connection failed while sending the request (${what}); it may or may not have reached the server.`,
+            e,
+          );
         }
         if (attempt >= this.#o.maxAttempts) {
-          throw new NetworkError(`Could not reach ${new URL(req.url).host} (${what}) after ${attempt} attempts. Check your network or proxy, then try again.`, { cause: e });
+          throw new NetworkError(
+            `Could not reach ${new URL(req.url).host} (${what}) after ${attempt} attempts. Check your network or proxy, then try again.`,
+            { cause: e },
+          );
         }
         await this.#wait(attempt, this.backoff(attempt), what, req);
         continue;
@@ -139,7 +145,12 @@ export class HttpClient {
       if (!retryable.has(res.status) || attempt >= this.#o.maxAttempts) return res;
       const retryAfter = parseRetryAfter(res.headers["retry-after"], this.#o.now());
       const delay = retryAfter !== null ? Math.min(retryAfter, this.#o.maxRetryAfterMs) : this.backoff(attempt);
-      await this.#wait(attempt, delay, `HTTP ${res.status}${retryAfter !== null ? ` (Retry-After ${Math.round(retryAfter / 1000)} s)` : ""}`, req);
+      await this.#wait(
+        attempt,
+        delay,
+        `HTTP ${res.status}${retryAfter !== null ? ` (Retry-After ${Math.round(retryAfter / 1000)} s)` : ""}`,
+        req,
+      );
     }
   }
 
@@ -153,8 +164,9 @@ function describeFetchError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const cause = e.cause instanceof Error ? e.cause : null;
   const code = (cause as { code?: string } | null)?.code ?? (e as { code?: string }).code;
-  if (e.name === "AbortError" || /timed out/i.test(e.message) || /timed out/i.test(cause?.message ?? "")) return "timed out";
-  return code ? `${code}` : cause?.message ?? e.message;
+  if (e.name === "AbortError" || /timed out/i.test(e.message) || /timed out/i.test(cause?.message ?? ""))
+    return "timed out";
+  return code ? `${code}` : (cause?.message ?? e.message);
 }
 
 /** Query strings can carry codes; logs get the path only. */

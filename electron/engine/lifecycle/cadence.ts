@@ -40,7 +40,12 @@ export function next(state: CadenceState, now: number, o: CadenceOptions): Poll 
   const { pending } = state;
   const fullDue = Math.max(0, o.idleIntervalMs - (now - state.lastFullAt));
   const provisioning = pending.filter((r) => !equalsIgnoreCase(r.status, "PendingApproval"));
-  const future = provisioning.filter((r) => equalsIgnoreCase(r.status, "Granted") && r.startDateTime && Date.parse(r.startDateTime) > now + SCHEDULED_AFTER_MS);
+  const future = provisioning.filter(
+    (r) =>
+      equalsIgnoreCase(r.status, "Granted") &&
+      r.startDateTime &&
+      Date.parse(r.startDateTime) > now + SCHEDULED_AFTER_MS,
+  );
   if (provisioning.length > future.length) return { delay: o.provisioningPollMs, scope: "full" };
   const approvals = pending.filter((r) => equalsIgnoreCase(r.status, "PendingApproval"));
   if (approvals.length) {
@@ -67,14 +72,20 @@ export function offlineRetry(attempt: number, o: Pick<CadenceOptions, "offlineBa
  * token (auth or consent), a slower full reconcile, since that needs the user to act.
  */
 export function signInCheck(cause: "no-account" | "refused", o: Pick<CadenceOptions, "signInCheckMs">): Poll {
-  return cause === "no-account" ? { delay: o.signInCheckMs, scope: "requests" } : { delay: o.signInCheckMs * 4, scope: "full" };
+  return cause === "no-account"
+    ? { delay: o.signInCheckMs, scope: "requests" }
+    : { delay: o.signInCheckMs * 4, scope: "full" };
 }
 
 /**
  * The heartbeat compares wall and monotonic time: a gap between the two since the last beat means
  * the machine slept or the clock was changed, and the picture is stale.
  */
-export function clockJumped(last: { wall: number; mono: number }, now: { wall: number; mono: number }, thresholdMs: number): number | null {
+export function clockJumped(
+  last: { wall: number; mono: number },
+  now: { wall: number; mono: number },
+  thresholdMs: number,
+): number | null {
   const drift = now.wall - last.wall - (now.mono - last.mono);
   return Math.abs(drift) > thresholdMs ? drift : null;
 }

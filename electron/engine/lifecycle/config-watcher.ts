@@ -73,19 +73,29 @@ export class ConfigWatcher {
     this.#listener = listener;
     const { dir, logger } = this.#o;
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    this.#historyOffset = await stat(join(dir, FILES.history)).then((s) => s.size, () => 0);
+    this.#historyOffset = await stat(join(dir, FILES.history)).then(
+      (s) => s.size,
+      () => 0,
+    );
     for (const name of Object.keys(KIND_BY_FILE)) {
-      if (KIND_BY_FILE[name] === "settings" || KIND_BY_FILE[name] === "account") this.#digests.set(name, digest(await readOrNull(join(dir, name))));
+      if (KIND_BY_FILE[name] === "settings" || KIND_BY_FILE[name] === "account")
+        this.#digests.set(name, digest(await readOrNull(join(dir, name))));
     }
     try {
       this.#fs = watch(dir, { persistent: false }, (_event, name) => this.#hint(name === null ? null : String(name)));
       this.#fs.on("error", (e) => {
-        logger.warn(`stopped watching ${dir} for changes by other PIM Tray processes; they are picked up at the next reconcile instead`, e);
+        logger.warn(
+          `stopped watching ${dir} for changes by other PIM Tray processes; they are picked up at the next reconcile instead`,
+          e,
+        );
         this.close();
       });
       return true;
     } catch (e) {
-      logger.warn(`cannot watch ${dir} for changes by other PIM Tray processes (network drive or watch limit?); they are picked up at the next reconcile instead`, e);
+      logger.warn(
+        `cannot watch ${dir} for changes by other PIM Tray processes (network drive or watch limit?); they are picked up at the next reconcile instead`,
+        e,
+      );
       return false;
     }
   }
@@ -131,7 +141,9 @@ export class ConfigWatcher {
       .then((kinds) => {
         if (kinds.size && this.#listener) this.#listener(kinds);
       })
-      .catch((e: unknown) => this.#o.logger.warn("could not read a file another PIM Tray process changed; the next reconcile catches up", e))
+      .catch((e: unknown) =>
+        this.#o.logger.warn("could not read a file another PIM Tray process changed; the next reconcile catches up", e),
+      )
       .finally(() => {
         this.#flushing = null;
       });
@@ -158,7 +170,10 @@ export class ConfigWatcher {
 
   /** True when lines another process wrote were appended (or the file was rewritten). */
   async #foreignHistory(path: string): Promise<boolean> {
-    const size = await stat(path).then((s) => s.size, () => 0);
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => 0,
+    );
     if (size < this.#historyOffset) {
       // Rewritten (repaired after damage) or removed: read from the top next time.
       this.#historyOffset = size;
@@ -177,7 +192,11 @@ export class ConfigWatcher {
     const end = chunk.lastIndexOf(0x0a);
     if (end < 0) return false;
     this.#historyOffset += end + 1;
-    const lines = chunk.subarray(0, end).toString("utf8").split("\n").filter((l) => l.trim());
+    const lines = chunk
+      .subarray(0, end)
+      .toString("utf8")
+      .split("\n")
+      .filter((l) => l.trim());
     const owns = this.#o.ownsHistoryLine;
     return lines.some((l) => !owns?.(l));
   }

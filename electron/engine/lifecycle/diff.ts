@@ -49,13 +49,23 @@ export function requestMoved(prevPending: readonly ScheduleRequest[], requests: 
  * The effects of moving from `prev` to what Graph shows now. `active` is null after a light poll
  * (requests only), when nothing is said about assignments.
  */
-export function diff(prev: Known, requests: readonly ScheduleRequest[], active: readonly ActiveAssignment[] | null, now: number, names: Names): Effect[] {
+export function diff(
+  prev: Known,
+  requests: readonly ScheduleRequest[],
+  active: readonly ActiveAssignment[] | null,
+  now: number,
+  names: Names,
+): Effect[] {
   const effects = diffRequests(prev.pending, requests, names);
   if (active) effects.push(...diffActive(prev.active, active, now, names));
   return effects;
 }
 
-function diffRequests(prevPending: readonly ScheduleRequest[], all: readonly ScheduleRequest[], names: Names): Effect[] {
+function diffRequests(
+  prevPending: readonly ScheduleRequest[],
+  all: readonly ScheduleRequest[],
+  names: Names,
+): Effect[] {
   const out: Effect[] = [];
   const announce = (key: string, event: LifecycleEvent) => out.push({ kind: "announce", key, event });
   const byId = new Map(all.map((r) => [r.id, r]));
@@ -69,34 +79,67 @@ function diffRequests(prevPending: readonly ScheduleRequest[], all: readonly Sch
     }
     if (is("Denied")) announce(keys.denied(now.id), { type: "denied", target: t, requestId: now.id });
     if (is("Canceled")) announce(keys.canceled(now.id), { type: "canceled", target: t, requestId: now.id });
-    if (is("Failed")) announce(keys.failed(now.id), { type: "failed", target: t, requestId: now.id, reason: "PIM could not complete the request." });
+    if (is("Failed"))
+      announce(keys.failed(now.id), {
+        type: "failed",
+        target: t,
+        requestId: now.id,
+        reason: "PIM could not complete the request.",
+      });
     if (is("Denied") || is("Failed")) {
-      out.push({ kind: "stop-chains", groupId: now.groupId, accessId: now.accessId, reason: is("Denied") ? "The approver denied the renewal." : "PIM could not complete the renewal." });
+      out.push({
+        kind: "stop-chains",
+        groupId: now.groupId,
+        accessId: now.accessId,
+        reason: is("Denied") ? "The approver denied the renewal." : "PIM could not complete the renewal.",
+      });
     }
   }
   const prevIds = new Set(prevPending.map((r) => r.id));
   for (const r of pendingSelfActivations(all)) {
     if (!prevIds.has(r.id) && equalsIgnoreCase(r.status, "PendingApproval")) {
-      announce(keys.pendingApproval(r.id), { type: "pending-approval", target: targetRef(names, r.groupId, r.accessId), requestId: r.id });
+      announce(keys.pendingApproval(r.id), {
+        type: "pending-approval",
+        target: targetRef(names, r.groupId, r.accessId),
+        requestId: r.id,
+      });
     }
   }
   return out;
 }
 
-function diffActive(prev: readonly ActiveAssignment[], current: readonly ActiveAssignment[], now: number, names: Names): Effect[] {
+function diffActive(
+  prev: readonly ActiveAssignment[],
+  current: readonly ActiveAssignment[],
+  now: number,
+  names: Names,
+): Effect[] {
   const out: Effect[] = [];
   const nowKeys = new Set(current.map(activeKey));
   const prevKeys = new Set(prev.map(activeKey));
   for (const a of current) {
     if (!prevKeys.has(activeKey(a))) {
-      out.push({ kind: "announce", key: keys.provisioned(a), event: { type: "provisioned", target: targetRef(names, a.groupId, a.accessId), requestId: null, endDateTime: a.endDateTime } });
+      out.push({
+        kind: "announce",
+        key: keys.provisioned(a),
+        event: {
+          type: "provisioned",
+          target: targetRef(names, a.groupId, a.accessId),
+          requestId: null,
+          endDateTime: a.endDateTime,
+        },
+      });
     }
   }
   for (const a of prev) {
     if (nowKeys.has(activeKey(a))) continue;
     const target = targetRef(names, a.groupId, a.accessId);
     if (a.endDateTime && now >= Date.parse(a.endDateTime) - EXPIRY_SLACK_MS) {
-      out.push({ kind: "announce", key: keys.expired(a, a.endDateTime), event: { type: "expired", target, endDateTime: a.endDateTime } });
+      out.push({
+        kind: "announce",
+        key: keys.expired(a, a.endDateTime),
+        event: { type: "expired", target, endDateTime: a.endDateTime },
+      });
       // A chain renews the moment its activation ends.
       out.push({ kind: "renew-after-expiry", assignment: a });
     } else {
@@ -110,23 +153,44 @@ function diffActive(prev: readonly ActiveAssignment[], current: readonly ActiveA
 export function outcomeAnnouncements(o: ActivationOutcome, profile: string | null): Announcement[] {
   const t: TargetRef = { groupId: o.groupId, groupName: o.groupName, accessId: o.accessId };
   const out: Announcement[] = [];
-  if (o.requestId && o.status !== "already-active") out.push({ key: keys.submitted(o.requestId), event: { type: "submitted", target: t, requestId: o.requestId, profile } });
+  if (o.requestId && o.status !== "already-active")
+    out.push({
+      key: keys.submitted(o.requestId),
+      event: { type: "submitted", target: t, requestId: o.requestId, profile },
+    });
   if (o.error) {
     out.push({ key: null, event: { type: "failed", target: t, requestId: o.requestId, reason: o.error.message } });
     return out;
   }
   switch (o.status) {
     case "active":
-      if (o.startDateTime) out.push({ key: keys.provisioned({ groupId: o.groupId, accessId: o.accessId, startDateTime: o.startDateTime }), event: { type: "provisioned", target: t, requestId: o.requestId, endDateTime: o.endDateTime } });
+      if (o.startDateTime)
+        out.push({
+          key: keys.provisioned({ groupId: o.groupId, accessId: o.accessId, startDateTime: o.startDateTime }),
+          event: { type: "provisioned", target: t, requestId: o.requestId, endDateTime: o.endDateTime },
+        });
       break;
     case "pending-approval":
-      if (o.requestId) out.push({ key: keys.pendingApproval(o.requestId), event: { type: "pending-approval", target: t, requestId: o.requestId } });
+      if (o.requestId)
+        out.push({
+          key: keys.pendingApproval(o.requestId),
+          event: { type: "pending-approval", target: t, requestId: o.requestId },
+        });
       break;
     case "denied":
-      if (o.requestId) out.push({ key: keys.denied(o.requestId), event: { type: "denied", target: t, requestId: o.requestId } });
+      if (o.requestId)
+        out.push({ key: keys.denied(o.requestId), event: { type: "denied", target: t, requestId: o.requestId } });
       break;
     case "failed":
-      out.push({ key: o.requestId ? keys.failed(o.requestId) : null, event: { type: "failed", target: t, requestId: o.requestId, reason: `PIM reported ${o.requestStatus ?? "a failure"}.` } });
+      out.push({
+        key: o.requestId ? keys.failed(o.requestId) : null,
+        event: {
+          type: "failed",
+          target: t,
+          requestId: o.requestId,
+          reason: `PIM reported ${o.requestStatus ?? "a failure"}.`,
+        },
+      });
       break;
     default:
       break;

@@ -22,9 +22,11 @@ export const keys = {
   provisioned: (a: Instance) => `prov:${activeKey(a)}`,
   deactivated: (a: Instance) => `deact:${activeKey(a)}`,
   expired: (t: Target, endDateTime: string) => `expired:${targetKey(t)}:${endDateTime}`,
-  expiringSoon: (t: Target, endDateTime: string, leadMinutes: number) => `soon:${targetKey(t)}:${endDateTime}:${leadMinutes}`,
+  expiringSoon: (t: Target, endDateTime: string, leadMinutes: number) =>
+    `soon:${targetKey(t)}:${endDateTime}:${leadMinutes}`,
   /** A chain stops once per renewal count: a chain restarted the same day can stop again. */
-  keepActiveStopped: (profileId: string, chain: { day: string; renewals: number }) => `ka-stop:${profileId}:${chain.day}:${chain.renewals}`,
+  keepActiveStopped: (profileId: string, chain: { day: string; renewals: number }) =>
+    `ka-stop:${profileId}:${chain.day}:${chain.renewals}`,
   /** Each time the service goes offline is one episode, announced once. */
   offline: (episode: number, now: number) => `offline:${episode}:${now}`,
 } as const;

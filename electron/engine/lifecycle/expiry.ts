@@ -40,8 +40,14 @@ export interface AssignmentExpiry {
 }
 
 /** A profile's own lead times for a target it holds win over the global ones; largest first. */
-export function leadsFor(a: Pick<ActiveAssignment, "groupId" | "accessId">, profiles: readonly Profile[], globalLeads: readonly number[]): number[] {
-  const fromProfile = profiles.find((p) => p.notifyLeadMinutes && p.targets.some((t) => t.groupId === a.groupId && t.accessId === a.accessId))?.notifyLeadMinutes;
+export function leadsFor(
+  a: Pick<ActiveAssignment, "groupId" | "accessId">,
+  profiles: readonly Profile[],
+  globalLeads: readonly number[],
+): number[] {
+  const fromProfile = profiles.find(
+    (p) => p.notifyLeadMinutes && p.targets.some((t) => t.groupId === a.groupId && t.accessId === a.accessId),
+  )?.notifyLeadMinutes;
   return [...new Set(fromProfile ?? globalLeads)].sort((x, y) => y - x);
 }
 
@@ -74,11 +80,18 @@ export function planExpiry(
     if (passedLeads.length) {
       // Only the most recent missed lead is worth saying ("expires in 5 min"), once.
       const smallest = Math.min(...passedLeads);
-      if (announced[key(smallest)] === undefined) missed = { key: key(smallest), event: expiringSoon(target, endIso, smallest, now) };
+      if (announced[key(smallest)] === undefined)
+        missed = { key: key(smallest), event: expiringSoon(target, endIso, smallest, now) };
     }
     const warnings = leads
       .filter((l) => end - l * 60_000 > now)
-      .map((lead) => ({ delay: end - lead * 60_000 - now, key: key(lead), target, endDateTime: endIso, leadMinutes: lead }));
+      .map((lead) => ({
+        delay: end - lead * 60_000 - now,
+        key: key(lead),
+        target,
+        endDateTime: endIso,
+        leadMinutes: lead,
+      }));
     plans.push({ missed, passed: passedLeads.map(key), warnings, confirmDelay: end - now + confirmDelayMs });
   }
   return plans;

@@ -45,7 +45,10 @@ export class FolderSync {
       await this.#watcher?.start((kinds) => this.#d.track(this.#changed(kinds)));
     } catch (e) {
       this.#watcher = null;
-      this.#d.logger.warn(`cannot watch ${this.#d.dir}; changes by other PIM Tray processes are seen at the next reconcile`, e);
+      this.#d.logger.warn(
+        `cannot watch ${this.#d.dir}; changes by other PIM Tray processes are seen at the next reconcile`,
+        e,
+      );
     }
   }
 

@@ -27,10 +27,15 @@ export function startChain(now: number): Chain {
   return { renewals: 0, stopped: false, day: dayOf(now) };
 }
 
-const holds = (p: Profile, t: { groupId: string; accessId: AccessId }) => p.targets.some((x) => x.groupId === t.groupId && x.accessId === t.accessId);
+const holds = (p: Profile, t: { groupId: string; accessId: AccessId }) =>
+  p.targets.some((x) => x.groupId === t.groupId && x.accessId === t.accessId);
 
 /** The profiles whose running chain holds this target (stopped when its renewal is denied or fails). */
-export function runningChainsFor(profiles: readonly Profile[], chains: LifecycleState["keepActive"], t: { groupId: string; accessId: AccessId }): Profile[] {
+export function runningChainsFor(
+  profiles: readonly Profile[],
+  chains: LifecycleState["keepActive"],
+  t: { groupId: string; accessId: AccessId },
+): Profile[] {
   return profiles.filter((p) => {
     const chain = chains[p.id];
     return chain !== undefined && !chain.stopped && holds(p, t);
@@ -42,7 +47,12 @@ export function runningChainsFor(profiles: readonly Profile[], chains: Lifecycle
  * holding it, no chain or a stopped one); or "day-over" (a chain lives for the day it was started,
  * so it stops without a word).
  */
-export function renewsAfterExpiry(p: Profile, chain: Chain | undefined, a: ActiveAssignment, now: number): "renew" | "skip" | "day-over" {
+export function renewsAfterExpiry(
+  p: Profile,
+  chain: Chain | undefined,
+  a: ActiveAssignment,
+  now: number,
+): "renew" | "skip" | "day-over" {
   if (!p.keepActive.enabled || !holds(p, a)) return "skip";
   if (!chain || chain.stopped) return "skip";
   return chain.day === dayOf(now) ? "renew" : "day-over";
@@ -55,10 +65,19 @@ export type RenewalPlan =
   /** `capMs`: the longest the renewal may run, so it ends at the chain's time of day. */
   | { kind: "renew"; capMs: number | undefined };
 
-export function planRenewal(p: Profile, chain: Chain, a: Pick<ActiveAssignment, "groupId" | "accessId">, pending: readonly ScheduleRequest[], now: number): RenewalPlan {
+export function planRenewal(
+  p: Profile,
+  chain: Chain,
+  a: Pick<ActiveAssignment, "groupId" | "accessId">,
+  pending: readonly ScheduleRequest[],
+  now: number,
+): RenewalPlan {
   const { maxRenewals, until } = p.keepActive;
   if (maxRenewals !== undefined && chain.renewals >= maxRenewals) {
-    return { kind: "stop", reason: `It renewed ${chain.renewals} time${chain.renewals === 1 ? "" : "s"}, the most it is set to.` };
+    return {
+      kind: "stop",
+      reason: `It renewed ${chain.renewals} time${chain.renewals === 1 ? "" : "s"}, the most it is set to.`,
+    };
   }
   let capMs: number | undefined;
   if (until) {
@@ -73,7 +92,9 @@ export function planRenewal(p: Profile, chain: Chain, a: Pick<ActiveAssignment, 
 }
 
 /** What a renewal's outcome means for its chain. "retry": PIM has not ended the previous one yet. */
-export function afterRenewal(o: ActivationOutcome): { kind: "retry" } | { kind: "renewed" } | { kind: "stop"; reason: string } {
+export function afterRenewal(
+  o: ActivationOutcome,
+): { kind: "retry" } | { kind: "renewed" } | { kind: "stop"; reason: string } {
   if (o.status === "already-active") return { kind: "retry" };
   if (o.status === "denied") return { kind: "stop", reason: "The approver denied the renewal." };
   if (o.status === "failed") return { kind: "stop", reason: o.error?.message ?? "PIM could not complete the renewal." };
@@ -91,7 +112,12 @@ export function stopsChain(e: unknown): e is PimTrayError {
 }
 
 /** The activation a profile asks for: its duration (capped, for a chain's time of day), justification, ticket. */
-export function inputFor(profile: Profile, t: { groupId: string; accessId: AccessId; groupName?: string | undefined }, names: Names, capMs: number | undefined): ActivateInput {
+export function inputFor(
+  profile: Profile,
+  t: { groupId: string; accessId: AccessId; groupName?: string | undefined },
+  names: Names,
+  capMs: number | undefined,
+): ActivateInput {
   const configured = profile.duration ? (parseIsoDuration(profile.duration) ?? undefined) : undefined;
   const durationMs = capMs !== undefined ? Math.min(configured ?? capMs, capMs) : configured;
   return {

@@ -95,7 +95,9 @@ export class LifecycleService {
     this.#timers.startHeartbeat(this.#o.heartbeatMs, (last, now) => {
       const drift = clockJumped(last, now, this.#o.jumpThresholdMs);
       if (drift === null) return;
-      this.#d.logger.info(`wall clock moved ${Math.round(drift / 1000)} s against the monotonic clock (sleep or clock change); reconciling`);
+      this.#d.logger.info(
+        `wall clock moved ${Math.round(drift / 1000)} s against the monotonic clock (sleep or clock change); reconciling`,
+      );
       void this.refresh("clock-jump");
     });
     // Watching starts before the first reconcile, so a change made meanwhile is not missed.
@@ -233,7 +235,8 @@ export class LifecycleService {
     this.#timers.cancelPoll();
     const account = await this.#d.auth.currentAccount();
     this.#picture.account = account;
-    if (!account) return this.#needSignIn("Sign in to see and activate your PIM groups.", signInCheck("no-account", this.#o));
+    if (!account)
+      return this.#needSignIn("Sign in to see and activate your PIM groups.", signInCheck("no-account", this.#o));
     if (this.#picture.needsSignIn) {
       this.#picture.needsSignIn = false;
       this.#signInAnnounced = false;
@@ -261,10 +264,14 @@ export class LifecycleService {
     const prev = this.#state.known;
     const pendingNow = pendingSelfActivations(requests);
     // A light poll saw a request move on (approved, denied, provisioning): look at everything now.
-    if (!active && prev && requestMoved(prev.pending, requests)) return this.#reconcile("full", `${reason}, a request changed`);
+    if (!active && prev && requestMoved(prev.pending, requests))
+      return this.#reconcile("full", `${reason}, a request changed`);
     if (prev) this.#apply(diff(prev, requests, active, clock.now(), this.#names));
     const activeNow = active ?? prev?.active ?? [];
-    if (!prev) logger.info(`first picture: ${activeNow.length} active, ${pendingNow.length} pending (nothing announced for what already existed)`);
+    if (!prev)
+      logger.info(
+        `first picture: ${activeNow.length} active, ${pendingNow.length} pending (nothing announced for what already existed)`,
+      );
     this.#state.known = { active: activeNow, pending: pendingNow };
     if (active) this.#lastFullAt = clock.now();
     this.#picture = {
@@ -277,8 +284,11 @@ export class LifecycleService {
     await this.#armExpiry();
     await this.#save();
     this.#publish();
-    this.#schedule(next({ pending: this.#state.known?.pending ?? [], lastFullAt: this.#lastFullAt }, clock.now(), this.#o));
-    if (reason === "start" && this.#d.history) await this.#d.history.repair(requests).catch((e: unknown) => logger.warn("history repair failed", e));
+    this.#schedule(
+      next({ pending: this.#state.known?.pending ?? [], lastFullAt: this.#lastFullAt }, clock.now(), this.#o),
+    );
+    if (reason === "start" && this.#d.history)
+      await this.#d.history.repair(requests).catch((e: unknown) => logger.warn("history repair failed", e));
   }
 
   #needSignIn(reason: string, poll: Poll): void {
@@ -292,12 +302,17 @@ export class LifecycleService {
   }
 
   #failed(e: unknown, reason: string): void {
-    if (e instanceof PimTrayError && (e.kind === "auth" || e.kind === "consent")) return this.#needSignIn(e.message, signInCheck("refused", this.#o));
+    if (e instanceof PimTrayError && (e.kind === "auth" || e.kind === "consent"))
+      return this.#needSignIn(e.message, signInCheck("refused", this.#o));
     const kind = e instanceof PimTrayError ? e.kind : "server";
     if (this.#picture.online) {
       this.#picture.online = false;
       this.#offlineEpisode += 1;
-      this.#emit(keys.offline(this.#offlineEpisode, this.#d.clock.now()), { type: "error", kind: kind === "server" ? "network" : kind, message: e instanceof Error ? e.message : String(e) });
+      this.#emit(keys.offline(this.#offlineEpisode, this.#d.clock.now()), {
+        type: "error",
+        kind: kind === "server" ? "network" : kind,
+        message: e instanceof Error ? e.message : String(e),
+      });
       this.#publish();
     }
     const poll = offlineRetry(this.#offlineAttempts, this.#o);
@@ -326,8 +341,18 @@ export class LifecycleService {
     this.#timers.clearExpiry();
     const now = clock.now();
     const settings = await this.#d.settings.load().catch(() => null);
-    const expiry = { globalLeads: settings?.notifications.leadMinutes ?? DEFAULT_LEAD_MINUTES, profiles: settings?.profiles ?? [] };
-    for (const plan of planExpiry(this.#state.known?.active ?? [], now, expiry, this.#state.announced, this.#names, this.#o.expiryConfirmDelayMs)) {
+    const expiry = {
+      globalLeads: settings?.notifications.leadMinutes ?? DEFAULT_LEAD_MINUTES,
+      profiles: settings?.profiles ?? [],
+    };
+    for (const plan of planExpiry(
+      this.#state.known?.active ?? [],
+      now,
+      expiry,
+      this.#state.announced,
+      this.#names,
+      this.#o.expiryConfirmDelayMs,
+    )) {
       if (plan.missed) this.#emit(plan.missed.key, plan.missed.event);
       for (const key of plan.passed) this.#state.announced[key] ??= now;
       for (const w of plan.warnings) {
@@ -359,12 +384,21 @@ export class LifecycleService {
   /** Activates a profile's targets that are not already active or pending; arms keep-active. */
   async activateProfile(profile: Profile, options: { reason?: string } = {}): Promise<ActivationOutcome[]> {
     await this.refresh("before-activation");
-    const busy = new Set([...(this.#state.known?.active ?? []).map(targetKey), ...(this.#state.known?.pending ?? []).map(targetKey)]);
-    const inputs = profile.targets.filter((t) => !busy.has(targetKey(t))).map((t) => inputFor(profile, t, this.#names, undefined));
+    const busy = new Set([
+      ...(this.#state.known?.active ?? []).map(targetKey),
+      ...(this.#state.known?.pending ?? []).map(targetKey),
+    ]);
+    const inputs = profile.targets
+      .filter((t) => !busy.has(targetKey(t)))
+      .map((t) => inputFor(profile, t, this.#names, undefined));
     if (profile.keepActive.enabled) this.#state.keepActive[profile.id] = startChain(this.#d.clock.now());
-    const outcomes = inputs.length ? await this.#d.activation.activateMany(inputs, { waitFor: "provisioned", timeoutMs: ACTIVATION_TIMEOUT_MS }) : [];
+    const outcomes = inputs.length
+      ? await this.#d.activation.activateMany(inputs, { waitFor: "provisioned", timeoutMs: ACTIVATION_TIMEOUT_MS })
+      : [];
     for (const o of outcomes) this.#announce(o, profile.name);
-    this.#d.logger.info(`profile ${profile.name} (${options.reason ?? "requested"}): ${outcomes.length} submitted, ${profile.targets.length - inputs.length} already active or pending`);
+    this.#d.logger.info(
+      `profile ${profile.name} (${options.reason ?? "requested"}): ${outcomes.length} submitted, ${profile.targets.length - inputs.length} already active or pending`,
+    );
     await this.#freshRefresh("after-activation");
     return outcomes;
   }
@@ -376,7 +410,10 @@ export class LifecycleService {
     if (!(await this.#d.auth.currentAccount())) {
       this.#deferredAutoActivate = true;
       this.#signInAnnounced = true;
-      this.#emit(null, { type: "needs-sign-in", reason: `Sign in to activate ${profiles.map((p) => p.name).join(", ")} as set for login.` });
+      this.#emit(null, {
+        type: "needs-sign-in",
+        reason: `Sign in to activate ${profiles.map((p) => p.name).join(", ")} as set for login.`,
+      });
       return;
     }
     this.#deferredAutoActivate = false;
@@ -384,7 +421,11 @@ export class LifecycleService {
       try {
         await this.activateProfile(p, { reason: "auto-activate at start" });
       } catch (e) {
-        this.#emit(null, { type: "error", kind: e instanceof PimTrayError ? e.kind : "server", message: `Auto-activation of ${p.name} failed: ${e instanceof Error ? e.message : String(e)}` });
+        this.#emit(null, {
+          type: "error",
+          kind: e instanceof PimTrayError ? e.kind : "server",
+          message: `Auto-activation of ${p.name} failed: ${e instanceof Error ? e.message : String(e)}`,
+        });
       }
     }
   }

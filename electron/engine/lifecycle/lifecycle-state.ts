@@ -61,7 +61,13 @@ export class FileStateStore implements LifecycleStateStore {
     }
     try {
       const s = JSON.parse(text) as LifecycleState;
-      if (s.version !== 1 || typeof s.announced !== "object" || s.announced === null || typeof s.keepActive !== "object") throw new Error("unexpected shape");
+      if (
+        s.version !== 1 ||
+        typeof s.announced !== "object" ||
+        s.announced === null ||
+        typeof s.keepActive !== "object"
+      )
+        throw new Error("unexpected shape");
       return s;
     } catch (e) {
       const copy = await backupFile(this.path, "corrupt");

@@ -7,7 +7,17 @@ import type { Clock } from "./clock.js";
 import { targetRef, type Names } from "./diff.js";
 import { keys, targetKey } from "./event-keys.js";
 import type { LifecycleEvent } from "./events.js";
-import { afterRenewal, inputFor, planRenewal, renewsAfterExpiry, RENEW_ATTEMPTS, retryDelay, runningChainsFor, stopsChain, type Chain } from "./keep-active.js";
+import {
+  afterRenewal,
+  inputFor,
+  planRenewal,
+  renewsAfterExpiry,
+  RENEW_ATTEMPTS,
+  retryDelay,
+  runningChainsFor,
+  stopsChain,
+  type Chain,
+} from "./keep-active.js";
 import type { LifecycleState } from "./lifecycle-state.js";
 
 // The requests renewals make: a keep-active chain's, and a one-shot renewal asked for from an
@@ -84,14 +94,24 @@ export class Renewals {
   }
 
   async #renewOnceNow(a: ActiveAssignment): Promise<void> {
-    const durationMs = this.#renewOnce.get(targetKey(a)) ?? (a.endDateTime ? Date.parse(a.endDateTime) - Date.parse(a.startDateTime) : undefined);
+    const durationMs =
+      this.#renewOnce.get(targetKey(a)) ??
+      (a.endDateTime ? Date.parse(a.endDateTime) - Date.parse(a.startDateTime) : undefined);
     this.#renewOnce.delete(targetKey(a));
     const target = targetRef(this.#d.names, a.groupId, a.accessId);
     try {
-      const o = await this.#d.activation.activate({ target, ...(durationMs ? { durationMs } : {}), justification: "Renewed from a PIM Tray expiry notification" }, { waitFor: "provisioned", timeoutMs: RENEW_TIMEOUT_MS });
+      const o = await this.#d.activation.activate(
+        { target, ...(durationMs ? { durationMs } : {}), justification: "Renewed from a PIM Tray expiry notification" },
+        { waitFor: "provisioned", timeoutMs: RENEW_TIMEOUT_MS },
+      );
       this.#d.announceOutcome(o, null);
     } catch (e) {
-      this.#d.announce(null, { type: "failed", target: targetRef(this.#d.names, a.groupId, a.accessId), requestId: null, reason: e instanceof Error ? e.message : String(e) });
+      this.#d.announce(null, {
+        type: "failed",
+        target: targetRef(this.#d.names, a.groupId, a.accessId),
+        requestId: null,
+        reason: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 
@@ -99,7 +119,9 @@ export class Renewals {
     const plan = planRenewal(p, chain, a, this.#d.state().known?.pending ?? [], this.#d.clock.now());
     if (plan.kind === "stop") return this.#stop(p, chain, plan.reason);
     if (plan.kind === "already-pending") {
-      this.#d.logger.info(`keep-active ${p.name}: a request for ${a.groupName} is already pending; not submitting another`);
+      this.#d.logger.info(
+        `keep-active ${p.name}: a request for ${a.groupName} is already pending; not submitting another`,
+      );
       return;
     }
     const input = inputFor(p, a, this.#d.names, plan.capMs);

@@ -45,7 +45,10 @@ export class LifecycleTimers {
    * Beats every `everyMs`, comparing wall and monotonic time since the last beat; `onBeat` gets
    * both, with the beat before, and decides whether the clock jumped.
    */
-  startHeartbeat(everyMs: number, onBeat: (last: { wall: number; mono: number }, now: { wall: number; mono: number }) => void): void {
+  startHeartbeat(
+    everyMs: number,
+    onBeat: (last: { wall: number; mono: number }, now: { wall: number; mono: number }) => void,
+  ): void {
     this.#beat = { wall: this.#clock.now(), mono: this.#clock.monotonic() };
     const arm = () => {
       if (!this.#running()) return;

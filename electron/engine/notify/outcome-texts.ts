@@ -44,20 +44,41 @@ function sentence(o: ActivationOutcome, v: OutcomeVoice): [OutcomeTone, string] 
     case "already-active":
       return ["ok", `${name} ${terminal ? "was already" : "is"} active${until}.`];
     case "provisioning":
-      return ["wait", terminal ? `${name} is being provisioned${request}. Check with \`pimtray status\`.` : `${name} is being activated.`];
+      return [
+        "wait",
+        terminal
+          ? `${name} is being provisioned${request}. Check with \`pimtray status\`.`
+          : `${name} is being activated.`,
+      ];
     case "pending-approval":
-      return ["wait", `${name} is waiting for approval${request}. ${terminal ? "Add --wait to wait for the decision." : "You will be told when it is decided."}`];
+      return [
+        "wait",
+        `${name} is waiting for approval${request}. ${terminal ? "Add --wait to wait for the decision." : "You will be told when it is decided."}`,
+      ];
     case "scheduled":
       return ["ok", `${name} is scheduled to start at ${v.startsAt(o.startDateTime)}${request}.`];
     case "validated":
-      return ["ok", terminal ? `${name} would be accepted for ${formatDuration(o.durationMs ?? 0)}: validation only, nothing was activated.` : `${name} would be accepted. Nothing was activated.`];
+      return [
+        "ok",
+        terminal
+          ? `${name} would be accepted for ${formatDuration(o.durationMs ?? 0)}: validation only, nothing was activated.`
+          : `${name} would be accepted. Nothing was activated.`,
+      ];
     case "deactivated":
       return ["ok", `${name} is deactivated.`];
     case "denied":
       return ["bad", `${name} was denied by the approver${request}.`];
     case "canceled":
-      return ["bad", terminal ? `${name}: the request was canceled${request}.` : `The request for ${name} was canceled.`];
+      return [
+        "bad",
+        terminal ? `${name}: the request was canceled${request}.` : `The request for ${name} was canceled.`,
+      ];
     case "failed":
-      return ["bad", terminal ? `${name}: ${o.error?.message ?? `PIM reported ${o.requestStatus ?? "a failure"}`}` : (o.error?.message ?? `${name} could not be activated.`)];
+      return [
+        "bad",
+        terminal
+          ? `${name}: ${o.error?.message ?? `PIM reported ${o.requestStatus ?? "a failure"}`}`
+          : (o.error?.message ?? `${name} could not be activated.`),
+      ];
   }
 }

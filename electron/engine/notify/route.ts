@@ -34,7 +34,11 @@ export function notificationId(e: LifecycleEvent): string {
 }
 
 /** The desktop notification for an event, or null for events that only update the tray. */
-export function desktopNotification(e: LifecycleEvent, now: number, o: Omit<RouteOptions, "logger" | "now"> = {}): DesktopNotification | null {
+export function desktopNotification(
+  e: LifecycleEvent,
+  now: number,
+  o: Omit<RouteOptions, "logger" | "now"> = {},
+): DesktopNotification | null {
   const text = notificationFor(e, now, o.locale);
   if (!text) return null;
   return {
@@ -50,7 +54,9 @@ export function routeNotifications(lifecycle: LifecycleEvents, notifier: Notifie
   const close = lifecycle.on((e) => {
     const n = desktopNotification(e, (o.now ?? Date.now)(), o);
     if (!n) return;
-    const p = notifier.notify(n).catch((err: unknown) => o.logger.warn(`the notification "${n.title}" could not be shown`, err));
+    const p = notifier
+      .notify(n)
+      .catch((err: unknown) => o.logger.warn(`the notification "${n.title}" could not be shown`, err));
     sending.add(p);
     void p.finally(() => sending.delete(p));
   });

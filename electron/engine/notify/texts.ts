@@ -20,7 +20,11 @@ export function notificationFor(e: LifecycleEvent, now: number, locale?: string)
   switch (e.type) {
     case "provisioned":
       return e.endDateTime
-        ? { title: `${targetLabel(e.target)} is active until ${clockTime(e.endDateTime, locale)}`, body: `${formatDuration(Date.parse(e.endDateTime) - now)} from now.`, urgency: "normal" }
+        ? {
+            title: `${targetLabel(e.target)} is active until ${clockTime(e.endDateTime, locale)}`,
+            body: `${formatDuration(Date.parse(e.endDateTime) - now)} from now.`,
+            urgency: "normal",
+          }
         : { title: `${targetLabel(e.target)} is active`, body: "It has no end time.", urgency: "normal" };
     case "expiring-soon":
       return {
@@ -29,25 +33,51 @@ export function notificationFor(e: LifecycleEvent, now: number, locale?: string)
         urgency: "critical",
       };
     case "expired":
-      return { title: `${targetLabel(e.target)} has expired`, body: `It ended at ${clockTime(e.endDateTime, locale)}. Activate it again if you still need it.`, urgency: "normal" };
+      return {
+        title: `${targetLabel(e.target)} has expired`,
+        body: `It ended at ${clockTime(e.endDateTime, locale)}. Activate it again if you still need it.`,
+        urgency: "normal",
+      };
     case "pending-approval":
-      return { title: `${e.target.groupName} is waiting for approval`, body: `${targetLabel(e.target)} becomes active once an approver agrees. You will be told.`, urgency: "low" };
+      return {
+        title: `${e.target.groupName} is waiting for approval`,
+        body: `${targetLabel(e.target)} becomes active once an approver agrees. You will be told.`,
+        urgency: "low",
+      };
     case "approved":
-      return { title: `${e.target.groupName} was approved`, body: `${targetLabel(e.target)} is being activated.`, urgency: "normal" };
+      return {
+        title: `${e.target.groupName} was approved`,
+        body: `${targetLabel(e.target)} is being activated.`,
+        urgency: "normal",
+      };
     case "denied":
-      return { title: `${e.target.groupName} was denied`, body: `The approver denied ${targetLabel(e.target)}.`, urgency: "critical" };
+      return {
+        title: `${e.target.groupName} was denied`,
+        body: `The approver denied ${targetLabel(e.target)}.`,
+        urgency: "critical",
+      };
     case "failed":
       return { title: `${e.target.groupName} could not be activated`, body: e.reason, urgency: "critical" };
     case "canceled":
-      return { title: `${e.target.groupName}: request canceled`, body: `The request for ${targetLabel(e.target)} was canceled.`, urgency: "low" };
+      return {
+        title: `${e.target.groupName}: request canceled`,
+        body: `The request for ${targetLabel(e.target)} was canceled.`,
+        urgency: "low",
+      };
     case "deactivated":
-      return { title: `${targetLabel(e.target)} is no longer active`, body: "It ended before its end time.", urgency: "normal" };
+      return {
+        title: `${targetLabel(e.target)} is no longer active`,
+        body: "It ended before its end time.",
+        urgency: "normal",
+      };
     case "keep-active-stopped":
       return { title: `Keep-active stopped for ${e.profile}`, body: e.reason, urgency: "critical" };
     case "needs-sign-in":
       return { title: "PIM Tray needs you to sign in", body: e.reason, urgency: "critical" };
     case "error":
-      return e.kind === "network" ? { title: "PIM Tray cannot reach Microsoft", body: `${e.message} It will keep trying.`, urgency: "normal" } : null;
+      return e.kind === "network"
+        ? { title: "PIM Tray cannot reach Microsoft", body: `${e.message} It will keep trying.`, urgency: "normal" }
+        : null;
     case "submitted":
       return null;
   }
@@ -55,7 +85,8 @@ export function notificationFor(e: LifecycleEvent, now: number, locale?: string)
 
 /** One line for `pimtray watch` and logs. */
 export function lineFor(e: LifecycleEvent, now: number, locale?: string): string {
-  if (e.type === "submitted") return `${targetLabel(e.target)}: activation submitted${e.profile ? ` (profile ${e.profile})` : ""}, request ${e.requestId}`;
+  if (e.type === "submitted")
+    return `${targetLabel(e.target)}: activation submitted${e.profile ? ` (profile ${e.profile})` : ""}, request ${e.requestId}`;
   const n = notificationFor(e, now, locale);
   return n ? `${n.title}. ${n.body}` : e.type === "error" ? e.message : e.type;
 }

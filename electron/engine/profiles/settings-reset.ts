@@ -14,7 +14,10 @@ export async function resetConnectionSettings(path: string): Promise<{ backup: s
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new ConfigError(`Could not read ${path}: ${(e as Error).message}. Check the file's permissions.`, { cause: e });
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new ConfigError(`Could not read ${path}: ${(e as Error).message}. Check the file's permissions.`, {
+        cause: e,
+      });
     text = null;
   }
   const backup = text === null ? null : await backupFile(path, "before-reset");

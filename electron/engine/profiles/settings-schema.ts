@@ -10,25 +10,40 @@ export const CURRENT_SCHEMA_VERSION = 1;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const isoDuration = z
-  .string()
-  .refine((v) => {
-    const ms = parseIsoDuration(v);
-    return ms !== null && ms >= 5 * 60_000;
-  }, "must be an ISO-8601 duration of at least 5 minutes, such as PT30M or PT2H");
+const isoDuration = z.string().refine((v) => {
+  const ms = parseIsoDuration(v);
+  return ms !== null && ms >= 5 * 60_000;
+}, "must be an ISO-8601 duration of at least 5 minutes, such as PT30M or PT2H");
 
 const leadMinutes = z
-  .array(z.number().int().min(1, "lead times are whole minutes, at least 1").max(24 * 60))
+  .array(
+    z
+      .number()
+      .int()
+      .min(1, "lead times are whole minutes, at least 1")
+      .max(24 * 60),
+  )
   .max(5, "at most 5 lead times")
   .transform((v) => [...new Set(v)].sort((a, b) => b - a));
 
 export const ticketSchema = z.object({
-  system: z.string().trim().min(1, "the ticket system is empty (e.g. ServiceNow)").max(TICKET_LIMITS.system, `the ticket system is at most ${TICKET_LIMITS.system} characters`),
-  number: z.string().trim().min(1, "the ticket number is empty (e.g. INC0012345)").max(TICKET_LIMITS.number, `the ticket number is at most ${TICKET_LIMITS.number} characters`),
+  system: z
+    .string()
+    .trim()
+    .min(1, "the ticket system is empty (e.g. ServiceNow)")
+    .max(TICKET_LIMITS.system, `the ticket system is at most ${TICKET_LIMITS.system} characters`),
+  number: z
+    .string()
+    .trim()
+    .min(1, "the ticket number is empty (e.g. INC0012345)")
+    .max(TICKET_LIMITS.number, `the ticket number is at most ${TICKET_LIMITS.number} characters`),
 });
 
 export const targetSchema = z.object({
-  groupId: z.string().regex(GUID, "must be a group id (a GUID); find it with `pimtray eligible`").transform((v) => v.toLowerCase()),
+  groupId: z
+    .string()
+    .regex(GUID, "must be a group id (a GUID); find it with `pimtray eligible`")
+    .transform((v) => v.toLowerCase()),
   accessId: z.enum(["member", "owner"], { message: "must be member or owner" }),
   groupName: z.string().max(256).optional(),
 });
@@ -37,7 +52,10 @@ export const keepActiveSchema = z
   .object({
     enabled: z.boolean().default(false),
     /** Stop renewing after this local time of day, "HH:MM". */
-    until: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time of day like 18:00").optional(),
+    until: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time of day like 18:00")
+      .optional(),
     maxRenewals: z.number().int().min(1).max(100).optional(),
   })
   .refine((k) => !k.enabled || k.until !== undefined || k.maxRenewals !== undefined, {
@@ -54,7 +72,11 @@ export const profileSchema = z.object({
     .refine((n) => !GUID.test(n), "a profile name must not look like a group id"),
   targets: z.array(targetSchema).min(1, "a profile needs at least one group"),
   duration: isoDuration.optional(),
-  justification: z.string().trim().max(JUSTIFICATION_MAX, `justifications are at most ${JUSTIFICATION_MAX} characters`).optional(),
+  justification: z
+    .string()
+    .trim()
+    .max(JUSTIFICATION_MAX, `justifications are at most ${JUSTIFICATION_MAX} characters`)
+    .optional(),
   ticket: ticketSchema.optional(),
   autoActivate: z.boolean().default(false),
   keepActive: keepActiveSchema.default({ enabled: false }),
@@ -74,7 +96,11 @@ export const settingsSchema = z
       })
       .default({ cloud: "global", tenant: "organizations" }),
     account: z
-      .object({ homeAccountId: z.string(), username: z.string(), method: z.enum(["browser", "device-code"]).default("browser") })
+      .object({
+        homeAccountId: z.string(),
+        username: z.string(),
+        method: z.enum(["browser", "device-code"]).default("browser"),
+      })
       .nullable()
       .default(null),
     notifications: z.object({ leadMinutes: leadMinutes.default([10, 2]) }).default({ leadMinutes: [10, 2] }),
@@ -92,7 +118,12 @@ export const settingsSchema = z
     const seen = new Map<string, number>();
     s.profiles.forEach((p, i) => {
       const k = p.name.toLowerCase();
-      if (seen.has(k)) ctx.addIssue({ code: "custom", path: ["profiles", i, "name"], message: `duplicates the name of profile ${(seen.get(k) ?? 0) + 1}; names must be unique` });
+      if (seen.has(k))
+        ctx.addIssue({
+          code: "custom",
+          path: ["profiles", i, "name"],
+          message: `duplicates the name of profile ${(seen.get(k) ?? 0) + 1}; names must be unique`,
+        });
       seen.set(k, i);
     });
   });
@@ -111,7 +142,10 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((i) => {
-      const path = i.path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "");
+      const path = i.path.reduce<string>(
+        (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+        "",
+      );
       return `${path || "(top level)"}: ${i.message}`;
     })
     .join("; ");

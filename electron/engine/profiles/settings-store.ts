@@ -50,12 +50,17 @@ export class FileSettingsStore implements SettingsRepository {
     }
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       const copy = await backupFile(this.path, "corrupt");
-      throw new ConfigError(`${this.path} does not hold a settings object. A copy is kept at ${copy}. Move the file away to start with fresh settings.`, { details: { backup: copy } });
+      throw new ConfigError(
+        `${this.path} does not hold a settings object. A copy is kept at ${copy}. Move the file away to start with fresh settings.`,
+        { details: { backup: copy } },
+      );
     }
     const doc = raw as Record<string, unknown>;
     const version = typeof doc.schemaVersion === "number" ? doc.schemaVersion : 1;
     if (version > CURRENT_SCHEMA_VERSION) {
-      throw new ConfigError(`${this.path} was written by a newer PIM Tray (settings version ${version}; this one understands ${CURRENT_SCHEMA_VERSION}). Update PIM Tray; the file was left untouched.`);
+      throw new ConfigError(
+        `${this.path} was written by a newer PIM Tray (settings version ${version}; this one understands ${CURRENT_SCHEMA_VERSION}). Update PIM Tray; the file was left untouched.`,
+      );
     }
     let migrated = { ...doc, schemaVersion: version };
     if (version < CURRENT_SCHEMA_VERSION) {
@@ -68,9 +73,12 @@ export class FileSettingsStore implements SettingsRepository {
     const parsed = settingsSchema.safeParse(migrated);
     if (!parsed.success) {
       const copy = await backupFile(this.path, "corrupt");
-      throw new ConfigError(`${this.path} has invalid settings: ${describeIssues(parsed.error)}. A copy is kept at ${copy}. Fix those entries, or edit the profile with \`pimtray profile edit\`.`, {
-        details: { backup: copy },
-      });
+      throw new ConfigError(
+        `${this.path} has invalid settings: ${describeIssues(parsed.error)}. A copy is kept at ${copy}. Fix those entries, or edit the profile with \`pimtray profile edit\`.`,
+        {
+          details: { backup: copy },
+        },
+      );
     }
     if (version < CURRENT_SCHEMA_VERSION) {
       await backupFile(this.path, "before-migration");
@@ -110,7 +118,9 @@ export class ProfileService {
     const p = await this.find(name);
     if (!p) {
       const names = (await this.list()).map((x) => x.name);
-      throw new NotFoundError(`No profile named '${name}'.${names.length ? ` Profiles: ${names.join(", ")}.` : " Create one with `pimtray profile add`."}`);
+      throw new NotFoundError(
+        `No profile named '${name}'.${names.length ? ` Profiles: ${names.join(", ")}.` : " Create one with `pimtray profile add`."}`,
+      );
     }
     return p;
   }
@@ -126,7 +136,9 @@ export class ProfileService {
     const profile = this.validate({ ...input, id: randomUUID() });
     await this.repo.update((s) => {
       if (s.profiles.some((p) => p.name.toLowerCase() === profile.name.toLowerCase())) {
-        throw new UsageError(`A profile named '${profile.name}' already exists. Pick another name, or change it with \`pimtray profile edit\`.`);
+        throw new UsageError(
+          `A profile named '${profile.name}' already exists. Pick another name, or change it with \`pimtray profile edit\`.`,
+        );
       }
       s.profiles.push(profile);
     });

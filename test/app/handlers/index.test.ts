@@ -17,7 +17,13 @@ describe("the handler table", () => {
   });
 
   it("groups the handlers by feature, each file owning its channels' prefix", () => {
-    const features = { auth: authHandlers, pim: pimHandlers, profiles: profileHandlers, settings: settingsHandlers, "app|shell": shellHandlers };
+    const features = {
+      auth: authHandlers,
+      pim: pimHandlers,
+      profiles: profileHandlers,
+      settings: settingsHandlers,
+      "app|shell": shellHandlers,
+    };
     const seen: string[] = [];
     for (const [prefixes, table] of Object.entries(features)) {
       for (const channel of Object.keys(table)) expect(prefixes.split("|"), channel).toContain(channel.split(":")[0]);

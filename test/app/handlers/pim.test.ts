@@ -25,9 +25,19 @@ describe("pim handlers", () => {
   it("activates with the name from the list the popup loaded, without reading it again", async () => {
     const { e, l, ctx } = setUp();
     await pimHandlers["pim:eligible"](undefined, ctx);
-    const out = await pimHandlers["pim:activate"]({ groupId: G1.toUpperCase(), accessId: "member", durationMinutes: 90, justification: "month end" }, ctx);
+    const out = await pimHandlers["pim:activate"](
+      { groupId: G1.toUpperCase(), accessId: "member", durationMinutes: 90, justification: "month end" },
+      ctx,
+    );
     expect(e.calls.eligibilities).toHaveBeenCalledTimes(1);
-    expect(e.calls.activate).toHaveBeenCalledWith({ target: { groupId: G1, accessId: "member", groupName: "Finance Admins" }, durationMs: 90 * 60_000, justification: "month end" }, { waitFor: "provisioned", timeoutMs: 60_000 });
+    expect(e.calls.activate).toHaveBeenCalledWith(
+      {
+        target: { groupId: G1, accessId: "member", groupName: "Finance Admins" },
+        durationMs: 90 * 60_000,
+        justification: "month end",
+      },
+      { waitFor: "provisioned", timeoutMs: 60_000 },
+    );
     expect(e.calls.rememberJustification).toHaveBeenCalledWith("month end");
     expect(l.calls.refresh).toHaveBeenCalledWith("activated");
     expect(out).toMatchObject({ groupId: G1, groupName: "Finance Admins", status: "active", error: null });
@@ -38,21 +48,51 @@ describe("pim handlers", () => {
     await pimHandlers["pim:activate"]({ groupId: G2, accessId: "owner", durationMinutes: 60 }, ctx);
     expect(e.calls.eligibilities).toHaveBeenCalledTimes(1);
     const refused = pimHandlers["pim:activate"]({ groupId: G2, accessId: "member", durationMinutes: 60 }, ctx);
-    await expect(refused).rejects.toThrow(new PimTrayError("not-found", "You are not eligible for that group any more. Refresh the list."));
+    await expect(refused).rejects.toThrow(
+      new PimTrayError("not-found", "You are not eligible for that group any more. Refresh the list."),
+    );
     expect(e.calls.eligibilities).toHaveBeenCalledTimes(2);
     expect(e.calls.activate).toHaveBeenCalledTimes(1);
   });
 
   it("leaves a blank justification out, and remembers none when only validating", async () => {
     const { e, ctx } = setUp();
-    await pimHandlers["pim:activate"]({ groupId: G1, accessId: "member", durationMinutes: 60, justification: "", validateOnly: true, ticket: { system: "SN", number: "42" } }, ctx);
-    expect(e.calls.activate.mock.calls[0]?.[0]).toEqual({ target: { groupId: G1, accessId: "member", groupName: "Finance Admins" }, durationMs: 3600_000, ticket: { system: "SN", number: "42" }, validateOnly: true });
+    await pimHandlers["pim:activate"](
+      {
+        groupId: G1,
+        accessId: "member",
+        durationMinutes: 60,
+        justification: "",
+        validateOnly: true,
+        ticket: { system: "SN", number: "42" },
+      },
+      ctx,
+    );
+    expect(e.calls.activate.mock.calls[0]?.[0]).toEqual({
+      target: { groupId: G1, accessId: "member", groupName: "Finance Admins" },
+      durationMs: 3600_000,
+      ticket: { system: "SN", number: "42" },
+      validateOnly: true,
+    });
     expect(e.calls.rememberJustification).not.toHaveBeenCalled();
   });
 
   it("deactivates with the name the picture knows (or the id), then refreshes", async () => {
     const e = engineDouble();
-    const l = lifecycleDouble({ active: [{ groupId: G1, groupName: "Finance Admins", accessId: "member", startDateTime: "2026-11-27T12:00:00Z", endDateTime: null, assignmentType: "activated", groupDescription: null, groupMailNickname: null }] });
+    const l = lifecycleDouble({
+      active: [
+        {
+          groupId: G1,
+          groupName: "Finance Admins",
+          accessId: "member",
+          startDateTime: "2026-11-27T12:00:00Z",
+          endDateTime: null,
+          assignmentType: "activated",
+          groupDescription: null,
+          groupMailNickname: null,
+        },
+      ],
+    });
     const ctx = contextOf({ engine: e.engine, lifecycle: l.lifecycle });
     await pimHandlers["pim:deactivate"]({ groupId: G1.toUpperCase(), accessId: "member" }, ctx);
     await pimHandlers["pim:deactivate"]({ groupId: G2, accessId: "member" }, ctx);

@@ -10,15 +10,31 @@ function setUp() {
   return { e, l, ctx: contextOf({ engine: e.engine, lifecycle: l.lifecycle }) };
 }
 
-const base = { targets: [{ groupId: G1, accessId: "member" as const, groupName: "Finance Admins" }], autoActivate: false, keepActive: { enabled: false } };
+const base = {
+  targets: [{ groupId: G1, accessId: "member" as const, groupName: "Finance Admins" }],
+  autoActivate: false,
+  keepActive: { enabled: false },
+};
 
 describe("profile handlers", () => {
   it("adds a profile, then an edit clears what the form cleared", async () => {
     const { e, ctx } = setUp();
-    const added = await profileHandlers["profiles:save"]({ ...base, name: "Month end", durationMinutes: 90, justification: "closing", notifyLeadMinutes: [15] }, ctx);
-    expect(added).toMatchObject({ name: "Month end", durationMinutes: 90, justification: "closing", notifyLeadMinutes: [15], ticket: null });
+    const added = await profileHandlers["profiles:save"](
+      { ...base, name: "Month end", durationMinutes: 90, justification: "closing", notifyLeadMinutes: [15] },
+      ctx,
+    );
+    expect(added).toMatchObject({
+      name: "Month end",
+      durationMinutes: 90,
+      justification: "closing",
+      notifyLeadMinutes: [15],
+      ticket: null,
+    });
     expect(e.settings.current.profiles[0]?.duration).toBe("PT1H30M");
-    const edited = await profileHandlers["profiles:save"]({ ...base, id: added.id, name: "Month end", justification: "   ", notifyLeadMinutes: [] }, ctx);
+    const edited = await profileHandlers["profiles:save"](
+      { ...base, id: added.id, name: "Month end", justification: "   ", notifyLeadMinutes: [] },
+      ctx,
+    );
     expect(edited).toMatchObject({ id: added.id, durationMinutes: null, justification: null, notifyLeadMinutes: null });
     expect(e.settings.current.profiles).toHaveLength(1);
   });
@@ -34,7 +50,10 @@ describe("profile handlers", () => {
 
   it("deletes a profile and activates one through the lifecycle, answering an outcome per target", async () => {
     const { l, ctx } = setUp();
-    const two = await profileHandlers["profiles:save"]({ ...base, name: "Both", targets: [...base.targets, { groupId: G2, accessId: "member" }] }, ctx);
+    const two = await profileHandlers["profiles:save"](
+      { ...base, name: "Both", targets: [...base.targets, { groupId: G2, accessId: "member" }] },
+      ctx,
+    );
     const outcomes = await profileHandlers["profiles:activate"]({ id: two.id }, ctx);
     expect(l.calls.activateProfile.mock.calls[0]?.[1]).toEqual({ reason: "from the popup" });
     expect(outcomes.map((o) => [o.groupId, o.groupName, o.status])).toEqual([

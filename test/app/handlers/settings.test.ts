@@ -14,10 +14,18 @@ function setUp(o: { failSwitch?: boolean } = {}) {
 describe("settings handler", () => {
   it("saves what was sent and leaves the rest", async () => {
     const { e, platform, ctx } = setUp();
-    await settingsHandlers["settings:update"]({ leadMinutes: [30, 5], startAtLogin: true, cloud: "usgov", tenant: " contoso.com ", clientId: CLIENT }, ctx);
+    await settingsHandlers["settings:update"](
+      { leadMinutes: [30, 5], startAtLogin: true, cloud: "usgov", tenant: " contoso.com ", clientId: CLIENT },
+      ctx,
+    );
     expect(platform.log).toEqual(["start at login true"]);
     const s = e.settings.current;
-    expect([s.notifications.leadMinutes, s.startAtLogin, s.tokenStorage, s.connection]).toEqual([[30, 5], true, "encrypted", { cloud: "usgov", tenant: "contoso.com", clientId: CLIENT }]);
+    expect([s.notifications.leadMinutes, s.startAtLogin, s.tokenStorage, s.connection]).toEqual([
+      [30, 5],
+      true,
+      "encrypted",
+      { cloud: "usgov", tenant: "contoso.com", clientId: CLIENT },
+    ]);
   });
 
   it("treats a blank tenant as any work account and a blank client id as the default one", async () => {
@@ -34,7 +42,9 @@ describe("settings handler", () => {
     expect(ok.e.settings.current.tokenStorage).toBe("memory");
 
     const failing = setUp({ failSwitch: true });
-    await expect(settingsHandlers["settings:update"]({ tokenStorage: "memory", leadMinutes: [20] }, failing.ctx)).rejects.toThrow("the key store refused");
+    await expect(
+      settingsHandlers["settings:update"]({ tokenStorage: "memory", leadMinutes: [20] }, failing.ctx),
+    ).rejects.toThrow("the key store refused");
     expect(failing.e.settings.saves).toBe(0);
     expect(failing.e.settings.current.tokenStorage).toBe("encrypted");
   });

@@ -6,14 +6,26 @@ import { contextOf, engineDouble, lifecycleDouble, platformDouble } from "../app
 
 function setUp() {
   const platform = platformDouble({ encryptionAvailable: false });
-  return { platform, ctx: contextOf({ engine: engineDouble().engine, lifecycle: lifecycleDouble({ online: false }).lifecycle, platform }) };
+  return {
+    platform,
+    ctx: contextOf({
+      engine: engineDouble().engine,
+      lifecycle: lifecycleDouble({ online: false }).lifecycle,
+      platform,
+    }),
+  };
 }
 
 describe("shell handlers", () => {
   it("answers the state as the popup sees it", async () => {
     const { ctx } = setUp();
     const s = await shellHandlers["app:get-state"](undefined, ctx);
-    expect([s.needsSignIn, s.online, s.settings.tokenStorage, s.settings.leadMinutes]).toEqual([true, false, "memory", [10, 2]]);
+    expect([s.needsSignIn, s.online, s.settings.tokenStorage, s.settings.leadMinutes]).toEqual([
+      true,
+      false,
+      "memory",
+      [10, 2],
+    ]);
     expect(s.settings.tokenStorageNote).toContain("this desktop has no key store");
   });
 
@@ -27,7 +39,9 @@ describe("shell handlers", () => {
     const { platform, ctx } = setUp();
     const page = EXTERNAL_URLS[0] ?? "";
     expect(await shellHandlers["shell:open-external"]({ url: page }, ctx)).toBeNull();
-    await expect(shellHandlers["shell:open-external"]({ url: `${page}#more` }, ctx)).rejects.toThrow(new PimTrayError("usage", "PIM Tray opens only the documentation pages it links to itself."));
+    await expect(shellHandlers["shell:open-external"]({ url: `${page}#more` }, ctx)).rejects.toThrow(
+      new PimTrayError("usage", "PIM Tray opens only the documentation pages it links to itself."),
+    );
     expect(platform.log).toEqual([`open ${page}`]);
   });
 });

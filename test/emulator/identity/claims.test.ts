@@ -4,7 +4,13 @@ import { parseClaims, stepUpRequested } from "../../../emulator/identity/claims.
 
 describe("parseClaims", () => {
   it("reads acrs, MFA and client capabilities from access_token, as value or values", () => {
-    const raw = JSON.stringify({ access_token: { acrs: { essential: true, value: "c1" }, amr: { values: ["ngcmfa"] }, xms_cc: { values: ["cp1"] } } });
+    const raw = JSON.stringify({
+      access_token: {
+        acrs: { essential: true, value: "c1" },
+        amr: { values: ["ngcmfa"] },
+        xms_cc: { values: ["cp1"] },
+      },
+    });
     expect(parseClaims(raw)).toEqual({ acrs: ["c1"], mfa: true, xmsCc: ["cp1"] });
   });
 

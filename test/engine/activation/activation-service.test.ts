@@ -16,7 +16,9 @@ let dir: string;
 const slept: number[] = [];
 
 beforeAll(async () => {
-  emu = await startTestEmulator({ settings: { provisioningDelayMs: 0, deviceCodeAutoApprove: "adele", deviceCodeIntervalSeconds: 0 } });
+  emu = await startTestEmulator({
+    settings: { provisioningDelayMs: 0, deviceCodeAutoApprove: "adele", deviceCodeIntervalSeconds: 0 },
+  });
   dir = mkdtempSync(join(tmpdir(), "pimtray-engine-"));
   // By domain, not id: the tenant can be named either way.
   engine = await engineAgainst(emu, dir, {
@@ -66,7 +68,9 @@ describe("activation service", () => {
           // The approver decides once the requester has been waiting a while.
           if (p.phase === "pending-approval" && slept.length === 3 && !approved) {
             approved = true;
-            void emu.control.pimRequests().then((rs) => emu.control.approve(rs.find((r) => r.status === "PendingApproval")?.id ?? ""));
+            void emu.control
+              .pimRequests()
+              .then((rs) => emu.control.approve(rs.find((r) => r.status === "PendingApproval")?.id ?? ""));
           }
         },
       },

@@ -4,8 +4,22 @@ import type { ActivateInput, ActivationOutcome } from "../../../electron/engine/
 import { activateMany } from "../../../electron/engine/activation/bulk.js";
 import { PolicyError } from "../../../electron/engine/errors.js";
 
-const input = (groupId: string): ActivateInput => ({ target: { groupId, accessId: "member", groupName: `Group ${groupId}` }, durationMs: 3600_000 });
-const done = (i: ActivateInput): ActivationOutcome => ({ groupId: i.target.groupId, groupName: i.target.groupName ?? "", accessId: i.target.accessId, status: "active", requestId: `r-${i.target.groupId}`, requestStatus: "Provisioned", startDateTime: null, endDateTime: null, durationMs: i.durationMs ?? null, error: null });
+const input = (groupId: string): ActivateInput => ({
+  target: { groupId, accessId: "member", groupName: `Group ${groupId}` },
+  durationMs: 3600_000,
+});
+const done = (i: ActivateInput): ActivationOutcome => ({
+  groupId: i.target.groupId,
+  groupName: i.target.groupName ?? "",
+  accessId: i.target.accessId,
+  status: "active",
+  requestId: `r-${i.target.groupId}`,
+  requestStatus: "Provisioned",
+  startDateTime: null,
+  endDateTime: null,
+  durationMs: i.durationMs ?? null,
+  error: null,
+});
 
 describe("bulk activation", () => {
   it("runs at most four at a time and returns the outcomes in the order asked", async () => {

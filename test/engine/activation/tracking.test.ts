@@ -10,7 +10,18 @@ const T0 = Date.parse("2026-03-02T09:00:00Z");
 const base = { groupId: "g1", groupName: "Finance Admins", accessId: "member" as const, durationMs: 3600_000 };
 
 function req(status: string, startDateTime: string | null = null): ScheduleRequest {
-  return { id: "r1", action: "selfActivate", status, groupId: "g1", accessId: "member", justification: null, createdDateTime: new Date(T0).toISOString(), startDateTime, duration: "PT1H", approvalId: null };
+  return {
+    id: "r1",
+    action: "selfActivate",
+    status,
+    groupId: "g1",
+    accessId: "member",
+    justification: null,
+    createdDateTime: new Date(T0).toISOString(),
+    startDateTime,
+    duration: "PT1H",
+    approvalId: null,
+  };
 }
 
 /** A context whose PIM answers from scripts and whose sleep moves a fake clock. */
@@ -40,7 +51,16 @@ function context(statuses: string[], instances: Array<ActiveAssignment | undefin
   return { ctx, slept, reads };
 }
 
-const instance: ActiveAssignment = { groupId: "g1", groupName: "Finance Admins", accessId: "member", startDateTime: new Date(T0).toISOString(), endDateTime: new Date(T0 + 3600_000).toISOString(), assignmentType: "activated", groupDescription: null, groupMailNickname: null };
+const instance: ActiveAssignment = {
+  groupId: "g1",
+  groupName: "Finance Admins",
+  accessId: "member",
+  startDateTime: new Date(T0).toISOString(),
+  endDateTime: new Date(T0 + 3600_000).toISOString(),
+  assignmentType: "activated",
+  groupDescription: null,
+  groupMailNickname: null,
+};
 
 describe("request tracking", () => {
   it("reads PIM's status words, in any case", () => {
@@ -56,14 +76,27 @@ describe("request tracking", () => {
     expect(s("Failed")).toBe("failed");
     expect(s("Revoked")).toBe("failed");
     expect(s("PendingProvisioning")).toBe("provisioning");
-    expect(fromRequest(req("Provisioned"), base, T0)).toMatchObject({ ...base, requestId: "r1", requestStatus: "Provisioned", endDateTime: null, error: null });
+    expect(fromRequest(req("Provisioned"), base, T0)).toMatchObject({
+      ...base,
+      requestId: "r1",
+      requestStatus: "Provisioned",
+      endDateTime: null,
+      error: null,
+    });
   });
 
   it("polls provisioning at 500 ms, then every second, and reports the assignment's end time", async () => {
-    const { ctx, slept } = context(["PendingProvisioning", "PendingProvisioning", "PendingProvisioning", "Provisioned"], [instance]);
+    const { ctx, slept } = context(
+      ["PendingProvisioning", "PendingProvisioning", "PendingProvisioning", "Provisioned"],
+      [instance],
+    );
     const o = await trackRequest(ctx, "r1", base);
     expect(slept).toEqual([500, 1000, 1000]);
-    expect(o).toMatchObject({ status: "active", startDateTime: instance.startDateTime, endDateTime: instance.endDateTime });
+    expect(o).toMatchObject({
+      status: "active",
+      startDateTime: instance.startDateTime,
+      endDateTime: instance.endDateTime,
+    });
   });
 
   it("waiting for provisioning returns at pending approval; waiting for the final state polls it slowly", async () => {
@@ -71,7 +104,9 @@ describe("request tracking", () => {
     expect((await trackRequest(early.ctx, "r1", base)).status).toBe("pending-approval");
     expect(early.slept).toEqual([]);
     const final = context(["PendingApproval", "PendingApproval", "PendingApproval", "Denied"]);
-    expect((await trackRequest(final.ctx, "r1", base, { waitFor: "final", timeoutMs: 3600_000 })).status).toBe("denied");
+    expect((await trackRequest(final.ctx, "r1", base, { waitFor: "final", timeoutMs: 3600_000 })).status).toBe(
+      "denied",
+    );
     expect(final.slept).toEqual([5000, 10_000, 15_000]);
   });
 
@@ -84,7 +119,9 @@ describe("request tracking", () => {
 
   it("waitFor none returns what the first look says, without polling", async () => {
     const { ctx, reads } = context(["PendingProvisioning"]);
-    expect((await trackRequest(ctx, "r1", base, { waitFor: "none" }, req("PendingProvisioning"))).status).toBe("provisioning");
+    expect((await trackRequest(ctx, "r1", base, { waitFor: "none" }, req("PendingProvisioning"))).status).toBe(
+      "provisioning",
+    );
     expect(reads.request).toBe(0);
   });
 

@@ -50,14 +50,20 @@ describe("@odata.nextLink", () => {
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && k !== "host" && k !== "connection") headers[k] = v;
+        for (const [k, v] of Object.entries(req.headers))
+          if (typeof v === "string" && k !== "host" && k !== "connection") headers[k] = v;
         const body = chunks.length ? Buffer.concat(chunks).toString("utf8") : undefined;
         fetch(`${emu.origin}${req.url ?? "/"}`, { method: req.method ?? "GET", headers, body, dispatcher: toEmulator })
           .then(async (r) => {
             let text = await r.text();
             const target = mode === "foreign" ? otherOrigin : frontOrigin;
             text = text.replaceAll(emu.origin, target);
-            res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/json", "request-id": r.headers.get("request-id") ?? "" }).end(text);
+            res
+              .writeHead(r.status, {
+                "content-type": r.headers.get("content-type") ?? "application/json",
+                "request-id": r.headers.get("request-id") ?? "",
+              })
+              .end(text);
           })
           .catch((e: unknown) => res.writeHead(502).end(String(e)));
       });
@@ -65,7 +71,15 @@ describe("@odata.nextLink", () => {
     frontOrigin = `https://localhost:${await listen(front)}`;
 
     engine = await engineAgainst(emu, dir, {
-      overrides: { connection: resolveConnection({ cloud: "global", tenant: emu.tenantId, clientId: DEFAULT_CLIENT_ID, authorityHost: emu.origin, graphEndpoint: frontOrigin }) },
+      overrides: {
+        connection: resolveConnection({
+          cloud: "global",
+          tenant: emu.tenantId,
+          clientId: DEFAULT_CLIENT_ID,
+          authorityHost: emu.origin,
+          graphEndpoint: frontOrigin,
+        }),
+      },
     });
   });
 
@@ -92,7 +106,9 @@ describe("@odata.nextLink", () => {
       (e: unknown) => e,
     );
     // Never print the header itself: only whether one arrived.
-    expect(seenByOther.map((r) => (r.authorization?.startsWith("Bearer ") ? "a bearer token" : "no token"))).toEqual([]);
+    expect(seenByOther.map((r) => (r.authorization?.startsWith("Bearer ") ? "a bearer token" : "no token"))).toEqual(
+      [],
+    );
     expect(err).toBeInstanceOf(GraphError);
     expect((err as GraphError).message).toContain(otherHost);
   });

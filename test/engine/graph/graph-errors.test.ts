@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { claimsFromAcrsMessage, claimsFromWwwAuthenticate, normalizeGraphError, policyRules } from "../../../electron/engine/graph/graph-errors.js";
+import {
+  claimsFromAcrsMessage,
+  claimsFromWwwAuthenticate,
+  normalizeGraphError,
+  policyRules,
+} from "../../../electron/engine/graph/graph-errors.js";
 import { summarizePolicy } from "../../../electron/engine/graph/pim-client.js";
 import { formatDuration, parseDuration, toIsoDuration } from "../../../electron/engine/duration.js";
 import { PollSchedule } from "../../../electron/engine/activation/polling.js";
@@ -7,34 +12,59 @@ import { scrub } from "../../../electron/engine/logger.js";
 
 describe("Graph error normalisation", () => {
   it("unwraps PIM's UnknownError whose message is JSON (the real EasyPIM #37 payload)", () => {
-    const body = '{"error":{"code":"UnknownError","message":"{\\"errorCode\\":\\"PermissionScopeNotGranted\\",\\"message\\":\\"Authorization failed due to missing permission scope PrivilegedEligibilitySchedule.Read.AzureADGroup.\\",\\"instanceAnnotations\\":[]}","innerError":{"date":"2024-03-28T07:04:50","request-id":"09dd9fb3","client-request-id":"262a8366"}}}';
-    expect(normalizeGraphError(403, body, {})).toEqual({ code: "PermissionScopeNotGranted", message: "Authorization failed due to missing permission scope PrivilegedEligibilitySchedule.Read.AzureADGroup.", requestId: "09dd9fb3" });
+    const body =
+      '{"error":{"code":"UnknownError","message":"{\\"errorCode\\":\\"PermissionScopeNotGranted\\",\\"message\\":\\"Authorization failed due to missing permission scope PrivilegedEligibilitySchedule.Read.AzureADGroup.\\",\\"instanceAnnotations\\":[]}","innerError":{"date":"2024-03-28T07:04:50","request-id":"09dd9fb3","client-request-id":"262a8366"}}}';
+    expect(normalizeGraphError(403, body, {})).toEqual({
+      code: "PermissionScopeNotGranted",
+      message: "Authorization failed due to missing permission scope PrivilegedEligibilitySchedule.Read.AzureADGroup.",
+      requestId: "09dd9fb3",
+    });
   });
 
   it("reads the un-wrapped top-level errorCode form", () => {
-    expect(normalizeGraphError(403, '{"errorCode":"PermissionScopeNotGranted","message":"m","instanceAnnotations":[]}', { "request-id": "r" }).code).toBe("PermissionScopeNotGranted");
+    expect(
+      normalizeGraphError(403, '{"errorCode":"PermissionScopeNotGranted","message":"m","instanceAnnotations":[]}', {
+        "request-id": "r",
+      }).code,
+    ).toBe("PermissionScopeNotGranted");
   });
 
   it("falls back to a known code inside an UnknownError text, and to the status", () => {
-    expect(normalizeGraphError(400, '{"error":{"code":"UnknownError","message":"RoleAssignmentExists: nope"}}', {}).code).toBe("RoleAssignmentExists");
+    expect(
+      normalizeGraphError(400, '{"error":{"code":"UnknownError","message":"RoleAssignmentExists: nope"}}', {}).code,
+    ).toBe("RoleAssignmentExists");
     expect(normalizeGraphError(429, '{"error":{"code":"UnknownError","message":""}}', {}).code).toBe("TooManyRequests");
     expect(normalizeGraphError(502, "<html>bad gateway</html>", {}).code).toBe("HTTP502");
   });
 
   it("reads policy rule names in both message formats", () => {
-    expect(policyRules('The following policy rules failed: ["MfaRule","TicketingRule"]')).toEqual(["MfaRule", "TicketingRule"]);
-    expect(policyRules("The following policy rules failed: ExpirationRule - The duration in the request is greater than maximum allowed duration")).toEqual(["ExpirationRule"]);
+    expect(policyRules('The following policy rules failed: ["MfaRule","TicketingRule"]')).toEqual([
+      "MfaRule",
+      "TicketingRule",
+    ]);
+    expect(
+      policyRules(
+        "The following policy rules failed: ExpirationRule - The duration in the request is greater than maximum allowed duration",
+      ),
+    ).toEqual(["ExpirationRule"]);
   });
 
   it("decodes the claims challenge from the Acrs message (with the space PIM puts in it)", () => {
-    const msg = "&claims=%7B%22access_token%22%3A%7B%22acrs%22%3A%7B%22essential%22%3Atrue%2C%20%22value%22%3A%22c1%22%7D%7D%7D";
-    expect(JSON.parse(claimsFromAcrsMessage(msg) ?? "")).toEqual({ access_token: { acrs: { essential: true, value: "c1" } } });
+    const msg =
+      "&claims=%7B%22access_token%22%3A%7B%22acrs%22%3A%7B%22essential%22%3Atrue%2C%20%22value%22%3A%22c1%22%7D%7D%7D";
+    expect(JSON.parse(claimsFromAcrsMessage(msg) ?? "")).toEqual({
+      access_token: { acrs: { essential: true, value: "c1" } },
+    });
     expect(claimsFromAcrsMessage("no claims here")).toBeNull();
   });
 
   it("decodes a CAE WWW-Authenticate challenge, and ignores other 401s", () => {
     const claims = Buffer.from('{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}').toString("base64");
-    expect(claimsFromWwwAuthenticate(`Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="${claims}"`)).toContain('"nbf"');
+    expect(
+      claimsFromWwwAuthenticate(
+        `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="${claims}"`,
+      ),
+    ).toContain('"nbf"');
     expect(claimsFromWwwAuthenticate('Bearer realm="", client_id="00000003"')).toBeNull();
   });
 });
@@ -44,11 +74,35 @@ describe("policy summary", () => {
     const p = summarizePolicy([
       { id: "Expiration_EndUser_Assignment", maximumDuration: "PT4H" },
       { id: "enablement_enduser_assignment", enabledRules: ["multifactorauthentication", "Ticketing"] },
-      { id: "Approval_EndUser_Assignment", setting: { isApprovalRequired: true, approvalStages: [{ primaryApprovers: [{ userId: "u1", description: "Jane" }, { groupId: "g1", description: null }] }] } },
+      {
+        id: "Approval_EndUser_Assignment",
+        setting: {
+          isApprovalRequired: true,
+          approvalStages: [
+            {
+              primaryApprovers: [
+                { userId: "u1", description: "Jane" },
+                { groupId: "g1", description: null },
+              ],
+            },
+          ],
+        },
+      },
       { id: "AuthenticationContext_EndUser_Assignment", isEnabled: false, claimValue: "c9" },
     ]);
-    expect(p).toMatchObject({ known: true, maxDurationMs: 4 * 3600_000, mfaRequired: true, ticketRequired: true, justificationRequired: false, approvalRequired: true, authContext: null });
-    expect(p.approvers).toEqual([{ id: "u1", description: "Jane", kind: "user" }, { id: "g1", description: null, kind: "group" }]);
+    expect(p).toMatchObject({
+      known: true,
+      maxDurationMs: 4 * 3600_000,
+      mfaRequired: true,
+      ticketRequired: true,
+      justificationRequired: false,
+      approvalRequired: true,
+      authContext: null,
+    });
+    expect(p.approvers).toEqual([
+      { id: "u1", description: "Jane", kind: "user" },
+      { id: "g1", description: null, kind: "group" },
+    ]);
   });
 });
 

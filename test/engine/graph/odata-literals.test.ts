@@ -22,13 +22,37 @@ describe("OData string literals", () => {
   beforeAll(async () => {
     emu = await startTestEmulator({ settings: { provisioningDelayMs: 0 } });
     const tenant = emu.emulator.pim.tenant;
-    tenant.groups.push({ id: QUOTED_ID, displayName: QUOTED_NAME, description: "a quote in the id", mailNickname: "oneil-ops", mail: null });
+    tenant.groups.push({
+      id: QUOTED_ID,
+      displayName: QUOTED_NAME,
+      description: "a quote in the id",
+      mailNickname: "oneil-ops",
+      mail: null,
+    });
     const created = new Date(Date.now() - 86_400_000).toISOString();
-    tenant.eligibilities.push({ id: `${QUOTED_ID}_member`, groupId: QUOTED_ID, principalId: DEMO_USERS.adele, accessId: "member", memberType: "direct", startDateTime: created, endDateTime: null, createdDateTime: created });
+    tenant.eligibilities.push({
+      id: `${QUOTED_ID}_member`,
+      groupId: QUOTED_ID,
+      principalId: DEMO_USERS.adele,
+      accessId: "member",
+      memberType: "direct",
+      startDateTime: created,
+      endDateTime: null,
+      createdDateTime: created,
+    });
     dir = mkdtempSync(join(tmpdir(), "pimtray-odata-"));
     // With a group-read scope (an organisation's own registration), names fall back to /groups?$filter=id in (...).
     engine = await engineAgainst(emu, dir, {
-      overrides: { connection: resolveConnection({ cloud: "global", tenant: emu.tenantId, clientId: DEFAULT_CLIENT_ID, authorityHost: emu.origin, graphEndpoint: emu.origin, extraScopes: ["GroupMember.Read.All"] }) },
+      overrides: {
+        connection: resolveConnection({
+          cloud: "global",
+          tenant: emu.tenantId,
+          clientId: DEFAULT_CLIENT_ID,
+          authorityHost: emu.origin,
+          graphEndpoint: emu.origin,
+          extraScopes: ["GroupMember.Read.All"],
+        }),
+      },
     });
   });
 
@@ -58,7 +82,11 @@ describe("OData string literals", () => {
   });
 
   it("activation confirms the assignment through a $filter on the group id", async () => {
-    const outcome = await engine.activation.activate({ target: { groupId: QUOTED_ID, accessId: "member", groupName: QUOTED_NAME }, durationMs: 3_600_000, justification: "quote round trip" });
+    const outcome = await engine.activation.activate({
+      target: { groupId: QUOTED_ID, accessId: "member", groupName: QUOTED_NAME },
+      durationMs: 3_600_000,
+      justification: "quote round trip",
+    });
     expect(outcome.error?.message ?? null).toBeNull();
     expect(outcome.status).toBe("active");
     const mine = await engine.pim.myRequests({ groupId: QUOTED_ID, accessId: "member" });

@@ -35,7 +35,7 @@ const JUSTIFICATIONS = [
   '{"secret":"nested json"}',
   "client_secret=hunter2&code=abc",
   "keep the word secret as it is",
-  "}, \"injected\": true, \"x\": \"",
+  '}, "injected": true, "x": "',
 ];
 
 describe("history log lines", () => {
@@ -74,7 +74,9 @@ describe("history log lines", () => {
   });
 
   it("redacts token-shaped values in any field before they reach the file", async () => {
-    await log.append(entry(`pasted by mistake: ${REFRESH_TOKEN}`, { error: `refresh failed: refresh_token=${REFRESH_TOKEN}` }));
+    await log.append(
+      entry(`pasted by mistake: ${REFRESH_TOKEN}`, { error: `refresh failed: refresh_token=${REFRESH_TOKEN}` }),
+    );
     const text = readFileSync(log.path, "utf8");
     expect(text).not.toContain(REFRESH_TOKEN);
     expect(() => JSON.parse(text.trim())).not.toThrow();

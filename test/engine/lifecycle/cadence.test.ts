@@ -1,6 +1,12 @@
 // The poll cadence as a pure function: what docs/lifecycle.md promises, without an emulator.
 import { describe, expect, it } from "vitest";
-import { clockJumped, next, offlineRetry, signInCheck, type CadenceOptions } from "../../../electron/engine/lifecycle/cadence.js";
+import {
+  clockJumped,
+  next,
+  offlineRetry,
+  signInCheck,
+  type CadenceOptions,
+} from "../../../electron/engine/lifecycle/cadence.js";
 import type { ScheduleRequest } from "../../../electron/engine/graph/pim-client.js";
 
 const MIN = 60_000;
@@ -16,7 +22,19 @@ const o: CadenceOptions = {
 };
 
 function request(status: string, extra: Partial<ScheduleRequest> = {}): ScheduleRequest {
-  return { id: `r-${status}`, action: "selfActivate", status, groupId: "g1", accessId: "member", justification: null, createdDateTime: new Date(T0).toISOString(), startDateTime: null, duration: "PT1H", approvalId: null, ...extra };
+  return {
+    id: `r-${status}`,
+    action: "selfActivate",
+    status,
+    groupId: "g1",
+    accessId: "member",
+    justification: null,
+    createdDateTime: new Date(T0).toISOString(),
+    startDateTime: null,
+    duration: "PT1H",
+    approvalId: null,
+    ...extra,
+  };
 }
 
 describe("poll cadence", () => {
@@ -34,7 +52,10 @@ describe("poll cadence", () => {
   it("approval: light polls every 30 s for 10 minutes, then every 60 s", () => {
     const pending = [request("PendingApproval")];
     expect(next({ pending, lastFullAt: T0 }, T0 + MIN, o)).toEqual({ delay: 30_000, scope: "requests" });
-    expect(next({ pending, lastFullAt: T0 + 10 * MIN }, T0 + 11 * MIN, o)).toEqual({ delay: 60_000, scope: "requests" });
+    expect(next({ pending, lastFullAt: T0 + 10 * MIN }, T0 + 11 * MIN, o)).toEqual({
+      delay: 60_000,
+      scope: "requests",
+    });
   });
 
   it("approval: when the full reconcile falls due first, that one runs instead of a light poll", () => {
@@ -61,7 +82,9 @@ describe("poll cadence", () => {
   });
 
   it("offline: retries after 15 s, 30 s, 1, 2, then every 5 minutes", () => {
-    expect([0, 1, 2, 3, 4, 5, 9].map((n) => offlineRetry(n, o).delay)).toEqual([15_000, 30_000, 60_000, 120_000, 300_000, 300_000, 300_000]);
+    expect([0, 1, 2, 3, 4, 5, 9].map((n) => offlineRetry(n, o).delay)).toEqual([
+      15_000, 30_000, 60_000, 120_000, 300_000, 300_000, 300_000,
+    ]);
     expect(offlineRetry(0, o).scope).toBe("full");
     expect(offlineRetry(0, { offlineBackoffMs: [] }).delay).toBe(300_000);
   });

@@ -8,7 +8,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeFileAtomic } from "../../../electron/engine/fs-util.js";
 import { HistoryLog, type HistoryEntry } from "../../../electron/engine/history/history-log.js";
 import { ConfigWatcher, type FolderChange } from "../../../electron/engine/lifecycle/config-watcher.js";
-import { emptyState, FileStateStore, knownKey, type LifecycleState } from "../../../electron/engine/lifecycle/lifecycle-state.js";
+import {
+  emptyState,
+  FileStateStore,
+  knownKey,
+  type LifecycleState,
+} from "../../../electron/engine/lifecycle/lifecycle-state.js";
 import { silentLogger } from "../../../electron/engine/logger.js";
 
 let dir: string;
@@ -31,14 +36,32 @@ const entry = (n: number): HistoryEntry => ({
 });
 
 const picture = (end: string): LifecycleState["known"] => ({
-  active: [{ groupId: "g1", groupName: "Finance Admins", accessId: "member", startDateTime: "2030-01-01T10:00:00Z", endDateTime: end, assignmentType: "activated", groupDescription: null, groupMailNickname: null }],
+  active: [
+    {
+      groupId: "g1",
+      groupName: "Finance Admins",
+      accessId: "member",
+      startDateTime: "2030-01-01T10:00:00Z",
+      endDateTime: end,
+      assignmentType: "activated",
+      groupDescription: null,
+      groupMailNickname: null,
+    },
+  ],
   pending: [],
 });
 
 let mine: LifecycleState["known"] = null;
 
 async function startWatcher(own: HistoryLog): Promise<void> {
-  watcher = new ConfigWatcher({ dir, logger: silentLogger, ownsHistoryLine: (l) => own.ownsLine(l), pictureKey: () => knownKey(mine), debounceMs: 200, maxWaitMs: 1000 });
+  watcher = new ConfigWatcher({
+    dir,
+    logger: silentLogger,
+    ownsHistoryLine: (l) => own.ownsLine(l),
+    pictureKey: () => knownKey(mine),
+    debounceMs: 200,
+    maxWaitMs: 1000,
+  });
   expect(await watcher.start((kinds) => seen.push({ at: Date.now(), kinds: [...kinds].sort() }))).toBe(true);
 }
 
@@ -91,7 +114,10 @@ describe("ConfigWatcher", () => {
 
   it("reports settings and token-cache rewrites (atomic renames) as their own kinds", async () => {
     await startWatcher(new HistoryLog(join(dir, "history.jsonl")));
-    await writeFileAtomic(join(dir, "settings.json"), JSON.stringify({ schemaVersion: 1, notifications: { leadMinutes: [15] } }));
+    await writeFileAtomic(
+      join(dir, "settings.json"),
+      JSON.stringify({ schemaVersion: 1, notifications: { leadMinutes: [15] } }),
+    );
     await sleep(800);
     await writeFileAtomic(join(dir, "msal-cache.json"), JSON.stringify({ Account: {} }));
     await sleep(800);

@@ -4,7 +4,13 @@ import { describe, expect, it } from "vitest";
 import type { ActivationOutcome } from "../../../electron/engine/activation/activation-service.js";
 import { PimTrayError } from "../../../electron/engine/errors.js";
 import type { ActiveAssignment, ScheduleRequest } from "../../../electron/engine/graph/pim-client.js";
-import { diff, outcomeAnnouncements, pendingSelfActivations, requestMoved, type Effect } from "../../../electron/engine/lifecycle/diff.js";
+import {
+  diff,
+  outcomeAnnouncements,
+  pendingSelfActivations,
+  requestMoved,
+  type Effect,
+} from "../../../electron/engine/lifecycle/diff.js";
 
 const MIN = 60_000;
 const T0 = Date.parse("2026-03-02T09:00:00Z");
@@ -12,16 +18,42 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const names = new Map([["g1", "Finance Admins"]]);
 
 function req(id: string, status: string, extra: Partial<ScheduleRequest> = {}): ScheduleRequest {
-  return { id, action: "selfActivate", status, groupId: "g1", accessId: "member", justification: null, createdDateTime: iso(T0), startDateTime: null, duration: "PT1H", approvalId: null, ...extra };
+  return {
+    id,
+    action: "selfActivate",
+    status,
+    groupId: "g1",
+    accessId: "member",
+    justification: null,
+    createdDateTime: iso(T0),
+    startDateTime: null,
+    duration: "PT1H",
+    approvalId: null,
+    ...extra,
+  };
 }
 function assignment(start: number, end: number | null, groupId = "g1"): ActiveAssignment {
-  return { groupId, groupName: groupId === "g1" ? "Finance Admins" : groupId, accessId: "member", startDateTime: iso(start), endDateTime: end === null ? null : iso(end), assignmentType: "activated", groupDescription: null, groupMailNickname: null };
+  return {
+    groupId,
+    groupName: groupId === "g1" ? "Finance Admins" : groupId,
+    accessId: "member",
+    startDateTime: iso(start),
+    endDateTime: end === null ? null : iso(end),
+    assignmentType: "activated",
+    groupDescription: null,
+    groupMailNickname: null,
+  };
 }
 const announced = (effects: Effect[]) => effects.flatMap((e) => (e.kind === "announce" ? [[e.key, e.event.type]] : []));
 
 describe("picture diff", () => {
   it("pending means my self-activations still in flight", () => {
-    const all = [req("a", "PendingApproval"), req("b", "Provisioned"), req("c", "PendingApproval", { action: "selfDeactivate" }), req("d", "Granted")];
+    const all = [
+      req("a", "PendingApproval"),
+      req("b", "Provisioned"),
+      req("c", "PendingApproval", { action: "selfDeactivate" }),
+      req("d", "Granted"),
+    ];
     expect(pendingSelfActivations(all).map((r) => r.id)).toEqual(["a", "d"]);
   });
 
@@ -32,7 +64,15 @@ describe("picture diff", () => {
   });
 
   it("a request approved, denied, canceled or failed is announced once per request id", () => {
-    const prev = { active: [], pending: [req("a", "PendingApproval"), req("b", "PendingApproval"), req("c", "PendingApproval"), req("d", "PendingProvisioning")] };
+    const prev = {
+      active: [],
+      pending: [
+        req("a", "PendingApproval"),
+        req("b", "PendingApproval"),
+        req("c", "PendingApproval"),
+        req("d", "PendingProvisioning"),
+      ],
+    };
     const now = [req("a", "Provisioned"), req("b", "Denied"), req("c", "Canceled"), req("d", "Failed")];
     const effects = diff(prev, now, null, T0, names);
     expect(announced(effects)).toEqual([
@@ -42,14 +82,21 @@ describe("picture diff", () => {
       ["fail:d", "failed"],
     ]);
     const first = effects[0];
-    expect(first?.kind === "announce" && "target" in first.event ? first.event.target : null).toEqual({ groupId: "g1", accessId: "member", groupName: "Finance Admins" });
+    expect(first?.kind === "announce" && "target" in first.event ? first.event.target : null).toEqual({
+      groupId: "g1",
+      accessId: "member",
+      groupName: "Finance Admins",
+    });
   });
 
   it("a denied or failed request stops the keep-active chains holding its target, in order with its event", () => {
     const prev = { active: [], pending: [req("b", "PendingApproval"), req("d", "PendingProvisioning")] };
     const effects = diff(prev, [req("b", "Denied"), req("d", "Failed")], null, T0, names);
     expect(effects.map((e) => e.kind)).toEqual(["announce", "stop-chains", "announce", "stop-chains"]);
-    expect(effects.filter((e) => e.kind === "stop-chains").map((e) => e.kind === "stop-chains" && e.reason)).toEqual(["The approver denied the renewal.", "PIM could not complete the renewal."]);
+    expect(effects.filter((e) => e.kind === "stop-chains").map((e) => e.kind === "stop-chains" && e.reason)).toEqual([
+      "The approver denied the renewal.",
+      "PIM could not complete the renewal.",
+    ]);
   });
 
   it("only a request leaving PendingApproval for a granted state is 'approved'", () => {
@@ -59,12 +106,24 @@ describe("picture diff", () => {
 
   it("a new request waiting for approval is announced; one seen before is not", () => {
     const prev = { active: [], pending: [req("old", "PendingApproval")] };
-    const effects = diff(prev, [req("old", "PendingApproval"), req("new", "PendingApproval"), req("prov", "PendingProvisioning")], null, T0, names);
+    const effects = diff(
+      prev,
+      [req("old", "PendingApproval"), req("new", "PendingApproval"), req("prov", "PendingProvisioning")],
+      null,
+      T0,
+      names,
+    );
     expect(announced(effects)).toEqual([["pend:new", "pending-approval"]]);
   });
 
   it("an unknown group shows its id until its name is known", () => {
-    const effects = diff({ active: [], pending: [] }, [req("x", "PendingApproval", { groupId: "g9" })], null, T0, names);
+    const effects = diff(
+      { active: [], pending: [] },
+      [req("x", "PendingApproval", { groupId: "g9" })],
+      null,
+      T0,
+      names,
+    );
     const e = effects[0];
     expect(e?.kind === "announce" && "target" in e.event ? e.event.target.groupName : null).toBe("g9");
   });
@@ -87,7 +146,9 @@ describe("picture diff", () => {
 
   it("an assignment without an end that disappears was deactivated", () => {
     const standing = assignment(T0 - 60 * MIN, null);
-    expect(announced(diff({ active: [standing], pending: [] }, [], [], T0, names))).toEqual([[`deact:g1:member:${iso(T0 - 60 * MIN)}`, "deactivated"]]);
+    expect(announced(diff({ active: [standing], pending: [] }, [], [], T0, names))).toEqual([
+      [`deact:g1:member:${iso(T0 - 60 * MIN)}`, "deactivated"],
+    ]);
   });
 
   it("a light poll (no assignments) says nothing about assignments", () => {
@@ -97,7 +158,18 @@ describe("picture diff", () => {
 });
 
 describe("outcome announcements", () => {
-  const base: ActivationOutcome = { groupId: "g1", groupName: "Finance Admins", accessId: "member", status: "active", requestId: "r1", requestStatus: "Provisioned", startDateTime: iso(T0), endDateTime: iso(T0 + 60 * MIN), durationMs: 60 * MIN, error: null };
+  const base: ActivationOutcome = {
+    groupId: "g1",
+    groupName: "Finance Admins",
+    accessId: "member",
+    status: "active",
+    requestId: "r1",
+    requestStatus: "Provisioned",
+    startDateTime: iso(T0),
+    endDateTime: iso(T0 + 60 * MIN),
+    durationMs: 60 * MIN,
+    error: null,
+  };
   const said = (o: ActivationOutcome) => outcomeAnnouncements(o, "Morning").map((a) => [a.key, a.event.type]);
 
   it("provisioned shares its key with the reconcile that sees the assignment", () => {

@@ -11,10 +11,26 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const names = new Map([["g1", "Finance Admins"]]);
 
 function assignment(end: number | null, groupId = "g1"): ActiveAssignment {
-  return { groupId, groupName: groupId, accessId: "member", startDateTime: iso(T0 - 30 * MIN), endDateTime: end === null ? null : iso(end), assignmentType: "activated", groupDescription: null, groupMailNickname: null };
+  return {
+    groupId,
+    groupName: groupId,
+    accessId: "member",
+    startDateTime: iso(T0 - 30 * MIN),
+    endDateTime: end === null ? null : iso(end),
+    assignmentType: "activated",
+    groupDescription: null,
+    groupMailNickname: null,
+  };
 }
 function profile(notifyLeadMinutes: number[] | undefined, groupId = "g1"): Profile {
-  return { id: "p1", name: "Morning", targets: [{ groupId, accessId: "member" }], autoActivate: false, keepActive: { enabled: false }, ...(notifyLeadMinutes ? { notifyLeadMinutes } : {}) };
+  return {
+    id: "p1",
+    name: "Morning",
+    targets: [{ groupId, accessId: "member" }],
+    autoActivate: false,
+    keepActive: { enabled: false },
+    ...(notifyLeadMinutes ? { notifyLeadMinutes } : {}),
+  };
 }
 const global = { globalLeads: [10, 2], profiles: [] };
 
@@ -43,13 +59,22 @@ describe("expiry planning", () => {
 
   it("a missed lead already said is not said again (after a restart)", () => {
     const end = T0 + 5 * MIN;
-    const [plan] = planExpiry([assignment(end)], T0, global, { [`soon:g1:member:${iso(end)}:10`]: T0 - MIN }, names, 1000);
+    const [plan] = planExpiry(
+      [assignment(end)],
+      T0,
+      global,
+      { [`soon:g1:member:${iso(end)}:10`]: T0 - MIN },
+      names,
+      1000,
+    );
     expect(plan?.missed).toBeNull();
     expect(plan?.passed).toEqual([`soon:g1:member:${iso(end)}:10`]);
   });
 
   it("nothing for an assignment without an end or already past it", () => {
-    expect(planExpiry([assignment(null), assignment(T0 - 1000), assignment(T0)], T0, global, {}, names, 1000)).toEqual([]);
+    expect(planExpiry([assignment(null), assignment(T0 - 1000), assignment(T0)], T0, global, {}, names, 1000)).toEqual(
+      [],
+    );
   });
 
   it("a profile's own lead times win for the groups it holds", () => {

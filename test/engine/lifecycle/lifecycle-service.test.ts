@@ -28,7 +28,10 @@ afterEach(async () => {
   }
 });
 
-async function harness(options: Parameters<LifecycleHarness["build"]>[0] = {}, dir?: string): Promise<LifecycleHarness> {
+async function harness(
+  options: Parameters<LifecycleHarness["build"]>[0] = {},
+  dir?: string,
+): Promise<LifecycleHarness> {
   const h = await new LifecycleHarness(emu, dir).build(options);
   harnesses.push(h);
   return h;
@@ -49,28 +52,48 @@ describe("expiry", () => {
     const warn = h.events.find((e) => e.type === "expiring-soon");
     expect(warn).toMatchObject({ leadMinutes: 10, minutesLeft: 10 });
     await h.clock.advance(8 * MIN);
-    expect(h.events.filter((e) => e.type === "expiring-soon").map((e) => (e as { leadMinutes: number }).leadMinutes)).toEqual([10, 2]);
+    expect(
+      h.events.filter((e) => e.type === "expiring-soon").map((e) => (e as { leadMinutes: number }).leadMinutes),
+    ).toEqual([10, 2]);
     await h.clock.advance(2 * MIN + 5000);
     expect(h.summary().slice(-1)).toEqual(["expired Finance Admins"]);
     await h.service.refresh();
     await h.clock.advance(30 * MIN);
-    expect(h.summary()).toEqual(["submitted Finance Admins", "provisioned Finance Admins", "expiring-soon Finance Admins", "expiring-soon Finance Admins", "expired Finance Admins"]);
+    expect(h.summary()).toEqual([
+      "submitted Finance Admins",
+      "provisioned Finance Admins",
+      "expiring-soon Finance Admins",
+      "expiring-soon Finance Admins",
+      "expired Finance Admins",
+    ]);
   });
 
   it("uses a profile's own lead times", async () => {
     const h = await harness();
-    const p = await h.engine.profiles.add({ name: "Lead", targets: [finance], duration: "PT30M", justification: "x", notifyLeadMinutes: [15] });
+    const p = await h.engine.profiles.add({
+      name: "Lead",
+      targets: [finance],
+      duration: "PT30M",
+      justification: "x",
+      notifyLeadMinutes: [15],
+    });
     await h.service.start();
     await h.service.activateProfile(p);
     await h.clock.advance(15 * MIN + 1000);
-    expect(h.events.filter((e) => e.type === "expiring-soon").map((e) => (e as { leadMinutes: number }).leadMinutes)).toEqual([15]);
+    expect(
+      h.events.filter((e) => e.type === "expiring-soon").map((e) => (e as { leadMinutes: number }).leadMinutes),
+    ).toEqual([15]);
   });
 });
 
 describe("approval", () => {
   it("announces pending, then approved and provisioned after the approver decides", async () => {
     const h = await harness();
-    const p = await h.engine.profiles.add({ name: "Admins", targets: [{ groupId: G.tenantAdmins, accessId: "member" }], justification: "x" });
+    const p = await h.engine.profiles.add({
+      name: "Admins",
+      targets: [{ groupId: G.tenantAdmins, accessId: "member" }],
+      justification: "x",
+    });
     await h.service.start();
     await h.service.activateProfile(p);
     expect(h.summary()).toEqual(["submitted Tenant Admins", "pending-approval Tenant Admins"]);
@@ -85,7 +108,11 @@ describe("approval", () => {
 
   it("announces a denial", async () => {
     const h = await harness();
-    const p = await h.engine.profiles.add({ name: "Admins", targets: [{ groupId: G.tenantAdmins, accessId: "member" }], justification: "x" });
+    const p = await h.engine.profiles.add({
+      name: "Admins",
+      targets: [{ groupId: G.tenantAdmins, accessId: "member" }],
+      justification: "x",
+    });
     await h.service.start();
     await h.service.activateProfile(p);
     const [req] = await emu.control.pimRequests();
@@ -142,7 +169,13 @@ describe("keep active", () => {
 
   it("stops on a denied renewal, and never submits while a request is pending", async () => {
     const h = await harness();
-    const p = await h.engine.profiles.add({ name: "Adm", targets: [{ groupId: G.tenantAdmins, accessId: "member" }], duration: "PT30M", justification: "x", keepActive: { enabled: true, maxRenewals: 5 } });
+    const p = await h.engine.profiles.add({
+      name: "Adm",
+      targets: [{ groupId: G.tenantAdmins, accessId: "member" }],
+      duration: "PT30M",
+      justification: "x",
+      keepActive: { enabled: true, maxRenewals: 5 },
+    });
     await h.service.start();
     await h.service.activateProfile(p);
     const [first] = await emu.control.pimRequests();
@@ -162,9 +195,23 @@ describe("keep active", () => {
 describe("restart", () => {
   it("reports what happened while it was not running exactly once, and re-arms warnings", async () => {
     const a = await harness();
-    const quick = await a.engine.profiles.add({ name: "Quick", targets: [finance], duration: "PT30M", justification: "x" });
-    const adm = await a.engine.profiles.add({ name: "Adm", targets: [{ groupId: G.tenantAdmins, accessId: "member" }], justification: "x" });
-    const exch = await a.engine.profiles.add({ name: "Desk", targets: [{ groupId: G.helpdesk, accessId: "member" }], duration: "PT1H", justification: "x" });
+    const quick = await a.engine.profiles.add({
+      name: "Quick",
+      targets: [finance],
+      duration: "PT30M",
+      justification: "x",
+    });
+    const adm = await a.engine.profiles.add({
+      name: "Adm",
+      targets: [{ groupId: G.tenantAdmins, accessId: "member" }],
+      justification: "x",
+    });
+    const exch = await a.engine.profiles.add({
+      name: "Desk",
+      targets: [{ groupId: G.helpdesk, accessId: "member" }],
+      duration: "PT1H",
+      justification: "x",
+    });
     await a.service.start();
     await a.service.activateProfile(quick);
     await a.service.activateProfile(adm);
@@ -177,7 +224,14 @@ describe("restart", () => {
     emu.emulator.clock.advance(55 * MIN);
     const b = await harness({ persistence: a.persistence }, a.dir);
     await b.service.start();
-    expect(b.summary().sort()).toEqual(["approved Tenant Admins", "expired Finance Admins", "expiring-soon Helpdesk Operators", "provisioned Tenant Admins"].sort());
+    expect(b.summary().sort()).toEqual(
+      [
+        "approved Tenant Admins",
+        "expired Finance Admins",
+        "expiring-soon Helpdesk Operators",
+        "provisioned Tenant Admins",
+      ].sort(),
+    );
     // Helpdesk has 5 minutes left: the missed 10-minute warning becomes one "5 minutes" warning.
     expect(b.events.find((e) => e.type === "expiring-soon")).toMatchObject({ minutesLeft: 5, leadMinutes: 10 });
     await b.service.stop();
@@ -208,7 +262,10 @@ describe("restart", () => {
     writeFileSync(path, `${readFileSync(path, "utf8")}{ not json\n`);
     await a.service.start();
     expect(readdirSync(a.dir).some((f) => f.startsWith("history.jsonl.corrupt-"))).toBe(true);
-    const lines = readFileSync(path, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { requestId: string | null });
+    const lines = readFileSync(path, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { requestId: string | null });
     expect(lines.some((l) => l.requestId === r.requestId)).toBe(true);
   });
 });
@@ -253,7 +310,13 @@ describe("network and clock", () => {
 describe("auto-activate at start", () => {
   it("asks for sign-in first, then activates once signed in", async () => {
     const h = await harness({ signIn: null });
-    await h.engine.profiles.add({ name: "Morning", targets: [finance], duration: "PT1H", justification: "Daily", autoActivate: true });
+    await h.engine.profiles.add({
+      name: "Morning",
+      targets: [finance],
+      duration: "PT1H",
+      justification: "Daily",
+      autoActivate: true,
+    });
     await h.service.start();
     await h.service.autoActivate();
     expect(h.summary()[0]).toBe("needs-sign-in");
@@ -266,7 +329,13 @@ describe("auto-activate at start", () => {
 
   it("skips profiles that are already active", async () => {
     const h = await harness();
-    await h.engine.profiles.add({ name: "Morning", targets: [finance], duration: "PT1H", justification: "Daily", autoActivate: true });
+    await h.engine.profiles.add({
+      name: "Morning",
+      targets: [finance],
+      duration: "PT1H",
+      justification: "Daily",
+      autoActivate: true,
+    });
     await h.engine.activation.activate({ target: finance, justification: "x", durationMs: 30 * MIN });
     await h.service.start();
     await h.service.autoActivate();
@@ -278,7 +347,12 @@ describe("cost of staying informed", () => {
   it("idle with 5 active activations: a full reconcile every 10 minutes (12 Graph requests an hour)", async () => {
     const h = await harness();
     const targets = [G.financeAdmins, G.helpdesk, G.sharePointAdmins, G.platformOpsEu, G.platformOpsUs];
-    for (const g of targets) await h.engine.activation.activate({ target: { groupId: g, accessId: "member" }, justification: "x", durationMs: 60 * MIN });
+    for (const g of targets)
+      await h.engine.activation.activate({
+        target: { groupId: g, accessId: "member" },
+        justification: "x",
+        durationMs: 60 * MIN,
+      });
     await h.service.start();
     await emu.control.clearRequests();
     await h.clock.advance(59 * MIN);
@@ -289,7 +363,10 @@ describe("cost of staying informed", () => {
 
   it("one pending approval: light polls every 30 s, then 60 s (about 80 requests in the first hour)", async () => {
     const h = await harness();
-    await h.engine.activation.activate({ target: { groupId: G.tenantAdmins, accessId: "member" }, justification: "x" }, { waitFor: "none" });
+    await h.engine.activation.activate(
+      { target: { groupId: G.tenantAdmins, accessId: "member" }, justification: "x" },
+      { waitFor: "none" },
+    );
     await h.service.start();
     await emu.control.clearRequests();
     await h.clock.advance(10 * MIN);

@@ -49,8 +49,20 @@ describe("routeNotifications", () => {
     source.emit({ type: "keep-active-stopped", profile: "Morning", reason: "The profile's end time has passed." });
     source.emit({ type: "needs-sign-in", reason: "Your sign-in has expired." });
 
-    expect(shown.map((n) => n.id)).toEqual(["provisioned:g-fin:member", "provisioned:g-ops:owner", "provisioned:g-fin:member", "expiring-soon:g-fin:member", "keep-active-stopped:Morning", "needs-sign-in"]);
-    expect(shown[0]).toMatchObject({ title: expect.stringMatching(/^Finance Admins \(member\) is active until /), body: "10 min from now.", urgency: "normal", target: finance });
+    expect(shown.map((n) => n.id)).toEqual([
+      "provisioned:g-fin:member",
+      "provisioned:g-ops:owner",
+      "provisioned:g-fin:member",
+      "expiring-soon:g-fin:member",
+      "keep-active-stopped:Morning",
+      "needs-sign-in",
+    ]);
+    expect(shown[0]).toMatchObject({
+      title: expect.stringMatching(/^Finance Admins \(member\) is active until /),
+      body: "10 min from now.",
+      urgency: "normal",
+      target: finance,
+    });
     expect(shown[3]).toMatchObject({ title: "Finance Admins expires in 10 min", urgency: "critical", target: finance });
     // Only the tray app can act on Renew; elsewhere it is not offered.
     expect(shown[3]?.actions).toBeUndefined();

@@ -12,9 +12,17 @@ describe("notification texts", () => {
       body: "2 h 12 min from now.",
       urgency: "normal",
     });
-    expect(notificationFor({ type: "expiring-soon", target, endDateTime: end, minutesLeft: 10, leadMinutes: 10 }, Date.parse(end) - 10 * 60_000, "en-GB")?.title).toBe("Finance Admins expires in 10 min");
+    expect(
+      notificationFor(
+        { type: "expiring-soon", target, endDateTime: end, minutesLeft: 10, leadMinutes: 10 },
+        Date.parse(end) - 10 * 60_000,
+        "en-GB",
+      )?.title,
+    ).toBe("Finance Admins expires in 10 min");
     expect(notificationFor({ type: "denied", target, requestId: "r" }, now)?.urgency).toBe("critical");
     expect(notificationFor({ type: "submitted", target, requestId: "r", profile: null }, now)).toBeNull();
-    expect(lineFor({ type: "submitted", target, requestId: "r1", profile: "Morning" }, now)).toBe("Finance Admins (member): activation submitted (profile Morning), request r1");
+    expect(lineFor({ type: "submitted", target, requestId: "r1", profile: "Morning" }, now)).toBe(
+      "Finance Admins (member): activation submitted (profile Morning), request r1",
+    );
   });
 });

@@ -23,7 +23,11 @@ describe("settings store", () => {
     await s.update((doc) => {
       doc.account = { homeAccountId: "a.b", username: "adele@contoso.example", method: "device-code" };
     });
-    expect((await s.load()).account).toEqual({ homeAccountId: "a.b", username: "adele@contoso.example", method: "device-code" });
+    expect((await s.load()).account).toEqual({
+      homeAccountId: "a.b",
+      username: "adele@contoso.example",
+      method: "device-code",
+    });
   });
 
   it("writes the file readable only by its owner", async () => {
@@ -47,7 +51,13 @@ describe("settings store", () => {
 
   it("names the field and the fix for a malformed profile", async () => {
     const { store: s, path } = store();
-    writeFileSync(path, JSON.stringify({ schemaVersion: 1, profiles: [{ id: "1", name: "Ops", targets: [{ groupId: "not-a-guid", accessId: "member" }] }] }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        schemaVersion: 1,
+        profiles: [{ id: "1", name: "Ops", targets: [{ groupId: "not-a-guid", accessId: "member" }] }],
+      }),
+    );
     const err = await s.load().catch((e: unknown) => e);
     expect((err as Error).message).toContain("profiles[0].targets[0].groupId: must be a group id (a GUID)");
   });
@@ -70,7 +80,10 @@ describe("settings store", () => {
       expect(JSON.parse(readFileSync(path, "utf8")).schemaVersion).toBe(1);
       const backups = readdirSync(dir).filter((f) => f.includes(".before-migration-"));
       expect(backups).toHaveLength(1);
-      expect(JSON.parse(readFileSync(join(dir, backups[0] ?? ""), "utf8"))).toEqual({ schemaVersion: 0, warnMinutes: [15, 5] });
+      expect(JSON.parse(readFileSync(join(dir, backups[0] ?? ""), "utf8"))).toEqual({
+        schemaVersion: 0,
+        warnMinutes: [15, 5],
+      });
     } finally {
       delete MIGRATIONS[0];
     }
@@ -87,9 +100,16 @@ describe("profiles", () => {
   it("adds, edits, reorders and removes; names are unique case-insensitively", async () => {
     const { store: s } = store();
     const p = new ProfileService(s);
-    await p.add({ name: "Month end", targets: [{ groupId: GROUP, accessId: "member" }], duration: "PT2H", justification: "Close" });
+    await p.add({
+      name: "Month end",
+      targets: [{ groupId: GROUP, accessId: "member" }],
+      duration: "PT2H",
+      justification: "Close",
+    });
     await p.add({ name: "Second", targets: [{ groupId: GROUP, accessId: "owner" }] });
-    await expect(p.add({ name: "month END", targets: [{ groupId: GROUP, accessId: "member" }] })).rejects.toBeInstanceOf(UsageError);
+    await expect(
+      p.add({ name: "month END", targets: [{ groupId: GROUP, accessId: "member" }] }),
+    ).rejects.toBeInstanceOf(UsageError);
     await p.edit("month end", { duration: "PT4H", autoActivate: true });
     expect((await p.get("Month end")).duration).toBe("PT4H");
     await p.move("Second", 0);
@@ -100,8 +120,12 @@ describe("profiles", () => {
 
   it("requires an end for keep-active, and a valid duration", async () => {
     const p = new ProfileService(store().store);
-    await expect(p.add({ name: "K", targets: [{ groupId: GROUP, accessId: "member" }], keepActive: { enabled: true } })).rejects.toThrow(/keep-active needs an end/);
-    await expect(p.add({ name: "D", targets: [{ groupId: GROUP, accessId: "member" }], duration: "PT1M" })).rejects.toThrow(/at least 5 minutes/);
+    await expect(
+      p.add({ name: "K", targets: [{ groupId: GROUP, accessId: "member" }], keepActive: { enabled: true } }),
+    ).rejects.toThrow(/keep-active needs an end/);
+    await expect(
+      p.add({ name: "D", targets: [{ groupId: GROUP, accessId: "member" }], duration: "PT1M" }),
+    ).rejects.toThrow(/at least 5 minutes/);
     await expect(p.add({ name: "E", targets: [] })).rejects.toThrow(/at least one group/);
   });
 });
