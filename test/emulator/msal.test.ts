@@ -1,7 +1,7 @@
 // The real @azure/msal-node, unchanged, against the emulator over HTTPS.
-import { existsSync } from "node:fs";
 import { InteractionRequiredAuthError, ServerError, type AuthenticationResult } from "@azure/msal-node";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { CHROMIUM, haveChromium, launchChromium, NO_CHROMIUM } from "../helpers/chromium.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { followSignInPage } from "../../electron/node/demo-sign-in.js";
 import { DEMO_USERS } from "../../emulator/index.js";
@@ -9,7 +9,6 @@ import { startTestEmulator } from "../helpers/emulator.js";
 import { emulatorNetworkClient } from "../helpers/msal-network.js";
 import { accountOf, jwtPayload, newPca, PIM_SCOPES } from "../helpers/tokens.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ACRS_C1 = JSON.stringify({ access_token: { acrs: { essential: true, value: "c1" } } });
 
 let emu: Awaited<ReturnType<typeof startTestEmulator>>;
@@ -120,23 +119,13 @@ async function fetchForm(url: string, fields: Record<string, string>): Promise<s
 
 describe("interactive flow in Chromium", () => {
   let browser: Browser | null = null;
-  const haveChromium = existsSync(CHROMIUM);
   const needChromium = (t: { skip: (note?: string) => void }) => {
-    if (!haveChromium) t.skip(`Chromium not found at ${CHROMIUM}; .ci/run installs it (apt-get install chromium)`);
+    if (!haveChromium) t.skip(NO_CHROMIUM);
   };
 
   beforeAll(async () => {
     if (!haveChromium) return;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

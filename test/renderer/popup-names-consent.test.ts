@@ -1,49 +1,24 @@
 // The popup in Debian's Chromium through the preview harness (real engine, real MSAL, emulator over
 // HTTPS): two groups called "Platform Ops" are told apart, and a tenant without consent is explained.
-import { existsSync, mkdirSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startPreview, type RunningPreview } from "../../electron/preview/preview-server.js";
 import { DEMO_GROUPS as G } from "../../emulator/index.js";
-import { startTestEmulator } from "../helpers/emulator.js";
+import { haveChromium, popupSuite, SHOTS, type PopupSuite } from "../helpers/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = "test-results/screenshots";
 const DEFAULT_CLIENT = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
-const have = existsSync(CHROMIUM);
 
-let emu: Awaited<ReturnType<typeof startTestEmulator>>;
-let preview: RunningPreview;
+const suite = popupSuite({ autoSignIn: "adele", provisioningDelayMs: 300 });
+let emu: PopupSuite["emu"];
 let browser: Browser;
+let preview: RunningPreview;
 let page: Page;
 
-beforeAll(async () => {
-  if (!have) return;
-  mkdirSync(SHOTS, { recursive: true });
-  emu = await startTestEmulator({ settings: { autoSignIn: "adele", provisioningDelayMs: 300 } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
-});
-afterAll(async () => {
-  if (!have) return;
-  await browser.close();
-  await emu.stop();
-});
-beforeEach(async (t) => {
-  if (!have) t.skip(`Chromium not found at ${CHROMIUM}; .ci/run installs it`);
-  await emu.control.reset();
-  await emu.control.configure({ autoSignIn: "adele", provisioningDelayMs: 300 });
+beforeEach(() => {
+  ({ emu, browser } = suite);
 });
 afterEach(async () => {
-  if (!have) return;
+  if (!haveChromium) return;
   await page.close();
   await preview.close();
 });

@@ -1,50 +1,23 @@
 // The popup in Debian's Chromium, served by the preview harness: window.pimtray is backed by the
 // real engine and lifecycle service against the emulator. Screenshots go to test-results/screenshots.
-import { existsSync, mkdirSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startPreview, type RunningPreview } from "../../electron/preview/preview-server.js";
-import { startTestEmulator } from "../helpers/emulator.js";
+import { haveChromium, popupSuite, SHOTS, type PopupSuite } from "../helpers/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = "test-results/screenshots";
-const have = existsSync(CHROMIUM);
-
-let emu: Awaited<ReturnType<typeof startTestEmulator>>;
+const suite = popupSuite({ autoSignIn: "adele", provisioningDelayMs: 300 });
+let emu: PopupSuite["emu"];
 let preview: RunningPreview;
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  if (!have) return;
-  mkdirSync(SHOTS, { recursive: true });
-  emu = await startTestEmulator({ settings: { autoSignIn: "adele", provisioningDelayMs: 300 } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
-});
-afterAll(async () => {
-  if (!have) return;
-  await browser.close();
-  await emu.stop();
-});
-beforeEach(async (t) => {
-  if (!have) t.skip(`Chromium not found at ${CHROMIUM}; .ci/run installs it`);
-  await emu.control.reset();
-  await emu.control.configure({ autoSignIn: "adele", provisioningDelayMs: 300 });
+beforeEach(async () => {
+  emu = suite.emu;
   preview = await startPreview({ emulator: emu });
-  page = await browser.newPage({ viewport: { width: 420, height: 600 } });
+  page = await suite.browser.newPage({ viewport: { width: 420, height: 600 } });
   await page.goto(preview.url);
 });
 afterEach(async () => {
-  if (!have) return;
+  if (!haveChromium) return;
   await page.close();
   await preview.close();
 });

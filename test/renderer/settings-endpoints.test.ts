@@ -1,13 +1,12 @@
 // Issue 8 point 3: where sign-in and Graph requests go is visible in Settings, with a warning, when
 // they are not Microsoft's. The preview harness runs against the emulator, i.e. custom endpoints.
-import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPreview, type RunningPreview } from "../../electron/preview/preview-server.js";
+import { haveChromium, launchChromium } from "../helpers/chromium.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const have = existsSync(CHROMIUM);
+const have = haveChromium;
 
 let emu: Awaited<ReturnType<typeof startTestEmulator>>;
 let preview: RunningPreview;
@@ -17,16 +16,7 @@ beforeAll(async () => {
   if (!have) return;
   emu = await startTestEmulator({ settings: { autoSignIn: "adele" } });
   preview = await startPreview({ emulator: emu });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   if (!have) return;
