@@ -2,7 +2,8 @@
 // with grant_type=device_code.
 import { randomBytes, randomUUID } from "node:crypto";
 import { type Ctx, sendEntraError, sendJson } from "../http.js";
-import { parseClaims, stepUpRequested } from "./claims.js";
+import { stepUpRequested } from "./claims.js";
+import { clientAndClaims } from "./client-form.js";
 import { consentDescription } from "./consent.js";
 import { issueTokens } from "./issue.js";
 import type { DeviceCodeEntry, IdentityState, Session } from "./state.js";
@@ -11,22 +12,9 @@ import type { DeviceCodeEntry, IdentityState, Session } from "./state.js";
 export function issueDeviceCode(state: IdentityState, ctx: Ctx): void {
   const { deps } = state;
   const form = new URLSearchParams(ctx.bodyText);
-  const clientId = form.get("client_id");
-  if (!clientId) {
-    sendEntraError(
-      ctx,
-      400,
-      "invalid_request",
-      900144,
-      "The request body must contain the following parameter: 'client_id'.",
-    );
-    return;
-  }
-  const claims = parseClaims(form.get("claims"));
-  if (claims === "invalid") {
-    sendEntraError(ctx, 400, "invalid_request", 90015, "The claims parameter is not a valid JSON object.");
-    return;
-  }
+  const checked = clientAndClaims(ctx, form);
+  if (!checked) return;
+  const { clientId, claims } = checked;
   const userCode = Array.from(randomBytes(8), (b) => "BCDFGHJKLMNPQRSTVWXZ"[b % 20]).join("");
   const entry: DeviceCodeEntry = {
     deviceCode: randomBytes(32).toString("base64url"),

@@ -1,6 +1,6 @@
 // POST /token: the checks every grant shares, then the grant's own redemption.
 import { type Ctx, sendEntraError } from "../http.js";
-import { parseClaims } from "./claims.js";
+import { clientAndClaims } from "./client-form.js";
 import { redeemDeviceCode } from "./device-code.js";
 import { redeemCode } from "./grant-code.js";
 import { redeemRefresh } from "./grant-refresh.js";
@@ -14,22 +14,9 @@ export async function token(state: IdentityState, ctx: Ctx): Promise<void> {
   }
   const form = new URLSearchParams(ctx.bodyText);
   const grant = form.get("grant_type") ?? "";
-  const clientId = form.get("client_id");
-  if (!clientId) {
-    sendEntraError(
-      ctx,
-      400,
-      "invalid_request",
-      900144,
-      "The request body must contain the following parameter: 'client_id'.",
-    );
-    return;
-  }
-  const claims = parseClaims(form.get("claims"));
-  if (claims === "invalid") {
-    sendEntraError(ctx, 400, "invalid_request", 90015, "The claims parameter is not a valid JSON object.");
-    return;
-  }
+  const checked = clientAndClaims(ctx, form);
+  if (!checked) return;
+  const { clientId, claims } = checked;
   if (grant === "authorization_code") return redeemCode(state, ctx, form, clientId, claims);
   if (grant === "refresh_token") return redeemRefresh(state, ctx, form, clientId, claims);
   if (grant === "device_code" || grant === "urn:ietf:params:oauth:grant-type:device_code") {
