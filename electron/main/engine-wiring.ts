@@ -1,0 +1,73 @@
+import { net, safeStorage, shell } from "electron";
+import { join } from "node:path";
+import { rootCertificates } from "node:tls";
+import { Agent, fetch as undiciFetch } from "undici";
+import { ElectronStoreSettings } from "../adapters/electron-settings.js";
+import { AppTokenCache } from "../adapters/safe-storage-persistence.js";
+import { DEFAULT_CLIENT_ID, resolveConnection } from "../engine/config.js";
+import { ConfigError } from "../engine/errors.js";
+import { createEngine } from "../engine/engine.js";
+import { HistoryLog } from "../engine/history/history-log.js";
+import type { FetchLike } from "../engine/http/http-client.js";
+import type { Logger } from "../engine/logger.js";
+import { FILES } from "../engine/paths.js";
+import { followSignInPage } from "../node/demo-sign-in.js";
+import type { AppDemoEmulator } from "./demo-emulator.js";
+
+// The engine on Electron's capabilities: settings.json through electron-store, the token cache under
+// safeStorage, HTTP through net.fetch, sign-in in the system browser (or the demo emulator's).
+
+export interface EngineWiring {
+  configDir: string;
+  /** Demo mode: the emulator replaces the tenant, the endpoints and the sign-in browser. */
+  demoEmu: AppDemoEmulator | null;
+  logger: Logger;
+}
+
+export async function wireEngine({ configDir, demoEmu, logger }: EngineWiring) {
+  const settings = new ElectronStoreSettings(configDir);
+  const s = await settings.load();
+  const customEndpoints = [
+    s.connection.authorityHost && `sign-in at ${s.connection.authorityHost}`,
+    s.connection.graphEndpoint && `Graph at ${s.connection.graphEndpoint}`,
+  ].filter(Boolean);
+  if (!demoEmu && customEndpoints.length && !s.allowCustomEndpoints) {
+    // Tokens minted silently from the protected refresh token would go to these hosts: one edited
+    // line in a file must not be enough for that.
+    throw new ConfigError(
+      `settings.json names custom endpoints (${customEndpoints.join(", ")}). PIM Tray would send your tokens there, so it uses them only when "allowCustomEndpoints": true is set as well. If you did not add them, choose Reset connection settings.`,
+    );
+  }
+  const cache = await AppTokenCache.create({
+    safeStorage,
+    platform: process.platform,
+    preference: s.tokenStorage,
+    path: join(configDir, "msal-cache.bin"),
+  });
+  // net.fetch uses the system proxy and the OS trust store; demo mode trusts the emulator's own CA.
+  const fetch: FetchLike = demoEmu
+    ? (() => {
+        const dispatcher = new Agent({ connect: { ca: [...rootCertificates, demoEmu.caPem] } });
+        return (url, init) => undiciFetch(url, { ...init, dispatcher });
+      })()
+    : (url, init) => net.fetch(url, init);
+  const connection = resolveConnection({
+    cloud: s.connection.cloud,
+    tenant: demoEmu ? demoEmu.tenantId : s.connection.tenant,
+    clientId: s.connection.clientId ?? DEFAULT_CLIENT_ID,
+    authorityHost: demoEmu ? new URL(demoEmu.authority).origin : s.connection.authorityHost,
+    graphEndpoint: demoEmu ? new URL(demoEmu.graphBaseUrl).origin : s.connection.graphEndpoint,
+  });
+  const history = new HistoryLog(join(configDir, FILES.history));
+  const engine = createEngine({
+    connection,
+    fetch,
+    persistence: cache,
+    ui: { openBrowser: demoEmu ? (url) => followSignInPage(url, demoEmu.caPem) : (url) => shell.openExternal(url) },
+    settings,
+    history,
+    logger,
+    account: s.account,
+  });
+  return { engine, settings, cache };
+}
