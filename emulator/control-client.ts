@@ -29,6 +29,19 @@ export interface PimInstanceView {
   endDateTime: string;
 }
 
+/** A directory-role request, as the control API returns it (emulator/roles/json.ts). */
+export interface RoleRequestView {
+  id: string;
+  status: string;
+  action: string;
+  roleDefinitionId: string;
+  directoryScopeId: string;
+  principalId: string;
+  approvalId: string | null;
+  createdDateTime: string;
+  justification: string | null;
+}
+
 export class ControlError extends Error {
   constructor(
     readonly status: number,
@@ -105,6 +118,13 @@ export class EmulatorControl {
   }
   deny(requestId: string): Promise<PimRequestView> {
     return this.#call("POST", `/pim/requests/${encodeURIComponent(requestId)}/deny`, {});
+  }
+  /** The directory-roles plane: an approver's decision on a pending role activation. */
+  decideRole(requestId: string, decision: "approve" | "deny"): Promise<RoleRequestView> {
+    return this.#call("POST", `/roles/requests/${encodeURIComponent(requestId)}/${decision}`, {});
+  }
+  async roleRequests(): Promise<RoleRequestView[]> {
+    return (await this.#call<{ value: RoleRequestView[] }>("GET", "/roles/requests")).value;
   }
   setUser(user: string, patch: { sessionHasMfa?: boolean }): Promise<unknown> {
     return this.#call("POST", `/users/${encodeURIComponent(user)}`, patch);

@@ -3,6 +3,7 @@ import { faultRuleSchema } from "./faults.js";
 import { GraphFault } from "./graph/fault.js";
 import { serializeRequest } from "./graph/requests.js";
 import { type Ctx, sendGraphError, sendJson } from "./http.js";
+import { serializeRoleRequest } from "./roles/json.js";
 import type { Emulator } from "./server.js";
 
 // The control API: test and demo knobs under /_emulator. Every body is validated; a bad one
@@ -158,6 +159,15 @@ function route(ctx: Ctx, emu: Emulator, sub: string): void {
     parseBody(ctx, schemas.decision);
     const r = emu.pim.decide(m[1] ?? "", m[2] === "approve" ? "approve" : "deny", now());
     return sendJson(ctx, 200, serializeRequest(r));
+  }
+  if ((m = /^POST \/roles\/requests\/([^/]+)\/(approve|deny)$/.exec(key))) {
+    parseBody(ctx, schemas.decision);
+    const r = emu.roles.decide(m[1] ?? "", m[2] === "approve" ? "approve" : "deny", now());
+    return sendJson(ctx, 200, serializeRoleRequest(r));
+  }
+  if (key === "GET /roles/requests") {
+    emu.roles.advance(now());
+    return sendJson(ctx, 200, { value: [...emu.roles.requests.values()].map((r) => serializeRoleRequest(r)) });
   }
   if ((m = /^POST \/users\/([^/]+)$/.exec(key))) {
     const body = parseBody(ctx, schemas.user);

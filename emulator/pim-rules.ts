@@ -44,8 +44,8 @@ export interface RequestedWindow {
   durationMs: number | null;
 }
 
-/** The start and length a request asks for; a malformed one is a BadRequest. */
-export function requestedWindow(body: ActivationBody, now: number): RequestedWindow {
+/** The start and length a request asks for; a malformed one is a BadRequest. Shared by the groups and roles planes. */
+export function requestedWindow(body: Pick<ActivationBody, "scheduleInfo">, now: number): RequestedWindow {
   const startAt = body.scheduleInfo?.startDateTime ? Date.parse(body.scheduleInfo.startDateTime) : now;
   if (Number.isNaN(startAt)) {
     throw new GraphFault(400, "BadRequest", "scheduleInfo.startDateTime is not a valid ISO-8601 date-time.");
@@ -76,11 +76,14 @@ export function requestedWindow(body: ActivationBody, now: number): RequestedWin
   return { startAt, expType, expiration, durationMs };
 }
 
-/** Steps 4 to 7 in PIM's order; returns the duration, which step 4 proves is set. */
+/**
+ * Steps 4 to 7 in PIM's order; returns the duration, which step 4 proves is set. Shared by the groups
+ * and directory-roles planes: a role policy has the same shape as a group policy.
+ */
 export function checkActivationRules(
   policy: GroupPolicy,
   durationMs: number | null,
-  body: ActivationBody,
+  body: Pick<ActivationBody, "justification" | "ticketInfo">,
   caller: CallerClaims,
   settings: PimSettings,
 ): number {

@@ -9,6 +9,8 @@ import { GraphService } from "./graph/service.js";
 import { BodyTooLarge, type Ctx, newRequestId, readBody, sendGraphError } from "./http.js";
 import { IdentityService } from "./identity/service.js";
 import { PimState } from "./pim.js";
+import { demoRoles } from "./roles/seed.js";
+import { RoleState } from "./roles/state.js";
 import { loggedBody, redactFields, redactHeaders, RequestLog } from "./request-log.js";
 import { demoTenant, largeTenant, type TenantSeed } from "./seed.js";
 import {
@@ -34,6 +36,7 @@ export class Emulator {
   readonly identity: IdentityService;
   readonly graph: GraphService;
   #pim: PimState;
+  #roles: RoleState;
   #seed: SeedSpec;
   #server: Server;
   #sockets = new Set<Socket>();
@@ -47,6 +50,7 @@ export class Emulator {
     this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
     this.#seed = options.seed ?? { kind: "demo" };
     this.#pim = new PimState(buildTenant(this.#seed, this.clock.now()), this.settings);
+    this.#roles = new RoleState(demoRoles(this.clock.now()), this.settings);
     this.identity = new IdentityService({
       tenantId: this.#pim.tenant.tenantId,
       domain: this.#pim.tenant.domain,
@@ -57,6 +61,7 @@ export class Emulator {
     });
     this.graph = new GraphService({
       pim: () => this.#pim,
+      roles: () => this.#roles,
       keys,
       now: () => this.clock.now(),
       settings: this.settings,
@@ -95,6 +100,11 @@ export class Emulator {
     return this.#pim;
   }
 
+  /** The directory-roles plane's state (emulator/roles/). */
+  get roles(): RoleState {
+    return this.#roles;
+  }
+
   get info(): EmulatorInfo {
     const t = this.#pim.tenant;
     return {
@@ -119,6 +129,7 @@ export class Emulator {
     Object.assign(this.settings, DEFAULT_SETTINGS, this.options.settings);
     this.identity.reset();
     this.#pim = new PimState(buildTenant(this.#seed, this.clock.now()), this.settings);
+    this.#roles = new RoleState(demoRoles(this.clock.now()), this.settings);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Ctx } from "../http.js";
 import type { CallerClaims } from "../model.js";
 import type { PimState } from "../pim.js";
+import type { RoleState } from "../roles/state.js";
 import { skipToken } from "../odata.js";
 import type { SigningKeys } from "../tokens.js";
 import { GraphFault, missingScope } from "./fault.js";
@@ -15,6 +16,8 @@ export interface GraphSettings {
 
 export interface GraphDeps {
   pim: () => PimState;
+  /** The directory-roles plane (emulator/roles/). */
+  roles: () => RoleState;
   keys: SigningKeys;
   now: () => number;
   settings: GraphSettings;

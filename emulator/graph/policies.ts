@@ -116,7 +116,8 @@ const TARGET = (caller: "EndUser" | "Admin", level: "Assignment" | "Eligibility"
   enforcedSettings: [],
 });
 
-function policyRules(p: ReturnType<PimState["policyFor"]>) {
+/** The rule list of one policy; the directory-roles plane (emulator/roles/) serialises its policies with it too. */
+export function policyRules(p: ReturnType<PimState["policyFor"]>) {
   return [
     {
       "@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyExpirationRule",

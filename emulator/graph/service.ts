@@ -9,6 +9,7 @@ import { GraphFault, notFound } from "./fault.js";
 import { routePolicies } from "./policies.js";
 import { routeRequests } from "./requests.js";
 import { routeScheduleCollection } from "./schedules.js";
+import { isDirectoryRolePolicyRequest, ROLES_BASE, routeDirectoryRoles, routeRolePolicies } from "../roles/routes.js";
 
 export class GraphService {
   constructor(private readonly deps: GraphDeps) {}
@@ -39,7 +40,13 @@ async function route(call: GraphCall, rest: string): Promise<void> {
 
   if (lower === "me") return routeMe(call);
   if (lower === "groups" || lower.startsWith("groups/")) return routeGroups(call, path);
-  if (lower.startsWith("policies/")) return routePolicies(call, path.slice("policies/".length));
+  if (lower.startsWith("policies/")) {
+    const sub = path.slice("policies/".length);
+    if (isDirectoryRolePolicyRequest(call, sub)) return routeRolePolicies(call, sub);
+    return routePolicies(call, sub);
+  }
+  const rolesBase = ROLES_BASE.toLowerCase() + "/";
+  if (lower.startsWith(rolesBase)) return routeDirectoryRoles(call, path, path.slice(rolesBase.length).split("/"));
 
   const base = PIM_BASE.toLowerCase() + "/";
   if (!lower.startsWith(base)) throw notFound(path);

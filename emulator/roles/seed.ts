@@ -1,0 +1,140 @@
+// The demo tenant's directory roles: what Adele, Megan and Alex are eligible for. Ids are stable
+// (built-in roles keep their real template ids; the rest derive from names) and documented in
+// docs/emulator.md.
+import { stableGuid } from "../ids.js";
+import { DEMO_USERS } from "../seed.js";
+import type { AdministrativeUnit, RoleDefinition, RoleEligibility, RolePolicy, RolesSeed } from "./model.js";
+
+/** Built-in role template ids, as Microsoft publishes them. */
+export const DEMO_ROLES = {
+  helpdeskAdministrator: "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+  globalReader: "f2ef992c-3afb-46b9-b7cf-a126ee74c451",
+  privilegedRoleAdministrator: "e8611ab8-c189-46e8-94e1-60213ab1f814",
+  exchangeAdministrator: "29232cdf-9323-42fd-ade2-1d097af3e4de",
+  securityAdministrator: "194ae4cb-b126-40b2-bd5b-6091b380977d",
+  userAdministrator: "fe930be7-5e62-47db-91af-98c3a49a38b1",
+  groupsAdministrator: "fdd7a751-b60b-444a-984c-02652fe8fa1c",
+} as const;
+
+export const DEMO_ADMINISTRATIVE_UNITS = {
+  sales: stableGuid("au:sales"),
+} as const;
+
+const DAY = 86_400_000;
+
+/** The documented default for a directory role: 8 h, MFA and justification, no approval. */
+export function defaultRolePolicy(roleDefinitionId: string): RolePolicy {
+  return {
+    maximumDuration: "PT8H",
+    enabledRules: ["MultiFactorAuthentication", "Justification"],
+    approvalRequired: false,
+    approverUserIds: [],
+    authenticationContext: null,
+    policyGuid: stableGuid(`role-policy:${roleDefinitionId}`),
+  };
+}
+
+function rolePolicy(roleDefinitionId: string, p: Partial<RolePolicy>): [string, RolePolicy] {
+  return [roleDefinitionId, { ...defaultRolePolicy(roleDefinitionId), ...p }];
+}
+
+function eligibility(
+  roleDefinitionId: string,
+  principalId: string,
+  now: number,
+  directoryScopeId = "/",
+  memberType: RoleEligibility["memberType"] = "Direct",
+): RoleEligibility {
+  const created = new Date(now - 60 * DAY).toISOString();
+  return {
+    id: stableGuid(`role-elig:${roleDefinitionId}:${principalId}:${directoryScopeId}`),
+    principalId,
+    roleDefinitionId,
+    directoryScopeId,
+    memberType,
+    startDateTime: created,
+    endDateTime: null,
+    createdDateTime: created,
+  };
+}
+
+export function demoRoles(now: number): RolesSeed {
+  const r = DEMO_ROLES;
+  const u = DEMO_USERS;
+  const roleDefinitions: RoleDefinition[] = [
+    {
+      id: r.helpdeskAdministrator,
+      displayName: "Helpdesk Administrator",
+      description: "Can reset passwords for non-administrators and Helpdesk Administrators.",
+    },
+    {
+      id: r.globalReader,
+      displayName: "Global Reader",
+      description: "Can read everything that a Global Administrator can, but not update anything.",
+    },
+    {
+      id: r.privilegedRoleAdministrator,
+      displayName: "Privileged Role Administrator",
+      description:
+        "Can manage role assignments in Microsoft Entra ID, and all aspects of Privileged Identity Management.",
+    },
+    {
+      id: r.exchangeAdministrator,
+      displayName: "Exchange Administrator",
+      description: "Can manage all aspects of the Exchange product.",
+    },
+    {
+      id: r.securityAdministrator,
+      displayName: "Security Administrator",
+      description:
+        "Can read security information and reports, and manage configuration in Microsoft Entra ID and Office 365.",
+    },
+    {
+      id: r.userAdministrator,
+      displayName: "User Administrator",
+      description: "Can manage all aspects of users and groups, including resetting passwords for limited admins.",
+    },
+    {
+      id: r.groupsAdministrator,
+      displayName: "Groups Administrator",
+      description:
+        "Members of this role can create/manage groups, create/manage groups settings like naming and expiration policies, and view groups activity and audit reports.",
+    },
+  ];
+  const administrativeUnits: AdministrativeUnit[] = [
+    { id: DEMO_ADMINISTRATIVE_UNITS.sales, displayName: "Sales", description: "Sales department users" },
+  ];
+  const policies = new Map<string, RolePolicy>([
+    rolePolicy(r.helpdeskAdministrator, { maximumDuration: "PT4H", enabledRules: ["Justification"] }),
+    rolePolicy(r.globalReader, { maximumDuration: "PT8H", enabledRules: ["Justification"] }),
+    rolePolicy(r.privilegedRoleAdministrator, {
+      maximumDuration: "PT2H",
+      enabledRules: ["Justification"],
+      approvalRequired: true,
+      approverUserIds: [u.megan],
+    }),
+    rolePolicy(r.exchangeAdministrator, {
+      maximumDuration: "PT4H",
+      enabledRules: ["MultiFactorAuthentication", "Justification"],
+    }),
+    rolePolicy(r.securityAdministrator, {
+      maximumDuration: "PT2H",
+      enabledRules: ["Justification"],
+      authenticationContext: "c1",
+    }),
+    rolePolicy(r.userAdministrator, { maximumDuration: "PT4H", enabledRules: ["Justification", "Ticketing"] }),
+  ]);
+  const eligibilities: RoleEligibility[] = [
+    eligibility(r.helpdeskAdministrator, u.adele, now, `/administrativeUnits/${DEMO_ADMINISTRATIVE_UNITS.sales}`),
+    eligibility(r.globalReader, u.adele, now),
+    eligibility(r.privilegedRoleAdministrator, u.adele, now),
+    eligibility(r.exchangeAdministrator, u.adele, now),
+    eligibility(r.securityAdministrator, u.adele, now),
+    eligibility(r.userAdministrator, u.adele, now),
+    // Held through a role-assignable group: filterByCurrentUser leaves it out, as Graph does.
+    eligibility(r.groupsAdministrator, u.adele, now, "/", "Group"),
+    eligibility(r.globalReader, u.megan, now),
+    eligibility(r.exchangeAdministrator, u.alex, now),
+  ];
+  return { roleDefinitions, administrativeUnits, policies, eligibilities };
+}
