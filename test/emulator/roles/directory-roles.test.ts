@@ -251,3 +251,33 @@ describe("policies", () => {
     expect(noScope.status).toBe(400);
   });
 });
+
+describe("lists, beta and reset", () => {
+  it("includes the group-held role in the plain list, and serves /beta with the same handlers", async () => {
+    const plain = await adele.get(`${BASE}/roleEligibilityScheduleInstances?$filter=principalId eq '${U.adele}'`);
+    expect(plain.json.value).toHaveLength(7);
+    expect(plain.json.value.filter((v: any) => v.memberType === "Group").map((v: any) => v.roleDefinitionId)).toEqual([
+      R.groupsAdministrator,
+    ]);
+    const beta = await adele.get(
+      "/beta/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')",
+    );
+    expect(beta.json.value).toHaveLength(6);
+  });
+
+  it("names roles through roleDefinitions", async () => {
+    const res = await adele.get(`${BASE}/roleDefinitions/${R.securityAdministrator}?$select=displayName`);
+    expect(res.status).toBe(200);
+    expect(res.json.displayName).toBe("Security Administrator");
+  });
+
+  it("keeps the role state across requests and clears it on reset", async () => {
+    await activate(R.privilegedRoleAdministrator);
+    expect(await emu.control.roleRequests()).toHaveLength(1);
+    await emu.control.reset();
+    expect(await emu.control.roleRequests()).toHaveLength(0);
+    await emu.control.configure({ provisioningDelayMs: 0 });
+    const after = await activate(R.globalReader);
+    expect(after.status).toBe(201);
+  });
+});
