@@ -51,6 +51,17 @@ export interface RoleRequest {
   targetScheduleId: string;
 }
 
+/** The single stage of a directory-role approval (beta `roleAssignmentApprovals/{id}/steps`). */
+export interface RoleApprovalStep {
+  /** Graph: the step's id, like the approval's, is the request id. */
+  id: string;
+  status: "InProgress" | "Completed";
+  reviewResult: "NotReviewed" | "Approve" | "Deny";
+  reviewedBy: { id: string; displayName: string | null } | null;
+  reviewedDateTime: number | null;
+  justification: string | null;
+}
+
 export interface RoleInstance {
   id: string;
   scheduleId: string;

@@ -8,6 +8,7 @@ import { type GraphCall, nextLink, parseCurrentUserFunction, requireScope } from
 import { userJson } from "../graph/directory.js";
 import { GraphFault, methodNotAllowed, notFound } from "../graph/fault.js";
 import { policyRules } from "../graph/policies.js";
+import { routeRoleApprovals } from "./approvals.js";
 import type { RoleState } from "./state.js";
 import {
   assignmentInstance,
@@ -162,6 +163,9 @@ export async function routeDirectoryRoles(call: GraphCall, path: string, segment
   const { ctx, caller, deps } = call;
   const name = COLLECTIONS.find((c) => c.toLowerCase() === (segments[0] ?? "").toLowerCase());
   if ((segments[0] ?? "").toLowerCase() === "roledefinitions") return routeRoleDefinitions(call, segments.slice(1));
+  if ((segments[0] ?? "").toLowerCase() === "roleassignmentapprovals") {
+    return routeRoleApprovals(call, rolesOf(call), path, segments.slice(1));
+  }
   if (!name) throw notFound(path);
   if (name === "roleAssignmentScheduleRequests") return routeRoleRequests(call, segments.slice(1));
   if (segments.length > 2) throw notFound(path);

@@ -5,7 +5,7 @@ import { newGuid } from "../ids.js";
 import type { CallerClaims, RequestStatus, TicketInfo } from "../model.js";
 import type { PimSettings } from "../pim.js";
 import { checkActivationRules, policyFailure, requestedWindow, type ActivationBody } from "../pim-rules.js";
-import type { RoleEligibility, RoleInstance, RolePolicy, RoleRequest, RolesSeed } from "./model.js";
+import type { RoleApprovalStep, RoleEligibility, RoleInstance, RolePolicy, RoleRequest, RolesSeed } from "./model.js";
 import { defaultRolePolicy } from "./seed.js";
 
 export interface RoleRequestBody {
@@ -27,6 +27,8 @@ const lc = (s: string) => s.toLowerCase();
 export class RoleState {
   readonly requests = new Map<string, RoleRequest>();
   readonly instances = new Map<string, RoleInstance>();
+  /** Keyed by request id (= approval id), for requests that needed approval. */
+  readonly approvals = new Map<string, RoleApprovalStep>();
 
   constructor(
     readonly seed: RolesSeed,
@@ -185,6 +187,14 @@ export class RoleState {
       request.status = "PendingApproval";
       // Graph: the approval's id is the request's id.
       request.approvalId = id;
+      this.approvals.set(id, {
+        id,
+        status: "InProgress",
+        reviewResult: "NotReviewed",
+        reviewedBy: null,
+        reviewedDateTime: null,
+        justification: null,
+      });
     } else {
       this.schedule(request, now);
     }
@@ -259,13 +269,31 @@ export class RoleState {
     r.completedAt = now;
   }
 
-  /** The approver's decision, made through the control API. */
-  decide(requestId: string, decision: "approve" | "deny", now: number): RoleRequest {
+  /**
+   * The approver's decision: through the control API (no reviewer given: the policy's first approver is recorded),
+   * or the beta approval step PATCH.
+   */
+  decide(
+    requestId: string,
+    decision: "approve" | "deny",
+    now: number,
+    reviewer?: { id: string; displayName: string | null },
+    justification: string | null = null,
+  ): RoleRequest {
     this.advance(now);
     const r = this.requests.get(lc(requestId));
     if (!r) throw new GraphFault(404, "ResourceNotFound", `The request '${requestId}' was not found.`);
     if (r.status !== "PendingApproval") {
       throw new GraphFault(400, "BadRequest", `The request is ${r.status}, not PendingApproval.`);
+    }
+    const step = this.approvals.get(r.id);
+    if (step) {
+      const first = this.policyFor(r.roleDefinitionId).approverUserIds[0];
+      step.status = "Completed";
+      step.reviewResult = decision === "approve" ? "Approve" : "Deny";
+      step.reviewedBy = reviewer ?? (first ? { id: first, displayName: null } : null);
+      step.reviewedDateTime = now;
+      step.justification = justification;
     }
     if (decision === "deny") {
       r.status = "Denied";

@@ -32,6 +32,7 @@ afterAll(async () => {
 beforeEach(async () => {
   emu.emulator.roles.requests.clear();
   emu.emulator.roles.instances.clear();
+  emu.emulator.roles.approvals.clear();
   emu.emulator.clock.reset();
   await emu.control.configure({ provisioningDelayMs: 0, policyMessageFormat: "text", pageSize: 100 });
 });
@@ -196,6 +197,7 @@ describe("activation requests", () => {
     const instances = await adele.get(`${BASE}/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')`);
     expect(instances.json.value).toHaveLength(1);
     emu.emulator.roles.instances.clear();
+    emu.emulator.roles.approvals.clear();
     const second = await activate(R.privilegedRoleAdministrator);
     const denied = await emu.control.decideRole(second.json.id, "deny");
     expect(denied.status).toBe("Denied");
@@ -279,5 +281,69 @@ describe("lists, beta and reset", () => {
     await emu.control.configure({ provisioningDelayMs: 0 });
     const after = await activate(R.globalReader);
     expect(after.status).toBe(201);
+  });
+});
+
+describe("approvals (beta)", () => {
+  const APPROVALS = "/beta/roleManagement/directory/roleAssignmentApprovals";
+
+  it("shows the step to the approver, refuses the requester, approves once and then answers 409", async () => {
+    const req = await activate(R.privilegedRoleAdministrator);
+    const id = req.json.id as string;
+    const megan = new RawClient(emu.origin, emu.caPem, (await signIn(emu, "megan", ROLE_SCOPES)).accessToken);
+    const approval = await megan.get(`${APPROVALS}/${id}`);
+    expect(approval.status).toBe(200);
+    expect(approval.json.id).toBe(id);
+    expect(approval.json.steps).toHaveLength(1);
+    expect(approval.json.steps[0]).toMatchObject({
+      status: "InProgress",
+      assignedToMe: true,
+      reviewResult: "NotReviewed",
+    });
+    const stepId = approval.json.steps[0].id as string;
+    const mine = await adele.get(`${APPROVALS}/${id}/steps`);
+    expect(mine.json.value[0].assignedToMe).toBe(false);
+
+    const own = await adele.request("PATCH", `${APPROVALS}/${id}/steps/${stepId}`, {
+      reviewResult: "Approve",
+      justification: "self",
+    });
+    expect(own.status).toBe(403);
+    const noReason = await megan.request("PATCH", `${APPROVALS}/${id}/steps/${stepId}`, { reviewResult: "Approve" });
+    expect(noReason.status).toBe(400);
+    const ok = await megan.request("PATCH", `${APPROVALS}/${id}/steps/${stepId}`, {
+      reviewResult: "Approve",
+      justification: "On-call swap confirmed",
+    });
+    expect(ok.status).toBe(204);
+    const again = await megan.request("PATCH", `${APPROVALS}/${id}/steps/${stepId}`, {
+      reviewResult: "Deny",
+      justification: "changed my mind",
+    });
+    expect(again.status).toBe(409);
+    const step = (await megan.get(`${APPROVALS}/${id}/steps/${stepId}`)).json;
+    expect(step).toMatchObject({
+      status: "Completed",
+      reviewResult: "Approve",
+      justification: "On-call swap confirmed",
+    });
+    expect(step.reviewedBy.id).toBe(U.megan);
+    expect((await adele.get(`${BASE}/roleAssignmentScheduleRequests/${id}`)).json.status).toBe("Provisioned");
+    await megan.close();
+  });
+
+  it("denies through the step, and does not exist on /v1.0", async () => {
+    const req = await activate(R.privilegedRoleAdministrator);
+    const id = req.json.id as string;
+    const megan = new RawClient(emu.origin, emu.caPem, (await signIn(emu, "megan", ROLE_SCOPES)).accessToken);
+    const v1 = await megan.get(`${BASE}/roleAssignmentApprovals/${id}`);
+    expect(v1.status).toBe(400);
+    const deny = await megan.request("PATCH", `${APPROVALS}/${id}/steps/${id}`, {
+      reviewResult: "Deny",
+      justification: "No change ticket",
+    });
+    expect(deny.status).toBe(204);
+    expect((await adele.get(`${BASE}/roleAssignmentScheduleRequests/${id}`)).json.status).toBe("Denied");
+    await megan.close();
   });
 });
