@@ -62,6 +62,11 @@ const FIELDS: Record<Collection, string[]> = {
   ],
 };
 const EXPANDABLE = ["roleDefinition", "principal", "directoryScope", "appScope"];
+/** Where Graph also offers `activatedUsing` (the eligibility schedule an activation came from). */
+const expandableFor = (c: Collection) =>
+  c === "roleAssignmentScheduleInstances" || c === "roleAssignmentScheduleRequests"
+    ? [...EXPANDABLE, "activatedUsing"]
+    : EXPANDABLE;
 
 /** The role state, moved forward to now. */
 function rolesOf(call: GraphCall): RoleState {
@@ -95,6 +100,16 @@ function expandOne(roles: RoleState, call: GraphCall, item: Record<string, unkno
         )
       : null;
   }
+  if (x.name === "activatedUsing") {
+    const e = roles.seed.eligibilities.find(
+      (el) =>
+        el.principalId.toLowerCase() === String(item.principalId).toLowerCase() &&
+        el.roleDefinitionId.toLowerCase() === String(item.roleDefinitionId).toLowerCase() &&
+        el.directoryScopeId.toLowerCase() === String(item.directoryScopeId).toLowerCase() &&
+        el.memberType === "Direct",
+    );
+    return e ? applySelect(eligibilitySchedule(e), x.select) : null;
+  }
   return null; // appScope: the demo tenant has no app-scoped roles
 }
 
@@ -112,7 +127,7 @@ function withExpansions(
 
 function sendPage(call: GraphCall, roles: RoleState, collection: Collection, all: Array<Record<string, unknown>>) {
   const { ctx, deps } = call;
-  const expand = parseExpand(ctx.query.get("$expand"), EXPANDABLE, TYPES[collection]);
+  const expand = parseExpand(ctx.query.get("$expand"), expandableFor(collection), TYPES[collection]);
   const select = parseSelect(ctx.query.get("$select"));
   const page = paginate(all, ctx.query, deps.settings.pageSize);
   const body: Record<string, unknown> = {
@@ -159,7 +174,10 @@ function scheduleItems(c: Exclude<Collection, "roleAssignmentScheduleRequests">,
 }
 
 /** Everything under roleManagement/directory/; `segments` come after it. */
-export async function routeDirectoryRoles(call: GraphCall, path: string, segments: string[]): Promise<void> {
+export async function routeDirectoryRoles(call: GraphCall, path: string, rawSegments: string[]): Promise<void> {
+  // Graph's key form `collection('{id}')` is the same as `collection/{id}`.
+  const keyed = /^([A-Za-z]+)\('([^']*)'\)$/.exec(rawSegments[0] ?? "");
+  const segments = keyed ? [keyed[1] ?? "", keyed[2] ?? "", ...rawSegments.slice(1)] : rawSegments;
   const { ctx, caller, deps } = call;
   const name = COLLECTIONS.find((c) => c.toLowerCase() === (segments[0] ?? "").toLowerCase());
   if ((segments[0] ?? "").toLowerCase() === "roledefinitions") return routeRoleDefinitions(call, segments.slice(1));
@@ -342,7 +360,7 @@ async function routeRoleRequests(call: GraphCall, segments: string[]): Promise<v
   if (!request || (request.principalId !== caller.oid && !approverOf(roles, request.roleDefinitionId, caller.oid))) {
     throw new GraphFault(404, "ResourceNotFound", `The request '${id}' was not found.`);
   }
-  const expand = parseExpand(ctx.query.get("$expand"), EXPANDABLE, TYPES[collection]);
+  const expand = parseExpand(ctx.query.get("$expand"), expandableFor(collection), TYPES[collection]);
   sendJson(ctx, 200, {
     "@odata.context": `${ctx.origin}/v1.0/$metadata#${ROLES_BASE}/${collection}/$entity`,
     ...withExpansions(roles, call, serializeRoleRequest(request), expand, parseSelect(ctx.query.get("$select"))),

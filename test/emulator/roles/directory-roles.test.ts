@@ -347,3 +347,21 @@ describe("approvals (beta)", () => {
     await megan.close();
   });
 });
+
+describe("expansions", () => {
+  it("expands principal and activatedUsing on active roles and requests", async () => {
+    const req = await activate(R.helpdeskAdministrator, { directoryScopeId: SALES });
+    const active = await adele.get(
+      `${BASE}/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')?$expand=principal($select=displayName),activatedUsing`,
+    );
+    const inst = active.json.value[0];
+    expect(inst.principal.displayName).toBe("Adele Vance");
+    expect(inst.activatedUsing).toMatchObject({ roleDefinitionId: R.helpdeskAdministrator, directoryScopeId: SALES });
+    const got = await adele.get(`${BASE}/roleAssignmentScheduleRequests('${req.json.id}')?$expand=activatedUsing`);
+    expect(got.json.activatedUsing.id).toBe(inst.activatedUsing.id);
+    const bad = await adele.get(
+      `${BASE}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=activatedUsing`,
+    );
+    expect(bad.status).toBe(400);
+  });
+});
