@@ -365,3 +365,20 @@ describe("expansions", () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe("time", () => {
+  it("holds a future start as Granted, provisions it when it starts, and ends the instance at its end", async () => {
+    const start = new Date(Date.parse((await emu.control.clock()).now) + 10 * 60_000).toISOString();
+    const res = await activate(R.globalReader, {
+      scheduleInfo: { startDateTime: start, expiration: { type: "afterDuration", duration: "PT20M" } },
+    });
+    expect(res.json.status).toBe("Granted");
+    const list = () => adele.get(`${BASE}/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')`);
+    expect((await list()).json.value).toHaveLength(0);
+    await emu.control.advanceClock(11 * 60_000);
+    expect((await list()).json.value).toHaveLength(1);
+    expect((await adele.get(`${BASE}/roleAssignmentScheduleRequests/${res.json.id}`)).json.status).toBe("Provisioned");
+    await emu.control.advanceClock(20 * 60_000); // (the tokens live an hour of emulator time)
+    expect((await list()).json.value).toHaveLength(0);
+  });
+});
