@@ -32,6 +32,18 @@ export const settingsPatchSchema = z
     consentNotGrantedFor: z
       .array(z.union([z.literal("*"), z.string().regex(/^[0-9a-f-]{36}$/i, "must be a client id or *")]))
       .max(50),
+    consentNotGrantedForArm: z
+      .array(z.union([z.literal("*"), z.string().regex(/^[0-9a-f-]{36}$/i, "must be a client id or *")]))
+      .max(50),
+    armPageSize: z.number().int().min(1).max(1000),
+    armRateLimit: z
+      .object({
+        readBurst: z.number().int().min(1).max(100_000),
+        readsPerSecond: z.number().min(0).max(100_000),
+        writeBurst: z.number().int().min(1).max(100_000),
+        writesPerSecond: z.number().min(0).max(100_000),
+      })
+      .strict(),
     pageSize: z.number().int().min(1).max(999),
     emptyGroupExpansion: z.boolean(),
     denyPolicyRead: z.boolean(),
@@ -168,6 +180,15 @@ function route(ctx: Ctx, emu: Emulator, sub: string): void {
   if (key === "GET /roles/requests") {
     emu.roles.advance(now());
     return sendJson(ctx, 200, { value: [...emu.roles.requests.values()].map((r) => serializeRoleRequest(r)) });
+  }
+  if ((m = /^POST \/arm\/requests\/([^/]+)\/(approve|deny)$/.exec(key))) {
+    parseBody(ctx, schemas.decision);
+    const pending = emu.armState.requests.get((m[1] ?? "").toLowerCase());
+    if (pending?.status !== "PendingApproval") {
+      throw new GraphFault(404, "NotFound", `No pending ARM request named '${m[1]}'.`);
+    }
+    const r = emu.armState.decide(m[1] ?? "", m[2] === "approve", now());
+    return sendJson(ctx, 200, { name: r.name, scope: r.scope, status: r.status });
   }
   if ((m = /^POST \/users\/([^/]+)$/.exec(key))) {
     const body = parseBody(ctx, schemas.user);

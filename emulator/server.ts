@@ -1,6 +1,10 @@
 import { createServer, type Server } from "node:https";
 import { ServerResponse, type IncomingMessage } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { ArmService } from "./arm/service.js";
+import { sendArmInjected } from "./arm/http.js";
+import { demoArm } from "./arm/seed.js";
+import { ArmState } from "./arm/state.js";
 import { ensureTls, type TlsMaterial } from "./certs.js";
 import { EmulatorClock } from "./clock.js";
 import { handleControl } from "./control.js";
@@ -35,6 +39,8 @@ export class Emulator {
   readonly caeRevokedAt = new Map<string, number>();
   readonly identity: IdentityService;
   readonly graph: GraphService;
+  readonly arm: ArmService;
+  #armState: ArmState;
   #pim: PimState;
   #roles: RoleState;
   #seed: SeedSpec;
@@ -51,6 +57,7 @@ export class Emulator {
     this.#seed = options.seed ?? { kind: "demo" };
     this.#pim = new PimState(buildTenant(this.#seed, this.clock.now()), this.settings);
     this.#roles = new RoleState(demoRoles(this.clock.now()), this.settings);
+    this.#armState = this.#newArmState();
     this.identity = new IdentityService({
       tenantId: this.#pim.tenant.tenantId,
       domain: this.#pim.tenant.domain,
@@ -62,6 +69,15 @@ export class Emulator {
     this.graph = new GraphService({
       pim: () => this.#pim,
       roles: () => this.#roles,
+      keys,
+      now: () => this.clock.now(),
+      settings: this.settings,
+      caeRevokedAt: this.caeRevokedAt,
+    });
+    this.arm = new ArmService({
+      arm: () => this.#armState,
+      users: () => this.#pim.tenant.users,
+      tenantId: () => this.#pim.tenant.tenantId,
       keys,
       now: () => this.clock.now(),
       settings: this.settings,
@@ -105,6 +121,20 @@ export class Emulator {
     return this.#roles;
   }
 
+  /** The Azure resource-roles plane's state (emulator/arm/). */
+  get armState(): ArmState {
+    return this.#armState;
+  }
+
+  #newArmState(): ArmState {
+    const users = () => this.#pim.tenant.users;
+    return new ArmState(
+      demoArm(this.clock.now()),
+      this.settings,
+      (id) => users().find((u) => u.id === id)?.displayName ?? id,
+    );
+  }
+
   get info(): EmulatorInfo {
     const t = this.#pim.tenant;
     return {
@@ -113,6 +143,7 @@ export class Emulator {
       tenantId: t.tenantId,
       domain: t.domain,
       graphBaseUrl: `${this.#origin}/v1.0`,
+      armBaseUrl: `${this.#origin}/arm`,
       caCertPath: this.tls.caCertPath,
       controlUrl: `${this.#origin}/_emulator`,
       users: t.users.map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName })),
@@ -128,7 +159,9 @@ export class Emulator {
     this.caeRevokedAt.clear();
     Object.assign(this.settings, DEFAULT_SETTINGS, this.options.settings);
     this.identity.reset();
+    this.arm.throttle.clear();
     this.#pim = new PimState(buildTenant(this.#seed, this.clock.now()), this.settings);
+    this.#armState = this.#newArmState();
     this.#roles = new RoleState(demoRoles(this.clock.now()), this.settings);
   }
 
@@ -165,6 +198,7 @@ export class Emulator {
     };
     const isControl = path === "/_emulator" || path.startsWith("/_emulator/");
     const isGraph = /^\/(v1\.0|beta)(\/|$)/i.test(path);
+    const isArm = /^\/arm(\/|$)/i.test(path);
     let fault: "status" | "drop" | null = null;
     try {
       ctx.bodyText = await readBody(req);
@@ -200,7 +234,8 @@ export class Emulator {
       }
       if (decision.status) {
         fault = "status";
-        sendInjectedStatus(ctx, decision.status, isGraph);
+        if (isArm) sendArmInjected(ctx, decision.status.status, decision.status.retryAfter);
+        else sendInjectedStatus(ctx, decision.status, isGraph);
         return;
       }
       await this.#route(ctx, path, isGraph);
@@ -233,6 +268,10 @@ export class Emulator {
   }
 
   async #route(ctx: Ctx, path: string, isGraph: boolean): Promise<void> {
+    if (/^\/arm(\/|$)/i.test(path)) {
+      await this.arm.handle(ctx, path.slice("/arm".length));
+      return;
+    }
     if (isGraph) {
       const rest = path.replace(/^\/(v1\.0|beta)\/?/i, "");
       await this.graph.handle(ctx, rest);

@@ -2,13 +2,15 @@
 // the tests pass in and read back.
 import { homedir } from "node:os";
 import { join } from "node:path";
+import type { ArmSettings } from "./arm/service.js";
+import { DEFAULT_ARM_RATE_LIMIT } from "./arm/http.js";
 import type { GraphSettings } from "./graph/common.js";
 import type { IdentitySettings } from "./identity/state.js";
 import type { PimSettings } from "./pim.js";
 
 export type SeedSpec = { kind: "demo" } | { kind: "large"; groups: number; seed?: number };
 
-export interface EmulatorSettings extends PimSettings, IdentitySettings, GraphSettings {}
+export interface EmulatorSettings extends PimSettings, IdentitySettings, GraphSettings, ArmSettings {}
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {
   provisioningDelayMs: 1000,
@@ -21,6 +23,9 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   autoSignIn: null,
   authorizeOutcome: null,
   consentNotGrantedFor: [],
+  consentNotGrantedForArm: [],
+  armPageSize: 100,
+  armRateLimit: DEFAULT_ARM_RATE_LIMIT,
   pageSize: 100,
   emptyGroupExpansion: false,
   denyPolicyRead: false,
@@ -47,6 +52,8 @@ export interface EmulatorInfo {
   tenantId: string;
   domain: string;
   graphBaseUrl: string;
+  /** Azure Resource Manager's base (what https://management.azure.com is in the cloud). */
+  armBaseUrl: string;
   caCertPath: string;
   controlUrl: string;
   users: EmulatorUserInfo[];

@@ -112,7 +112,7 @@ function signInPage(state: IdentityState, q: URLSearchParams, claims: ClaimsRequ
 
 function completeSignIn(state: IdentityState, ctx: Ctx, user: EmulatedUser, q: URLSearchParams): void {
   const clientId = q.get("client_id") ?? "";
-  if (state.consentMissing(clientId)) {
+  if (state.consentMissing(clientId, q.get("scope") ?? "")) {
     needAdminApproval(ctx, user, q, clientId);
     return;
   }

@@ -122,7 +122,7 @@ export async function redeemDeviceCode(
     return;
   }
   entry.state = "redeemed";
-  if (state.consentMissing(clientId)) {
+  if (state.consentMissing(clientId, entry.scope)) {
     sendEntraError(ctx, 400, "invalid_grant", 65001, consentDescription(clientId), { suberror: "consent_required" });
     return;
   }

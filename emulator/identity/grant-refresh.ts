@@ -26,7 +26,7 @@ export async function redeemRefresh(
     );
     return;
   }
-  if (state.consentMissing(clientId)) {
+  if (state.consentMissing(clientId, form.get("scope") ?? "")) {
     sendEntraError(ctx, 400, "invalid_grant", 65001, consentDescription(clientId), { suberror: "consent_required" });
     return;
   }

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Ctx } from "../http.js";
 import type { EmulatedUser } from "../model.js";
 import { GRAPH_AUDIENCE, signJwt } from "../tokens.js";
+import { ARM_AUDIENCE, ARM_SCOPE, armPrefix, isArmScope } from "../arm/audience.js";
 import type { ClaimsRequest } from "./claims.js";
 import type { IdentityState, Session } from "./state.js";
 
@@ -29,6 +30,11 @@ function resourceScopes(scope: string): string[] {
   const out: string[] = [];
   for (const s of scope.split(/\s+/).filter(Boolean)) {
     if (OIDC_SCOPES.has(s.toLowerCase())) continue;
+    // ARM has one delegated permission; `.default` and `user_impersonation` both grant it.
+    if (armPrefix(s)) {
+      out.push(ARM_SCOPE);
+      continue;
+    }
     const prefix = GRAPH_PREFIXES.find((p) => s.toLowerCase().startsWith(p.toLowerCase()));
     const short = prefix ? s.slice(prefix.length) : s;
     if (short === ".default") out.push(...CONSENTED_SCOPES);
@@ -63,6 +69,8 @@ export async function issueTokens(
   const requested = scope.split(/\s+/).filter(Boolean);
   let scopes = resourceScopes(scope);
   if (scopes.length === 0) scopes = ["User.Read"];
+  // One resource per token: a request naming ARM gets an ARM-audience token, anything else Graph's.
+  const audience = isArmScope(scope) ? ARM_AUDIENCE : GRAPH_AUDIENCE;
   const mfa = session.mfa || user.sessionHasMfa;
   const amr = mfa ? ["pwd", "mfa"] : ["pwd"];
   const issuer = `${ctx.origin}/${deps.tenantId}/v2.0`;
@@ -85,14 +93,14 @@ export async function issueTokens(
       idtyp: "user",
       ver: "1.0",
     },
-    { issuer, audience: GRAPH_AUDIENCE, nowSeconds: nowS, lifetimeSeconds: lifetime },
+    { issuer, audience, nowSeconds: nowS, lifetimeSeconds: lifetime },
   );
   const refreshToken = randomBytes(48).toString("base64url");
   state.refresh.set(refreshToken, { sessionId: session.id, clientId });
   const body: Record<string, unknown> = {
     token_type: "Bearer",
     scope: [
-      ...scopes.map((s) => `${GRAPH_AUDIENCE}/${s}`),
+      ...scopes.map((s) => `${audience}/${s}`),
       ...requested.filter((s) => OIDC_SCOPES.has(s.toLowerCase())),
     ].join(" "),
     expires_in: lifetime,

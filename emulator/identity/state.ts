@@ -3,6 +3,7 @@
 import type { EmulatedUser } from "../model.js";
 import type { SigningKeys } from "../tokens.js";
 import type { ClaimsRequest } from "./claims.js";
+import { isArmScope } from "../arm/audience.js";
 
 export interface Session {
   id: string;
@@ -52,6 +53,11 @@ export interface IdentitySettings {
    * themselves, as in many organisations: sign-in ends on "Need admin approval" (AADSTS65001).
    */
   consentNotGrantedFor: string[];
+  /**
+   * Client ids ("*": every client) consented for Graph but not for Azure Resource Manager: a token
+   * request for the ARM resource fails with AADSTS65001 while Graph tokens still come.
+   */
+  consentNotGrantedForArm: string[];
 }
 
 export interface IdentityDeps {
@@ -79,9 +85,14 @@ export class IdentityState {
     this.deviceCodes.clear();
   }
 
-  consentMissing(clientId: string): boolean {
+  /** `scope`, when given, is the token request's: consent may be missing for the ARM resource only. */
+  consentMissing(clientId: string, scope = ""): boolean {
     const id = clientId.toLowerCase();
-    return this.deps.settings.consentNotGrantedFor.some((c) => c === "*" || c.toLowerCase() === id);
+    const match = (list: string[]) => list.some((c) => c === "*" || c.toLowerCase() === id);
+    return (
+      match(this.deps.settings.consentNotGrantedFor) ||
+      (isArmScope(scope) && match(this.deps.settings.consentNotGrantedForArm ?? []))
+    );
   }
 
   findUser(idOrName: string): EmulatedUser | undefined {

@@ -1,0 +1,171 @@
+// The demo tenant's Azure side: two subscriptions, their resource groups and resources, and
+// Adele's Azure role eligibilities at subscription, resource-group and resource scope.
+import { stableGuid } from "../ids.js";
+import { DEMO_USERS } from "../seed.js";
+import type {
+  ArmEligibility,
+  ArmInstance,
+  ArmPolicy,
+  ArmResource,
+  ArmResourceGroup,
+  ArmRoleDefinition,
+  ArmSubscription,
+} from "./model.js";
+
+export const ARM_SUBSCRIPTIONS = {
+  production: stableGuid("arm:sub:production"),
+  development: stableGuid("arm:sub:development"),
+} as const;
+
+/** Built-in Azure role GUIDs (the same in every tenant). */
+export const ARM_ROLES = {
+  owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+  contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+  reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+  userAccessAdministrator: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+  keyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+  websiteContributor: "de139f84-1756-47ae-9be6-808fbbe84772",
+  virtualMachineContributor: "9980e02c-c2be-4d73-94e8-173b1dc7cf3c",
+} as const;
+
+const P = `/subscriptions/${ARM_SUBSCRIPTIONS.production}`;
+const D = `/subscriptions/${ARM_SUBSCRIPTIONS.development}`;
+
+/** The demo scopes, by a short key used in tests and docs. */
+export const ARM_SCOPES = {
+  production: P,
+  development: D,
+  rgWeb: `${P}/resourceGroups/rg-web`,
+  rgData: `${P}/resourceGroups/rg-data`,
+  rgSandbox: `${D}/resourceGroups/rg-sandbox`,
+  keyVault: `${P}/resourceGroups/rg-data/providers/Microsoft.KeyVault/vaults/kv-prod-secrets`,
+  webApp: `${P}/resourceGroups/rg-web/providers/Microsoft.Web/sites/app-contoso-web`,
+} as const;
+
+/** Eligibility schedule GUIDs of the demo tenant, by key. */
+export const ARM_ELIGIBILITIES = {
+  prodContributor: stableGuid("arm:elig:prod-contributor"),
+  prodOwner: stableGuid("arm:elig:prod-owner"),
+  devReader: stableGuid("arm:elig:dev-reader"),
+  rgWebContributor: stableGuid("arm:elig:rg-web-contributor"),
+  rgSandboxVmContributor: stableGuid("arm:elig:rg-sandbox-vm-contributor"),
+  keyVaultSecretsOfficer: stableGuid("arm:elig:kv-secrets-officer"),
+  webAppWebsiteContributor: stableGuid("arm:elig:webapp-website-contributor"),
+  devUserAccessAdminExpired: stableGuid("arm:elig:dev-uaa-expired"),
+  meganProdReader: stableGuid("arm:elig:megan-prod-reader"),
+} as const;
+
+export interface ArmSeed {
+  subscriptions: ArmSubscription[];
+  resourceGroups: ArmResourceGroup[];
+  resources: ArmResource[];
+  roles: ArmRoleDefinition[];
+  eligibilities: ArmEligibility[];
+  /** Keyed by `${scope lower-cased}|${roleGuid}`; a scope inherits its nearest ancestor's policy. */
+  policies: Map<string, ArmPolicy>;
+  /** Standing (Assigned) role assignments. */
+  assignments: ArmInstance[];
+}
+
+export function armPolicyKey(scope: string, roleGuid: string): string {
+  return `${scope.toLowerCase()}|${roleGuid.toLowerCase()}`;
+}
+
+/** PIM's default for an Azure role: 8 h, justification, no approval. */
+export function defaultArmPolicy(scope: string, roleGuid: string): ArmPolicy {
+  return {
+    maximumDuration: "PT8H",
+    enabledRules: ["Justification"],
+    approvalRequired: false,
+    approverUserIds: [],
+    authenticationContext: null,
+    policyGuid: stableGuid(`arm:policy:${scope.toLowerCase()}:${roleGuid}`),
+  };
+}
+
+const DAY = 86_400_000;
+
+export function demoArm(now: number): ArmSeed {
+  const created = new Date(now - 60 * DAY).toISOString();
+  const elig = (key: keyof typeof ARM_ELIGIBILITIES, scope: string, roleGuid: string, principalId: string) => ({
+    scheduleGuid: ARM_ELIGIBILITIES[key],
+    instanceGuid: stableGuid(`arm:elig-instance:${key}`),
+    scope,
+    roleGuid,
+    principalId,
+    startDateTime: created,
+    endDateTime: null as string | null,
+    createdOn: created,
+  });
+  const S = ARM_SCOPES;
+  const R = ARM_ROLES;
+  const expired = elig("devUserAccessAdminExpired", S.development, R.userAccessAdministrator, DEMO_USERS.adele);
+  expired.endDateTime = new Date(now - 2 * DAY).toISOString();
+  const policies = new Map<string, ArmPolicy>();
+  const policy = (scope: string, roleGuid: string, p: Partial<ArmPolicy>) =>
+    policies.set(armPolicyKey(scope, roleGuid), { ...defaultArmPolicy(scope, roleGuid), ...p });
+  policy(S.production, R.contributor, { enabledRules: ["MultiFactorAuthentication", "Justification"] });
+  policy(S.production, R.owner, {
+    maximumDuration: "PT4H",
+    enabledRules: ["Justification"],
+    approvalRequired: true,
+    approverUserIds: [DEMO_USERS.megan],
+  });
+  policy(S.development, R.reader, { enabledRules: [] });
+  policy(S.rgWeb, R.contributor, { maximumDuration: "PT2H", enabledRules: ["Justification", "Ticketing"] });
+  policy(S.rgSandbox, R.virtualMachineContributor, { authenticationContext: "c1" });
+  policy(S.keyVault, R.keyVaultSecretsOfficer, { maximumDuration: "PT1H" });
+
+  return {
+    subscriptions: [
+      { subscriptionId: ARM_SUBSCRIPTIONS.production, displayName: "Contoso Production" },
+      { subscriptionId: ARM_SUBSCRIPTIONS.development, displayName: "Contoso Development" },
+    ],
+    resourceGroups: [
+      { subscriptionId: ARM_SUBSCRIPTIONS.production, name: "rg-web", location: "westeurope" },
+      { subscriptionId: ARM_SUBSCRIPTIONS.production, name: "rg-data", location: "westeurope" },
+      { subscriptionId: ARM_SUBSCRIPTIONS.development, name: "rg-sandbox", location: "northeurope" },
+    ],
+    resources: [
+      { id: S.keyVault, name: "kv-prod-secrets", type: "Microsoft.KeyVault/vaults" },
+      { id: S.webApp, name: "app-contoso-web", type: "Microsoft.Web/sites" },
+    ],
+    roles: [
+      { guid: R.owner, displayName: "Owner" },
+      { guid: R.contributor, displayName: "Contributor" },
+      { guid: R.reader, displayName: "Reader" },
+      { guid: R.userAccessAdministrator, displayName: "User Access Administrator" },
+      { guid: R.keyVaultSecretsOfficer, displayName: "Key Vault Secrets Officer" },
+      { guid: R.websiteContributor, displayName: "Website Contributor" },
+      { guid: R.virtualMachineContributor, displayName: "Virtual Machine Contributor" },
+    ],
+    eligibilities: [
+      elig("prodContributor", S.production, R.contributor, DEMO_USERS.adele),
+      elig("prodOwner", S.production, R.owner, DEMO_USERS.adele),
+      elig("devReader", S.development, R.reader, DEMO_USERS.adele),
+      elig("rgWebContributor", S.rgWeb, R.contributor, DEMO_USERS.adele),
+      elig("rgSandboxVmContributor", S.rgSandbox, R.virtualMachineContributor, DEMO_USERS.adele),
+      elig("keyVaultSecretsOfficer", S.keyVault, R.keyVaultSecretsOfficer, DEMO_USERS.adele),
+      elig("webAppWebsiteContributor", S.webApp, R.websiteContributor, DEMO_USERS.adele),
+      expired,
+      elig("meganProdReader", S.production, R.reader, DEMO_USERS.megan),
+    ],
+    policies,
+    assignments: [
+      {
+        // Adele's standing Reader on rg-sandbox: visible, never self-deactivatable.
+        scheduleGuid: stableGuid("arm:assign:adele-rg-sandbox-reader"),
+        instanceGuid: stableGuid("arm:assign-instance:adele-rg-sandbox-reader"),
+        scope: S.rgSandbox,
+        roleGuid: R.reader,
+        principalId: DEMO_USERS.adele,
+        assignmentType: "Assigned",
+        startAt: now - 60 * DAY,
+        endAt: null,
+        linkedEligibility: null,
+        requestName: null,
+        createdOn: now - 60 * DAY,
+      },
+    ],
+  };
+}
