@@ -123,6 +123,13 @@ export class EmulatorControl {
   decideRole(requestId: string, decision: "approve" | "deny"): Promise<RoleRequestView> {
     return this.#call("POST", `/roles/requests/${encodeURIComponent(requestId)}/${decision}`, {});
   }
+  /** The Azure resource-roles plane: an approver's decision on a pending ARM request (by its name). */
+  decideArm(
+    name: string,
+    decision: "approve" | "deny",
+  ): Promise<{ name: string; scope: string; status: "Provisioned" | "Granted" | "Denied" }> {
+    return this.#call("POST", `/arm/requests/${encodeURIComponent(name)}/${decision}`, {});
+  }
   async roleRequests(): Promise<RoleRequestView[]> {
     return (await this.#call<{ value: RoleRequestView[] }>("GET", "/roles/requests")).value;
   }

@@ -7,8 +7,9 @@ import {
   ARM_ROLES as R,
   ARM_SCOPES as S,
   ARM_SUBSCRIPTIONS,
-} from "../../../emulator/arm/seed.js";
-import { DEFAULT_SETTINGS, DEMO_USERS as U } from "../../../emulator/index.js";
+  DEFAULT_SETTINGS,
+  DEMO_USERS as U,
+} from "../../../emulator/index.js";
 import { startTestEmulator } from "../../helpers/emulator.js";
 import { RawClient } from "../../helpers/graph-client.js";
 import { emulatorNetworkClient } from "../../helpers/msal-network.js";
@@ -71,6 +72,18 @@ function expectArmError(res: { status: number; json: any }, status: number, code
   expect(typeof res.json.error.message).toBe("string");
   expect(res.json.error.innerError).toBeUndefined();
 }
+
+describe("demo tenant", () => {
+  it("keeps the ids docs/emulator.md documents", () => {
+    expect(ARM_SUBSCRIPTIONS).toEqual({
+      production: "4f2d0a05-0fff-50b1-9d0b-027719e6a4ce",
+      development: "830f4082-e8c6-5d7e-b420-acb4e8a2fafd",
+    });
+    expect(E.prodOwner).toBe("c6294d02-44c0-5640-9d70-d2bcea7452c0");
+    expect(E.rgWebContributor).toBe("68a86602-2477-5d6e-b08a-02f7f42a3959");
+    expect(E.keyVaultSecretsOfficer).toBe("17d16d49-6812-5989-a5d7-d952bf2ea736");
+  });
+});
 
 describe("tokens and audiences", () => {
   it("issues an ARM-audience token for the ARM scope, and a Graph one otherwise", () => {
@@ -237,10 +250,8 @@ describe("activation requests", () => {
     expect(res.json.properties.approvalId).toMatch(
       /^\/providers\/Microsoft.Authorization\/roleAssignmentApprovals\/[0-9a-f-]{36}$/,
     );
-    const control = new RawClient(emu.origin, emu.caPem);
-    const decided = await control.post(`${emu.controlUrl}/arm/requests/${res.json.name}/approve`, {});
-    await control.close();
-    expect(decided.json.status).toBe("Provisioned");
+    const decided = await emu.control.decideArm(res.json.name, "approve");
+    expect(decided.status).toBe("Provisioned");
     const list = await adele.get(arm(`${S.rgData}/${AUTHZ}/roleAssignmentScheduleInstances?${V}&$filter=asTarget()`));
     const act = (list.json.value as any[]).find((i) => i.properties.assignmentType === "Activated");
     expect(act.properties.scope).toBe(S.rgData);
@@ -325,6 +336,29 @@ describe("activation requests", () => {
     // The standing Reader is Assigned, not Activated: not self-deactivatable.
     const standing = { properties: { ...off.properties, roleDefinitionId: roleDef(S.rgSandbox, R.reader) } };
     expectArmError(await put(adele, S.rgSandbox, standing), 400, "RoleAssignmentDoesNotExist");
+  });
+});
+
+describe("schedules and decisions", () => {
+  it("a future start is Granted, then Provisioned once the clock reaches it; a denied request stays Denied", async () => {
+    const start = new Date(Date.now() + 10 * 60_000).toISOString();
+    const body = activation(S.development, R.reader, S.development, E.devReader, {
+      scheduleInfo: { startDateTime: start, expiration: { type: "AfterDuration", duration: "PT30M" } },
+    });
+    const name = randomUUID();
+    const res = await put(adele, S.development, body, name);
+    expect(res.json.properties.status).toBe("Granted");
+    await emu.control.advanceClock(11 * 60_000);
+    const got = await adele.get(arm(`${S.development}/${AUTHZ}/roleAssignmentScheduleRequests/${name}?${V}`));
+    expect(got.json.properties.status).toBe("Provisioned");
+    await emu.control.advanceClock(30 * 60_000);
+    const after = await adele.get(arm(`/${AUTHZ}/roleAssignmentScheduleInstances?${V}&$filter=asTarget()`));
+    expect((after.json.value as any[]).every((i) => i.properties.assignmentType === "Assigned")).toBe(true);
+
+    const owner = await put(adele, S.production, activation(S.production, R.owner, S.production, E.prodOwner));
+    const queue = await megan.get(arm(`/${AUTHZ}/roleAssignmentScheduleRequests?${V}&$filter=asApprover()`));
+    expect(queue.json.value.map((r: any) => r.name)).toEqual([owner.json.name]);
+    expect((await emu.control.decideArm(owner.json.name, "deny")).status).toBe("Denied");
   });
 });
 
