@@ -23,6 +23,10 @@ export const CONSENTED_SCOPES = [
   "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
   "PrivilegedAssignmentSchedule.Read.AzureADGroup",
   "RoleManagementPolicy.Read.AzureADGroup",
+  // The directory-roles plane's minimal requester + approver set (emulator/roles/).
+  "RoleEligibilitySchedule.Read.Directory",
+  "RoleAssignmentSchedule.ReadWrite.Directory",
+  "RoleManagementPolicy.Read.Directory",
   "User.Read",
 ];
 

@@ -382,3 +382,14 @@ describe("time", () => {
     expect((await list()).json.value).toHaveLength(0);
   });
 });
+
+describe("consent", () => {
+  it("grants the directory-role scopes for .default, as the tenant has consented to them", async () => {
+    const token = (await signIn(emu, "adele", ["https://graph.microsoft.com/.default"])).accessToken;
+    const c = new RawClient(emu.origin, emu.caPem, token);
+    const res = await c.get(`${BASE}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`);
+    expect(res.status).toBe(200);
+    expect(res.json.value).toHaveLength(6);
+    await c.close();
+  });
+});
