@@ -47,6 +47,7 @@ export const settingsPatchSchema = z
     pageSize: z.number().int().min(1).max(999),
     emptyGroupExpansion: z.boolean(),
     denyPolicyRead: z.boolean(),
+    roleApprovalExpiryStatus: z.enum(["Canceled", "Denied", "Failed"]).nullable(),
   })
   .partial()
   .strict();

@@ -7,10 +7,11 @@ import { DEFAULT_ARM_RATE_LIMIT } from "./arm/http.js";
 import type { GraphSettings } from "./graph/common.js";
 import type { IdentitySettings } from "./identity/state.js";
 import type { PimSettings } from "./pim.js";
+import type { RoleSettings } from "./roles/state.js";
 
 export type SeedSpec = { kind: "demo" } | { kind: "large"; groups: number; seed?: number };
 
-export interface EmulatorSettings extends PimSettings, IdentitySettings, GraphSettings, ArmSettings {}
+export interface EmulatorSettings extends PimSettings, IdentitySettings, GraphSettings, ArmSettings, RoleSettings {}
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {
   provisioningDelayMs: 1000,
@@ -29,6 +30,7 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   pageSize: 100,
   emptyGroupExpansion: false,
   denyPolicyRead: false,
+  roleApprovalExpiryStatus: null,
 };
 
 export interface EmulatorOptions {

@@ -20,7 +20,16 @@ export interface RoleRequestBody {
   scheduleInfo?: ActivationBody["scheduleInfo"];
 }
 
+export interface RoleSettings {
+  /**
+   * What a directory-role request still PendingApproval after 24 hours becomes (Microsoft: "the user must
+   * resubmit"; the resulting status is not documented). null: it stays pending.
+   */
+  roleApprovalExpiryStatus: "Canceled" | "Denied" | "Failed" | null;
+}
+
 const FIVE_MINUTES = 5 * 60_000;
+const APPROVAL_WINDOW = 24 * 3_600_000;
 const PENDING: ReadonlySet<RequestStatus> = new Set(["PendingApproval", "Granted", "PendingProvisioning"]);
 const lc = (s: string) => s.toLowerCase();
 
@@ -32,7 +41,7 @@ export class RoleState {
 
   constructor(
     readonly seed: RolesSeed,
-    readonly settings: PimSettings,
+    readonly settings: PimSettings & RoleSettings,
   ) {}
 
   policyFor(roleDefinitionId: string): RolePolicy {
@@ -54,8 +63,16 @@ export class RoleState {
   }
 
   advance(now: number): void {
+    const expiry = this.settings.roleApprovalExpiryStatus;
     for (const r of this.requests.values()) {
       if (r.action !== "selfActivate") continue;
+      if (r.status === "PendingApproval" && expiry !== null && now >= r.createdDateTime + APPROVAL_WINDOW) {
+        r.status = expiry;
+        r.completedAt = r.createdDateTime + APPROVAL_WINDOW;
+        const step = this.approvals.get(r.id);
+        if (step) step.status = "Completed";
+        continue;
+      }
       if ((r.status === "Granted" || r.status === "PendingProvisioning") && r.provisionAt !== null) {
         if (now >= r.provisionAt) this.provision(r);
         else if (r.status === "Granted" && now >= r.startAt) r.status = "PendingProvisioning";

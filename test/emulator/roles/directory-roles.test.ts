@@ -393,3 +393,24 @@ describe("consent", () => {
     await c.close();
   });
 });
+
+describe("approval expiry", () => {
+  it("leaves an undecided request pending by default, and ends it after 24 h when configured", async () => {
+    const stays = await activate(R.privilegedRoleAdministrator);
+    emu.emulator.clock.advance(25 * 3_600_000);
+    emu.emulator.roles.advance(emu.emulator.clock.now());
+    expect(emu.emulator.roles.requests.get(stays.json.id)?.status).toBe("PendingApproval");
+    emu.emulator.clock.reset();
+    emu.emulator.roles.requests.clear();
+
+    await emu.control.configure({ roleApprovalExpiryStatus: "Canceled" });
+    const res = await activate(R.privilegedRoleAdministrator);
+    await emu.control.advanceClock(23 * 3_600_000);
+    expect((await emu.control.roleRequests())[0]?.status).toBe("PendingApproval");
+    await emu.control.advanceClock(3_600_000);
+    const [r] = await emu.control.roleRequests();
+    expect(r?.status).toBe("Canceled");
+    expect(emu.emulator.roles.approvals.get(res.json.id)?.status).toBe("Completed");
+    await emu.control.configure({ roleApprovalExpiryStatus: null });
+  });
+});
