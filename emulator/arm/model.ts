@@ -49,7 +49,16 @@ export interface ArmPolicy {
 }
 
 /** Arm request statuses the emulator produces (a subset of the 2020-10-01 enum). */
-export type ArmRequestStatus = "Provisioned" | "Granted" | "PendingApproval" | "Denied" | "Canceled" | "Revoked";
+export type ArmRequestStatus =
+  "Provisioned" | "Granted" | "PendingApproval" | "Denied" | "Canceled" | "Revoked" | "TimedOut";
+
+/** The single approval stage's outcome. */
+export interface ArmReview {
+  result: "Approve" | "Deny";
+  reviewerId: string;
+  at: number;
+  justification: string | null;
+}
 
 export interface ArmRequest {
   name: string;
@@ -66,6 +75,9 @@ export interface ArmRequest {
   } | null;
   status: ArmRequestStatus;
   approvalGuid: string | null;
+  /** Who may decide (the policy's primary approvers when the request was made). */
+  approverIds: string[];
+  review: ArmReview | null;
   createdOn: number;
   startAt: number;
   durationMs: number;

@@ -4,6 +4,14 @@
 import type { Ctx } from "../http.js";
 import type { EmulatedUser } from "../model.js";
 import type { SigningKeys } from "../tokens.js";
+import {
+  APPROVAL_API_VERSIONS,
+  approvalView,
+  decideStage,
+  findApproval,
+  listApprovals,
+  stageView,
+} from "./approvals.js";
 import { authenticateArm } from "./auth.js";
 import { ArmFault, armNotFound } from "./fault.js";
 import {
@@ -157,8 +165,10 @@ async function route(call: ArmCall): Promise<void> {
       .slice(at >= 0 ? at + AUTH_SEGMENT.length : AUTH_SEGMENT.length)
       .split("/")
       .filter(Boolean);
-    checkApiVersion(call.ctx.query, PIM_API_VERSIONS);
+    const approvals = (segments[0] ?? "").toLowerCase() === "roleassignmentapprovals";
+    checkApiVersion(call.ctx.query, approvals ? APPROVAL_API_VERSIONS : PIM_API_VERSIONS);
     requireScope(call, scope);
+    if (approvals) return routeApprovals(call, segments.slice(1));
     return routeAuthorization(call, scope, segments);
   }
   checkApiVersion(call.ctx.query, RESOURCES_API_VERSIONS);
@@ -171,6 +181,39 @@ async function route(call: ArmCall): Promise<void> {
 
 function methodNotAllowed(method: string): ArmFault {
   return new ArmFault(405, "MethodNotAllowed", `The requested method '${method}' is not allowed on this resource.`);
+}
+
+function routeApprovals(call: ArmCall, segments: string[]): void {
+  const [id, sub, stageId, ...more] = segments;
+  const { arm, caller, ctx } = call;
+  const users = call.deps.users();
+  const method = ctx.method;
+  if (more.length) throw armNotFound(call.path);
+  if (!id) {
+    if (method !== "GET") throw methodNotAllowed(method);
+    const items = listApprovals(arm, caller, ctx.query.get("$filter") ?? "").map((r) => approvalView(r, caller, users));
+    return page(call, items);
+  }
+  if (!sub) {
+    if (method !== "GET") throw methodNotAllowed(method);
+    return ok(call, 200, approvalView(findApproval(arm, caller, id), caller, users));
+  }
+  const segment = sub.toLowerCase();
+  if (segment !== "stages" && segment !== "steps") throw armNotFound(call.path);
+  if (!stageId) {
+    if (method !== "GET") throw methodNotAllowed(method);
+    return ok(call, 200, { value: [stageView(findApproval(arm, caller, id), caller, users, segment)] });
+  }
+  if (method === "GET") {
+    const r = findApproval(arm, caller, id);
+    if (stageId.toLowerCase() !== r.approvalGuid) {
+      throw new ArmFault(404, "RoleAssignmentApprovalStageNotFound", `The approval stage '${stageId}' was not found.`);
+    }
+    return ok(call, 200, stageView(r, caller, users, segment));
+  }
+  if (method !== "PATCH" && method !== "PUT") throw methodNotAllowed(method);
+  const r = decideStage(arm, caller, id, stageId, ctx.bodyText, call.deps.now());
+  return ok(call, 200, stageView(r, caller, users, segment));
 }
 
 function routeAuthorization(call: ArmCall, scope: string, segments: string[]): void {
@@ -240,8 +283,7 @@ function listRequests(call: ArmCall, scope: string): void {
   const items = [...call.arm.requests.values()]
     .filter((r) =>
       f.principal === "\u0000approver"
-        ? r.status === "PendingApproval" &&
-          call.arm.policyFor(r.scope, r.roleGuid).policy.approverUserIds.includes(call.caller.oid)
+        ? r.status === "PendingApproval" && r.approverIds.includes(call.caller.oid)
         : !f.principal || r.principalId === f.principal,
     )
     .filter((r) => (!f.roleGuid || r.roleGuid === f.roleGuid) && inScope(r.scope, scope, f.atScope))

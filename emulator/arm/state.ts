@@ -6,11 +6,13 @@ import type { CallerClaims } from "../model.js";
 import type { PimSettings } from "../pim.js";
 import { type ActivationBody, policyFailure, requestedWindow } from "../pim-rules.js";
 import { ArmFault } from "./fault.js";
-import type { ArmEligibility, ArmInstance, ArmPolicy, ArmRequest, ArmRequestStatus } from "./model.js";
+import type { ArmEligibility, ArmInstance, ArmPolicy, ArmRequest, ArmRequestStatus, ArmReview } from "./model.js";
 import { describeScope, isAtOrBelow, normScope } from "./scopes.js";
 import { type ArmSeed, armPolicyKey, defaultArmPolicy } from "./seed.js";
 
 const FIVE_MINUTES = 5 * 60_000;
+/** PIM gives approvers 24 hours; then the request times out (ARM's status name for it is unverified). */
+export const APPROVAL_WINDOW_MS = 24 * 3_600_000;
 const PENDING: ReadonlySet<ArmRequestStatus> = new Set(["PendingApproval", "Granted"]);
 
 /** The body of a roleAssignmentScheduleRequests PUT, as a client sends it. */
@@ -78,6 +80,7 @@ export class ArmState {
   /** Moves requests and instances forward to `now`: future starts begin, ended activations go. */
   advance(now: number): void {
     for (const r of this.requests.values()) {
+      if (r.status === "PendingApproval" && now - r.createdOn >= APPROVAL_WINDOW_MS) r.status = "TimedOut";
       if (r.status === "Granted" && r.startAt <= now) this.#provision(r);
     }
     for (const [id, inst] of this.instances) {
@@ -144,6 +147,8 @@ export class ArmState {
       scheduleInfo: null,
       status: "Provisioned",
       approvalGuid: null,
+      approverIds: [],
+      review: null,
       createdOn: now,
       startAt: now,
       durationMs: 0,
@@ -223,6 +228,7 @@ export class ArmState {
     if (policy.approvalRequired) {
       request.status = "PendingApproval";
       request.approvalGuid = newGuid();
+      request.approverIds = [...policy.approverUserIds];
     } else {
       request.status = "Granted";
     }
@@ -299,11 +305,23 @@ export class ArmState {
     r.status = "Canceled";
   }
 
-  /** An approver's decision (the emulator's stand-in for roleAssignmentApprovals). */
-  decide(name: string, approve: boolean, now: number): ArmRequest {
+  /** The request an approval id (a GUID or the `/providers/…/roleAssignmentApprovals/{guid}` path) belongs to. */
+  byApproval(approvalId: string): ArmRequest | undefined {
+    const guid = (approvalId.split("/").pop() ?? "").toLowerCase();
+    return [...this.requests.values()].find((r) => r.approvalGuid === guid);
+  }
+
+  /** An approver's decision, from the control API or roleAssignmentApprovals. */
+  decide(name: string, approve: boolean, now: number, review?: Omit<ArmReview, "result" | "at">): ArmRequest {
     this.advance(now);
     const r = this.requests.get(name.toLowerCase());
     if (!r || r.status !== "PendingApproval") throw new Error(`no pending ARM request named ${name}`);
+    r.review = {
+      result: approve ? "Approve" : "Deny",
+      at: now,
+      reviewerId: review?.reviewerId ?? r.approverIds[0] ?? "",
+      justification: review?.justification ?? null,
+    };
     if (!approve) {
       r.status = "Denied";
       return r;

@@ -362,6 +362,57 @@ describe("schedules and decisions", () => {
   });
 });
 
+describe("approvals (2021-01-01-preview)", () => {
+  const P = "api-version=2021-01-01-preview";
+
+  it("the approver lists, reads and approves the stage; the requester may not; a second decision is 409", async () => {
+    const req = await put(adele, S.production, activation(S.production, R.owner, S.production, E.prodOwner));
+    const approvalId: string = req.json.properties.approvalId;
+    const guid = approvalId.split("/").pop();
+    const list = await megan.get(arm(`/${AUTHZ}/roleAssignmentApprovals?${P}&$filter=asApprover()`));
+    expect(list.status).toBe(200);
+    expect(list.json.value.map((a: any) => a.id)).toEqual([approvalId]);
+    const stage = list.json.value[0].properties.stages[0];
+    expect(stage.properties).toMatchObject({ status: "InProgress", reviewResult: "NotReviewed", assignedToMe: true });
+    expectArmError(await megan.get(arm(`/${AUTHZ}/roleAssignmentApprovals?${V}`)), 400, "NoRegisteredProviderFound");
+
+    const own = await adele.request("PATCH", arm(`${approvalId}/stages/${guid}?${P}`), {
+      properties: { reviewResult: "Approve", justification: "me" },
+    });
+    expectArmError(own, 403, "AuthorizationFailed");
+    const noWhy = await megan.request("PATCH", arm(`${approvalId}/stages/${guid}?${P}`), {
+      properties: { reviewResult: "Approve" },
+    });
+    expect(noWhy.status).toBe(400);
+
+    const ok = await megan.request("PATCH", arm(`${approvalId}/stages/${guid}?${P}`), {
+      properties: { reviewResult: "Approve", justification: "On-call swap confirmed" },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.json.properties).toMatchObject({ status: "Completed", reviewResult: "Approve" });
+    expect(ok.json.properties.reviewedBy.principalId).toBe(U.megan);
+    const again = await megan.request("PUT", arm(`${approvalId}/steps/${guid}?${P}`), {
+      properties: { reviewResult: "Deny", justification: "late" },
+    });
+    expect(again.status).toBe(409);
+    const got = await adele.get(arm(`${S.production}/${AUTHZ}/roleAssignmentScheduleRequests/${req.json.name}?${V}`));
+    expect(got.json.properties.status).toBe("Provisioned");
+    const read = await adele.get(arm(`${approvalId}?${P}`));
+    expect(read.json.properties.stages[0].properties.assignedToMe).toBe(false);
+  });
+
+  it("an undecided request times out after 24 hours", () => {
+    const now = Date.now();
+    const state = emu.emulator.armState;
+    const body = activation(S.production, R.owner, S.production, E.prodOwner);
+    const caller = { oid: U.adele, scp: [], amr: ["pwd"], acrs: [], xmsCc: [] };
+    const r = state.submit(S.production, randomUUID(), body, caller, now, true);
+    expect(r.status).toBe("PendingApproval");
+    state.advance(now + 24 * 3_600_000);
+    expect(r.status).toBe("TimedOut");
+  });
+});
+
 describe("policies", () => {
   it("roleManagementPolicyAssignments at a scope with effectiveRules and ruleType", async () => {
     const res = await adele.get(
