@@ -44,6 +44,7 @@ export const settingsPatchSchema = z
         writesPerSecond: z.number().min(0).max(100_000),
       })
       .strict(),
+    armApprovalExpiryStatus: z.enum(["TimedOut", "Canceled", "Denied", "Failed"]).nullable(),
     pageSize: z.number().int().min(1).max(999),
     emptyGroupExpansion: z.boolean(),
     denyPolicyRead: z.boolean(),

@@ -27,6 +27,7 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   consentNotGrantedForArm: [],
   armPageSize: 100,
   armRateLimit: DEFAULT_ARM_RATE_LIMIT,
+  armApprovalExpiryStatus: "TimedOut",
   pageSize: 100,
   emptyGroupExpansion: false,
   denyPolicyRead: false,

@@ -11,7 +11,7 @@ const BASE = "/providers/Microsoft.Authorization/roleAssignmentApprovals";
 function stageStatus(r: ArmRequest): string {
   if (r.review) return "Completed";
   if (r.status === "PendingApproval") return "InProgress";
-  return r.status === "TimedOut" ? "Expired" : "Completed";
+  return r.status === "Canceled" ? "Completed" : "Expired";
 }
 
 export function stageView(r: ArmRequest, caller: CallerClaims, users: EmulatedUser[], segment = "stages") {
@@ -110,7 +110,7 @@ export function decideStage(
     throw new ArmFault(403, "AuthorizationFailed", `The client '${caller.oid}' is not an approver of '${id}'.`);
   }
   if (r.review || r.status !== "PendingApproval") {
-    const expired = r.status === "TimedOut" || now - r.createdOn >= APPROVAL_WINDOW_MS;
+    const expired = r.status !== "Canceled" && now - r.createdOn >= APPROVAL_WINDOW_MS;
     throw new ArmFault(
       409,
       "ApprovalAlreadyCompleted",

@@ -50,7 +50,7 @@ export interface ArmPolicy {
 
 /** Arm request statuses the emulator produces (a subset of the 2020-10-01 enum). */
 export type ArmRequestStatus =
-  "Provisioned" | "Granted" | "PendingApproval" | "Denied" | "Canceled" | "Revoked" | "TimedOut";
+  "Provisioned" | "Granted" | "PendingApproval" | "Denied" | "Canceled" | "Revoked" | "TimedOut" | "Failed";
 
 /** The single approval stage's outcome. */
 export interface ArmReview {

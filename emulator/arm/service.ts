@@ -32,6 +32,8 @@ export interface ArmSettings {
   /** Items per page of every ARM list before a nextLink. */
   armPageSize: number;
   armRateLimit: ArmRateLimit;
+  /** What a request still PendingApproval 24 hours after it was made becomes (unverified for ARM); null: stays pending. */
+  armApprovalExpiryStatus: "TimedOut" | "Canceled" | "Denied" | "Failed" | null;
 }
 
 export interface ArmDeps {

@@ -6,6 +6,7 @@ import type { CallerClaims } from "../model.js";
 import type { PimSettings } from "../pim.js";
 import { type ActivationBody, policyFailure, requestedWindow } from "../pim-rules.js";
 import { ArmFault } from "./fault.js";
+import type { ArmSettings } from "./service.js";
 import type { ArmEligibility, ArmInstance, ArmPolicy, ArmRequest, ArmRequestStatus, ArmReview } from "./model.js";
 import { describeScope, isAtOrBelow, normScope } from "./scopes.js";
 import { type ArmSeed, armPolicyKey, defaultArmPolicy } from "./seed.js";
@@ -47,7 +48,7 @@ export class ArmState {
 
   constructor(
     readonly seed: ArmSeed,
-    readonly settings: PimSettings,
+    readonly settings: PimSettings & Pick<ArmSettings, "armApprovalExpiryStatus">,
     /** Display names of directory users, for approver descriptions. */
     readonly userName: (id: string) => string = (id) => id,
   ) {
@@ -80,7 +81,8 @@ export class ArmState {
   /** Moves requests and instances forward to `now`: future starts begin, ended activations go. */
   advance(now: number): void {
     for (const r of this.requests.values()) {
-      if (r.status === "PendingApproval" && now - r.createdOn >= APPROVAL_WINDOW_MS) r.status = "TimedOut";
+      const expiry = this.settings.armApprovalExpiryStatus;
+      if (r.status === "PendingApproval" && expiry && now - r.createdOn >= APPROVAL_WINDOW_MS) r.status = expiry;
       if (r.status === "Granted" && r.startAt <= now) this.#provision(r);
     }
     for (const [id, inst] of this.instances) {

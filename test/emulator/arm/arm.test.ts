@@ -401,7 +401,7 @@ describe("approvals (2021-01-01-preview)", () => {
     expect(read.json.properties.stages[0].properties.assignedToMe).toBe(false);
   });
 
-  it("an undecided request times out after 24 hours", () => {
+  it("an undecided request times out after 24 hours (armApprovalExpiryStatus; null keeps it pending)", async () => {
     const now = Date.now();
     const state = emu.emulator.armState;
     const body = activation(S.production, R.owner, S.production, E.prodOwner);
@@ -410,6 +410,17 @@ describe("approvals (2021-01-01-preview)", () => {
     expect(r.status).toBe("PendingApproval");
     state.advance(now + 24 * 3_600_000);
     expect(r.status).toBe("TimedOut");
+    await emu.control.configure({ armApprovalExpiryStatus: null });
+    const kept = state.submit(
+      S.rgWeb,
+      randomUUID(),
+      activation(S.rgWeb, R.owner, S.production, E.prodOwner),
+      caller,
+      now,
+      true,
+    );
+    state.advance(now + 48 * 3_600_000);
+    expect(kept.status).toBe("PendingApproval");
   });
 });
 
