@@ -145,6 +145,29 @@ describe("tokens and audiences", () => {
   });
 });
 
+describe("continuous access evaluation", () => {
+  it("after revoke-sessions, a cp1 client's older ARM token gets a claims challenge in ARM's envelope", async () => {
+    await emu.control.advanceClock(2000);
+    await emu.control.revokeSessions("adele");
+    const res = await adele.get(arm(`/subscriptions?api-version=2022-12-01`));
+    expectArmError(res, 401, "InvalidAuthenticationToken");
+    expect(res.headers["www-authenticate"]).toContain('error="insufficient_claims"');
+    const claims = /claims="([^"]+)"/.exec(res.headers["www-authenticate"] ?? "")?.[1] ?? "";
+    expect(JSON.parse(Buffer.from(claims, "base64").toString("utf8")).access_token.nbf.essential).toBe(true);
+  });
+});
+
+describe("eligible child resources", () => {
+  it("lists the resource groups below a subscription eligibility, for reduced-scope activation", async () => {
+    const res = await adele.get(
+      arm(`${S.production}/${AUTHZ}/eligibleChildResources?${V}&$filter=resourceType eq 'resourcegroup'`),
+    );
+    expect(res.status).toBe(200);
+    expect(res.json.value.map((c: any) => c.name).sort()).toEqual(["rg-data", "rg-web"]);
+    expect(res.json.value[0].type).toBe("resourcegroup");
+  });
+});
+
 describe("api-version", () => {
   it("missing → 400 MissingApiVersionParameter; malformed → InvalidApiVersionParameter; unknown → NoRegisteredProviderFound", async () => {
     const base = arm(`/${AUTHZ}/roleEligibilityScheduleInstances?$filter=asTarget()`);
