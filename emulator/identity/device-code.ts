@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { type Ctx, sendEntraError, sendJson } from "../http.js";
 import { stepUpRequested } from "./claims.js";
 import { clientAndClaims } from "./client-form.js";
+import { mixesResources, multipleResourcesDescription } from "../arm/audience.js";
 import { consentDescription } from "./consent.js";
 import { issueTokens } from "./issue.js";
 import type { DeviceCodeEntry, IdentityState, Session } from "./state.js";
@@ -15,6 +16,11 @@ export function issueDeviceCode(state: IdentityState, ctx: Ctx): void {
   const checked = clientAndClaims(ctx, form);
   if (!checked) return;
   const { clientId, claims } = checked;
+  const scope = form.get("scope") ?? "";
+  if (mixesResources(scope)) {
+    sendEntraError(ctx, 400, "invalid_scope", 28000, multipleResourcesDescription(scope));
+    return;
+  }
   const userCode = Array.from(randomBytes(8), (b) => "BCDFGHJKLMNPQRSTVWXZ"[b % 20]).join("");
   const entry: DeviceCodeEntry = {
     deviceCode: randomBytes(32).toString("base64url"),

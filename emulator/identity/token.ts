@@ -1,4 +1,5 @@
 // POST /token: the checks every grant shares, then the grant's own redemption.
+import { mixesResources, multipleResourcesDescription } from "../arm/audience.js";
 import { type Ctx, sendEntraError } from "../http.js";
 import { clientAndClaims } from "./client-form.js";
 import { redeemDeviceCode } from "./device-code.js";
@@ -17,6 +18,12 @@ export async function token(state: IdentityState, ctx: Ctx): Promise<void> {
   const checked = clientAndClaims(ctx, form);
   if (!checked) return;
   const { clientId, claims } = checked;
+  const scope = form.get("scope") ?? "";
+  if (mixesResources(scope)) {
+    // One resource per access token: Graph and ARM scopes in one request are refused.
+    sendEntraError(ctx, 400, "invalid_scope", 28000, multipleResourcesDescription(scope));
+    return;
+  }
   if (grant === "authorization_code") return redeemCode(state, ctx, form, clientId, claims);
   if (grant === "refresh_token") return redeemRefresh(state, ctx, form, clientId, claims);
   if (grant === "device_code" || grant === "urn:ietf:params:oauth:grant-type:device_code") {

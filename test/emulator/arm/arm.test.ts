@@ -102,6 +102,12 @@ describe("tokens and audiences", () => {
     expect(res.headers["x-ms-request-id"]).toBeTruthy();
   });
 
+  it("Graph and ARM scopes in one token request: AADSTS28000, one resource per token", async () => {
+    await expect(signIn(emu, "adele", [...ARM_SCOPE, "https://graph.microsoft.com/User.Read"])).rejects.toThrow(
+      /28000|invalid_scope/,
+    );
+  });
+
   it("Graph refuses an ARM token", async () => {
     const c = new RawClient(emu.origin, emu.caPem, armToken);
     const res = await c.get("/v1.0/me");
