@@ -2,7 +2,7 @@
 // documented order (expiration, justification and ticket, MFA, authentication context).
 import { parseIsoDuration } from "./duration.js";
 import { GraphFault } from "./graph/fault.js";
-import type { CallerClaims, GroupPolicy, TicketInfo } from "./model.js";
+import type { CallerClaims, GroupPolicy, RequestStatus, TicketInfo } from "./model.js";
 import type { PimSettings } from "./pim.js";
 
 export interface ActivationBody {
@@ -121,4 +121,39 @@ export function checkActivationRules(
     }
   }
   return durationMs;
+}
+
+/** PIM's floor before an activation may be deactivated. */
+export const DEACTIVATION_FLOOR_MS = 5 * 60_000;
+
+/**
+ * A request that needs no approval: provisioned after the emulator's provisioning delay (a random one
+ * between the two settings when a maximum is set), never before its start; Granted until then.
+ */
+export function scheduleProvisioning(
+  r: { startAt: number; provisionAt: number | null; status: RequestStatus },
+  settings: Pick<PimSettings, "provisioningDelayMs" | "provisioningDelayMaxMs">,
+  now: number,
+): void {
+  const { provisioningDelayMs: min, provisioningDelayMaxMs: max } = settings;
+  const delay = max !== null && max > min ? min + Math.random() * (max - min) : min;
+  r.provisionAt = Math.max(r.startAt, now) + Math.round(delay);
+  r.status = r.startAt > now ? "Granted" : "PendingProvisioning";
+}
+
+/** Graph's refusals of a selfDeactivate: nothing active to end, or active for under 5 minutes. */
+export function checkDeactivation<T extends { startAt: number }>(
+  active: T | undefined,
+  now: number,
+): asserts active is T {
+  if (!active || active.startAt > now) {
+    throw new GraphFault(400, "RoleAssignmentDoesNotExist", "The Role assignment does not exist.");
+  }
+  if (now - active.startAt < DEACTIVATION_FLOOR_MS) {
+    throw new GraphFault(
+      400,
+      "ActiveDurationTooShort",
+      "The Active duration is too short. Miniumum Required is 5 minutes.",
+    );
+  }
 }

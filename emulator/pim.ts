@@ -9,7 +9,14 @@ import type {
   GroupPolicy,
   RequestStatus,
 } from "./model.js";
-import { type ActivationBody, checkActivationRules, policyFailure, requestedWindow } from "./pim-rules.js";
+import {
+  type ActivationBody,
+  checkActivationRules,
+  checkDeactivation,
+  policyFailure,
+  requestedWindow,
+  scheduleProvisioning,
+} from "./pim-rules.js";
 import { defaultPolicy, policyKey, type TenantSeed } from "./seed.js";
 
 export interface PimSettings {
@@ -22,7 +29,6 @@ export interface PimSettings {
   acrsRequiresCp1: boolean;
 }
 
-const FIVE_MINUTES = 5 * 60_000;
 const PENDING: ReadonlySet<RequestStatus> = new Set(["PendingApproval", "Granted", "PendingProvisioning"]);
 const SCOPES_WRITE = ["PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup", "PrivilegedAccess.ReadWrite.AzureADGroup"];
 
@@ -197,10 +203,7 @@ export class PimState {
   }
 
   private schedule(r: AssignmentRequest, now: number): void {
-    const { provisioningDelayMs: min, provisioningDelayMaxMs: max } = this.settings;
-    const delay = max !== null && max > min ? min + Math.random() * (max - min) : min;
-    r.provisionAt = Math.max(r.startAt, now) + Math.round(delay);
-    r.status = r.startAt > now ? "Granted" : "PendingProvisioning";
+    scheduleProvisioning(r, this.settings, now);
   }
 
   private deactivate(
@@ -211,16 +214,7 @@ export class PimState {
     now: number,
   ): AssignmentRequest {
     const inst = this.activeInstance(groupId, caller.oid, accessId);
-    if (!inst || inst.startAt > now) {
-      throw new GraphFault(400, "RoleAssignmentDoesNotExist", "The Role assignment does not exist.");
-    }
-    if (now - inst.startAt < FIVE_MINUTES) {
-      throw new GraphFault(
-        400,
-        "ActiveDurationTooShort",
-        "The Active duration is too short. Miniumum Required is 5 minutes.",
-      );
-    }
+    checkDeactivation(inst, now);
     const id = newGuid();
     const request: AssignmentRequest = {
       id,

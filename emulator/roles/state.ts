@@ -4,7 +4,14 @@ import { GraphFault } from "../graph/fault.js";
 import { newGuid } from "../ids.js";
 import type { CallerClaims, RequestStatus, TicketInfo } from "../model.js";
 import type { PimSettings } from "../pim.js";
-import { checkActivationRules, policyFailure, requestedWindow, type ActivationBody } from "../pim-rules.js";
+import {
+  checkActivationRules,
+  checkDeactivation,
+  policyFailure,
+  requestedWindow,
+  scheduleProvisioning,
+  type ActivationBody,
+} from "../pim-rules.js";
 import type { RoleApprovalStep, RoleEligibility, RoleInstance, RolePolicy, RoleRequest, RolesSeed } from "./model.js";
 import { defaultRolePolicy } from "./seed.js";
 
@@ -28,7 +35,6 @@ export interface RoleSettings {
   roleApprovalExpiryStatus: "Canceled" | "Denied" | "Failed" | null;
 }
 
-const FIVE_MINUTES = 5 * 60_000;
 const APPROVAL_WINDOW = 24 * 3_600_000;
 const PENDING: ReadonlySet<RequestStatus> = new Set(["PendingApproval", "Granted", "PendingProvisioning"]);
 const lc = (s: string) => s.toLowerCase();
@@ -221,10 +227,7 @@ export class RoleState {
   }
 
   private schedule(r: RoleRequest, now: number): void {
-    const { provisioningDelayMs: min, provisioningDelayMaxMs: max } = this.settings;
-    const delay = max !== null && max > min ? min + Math.random() * (max - min) : min;
-    r.provisionAt = Math.max(r.startAt, now) + Math.round(delay);
-    r.status = r.startAt > now ? "Granted" : "PendingProvisioning";
+    scheduleProvisioning(r, this.settings, now);
   }
 
   private deactivate(
@@ -235,16 +238,7 @@ export class RoleState {
     now: number,
   ): RoleRequest {
     const inst = this.activeInstance(caller.oid, roleDefinitionId, directoryScopeId);
-    if (!inst || inst.startAt > now) {
-      throw new GraphFault(400, "RoleAssignmentDoesNotExist", "The Role assignment does not exist.");
-    }
-    if (now - inst.startAt < FIVE_MINUTES) {
-      throw new GraphFault(
-        400,
-        "ActiveDurationTooShort",
-        "The Active duration is too short. Miniumum Required is 5 minutes.",
-      );
-    }
+    checkDeactivation(inst, now);
     const request: RoleRequest = {
       id: newGuid(),
       action: "selfDeactivate",
