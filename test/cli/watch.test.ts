@@ -15,12 +15,14 @@ beforeAll(async () => {
 });
 afterAll(() => endCliSuite({ emu, cli }));
 beforeEach(() => resetPim(emu));
-afterEach(async () => {
+/** Stops every watch this test started, and waits for each to exit (and stop writing to its folder). */
+async function stopWatches(): Promise<void> {
   for (const c of running.splice(0)) {
     c.kill("SIGTERM");
     await c.result;
   }
-});
+}
+afterEach(stopWatches);
 
 interface WatchLine {
   time: string;
@@ -196,6 +198,8 @@ describe("pimtray watch: other PIM Tray processes on this computer", () => {
       expect(submitted.at - signedIn).toBeLessThan(2000);
       expect(submitted.e.target?.groupName).toBe("Helpdesk Operators");
     } finally {
+      // The watch writes into fresh's folder until it exits: removing the folder first races it.
+      await stopWatches();
       cli.transcript.push(...fresh.transcript);
       fresh.cleanup();
     }
