@@ -9,6 +9,9 @@ export interface CloudEndpoints {
   graphEndpoint: string;
   /** The resource prefix for scopes, e.g. https://graph.microsoft.com/. */
   graphResource: string;
+  /** Azure Resource Manager: its base URL and the resource its tokens are for. */
+  armEndpoint: string;
+  armResource: string;
 }
 
 export const CLOUDS: Record<CloudName, CloudEndpoints> = {
@@ -16,21 +19,29 @@ export const CLOUDS: Record<CloudName, CloudEndpoints> = {
     authorityHost: "https://login.microsoftonline.com",
     graphEndpoint: "https://graph.microsoft.com",
     graphResource: "https://graph.microsoft.com",
+    armEndpoint: "https://management.azure.com",
+    armResource: "https://management.azure.com",
   },
   usgov: {
     authorityHost: "https://login.microsoftonline.us",
     graphEndpoint: "https://graph.microsoft.us",
     graphResource: "https://graph.microsoft.us",
+    armEndpoint: "https://management.usgovcloudapi.net",
+    armResource: "https://management.usgovcloudapi.net",
   },
   usgovdod: {
     authorityHost: "https://login.microsoftonline.us",
     graphEndpoint: "https://dod-graph.microsoft.us",
     graphResource: "https://dod-graph.microsoft.us",
+    armEndpoint: "https://management.usgovcloudapi.net",
+    armResource: "https://management.usgovcloudapi.net",
   },
   china: {
     authorityHost: "https://login.chinacloudapi.cn",
     graphEndpoint: "https://microsoftgraph.chinacloudapi.cn",
     graphResource: "https://microsoftgraph.chinacloudapi.cn",
+    armEndpoint: "https://management.chinacloudapi.cn",
+    armResource: "https://management.chinacloudapi.cn",
   },
 };
 
@@ -44,6 +55,13 @@ export const PIM_SCOPE_NAMES = [
   "RoleManagementPolicy.Read.AzureADGroup",
 ] as const;
 
+/** Directory roles: read eligibilities and policies, read and write my own activation requests. */
+export const ROLE_SCOPE_NAMES = [
+  "RoleEligibilitySchedule.Read.Directory",
+  "RoleAssignmentSchedule.ReadWrite.Directory",
+  "RoleManagementPolicy.Read.Directory",
+] as const;
+
 export interface ConnectionSettings {
   cloud: CloudName;
   /** Tenant id (GUID) or a verified domain such as contoso.com. */
@@ -52,6 +70,8 @@ export interface ConnectionSettings {
   /** Overrides for sovereign or test endpoints, e.g. the emulator. */
   authorityHost?: string | undefined;
   graphEndpoint?: string | undefined;
+  /** Azure Resource Manager's base URL, for the emulator or a sovereign deployment. */
+  armEndpoint?: string | undefined;
   /** More Graph scopes, for an organisation's own registration (e.g. GroupMember.Read.All). */
   extraScopes?: string[] | undefined;
 }
@@ -64,7 +84,12 @@ export interface ResolvedConnection {
   /** host[:port] of the authority, for MSAL's knownAuthorities. */
   authorityHostPort: string;
   graphBaseUrl: string;
+  /** Azure Resource Manager's base URL, without a trailing slash. */
+  armBaseUrl: string;
+  /** The groups plane's scopes: what sign-in asks for. */
   scopes: string[];
+  /** Each plane's scopes; one resource per token, so Azure's are asked for separately. */
+  planeScopes: { group: string[]; role: string[]; azure: string[] };
   custom: boolean;
 }
 
@@ -116,6 +141,10 @@ export function resolveConnection(s: ConnectionSettings): ResolvedConnection {
   // the global resource name, as Entra issues Graph tokens for it.
   const resource = s.graphEndpoint ? CLOUDS.global.graphResource : cloud.graphResource;
   const names = [...PIM_SCOPE_NAMES, ...(s.extraScopes ?? [])];
+  const armUrl = httpsUrl(s.armEndpoint ?? cloud.armEndpoint, "The Azure Resource Manager endpoint");
+  // As for Graph: a custom ARM endpoint (the emulator) keeps the global resource name.
+  const armResource = s.armEndpoint ? CLOUDS.global.armResource : cloud.armResource;
+  const scopes = names.map((n) => (n.includes("://") ? n : `${resource}/${n}`));
   return {
     cloud: s.cloud,
     tenant,
@@ -123,7 +152,13 @@ export function resolveConnection(s: ConnectionSettings): ResolvedConnection {
     authority: `${authorityUrl.origin}/${tenant}`,
     authorityHostPort: authorityUrl.host,
     graphBaseUrl: `${graphOrigin}/v1.0`,
-    scopes: names.map((n) => (n.includes("://") ? n : `${resource}/${n}`)),
-    custom: Boolean(s.authorityHost || s.graphEndpoint),
+    armBaseUrl: armUrl.origin + armUrl.pathname.replace(/\/+$/, ""),
+    scopes,
+    planeScopes: {
+      group: scopes,
+      role: ROLE_SCOPE_NAMES.map((n) => `${resource}/${n}`),
+      azure: [`${armResource}/.default`],
+    },
+    custom: Boolean(s.authorityHost || s.graphEndpoint || s.armEndpoint),
   };
 }

@@ -100,21 +100,70 @@ export class ConfigError extends PimTrayError {
   }
 }
 
-/** Graph answered with an error envelope we normalised. */
-export class GraphError extends PimTrayError {
+/**
+ * A PIM service (Graph or Azure Resource Manager) answered with an error envelope we normalised.
+ * PIM's codes (RoleAssignmentExists, ActiveDurationTooShort, …) are the same on every plane, so the
+ * activation code reads `code` without caring which service sent it.
+ */
+export class ServiceError extends PimTrayError {
   constructor(
+    readonly service: "graph" | "arm",
     readonly status: number,
-    /** The effective code: the wrapped errorCode when Graph sent UnknownError with JSON inside. */
+    /** The effective code: for Graph, the wrapped errorCode when it sent UnknownError with JSON inside. */
     readonly code: string,
     readonly serverMessage: string,
     readonly requestId: string | null,
+    kind: ErrorKind,
+    userMessage: string,
+  ) {
+    super(kind, userMessage, { details: { status, code, requestId } });
+    this.name = "ServiceError";
+  }
+}
+
+/** Graph answered with an error envelope we normalised. */
+export class GraphError extends ServiceError {
+  constructor(
+    status: number,
+    code: string,
+    serverMessage: string,
+    requestId: string | null,
     kind: ErrorKind = "server",
     userMessage?: string,
   ) {
-    super(kind, userMessage ?? `Microsoft Graph refused the request (${status} ${code}): ${serverMessage}`, {
-      details: { status, code, requestId },
-    });
+    super(
+      "graph",
+      status,
+      code,
+      serverMessage,
+      requestId,
+      kind,
+      userMessage ?? `Microsoft Graph refused the request (${status} ${code}): ${serverMessage}`,
+    );
     this.name = "GraphError";
+  }
+}
+
+/** Azure Resource Manager answered with its `{"error":{"code","message"}}` envelope. */
+export class ArmError extends ServiceError {
+  constructor(
+    status: number,
+    code: string,
+    serverMessage: string,
+    requestId: string | null,
+    kind: ErrorKind = "server",
+    userMessage?: string,
+  ) {
+    super(
+      "arm",
+      status,
+      code,
+      serverMessage,
+      requestId,
+      kind,
+      userMessage ?? `Azure Resource Manager refused the request (${status} ${code}): ${serverMessage}`,
+    );
+    this.name = "ArmError";
   }
 }
 

@@ -28,6 +28,7 @@ export async function acquireAccessToken(
   request: TokenRequest,
 ): Promise<string> {
   const { pca, network } = ctx.client;
+  const scopes = request.scopes ?? ctx.connection.scopes;
   if (!account)
     throw new AuthError("You are not signed in. Run `pimtray login` (or Sign in from the tray).", {
       details: { needsSignIn: true },
@@ -35,16 +36,16 @@ export async function acquireAccessToken(
   try {
     const r = await pca.acquireTokenSilent({
       account,
-      scopes: ctx.connection.scopes,
+      scopes,
       ...(request.claims ? { claims: request.claims } : {}),
       ...(request.forceRefresh ? { forceRefresh: true } : {}),
     });
     return r.accessToken;
   } catch (e) {
     if (!(e instanceof InteractionRequiredAuthError))
-      throw wrapAuthError(e, "Getting a token failed", ctx.connection, network.lastTokenError);
+      throw wrapAuthError(e, "Getting a token failed", ctx.connection, network.lastTokenError, scopes);
     // Consent withdrawn: a prompt would end on "Need admin approval" again.
-    if (isConsentError(e, network.lastTokenError)) throw consentRequired(ctx.connection, e);
+    if (isConsentError(e, network.lastTokenError)) throw consentRequired(ctx.connection, e, scopes);
     if (!ctx.allowInteraction) {
       throw new AuthError(
         request.claims
@@ -54,7 +55,7 @@ export async function acquireAccessToken(
       );
     }
     ctx.logger.info(`interaction required${request.claims ? " for step-up" : ""}; prompting with ${ctx.method}`);
-    const r = await ctx.prompts.prompt(ctx.method, request.claims, account.username, false);
+    const r = await ctx.prompts.prompt(ctx.method, request.claims, account.username, false, scopes);
     if (r.account && r.account.homeAccountId !== account.homeAccountId) {
       // A token for someone else would submit requests as the wrong person; refuse it.
       throw new AuthError(

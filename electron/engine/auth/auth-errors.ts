@@ -25,12 +25,17 @@ export function isConsentError(e: MsalAuthError, lastTokenError: LastTokenError)
 }
 
 /** What to ask an administrator for, with the admin-consent URL for this tenant and client. */
-export function consentRequired(c: ResolvedConnection, cause: unknown): ConsentRequiredError {
-  const scopes = c.scopes.map((s) => s.slice(s.lastIndexOf("/") + 1));
+export function consentRequired(
+  c: ResolvedConnection,
+  cause: unknown,
+  requested: string[] = c.scopes,
+): ConsentRequiredError {
+  const arm = requested.some((s) => c.planeScopes.azure.includes(s));
+  const scopes = requested.map((s) => (arm ? s : s.slice(s.lastIndexOf("/") + 1)));
   const adminConsentUrl = `${c.authority}/adminconsent?client_id=${encodeURIComponent(c.clientId)}`;
   return new ConsentRequiredError(
     `Your organisation has not approved this sign-in app (client id ${c.clientId}) for PIM, and only an administrator can (AADSTS65001: consent required). ` +
-      `Ask an administrator to grant admin consent for the delegated Microsoft Graph permissions ${scopes.join(", ")}, at:\n  ${adminConsentUrl}\n` +
+      `Ask an administrator to grant admin consent for the delegated ${arm ? "Azure Service Management permission" : "Microsoft Graph permissions"} ${scopes.join(", ")}, at:\n  ${adminConsentUrl}\n` +
       `Or ask them to register your organisation's own app and use its client id: see ${OWN_REGISTRATION_DOCS}.`,
     { adminConsentUrl, clientId: c.clientId, tenant: c.tenant, scopes, docs: OWN_REGISTRATION_DOCS },
     { cause },
@@ -43,10 +48,11 @@ export function wrapAuthError(
   what: string,
   connection: ResolvedConnection,
   lastTokenError: LastTokenError,
+  scopes: string[] = connection.scopes,
 ): PimTrayError {
   if (e instanceof PimTrayError) return e;
   if (e instanceof MsalAuthError) {
-    if (isConsentError(e, lastTokenError)) return consentRequired(connection, e);
+    if (isConsentError(e, lastTokenError)) return consentRequired(connection, e, scopes);
     const code = e.errorCode;
     if (
       code === "network_error" ||

@@ -74,7 +74,14 @@ export class AuthService {
 
   /** Interactive sign-in (system browser through the loopback redirect) or device code. */
   async signIn(
-    options: { method?: SignInMethod; claims?: string; loginHint?: string; selectAccount?: boolean } = {},
+    options: {
+      method?: SignInMethod;
+      claims?: string;
+      loginHint?: string;
+      selectAccount?: boolean;
+      /** A plane's scopes, to consent to it (`pimtray login --plane`); the groups plane's by default. */
+      scopes?: string[];
+    } = {},
   ): Promise<AccountSummary> {
     const method = options.method ?? this.#method;
     const result = await this.#prompts.prompt(
@@ -82,6 +89,7 @@ export class AuthService {
       options.claims,
       options.loginHint,
       options.selectAccount ?? false,
+      options.scopes,
     );
     if (!result.account) throw new AuthError("Sign-in finished but returned no account. Try again.");
     this.#method = method;

@@ -27,6 +27,8 @@ export interface TokenRequest {
   /** A claims challenge as a JSON object string (not base64). */
   claims?: string | undefined;
   forceRefresh?: boolean;
+  /** The plane's scopes (one resource per token); the groups plane's when not given. */
+  scopes?: string[] | undefined;
 }
 
 export function summary(a: AccountInfo): AccountSummary {

@@ -34,11 +34,13 @@ export class SignInPrompts {
     claims: string | undefined,
     loginHint: string | undefined,
     selectAccount: boolean,
+    /** The plane's scopes; the groups plane's (the connection's) when not given. */
+    scopes: string[] = this.#o.connection.scopes,
   ): Promise<AuthenticationResult> {
-    const key = `${method}|${claims ?? ""}|${selectAccount}`;
+    const key = `${method}|${claims ?? ""}|${selectAccount}|${scopes.join(" ")}`;
     const existing = this.#interactive.get(key);
     if (existing) return existing;
-    const p = this.#promptNow(method, claims, loginHint, selectAccount).finally(() => this.#interactive.delete(key));
+    const p = this.#promptNow(method, claims, loginHint, selectAccount, scopes).finally(() => this.#interactive.delete(key));
     this.#interactive.set(key, p);
     return p;
   }
@@ -48,9 +50,9 @@ export class SignInPrompts {
     claims: string | undefined,
     loginHint: string | undefined,
     selectAccount: boolean,
+    scopes: string[],
   ): Promise<AuthenticationResult> {
     const { pca, network } = this.#o.client;
-    const { scopes } = this.#o.connection;
     const timeoutMs = this.#o.signInTimeoutMs ?? 5 * 60_000;
     try {
       if (method === "device-code") {
@@ -99,7 +101,7 @@ export class SignInPrompts {
         clearTimeout(timer);
       }
     } catch (e) {
-      throw wrapAuthError(e, "Sign-in failed", this.#o.connection, network.lastTokenError);
+      throw wrapAuthError(e, "Sign-in failed", this.#o.connection, network.lastTokenError, scopes);
     }
   }
 }

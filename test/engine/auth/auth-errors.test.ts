@@ -16,6 +16,8 @@ const connection: ResolvedConnection = {
   authority: "https://login.microsoftonline.com/contoso.com",
   authorityHostPort: "login.microsoftonline.com",
   graphBaseUrl: "https://graph.microsoft.com",
+  armBaseUrl: "https://management.azure.com",
+  planeScopes: { group: [], role: [], azure: ["https://management.azure.com/.default"] },
   scopes: [
     "https://graph.microsoft.com/PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
     "https://graph.microsoft.com/User.Read",

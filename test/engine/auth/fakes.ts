@@ -11,6 +11,8 @@ export const connection: ResolvedConnection = {
   authorityHostPort: "login.microsoftonline.com",
   graphBaseUrl: "https://graph.microsoft.com",
   scopes: ["https://graph.microsoft.com/User.Read"],
+  armBaseUrl: "https://management.azure.com",
+  planeScopes: { group: [], role: [], azure: ["https://management.azure.com/.default"] },
   custom: false,
 };
 
