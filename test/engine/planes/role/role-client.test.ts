@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_USERS as U } from "../../../../emulator/index.js";
 import { DEMO_ADMINISTRATIVE_UNITS as AU, DEMO_ROLES as R } from "../../../../emulator/roles/seed.js";
 import type { Engine } from "../../../../electron/engine/engine.js";
+import { acrsClaims } from "../../../../electron/engine/auth/claims.js";
 import { ServiceError } from "../../../../electron/engine/errors.js";
 import { GraphClient } from "../../../../electron/engine/graph/graph-client.js";
 import { UNKNOWN_POLICY } from "../../../../electron/engine/graph/policy-summary.js";
@@ -83,6 +84,25 @@ describe("RolePlane reads", () => {
     expect(logged).toEqual([]);
   });
 
+  it("warns when exactly 50 eligibilities arrive (Graph's reported silent cap)", async () => {
+    const seed = emu.emulator.roles.seed.eligibilities;
+    const adeles = seed.filter((e) => e.principalId === U.adele && e.memberType === "Direct");
+    const [base] = adeles;
+    if (!base) throw new Error("the demo tenant has no direct role eligibility for Adele");
+    const extra = Array.from({ length: 50 - adeles.length }, (_, i) => ({
+      ...base,
+      id: `extra-${i}`,
+      directoryScopeId: `/administrativeUnits/extra-${i}`,
+    }));
+    seed.push(...extra);
+    try {
+      expect(await plane.eligibilities()).toHaveLength(50);
+      expect(logged.filter((l) => l.includes("exactly 50"))).toHaveLength(1);
+    } finally {
+      seed.splice(seed.length - extra.length, extra.length);
+    }
+  });
+
   it("summarises each role's policy: approval, MFA, authentication context, ticket, maximum duration", async () => {
     const pra = await plane.policy(ref(R.privilegedRoleAdministrator));
     expect(pra).toMatchObject({
@@ -142,6 +162,14 @@ describe("RolePlane requests", () => {
     await emu.control.advanceClock(6 * 60_000);
     expect((await plane.submit(off)).action).toBe("selfDeactivate");
     expect(await plane.activeAssignments(ref(R.globalReader))).toEqual([]);
+  });
+
+  it("sends the claims of a step-up with the submission (authentication context c1)", async () => {
+    const refused = await plane.submit(activation(ref(R.securityAdministrator))).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "RoleAssignmentRequestAcrsValidationFailed" });
+    // The step-up signs in again through the device code, which engineAgainst set to approve as Adele.
+    const req = await plane.submit(activation(ref(R.securityAdministrator)), { claims: acrsClaims(["c1"]) });
+    expect(req.status).toBe("Provisioned");
   });
 
   it("cancels a request pending approval", async () => {
