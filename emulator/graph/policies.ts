@@ -110,7 +110,9 @@ export function routePolicies({ ctx, caller, pim, deps }: GraphCall, path: strin
 
 const TARGET = (caller: "EndUser" | "Admin", level: "Assignment" | "Eligibility") => ({
   caller,
-  operations: ["All"],
+  // unifiedRoleManagementPolicyRuleTargetOperations is an enum whose members are lower camel case ("all"); ARM's
+  // plain-string operations say "All" (emulator/arm/views.ts).
+  operations: ["all"],
   level,
   inheritableSettings: [],
   enforcedSettings: [],
@@ -161,8 +163,8 @@ export function policyRules(p: ReturnType<PimState["policyFor"]>) {
             escalationTimeInMinutes: 0,
             isEscalationEnabled: false,
             primaryApprovers: p.approverUserIds.map((userId) => ({
+              // Graph v1.0's singleUser has userId and description only; isBackup belongs to ARM's UserSet.
               "@odata.type": "#microsoft.graph.singleUser",
-              isBackup: false,
               userId,
               description: null,
             })),

@@ -75,7 +75,13 @@ function rolesOf(call: GraphCall): RoleState {
   return roles;
 }
 
-function expandOne(roles: RoleState, call: GraphCall, item: Record<string, unknown>, x: ExpandItem): unknown {
+function expandOne(
+  roles: RoleState,
+  call: GraphCall,
+  collection: Collection,
+  item: Record<string, unknown>,
+  x: ExpandItem,
+): unknown {
   if (x.name === "roleDefinition") {
     const r = roles.role(String(item.roleDefinitionId));
     return r ? applySelect(roleDefinitionJson(r), x.select) : null;
@@ -108,7 +114,11 @@ function expandOne(roles: RoleState, call: GraphCall, item: Record<string, unkno
         el.directoryScopeId.toLowerCase() === String(item.directoryScopeId).toLowerCase() &&
         el.memberType === "Direct",
     );
-    return e ? applySelect(eligibilitySchedule(e), x.select) : null;
+    if (!e) return null;
+    // Graph's metadata: an active instance was activated using an eligibility schedule *instance*; a request, using
+    // the eligibility schedule.
+    const used = collection === "roleAssignmentScheduleInstances" ? eligibilityInstance(e) : eligibilitySchedule(e);
+    return applySelect(used, x.select);
   }
   return null; // appScope: the demo tenant has no app-scoped roles
 }
@@ -116,12 +126,13 @@ function expandOne(roles: RoleState, call: GraphCall, item: Record<string, unkno
 function withExpansions(
   roles: RoleState,
   call: GraphCall,
+  collection: Collection,
   item: Record<string, unknown>,
   expand: ExpandItem[],
   select: string[] | null,
 ): Record<string, unknown> {
   const out = applySelect(item, select);
-  for (const x of expand) out[x.name] = expandOne(roles, call, item, x);
+  for (const x of expand) out[x.name] = expandOne(roles, call, collection, item, x);
   return out;
 }
 
@@ -132,7 +143,7 @@ function sendPage(call: GraphCall, roles: RoleState, collection: Collection, all
   const page = paginate(all, ctx.query, deps.settings.pageSize);
   const body: Record<string, unknown> = {
     "@odata.context": `${ctx.origin}/v1.0/$metadata#${ROLES_BASE}/${collection}`,
-    value: page.items.map((i) => withExpansions(roles, call, i, expand, select)),
+    value: page.items.map((i) => withExpansions(roles, call, collection, i, expand, select)),
   };
   if (page.nextSkip !== null) body["@odata.nextLink"] = nextLink(ctx, page.nextSkip);
   sendJson(ctx, 200, body);
@@ -363,7 +374,14 @@ async function routeRoleRequests(call: GraphCall, segments: string[]): Promise<v
   const expand = parseExpand(ctx.query.get("$expand"), expandableFor(collection), TYPES[collection]);
   sendJson(ctx, 200, {
     "@odata.context": `${ctx.origin}/v1.0/$metadata#${ROLES_BASE}/${collection}/$entity`,
-    ...withExpansions(roles, call, serializeRoleRequest(request), expand, parseSelect(ctx.query.get("$select"))),
+    ...withExpansions(
+      roles,
+      call,
+      "roleAssignmentScheduleRequests",
+      serializeRoleRequest(request),
+      expand,
+      parseSelect(ctx.query.get("$select")),
+    ),
   });
 }
 

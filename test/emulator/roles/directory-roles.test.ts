@@ -358,7 +358,10 @@ describe("expansions", () => {
     expect(inst.principal.displayName).toBe("Adele Vance");
     expect(inst.activatedUsing).toMatchObject({ roleDefinitionId: R.helpdeskAdministrator, directoryScopeId: SALES });
     const got = await adele.get(`${BASE}/roleAssignmentScheduleRequests('${req.json.id}')?$expand=activatedUsing`);
-    expect(got.json.activatedUsing.id).toBe(inst.activatedUsing.id);
+    // Graph's metadata: the instance expands to the eligibility instance, the request to the eligibility schedule.
+    expect(inst.activatedUsing["@odata.type"]).toBe("#microsoft.graph.unifiedRoleEligibilityScheduleInstance");
+    expect(got.json.activatedUsing["@odata.type"]).toBe("#microsoft.graph.unifiedRoleEligibilitySchedule");
+    expect(got.json.activatedUsing.id).toBe(inst.activatedUsing.roleEligibilityScheduleId);
     const bad = await adele.get(
       `${BASE}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=activatedUsing`,
     );
