@@ -104,7 +104,8 @@ export function equalsIgnoreCase(a: string | null | undefined, b: string): boole
   return (a ?? "").toLowerCase() === b.toLowerCase();
 }
 
-function kindFor(status: number, code: string): ErrorKind {
+/** The error kind for a PIM service answer; Graph and ARM share PIM's codes. */
+export function kindFor(status: number, code: string): ErrorKind {
   if (code === "RoleAssignmentRequestPolicyValidationFailed" || code === "ActiveDurationTooShort") return "policy";
   if (code === "PermissionScopeNotGranted" || code === "InvalidAuthenticationToken" || status === 401) return "auth";
   if (status === 404 || code === "RoleAssignmentDoesNotExist") return "not-found";

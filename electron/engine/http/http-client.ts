@@ -14,7 +14,7 @@ export type FetchLike = (
 }>;
 
 export interface HttpRequest {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   url: string;
   headers?: Record<string, string>;
   body?: string;
@@ -57,7 +57,7 @@ export class OutcomeUnknownError extends NetworkError {
 }
 
 const RETRYABLE_GET = new Set([429, 500, 502, 503, 504]);
-// A POST is repeated only when the server said it did not act: 429 and 503 are refusals.
+// A POST (or an ARM PUT) is repeated only when the server said it did not act: 429 and 503 are refusals.
 const RETRYABLE_POST = new Set([429, 503]);
 
 export function parseRetryAfter(value: string | undefined, now: number): number | null {

@@ -1,0 +1,114 @@
+import type { PolicySummary } from "../../graph/policy-summary.js";
+import type { Logger } from "../../logger.js";
+import type { PlaneClient, PlaneSubmission, SubmitOptions } from "../plane.js";
+import type { AzureAssignment, AzureEligibility, AzureRef, AzureRequest } from "../targets.js";
+import type { ArmClient } from "./arm-client.js";
+import { isAtOrBelow, normScope, sameRole, sameScope } from "./arm-ids.js";
+import { ScheduleInstances } from "./instances.js";
+import { AzurePolicies } from "./policies.js";
+import { azureRequestBody } from "./request-body.js";
+import { ScheduleRequests } from "./requests.js";
+import { AzureScopes, type AzureScope } from "./scopes.js";
+
+// PIM for Azure resources, through Azure Resource Manager: the Azure plane of the engine.
+
+export interface AzurePlaneOptions {
+  policyTtlMs?: number;
+  now?: () => number;
+}
+
+export class AzurePlane implements PlaneClient<"azure"> {
+  readonly kind = "azure" as const;
+  readonly #instances: ScheduleInstances;
+  readonly #requests: ScheduleRequests;
+  readonly #policies: AzurePolicies;
+  readonly #scopes: AzureScopes;
+  readonly #now: () => number;
+  readonly #ttlMs: number;
+  /** The last eligibility list, to link activations and find a child scope's parent policy. */
+  #known: { at: number; list: AzureEligibility[] } | null = null;
+
+  constructor(arm: ArmClient, logger: Logger, options: AzurePlaneOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#ttlMs = options.policyTtlMs ?? 10 * 60_000;
+    this.#instances = new ScheduleInstances(arm);
+    this.#requests = new ScheduleRequests(arm, logger);
+    this.#policies = new AzurePolicies(arm, logger, this.#ttlMs, this.#now);
+    this.#scopes = new AzureScopes(arm);
+  }
+
+  async eligibilities(): Promise<AzureEligibility[]> {
+    const list = await this.#instances.eligibilities();
+    this.#known = { at: this.#now(), list };
+    return list;
+  }
+
+  activeAssignments(filter?: AzureRef): Promise<AzureAssignment[]> {
+    return this.#instances.active(filter);
+  }
+
+  myRequests(filter?: { target?: AzureRef; status?: string }): Promise<AzureRequest[]> {
+    return this.#requests.mine(filter);
+  }
+
+  request(id: string): Promise<AzureRequest> {
+    return this.#requests.get(id);
+  }
+
+  cancel(id: string): Promise<void> {
+    return this.#requests.cancel(id);
+  }
+
+  async policy(target: AzureRef): Promise<PolicySummary> {
+    const eligibility = await this.#eligibilityFor(target);
+    return this.#policies.policy(target, eligibility?.scope);
+  }
+
+  invalidatePolicies(): void {
+    this.#policies.clear();
+    this.#known = null;
+  }
+
+  /**
+   * Activates or deactivates. An activation names the eligibility it uses; when the caller did not,
+   * it is the nearest eligibility for the role at or above the target scope (reduced scope: above).
+   */
+  async submit(s: PlaneSubmission<AzureRef>, o: SubmitOptions = {}): Promise<AzureRequest> {
+    let submission = s;
+    if (s.action === "activate" && !s.linkedEligibilityScheduleId) {
+      const e = await this.#eligibilityFor(s.target);
+      if (e) submission = { ...s, linkedEligibilityScheduleId: e.eligibilityScheduleId };
+    }
+    const body = azureRequestBody(submission, new Date(this.#now()));
+    return this.#requests.submit(s.target.scope, body, { claims: o.claims, validateOnly: s.validateOnly === true });
+  }
+
+  /** Scopes below an eligibility's scope for a reduced-scope activation (resource groups, resources). */
+  childScopes(scope: string, resourceType?: string): Promise<AzureScope[]> {
+    return this.#scopes.children(scope, resourceType);
+  }
+
+  /** Subscriptions ARM shows the user (where an active role is held). */
+  subscriptions(): Promise<AzureScope[]> {
+    return this.#scopes.subscriptions();
+  }
+
+  /** A subscription's resource groups ARM shows the user. */
+  resourceGroups(subscription: string): Promise<AzureScope[]> {
+    return this.#scopes.resourceGroups(subscription);
+  }
+
+  /** The eligibility a target uses: the same scope, else the nearest one above it. */
+  async #eligibilityFor(target: AzureRef): Promise<AzureEligibility | null> {
+    const fresh = this.#known && this.#now() - this.#known.at < this.#ttlMs ? this.#known.list : null;
+    const list = fresh ?? (await this.eligibilities());
+    const candidates = list.filter(
+      (e) => sameRole(e.roleDefinitionId, target.roleDefinitionId) && isAtOrBelow(target.scope, e.scope),
+    );
+    return (
+      candidates.find((e) => sameScope(e.scope, target.scope)) ??
+      candidates.sort((a, b) => normScope(b.scope).length - normScope(a.scope).length)[0] ??
+      null
+    );
+  }
+}
