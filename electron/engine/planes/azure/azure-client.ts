@@ -1,3 +1,4 @@
+import { describeCause } from "../../errors.js";
 import type { PolicySummary } from "../../graph/policy-summary.js";
 import type { Logger } from "../../logger.js";
 import type { PlaneClient, PlaneSubmission, SubmitOptions } from "../plane.js";
@@ -25,11 +26,13 @@ export class AzurePlane implements PlaneClient<"azure"> {
   readonly #scopes: AzureScopes;
   readonly #now: () => number;
   readonly #ttlMs: number;
+  readonly #logger: Logger;
   /** The last eligibility list, to link activations and find a child scope's parent policy. */
   #known: { at: number; list: AzureEligibility[] } | null = null;
 
   constructor(arm: ArmClient, logger: Logger, options: AzurePlaneOptions = {}) {
     this.#now = options.now ?? Date.now;
+    this.#logger = logger;
     this.#ttlMs = options.policyTtlMs ?? 10 * 60_000;
     this.#instances = new ScheduleInstances(arm);
     this.#requests = new ScheduleRequests(arm, logger);
@@ -60,7 +63,12 @@ export class AzurePlane implements PlaneClient<"azure"> {
   }
 
   async policy(target: AzureRef): Promise<PolicySummary> {
-    const eligibility = await this.#eligibilityFor(target);
+    // The eligibility only widens the lookup (a reduced scope's parent policy); without it, the
+    // target's own scope is still read.
+    const eligibility = await this.#eligibilityFor(target).catch((e: unknown) => {
+      this.#logger.info(`no eligibility list for the policy lookup (${describeCause(e)})`);
+      return null;
+    });
     return this.#policies.policy(target, eligibility?.scope);
   }
 

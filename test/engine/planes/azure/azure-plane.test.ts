@@ -364,3 +364,41 @@ describe("throttling", () => {
     expect(rec.lines.some((l) => l.includes("pacing Azure Resource Manager reads"))).toBe(true);
   });
 });
+
+describe("scopes and ids", () => {
+  it("lists eligible child scopes of every type, and the subscriptions and groups ARM shows", async () => {
+    const all = await plane.childScopes(S.production);
+    expect(all.map((c) => `${c.type}:${c.name}`).sort()).toEqual([
+      "resource:app-contoso-web",
+      "resource:kv-prod-secrets",
+      "resourcegroup:rg-data",
+      "resourcegroup:rg-web",
+    ]);
+    expect(await plane.subscriptions()).toEqual([
+      { id: S.development, name: "Contoso Development", type: "subscription" },
+    ]);
+    expect(await plane.resourceGroups(S.development)).toEqual([
+      { id: S.rgSandbox, name: "rg-sandbox", type: "resourcegroup" },
+    ]);
+    expect(rec.calls.slice(-2)).toEqual(["GET /subscriptions", `GET ${S.development}/resourcegroups`]);
+  });
+
+  it("never follows a nextLink to another host, and takes only ARM request ids", async () => {
+    const { arm } = armPlane(emu, fetch, armTokens(auth, connectionFor(emu)), rec);
+    const foreign = await failure(arm.list("https://evil.example/providers/x?api-version=2020-10-01"));
+    expect(foreign.code).toBe("ForeignNextLink");
+    await expect(plane.request("https://evil.example/x")).rejects.toThrow(/not an Azure role request id/);
+    await expect(plane.cancel(`${S.production}${AUTHZ}/roleAssignments/x`)).rejects.toThrow(
+      /not an Azure role request id/,
+    );
+    expect(rec.calls).toEqual([]);
+  });
+
+  it("throttled past the retries: a network-kind ArmError naming TooManyRequests", async () => {
+    await emu.control.addFaults([{ kind: "status", status: 429, retryAfter: 2, path: "/arm/", count: 3 }]);
+    const { plane: p } = armPlane(emu, fetch, armTokens(auth, connectionFor(emu)), rec, { http: { maxAttempts: 3 } });
+    const e = await failure(p.activeAssignments());
+    expect(e).toMatchObject({ status: 429, code: "TooManyRequests", kind: "network" });
+    expect(rec.sleeps).toEqual([2000, 2000]);
+  });
+});
