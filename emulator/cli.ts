@@ -3,13 +3,16 @@ import { startEmulator } from "./index.js";
 import { exitWhenUnused } from "./lifetime.js";
 import type { SeedSpec } from "./settings.js";
 
-const USAGE = `Usage: npm run emulator -- [--port N] [--json] [--data-dir DIR] [--large N] [--provisioning-delay MS]
+const USAGE = `Usage: npm run emulator -- [--port N] [--json] [--data-dir DIR] [--large N [--large-roles N] [--large-azure N]]
+                            [--provisioning-delay MS]
 
 Starts the local Entra ID + Microsoft Graph PIM emulator over HTTPS on 127.0.0.1.
   --port N                 port to listen on; 0 (default) picks a free one
   --json                   print the facts as one JSON line, then keep serving
   --data-dir DIR           where the CA, server certificate and signing key are kept
-  --large N                seed the demo tenant plus N generated eligible groups
+  --large N                seed the demo tenant plus N generated eligible groups, N/2 directory roles, N Azure roles
+  --large-roles N          with --large: how many generated directory-role eligibilities (default N/2)
+  --large-azure N          with --large: how many generated Azure role eligibilities (default N)
   --provisioning-delay MS  how long activations stay PendingProvisioning (default 1000)
   --auto-sign-in USER      sign this user in without showing the sign-in page
   --exit-when-unused DIR   stop once no process whose pid names a file in DIR is running
@@ -37,6 +40,8 @@ async function main(): Promise<void> {
         json: { type: "boolean", default: false },
         "data-dir": { type: "string" },
         large: { type: "string" },
+        "large-roles": { type: "string" },
+        "large-azure": { type: "string" },
         "provisioning-delay": { type: "string" },
         "auto-sign-in": { type: "string" },
         "exit-when-unused": { type: "string" },
@@ -54,7 +59,18 @@ async function main(): Promise<void> {
   const port = intOption("port", values.port, 0, 65535) ?? 0;
   const large = intOption("large", values.large, 1, 20_000);
   const delay = intOption("provisioning-delay", values["provisioning-delay"], 0, 3_600_000);
-  const seed: SeedSpec = large ? { kind: "large", groups: large } : { kind: "demo" };
+  const largeRoles = intOption("large-roles", values["large-roles"], 0, 20_000);
+  const largeAzure = intOption("large-azure", values["large-azure"], 0, 20_000);
+  if (!large && (largeRoles !== undefined || largeAzure !== undefined))
+    fail("--large-roles and --large-azure need --large.");
+  const seed: SeedSpec = large
+    ? {
+        kind: "large",
+        groups: large,
+        ...(largeRoles !== undefined ? { roles: largeRoles } : {}),
+        ...(largeAzure !== undefined ? { azure: largeAzure } : {}),
+      }
+    : { kind: "demo" };
   const emu = await startEmulator({
     port,
     dataDir: values["data-dir"],

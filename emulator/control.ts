@@ -14,6 +14,8 @@ export const seedSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("large"),
     groups: z.number().int().min(1).max(20_000),
+    roles: z.number().int().min(0).max(20_000).optional(),
+    azure: z.number().int().min(0).max(20_000).optional(),
     seed: z.number().int().optional(),
   }),
 ]);

@@ -156,7 +156,7 @@ export function demoTenant(now: number): TenantSeed {
 }
 
 /** Deterministic PRNG so that generated tenants are the same on every run. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -168,8 +168,19 @@ function mulberry32(seed: number): () => number {
 }
 
 /**
+ * The policy mix of the generated directory and Azure roles: 60 % plain, 15 % approval, 15 % MFA, 10 % ticket. The
+ * i-th item's kind follows a golden-ratio sequence rather than the PRNG, so even a few dozen items hold every kind.
+ */
+export type GeneratedPolicyKind = "plain" | "approval" | "mfa" | "ticket";
+export function generatedPolicyKind(i: number): GeneratedPolicyKind {
+  const r = (i * 0.618_033_988_749_895 + 0.5) % 1;
+  return r < 0.6 ? "plain" : r < 0.75 ? "approval" : r < 0.9 ? "mfa" : "ticket";
+}
+
+/**
  * The demo tenant plus `groupCount` generated groups for Adele, with a realistic policy mix
- * (mostly plain, some approval, some MFA, some ticketing), for benchmarks.
+ * (mostly plain, some approval, some MFA, some ticketing), for benchmarks. The other planes' generated
+ * eligibilities come from largeRoles (emulator/roles/seed.ts) and largeArm (emulator/arm/seed.ts).
  */
 export function largeTenant(now: number, groupCount: number, seed = 42): TenantSeed {
   const base = demoTenant(now);

@@ -3,7 +3,7 @@ import { ServerResponse, type IncomingMessage } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { ArmService } from "./arm/service.js";
 import { sendArmInjected } from "./arm/http.js";
-import { demoArm } from "./arm/seed.js";
+import { type ArmSeed, demoArm, largeArm } from "./arm/seed.js";
 import { ArmState } from "./arm/state.js";
 import { ensureTls, type TlsMaterial } from "./certs.js";
 import { EmulatorClock } from "./clock.js";
@@ -13,7 +13,8 @@ import { GraphService } from "./graph/service.js";
 import { BodyTooLarge, type Ctx, newRequestId, readBody, sendGraphError } from "./http.js";
 import { IdentityService } from "./identity/service.js";
 import { PimState } from "./pim.js";
-import { demoRoles } from "./roles/seed.js";
+import type { RolesSeed } from "./roles/model.js";
+import { demoRoles, largeRoles } from "./roles/seed.js";
 import { RoleState } from "./roles/state.js";
 import { loggedBody, redactFields, redactHeaders, RequestLog } from "./request-log.js";
 import { demoTenant, largeTenant, type TenantSeed } from "./seed.js";
@@ -21,6 +22,7 @@ import {
   DEFAULT_SETTINGS,
   defaultDataDir,
   type EmulatorInfo,
+  largeCounts,
   type EmulatorOptions,
   type EmulatorSettings,
   type SeedSpec,
@@ -29,6 +31,14 @@ import { loadSigningKeys, type SigningKeys } from "./tokens.js";
 
 function buildTenant(seed: SeedSpec, now: number): TenantSeed {
   return seed.kind === "large" ? largeTenant(now, seed.groups, seed.seed) : demoTenant(now);
+}
+
+function buildRoles(seed: SeedSpec, now: number): RolesSeed {
+  return seed.kind === "large" ? largeRoles(now, largeCounts(seed).roles, seed.seed) : demoRoles(now);
+}
+
+function buildArm(seed: SeedSpec, now: number): ArmSeed {
+  return seed.kind === "large" ? largeArm(now, largeCounts(seed).azure, seed.seed) : demoArm(now);
 }
 
 export class Emulator {
@@ -56,7 +66,7 @@ export class Emulator {
     this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
     this.#seed = options.seed ?? { kind: "demo" };
     this.#pim = new PimState(buildTenant(this.#seed, this.clock.now()), this.settings);
-    this.#roles = new RoleState(demoRoles(this.clock.now()), this.settings);
+    this.#roles = new RoleState(buildRoles(this.#seed, this.clock.now()), this.settings);
     this.#armState = this.#newArmState();
     this.identity = new IdentityService({
       tenantId: this.#pim.tenant.tenantId,
@@ -129,7 +139,7 @@ export class Emulator {
   #newArmState(): ArmState {
     const users = () => this.#pim.tenant.users;
     return new ArmState(
-      demoArm(this.clock.now()),
+      buildArm(this.#seed, this.clock.now()),
       this.settings,
       (id) => users().find((u) => u.id === id)?.displayName ?? id,
     );
@@ -162,7 +172,7 @@ export class Emulator {
     this.arm.throttle.clear();
     this.#pim = new PimState(buildTenant(this.#seed, this.clock.now()), this.settings);
     this.#armState = this.#newArmState();
-    this.#roles = new RoleState(demoRoles(this.clock.now()), this.settings);
+    this.#roles = new RoleState(buildRoles(this.#seed, this.clock.now()), this.settings);
   }
 
   async close(): Promise<void> {

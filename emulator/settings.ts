@@ -9,7 +9,17 @@ import type { IdentitySettings } from "./identity/state.js";
 import type { PimSettings } from "./pim.js";
 import type { RoleSettings } from "./roles/state.js";
 
-export type SeedSpec = { kind: "demo" } | { kind: "large"; groups: number; seed?: number };
+/**
+ * `large`: the demo tenant plus `groups` generated groups, `roles` generated directory-role eligibilities (default
+ * half of `groups`) and `azure` generated Azure eligibilities (default `groups`), all Adele's.
+ */
+export type SeedSpec =
+  { kind: "demo" } | { kind: "large"; groups: number; roles?: number; azure?: number; seed?: number };
+
+/** How many directory-role and Azure eligibilities a large seed generates. */
+export function largeCounts(seed: Extract<SeedSpec, { kind: "large" }>): { roles: number; azure: number } {
+  return { roles: seed.roles ?? Math.ceil(seed.groups / 2), azure: seed.azure ?? seed.groups };
+}
 
 export interface EmulatorSettings extends PimSettings, IdentitySettings, GraphSettings, ArmSettings, RoleSettings {}
 

@@ -1,7 +1,7 @@
 // The demo tenant's Azure side: two subscriptions, their resource groups and resources, and
 // Adele's Azure role eligibilities at subscription, resource-group and resource scope.
 import { stableGuid } from "../ids.js";
-import { DEMO_USERS } from "../seed.js";
+import { DEMO_USERS, generatedPolicyKind, mulberry32 } from "../seed.js";
 import type {
   ArmEligibility,
   ArmInstance,
@@ -168,4 +168,82 @@ export function demoArm(now: number): ArmSeed {
       },
     ],
   };
+}
+
+/** Resource types a generated resource-scope eligibility sits on. */
+const GENERATED_RESOURCE_TYPES = [
+  { type: "Microsoft.Web/sites", prefix: "app", role: ARM_ROLES.websiteContributor },
+  { type: "Microsoft.KeyVault/vaults", prefix: "kv", role: ARM_ROLES.keyVaultSecretsOfficer },
+  { type: "Microsoft.Compute/virtualMachines", prefix: "vm", role: ARM_ROLES.virtualMachineContributor },
+] as const;
+const GENERATED_RG_ROLES = [
+  ARM_ROLES.contributor,
+  ARM_ROLES.reader,
+  ARM_ROLES.owner,
+  ARM_ROLES.userAccessAdministrator,
+];
+
+/**
+ * The demo Azure side plus `count` generated eligibilities for Adele across the two demo subscriptions: about a tenth
+ * at subscription scope (while unused subscription/role pairs last), half on their own generated resource group, the
+ * rest on a generated resource in one of a few shared generated resource groups; with the groups generator's policy
+ * mix (plain, approval by Megan, MFA, ticket). Each (scope, role) pair is used once. Deterministic for a given `seed`.
+ */
+export function largeArm(now: number, count: number, seed = 42): ArmSeed {
+  const base = demoArm(now);
+  const rnd = mulberry32(seed ^ 0x5eed_0002);
+  const created = new Date(now - 30 * DAY).toISOString();
+  const subs = [ARM_SUBSCRIPTIONS.production, ARM_SUBSCRIPTIONS.development];
+  const used = new Set(base.eligibilities.map((e) => armPolicyKey(e.scope, e.roleGuid)));
+  const subPairs = subs
+    .flatMap((sub) => GENERATED_RG_ROLES.map((role) => ({ scope: `/subscriptions/${sub}`, role })))
+    .filter((p) => !used.has(armPolicyKey(p.scope, p.role)));
+  const pools = subs.flatMap((sub, n) =>
+    [0, 1].map((k) => ({ subscriptionId: sub, name: `rg-gen-pool-${n * 2 + k}`, location: "westeurope" })),
+  );
+  base.resourceGroups.push(...pools);
+  for (let i = 0; i < count; i++) {
+    const tag = String(i).padStart(4, "0");
+    const sub = subs[i % subs.length] ?? ARM_SUBSCRIPTIONS.production;
+    const r = rnd();
+    let scope: string;
+    let role: string;
+    const subPair = r < 0.1 ? subPairs.shift() : undefined;
+    if (subPair) {
+      ({ scope, role } = subPair);
+    } else if (r < 0.55) {
+      base.resourceGroups.push({ subscriptionId: sub, name: `rg-gen-${tag}`, location: "northeurope" });
+      scope = `/subscriptions/${sub}/resourceGroups/rg-gen-${tag}`;
+      role = GENERATED_RG_ROLES[Math.floor(rnd() * GENERATED_RG_ROLES.length)] ?? ARM_ROLES.reader;
+    } else {
+      const pool = pools[i % pools.length] ?? pools[0];
+      const t = GENERATED_RESOURCE_TYPES[i % GENERATED_RESOURCE_TYPES.length] ?? GENERATED_RESOURCE_TYPES[0];
+      const name = `${t.prefix}-gen-${tag}`;
+      scope = `/subscriptions/${pool?.subscriptionId ?? sub}/resourceGroups/${pool?.name ?? "rg-gen-pool-0"}/providers/${t.type}/${name}`;
+      base.resources.push({ id: scope, name, type: t.type });
+      role = t.role;
+    }
+    used.add(armPolicyKey(scope, role));
+    base.eligibilities.push({
+      scheduleGuid: stableGuid(`gen-arm-elig:${seed}:${i}`),
+      instanceGuid: stableGuid(`gen-arm-elig-instance:${seed}:${i}`),
+      scope,
+      roleGuid: role,
+      principalId: DEMO_USERS.adele,
+      startDateTime: created,
+      endDateTime: null,
+      createdOn: created,
+    });
+    const kind = generatedPolicyKind(i);
+    const p: Partial<ArmPolicy> =
+      kind === "plain"
+        ? { maximumDuration: ["PT1H", "PT2H", "PT4H", "PT8H"][Math.floor(rnd() * 4)] ?? "PT8H" }
+        : kind === "approval"
+          ? { approvalRequired: true, approverUserIds: [DEMO_USERS.megan] }
+          : kind === "mfa"
+            ? { enabledRules: ["MultiFactorAuthentication", "Justification"] }
+            : { enabledRules: ["Justification", "Ticketing"] };
+    base.policies.set(armPolicyKey(scope, role), { ...defaultArmPolicy(scope, role), ...p });
+  }
+  return base;
 }

@@ -2,7 +2,7 @@
 // (built-in roles keep their real template ids; the rest derive from names) and documented in
 // docs/emulator.md.
 import { stableGuid } from "../ids.js";
-import { DEMO_USERS } from "../seed.js";
+import { DEMO_USERS, generatedPolicyKind, mulberry32 } from "../seed.js";
 import type { AdministrativeUnit, RoleDefinition, RoleEligibility, RolePolicy, RolesSeed } from "./model.js";
 
 /** Built-in role template ids, as Microsoft publishes them. */
@@ -137,4 +137,47 @@ export function demoRoles(now: number): RolesSeed {
     eligibility(r.exchangeAdministrator, u.alex, now),
   ];
   return { roleDefinitions, administrativeUnits, policies, eligibilities };
+}
+
+/** Generated administrative units, named so they sort after the demo's Sales. */
+const GENERATED_AUS = ["Marketing", "Research", "Operations", "Support", "Legal"];
+
+/**
+ * The demo roles plus `count` generated custom directory roles Adele is eligible for, one eligibility each, about a
+ * fifth of them scoped to a generated administrative unit, with the groups generator's policy mix (plain, approval
+ * by Megan, MFA, ticket). Deterministic for a given `seed`.
+ */
+export function largeRoles(now: number, count: number, seed = 42): RolesSeed {
+  const base = demoRoles(now);
+  const rnd = mulberry32(seed ^ 0x5eed_0001);
+  const aus = GENERATED_AUS.map((name) => ({
+    id: stableGuid(`gen-au:${seed}:${name}`),
+    displayName: name,
+    description: `${name} (generated)`,
+  }));
+  base.administrativeUnits.push(...aus);
+  const areas = ["Billing", "Compliance", "Devices", "Apps", "Mailbox", "Teams", "Licenses", "Reports"];
+  const kinds = ["Administrator", "Operator", "Reader", "Auditor"];
+  for (let i = 0; i < count; i++) {
+    const id = stableGuid(`gen-role:${seed}:${i}`);
+    const displayName = `${areas[i % areas.length]} ${kinds[Math.floor(i / areas.length) % kinds.length]} ${String(i).padStart(4, "0")}`;
+    base.roleDefinitions.push({ id, displayName, description: "Generated custom role" });
+    const au = rnd() < 0.2 ? aus[Math.floor(rnd() * aus.length)] : undefined;
+    base.eligibilities.push(eligibility(id, DEMO_USERS.adele, now, au ? `/administrativeUnits/${au.id}` : "/"));
+    const kind = generatedPolicyKind(i);
+    const p: Partial<RolePolicy> =
+      kind === "plain"
+        ? {
+            maximumDuration: ["PT1H", "PT2H", "PT4H", "PT8H"][Math.floor(rnd() * 4)] ?? "PT8H",
+            enabledRules: ["Justification"],
+          }
+        : kind === "approval"
+          ? { enabledRules: ["Justification"], approvalRequired: true, approverUserIds: [DEMO_USERS.megan] }
+          : kind === "mfa"
+            ? { enabledRules: ["MultiFactorAuthentication", "Justification"] }
+            : { enabledRules: ["Justification", "Ticketing"] };
+    const [key, pol] = rolePolicy(id, p);
+    base.policies.set(key, pol);
+  }
+  return base;
 }
