@@ -1,4 +1,6 @@
-import type { Eligibility, PimClient, PolicySummary } from "./graph/pim-client.js";
+import type { PolicySummary } from "./graph/pim-client.js";
+import type { Planes } from "./planes/planes.js";
+import { refOf, type Eligibility } from "./planes/targets.js";
 
 /** Policy reads in flight at once: enough to be quick for a long list, few enough not to be throttled. */
 export const POLICY_CONCURRENCY = 6;
@@ -8,14 +10,14 @@ export interface EligibleWithPolicy {
   policy: PolicySummary;
 }
 
-/** What the person may activate, each with the policy that governs it, in Graph's order. */
+/** What the person may activate on every plane, each with the policy that governs it, in the planes' order. */
 export async function eligibleWithPolicies(
-  pim: Pick<PimClient, "eligibilities" | "policy">,
+  pim: Pick<Planes, "eligibilities" | "policy">,
   limit = POLICY_CONCURRENCY,
 ): Promise<EligibleWithPolicy[]> {
   return mapLimit(await pim.eligibilities(), limit, async (eligibility) => ({
     eligibility,
-    policy: await pim.policy(eligibility.groupId, eligibility.accessId),
+    policy: await pim.policy(refOf(eligibility)),
   }));
 }
 

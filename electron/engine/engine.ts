@@ -6,7 +6,7 @@ import type { TokenCachePersistence } from "./auth/token-cache.js";
 import type { ResolvedConnection } from "./config.js";
 import { eligibleWithPolicies, type EligibleWithPolicy } from "./eligible.js";
 import { AuthError } from "./errors.js";
-import { GraphClient } from "./graph/graph-client.js";
+import { GraphClient, type TokenSource } from "./graph/graph-client.js";
 import { PimClient } from "./graph/pim-client.js";
 import type { HistoryLog } from "./history/history-log.js";
 import { HttpClient, type FetchLike, type HttpClientOptions } from "./http/http-client.js";
@@ -16,6 +16,12 @@ import { FileStateStore, MemoryStateStore } from "./lifecycle/lifecycle-state.js
 import type { Logger } from "./logger.js";
 import { FILES } from "./paths.js";
 import { ProfileService, type SettingsRepository } from "./profiles/settings-store.js";
+import { ArmClient } from "./planes/azure/arm-client.js";
+import { AzurePlane } from "./planes/azure/azure-client.js";
+import { GroupPlane } from "./planes/group-plane.js";
+import { Planes } from "./planes/planes.js";
+import { RolePlane } from "./planes/role/role-client.js";
+import type { PlaneKind } from "./planes/targets.js";
 
 export interface EngineOptions {
   connection: ResolvedConnection;
@@ -28,6 +34,12 @@ export interface EngineOptions {
   account?: { homeAccountId: string; method: SignInMethod } | null | undefined;
   allowInteraction?: boolean;
   http?: HttpClientOptions;
+  /** Azure Resource Manager's own retry budget (its throttling is its own); `http` when not given. */
+  armHttp?: HttpClientOptions;
+  /** Which planes are on; all of them when not given. */
+  planesEnabled?: () => Promise<Record<PlaneKind, boolean>>;
+  /** How long a read of every plane waits for a slow plane once another answered. */
+  slowPlaneMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -37,7 +49,10 @@ export interface Engine {
   http: HttpClient;
   auth: AuthService;
   graph: GraphClient;
+  /** The groups plane's client, as it always was. */
   pim: PimClient;
+  /** All three planes: groups, Entra ID roles, Azure roles. */
+  planes: Planes;
   activation: ActivationService;
   profiles: ProfileService;
   settings: SettingsRepository;
@@ -74,9 +89,34 @@ export function createEngine(o: EngineOptions): Engine {
   });
   const graph = new GraphClient(http, o.connection.graphBaseUrl, auth, o.logger);
   const pim = new PimClient(graph, o.logger, o.now ? { now: o.now } : {});
+  const timing = o.now ? { now: o.now } : {};
+  const armHttp = new HttpClient(o.fetch, {
+    ...(o.armHttp ?? o.http),
+    ...(o.now ? { now: o.now } : {}),
+    ...(o.sleep ? { sleep: o.sleep } : {}),
+  });
+  const planes = new Planes(
+    {
+      group: new GroupPlane(pim),
+      role: new RolePlane(
+        new GraphClient(http, o.connection.graphBaseUrl, planeTokens(auth, o.connection.planeScopes.role), o.logger),
+        o.logger,
+        timing,
+      ),
+      azure: new AzurePlane(
+        new ArmClient(armHttp, o.connection.armBaseUrl, planeTokens(auth, o.connection.planeScopes.azure), o.logger),
+        o.logger,
+        timing,
+      ),
+    },
+    {
+      enabled: o.planesEnabled ?? Planes.allOn,
+      logger: o.logger,
+      ...(o.slowPlaneMs !== undefined ? { slowPlaneMs: o.slowPlaneMs } : {}),
+    },
+  );
   const activation = new ActivationService({
-    pim,
-    tokens: auth,
+    planes,
     principal: async () => {
       const a = await auth.currentAccount();
       if (!a)
@@ -97,6 +137,7 @@ export function createEngine(o: EngineOptions): Engine {
     auth,
     graph,
     pim,
+    planes,
     activation,
     profiles: new ProfileService(o.settings),
     settings: o.settings,
@@ -106,7 +147,17 @@ export function createEngine(o: EngineOptions): Engine {
     switchAccount: (idOrUsername) => switchAndRemember(account, idOrUsername),
     signOut: (all) => signOutAndForget(account, all),
     rememberJustification: (justification) => rememberJustification(o.settings, justification),
-    eligibleWithPolicies: () => eligibleWithPolicies(pim),
+    eligibleWithPolicies: () => eligibleWithPolicies(planes),
+  };
+}
+
+/**
+ * A plane's tokens: its own scopes (one resource per token), and reads never prompt: the role and
+ * Azure planes are tried silently. A step-up (claims) may prompt, as it does for groups.
+ */
+function planeTokens(auth: AuthService, scopes: string[]): TokenSource {
+  return {
+    getAccessToken: (r = {}) => auth.getAccessToken({ ...r, scopes, silent: !r.claims }),
   };
 }
 

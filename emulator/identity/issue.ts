@@ -105,6 +105,9 @@ export async function issueTokens(
     token_type: "Bearer",
     scope: [
       ...scopes.map((s) => `${audience}/${s}`),
+      // Entra echoes a `.default` request back beside the permissions it stands for, which is
+      // what lets MSAL find the token in its cache the next time it is asked for `.default`.
+      ...(requested.some((s) => s.toLowerCase().endsWith("/.default")) ? [`${audience}/.default`] : []),
       ...requested.filter((s) => OIDC_SCOPES.has(s.toLowerCase())),
     ].join(" "),
     expires_in: lifetime,

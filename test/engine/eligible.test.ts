@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { GroupRef, TargetRef } from "../../electron/engine/planes/targets.js";
 import { eligibleWithPolicies, mapLimit, POLICY_CONCURRENCY } from "../../electron/engine/eligible.js";
 import type { Eligibility, PolicySummary } from "../../electron/engine/graph/pim-client.js";
 
@@ -14,7 +15,8 @@ describe("eligibleWithPolicies", () => {
     let most = 0;
     const pim = {
       eligibilities: async () => list,
-      policy: async (groupId: string, accessId: string) => {
+      policy: async (t: TargetRef) => {
+        const { groupId, accessId } = t as GroupRef;
         most = Math.max(most, ++inFlight);
         // Later groups answer sooner: order must still follow the list.
         await new Promise((r) => setTimeout(r, 20 - Number(groupId.slice(1))));
@@ -23,7 +25,7 @@ describe("eligibleWithPolicies", () => {
       },
     };
     const rows = await eligibleWithPolicies(pim);
-    expect(rows.map((r) => [r.eligibility.groupId, r.policy.maxDuration])).toEqual(
+    expect(rows.map((r) => [(r.eligibility as GroupRef).groupId, r.policy.maxDuration])).toEqual(
       list.map((e) => [e.groupId, `${e.groupId}:${e.accessId}`]),
     );
     expect(most).toBe(POLICY_CONCURRENCY);

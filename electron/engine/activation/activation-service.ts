@@ -1,25 +1,35 @@
-import { formatDuration, toIsoDuration } from "../duration.js";
-import { PimTrayError, PolicyError, UsageError } from "../errors.js";
-import type { PolicySummary, ScheduleRequest } from "../graph/pim-client.js";
-import type { HistoryEntry } from "../history/history-log.js";
+import { formatDuration } from "../duration.js";
+import { NotFoundError, PimTrayError, PolicyError, UsageError } from "../errors.js";
+import type { PolicySummary } from "../graph/pim-client.js";
+import { historyTarget, type NewHistoryEntry } from "../history/history-log.js";
 import { realSleep } from "../http/http-client.js";
 import { justificationProblem, ticketProblem } from "../limits.js";
-import type {
-  ActivateInput,
-  ActivationContext,
-  ActivationDeps,
-  ActivationOutcome,
-  OutcomeBase,
-  Progress,
-  Target,
-  TrackOptions,
+import type { PlaneSubmission } from "../planes/plane.js";
+import {
+  labelOf,
+  refOf,
+  type AzureEligibility,
+  type AzureRef,
+  type NamedRef,
+  type ScheduleRequest,
+} from "../planes/targets.js";
+import {
+  named,
+  type ActivateInput,
+  type ActivationContext,
+  type ActivationDeps,
+  type ActivationOutcome,
+  type OutcomeBase,
+  type Progress,
+  type Target,
+  type TrackOptions,
 } from "./activation-types.js";
 import { activateMany } from "./bulk.js";
 import { cancel, deactivate } from "./deactivate.js";
 import { AlreadyExists, submitRequest } from "./submit.js";
 import { existingFor, trackRequest } from "./tracking.js";
 
-// Activating, following, deactivating and canceling PIM for Groups requests, with the history
+// Activating, following, deactivating and canceling PIM requests on every plane, with the history
 // written for each. This file checks and submits an activation; the other jobs live beside it:
 // submit.ts (step-up, lost POSTs), tracking.ts (following a request), deactivate.ts, bulk.ts.
 
@@ -35,6 +45,7 @@ export type {
   TrackOptions,
   WaitFor,
 } from "./activation-types.js";
+export { named } from "./activation-types.js";
 
 const DEFAULT_DURATION_MS = 3600_000;
 /** Without a duration given, the policy's maximum, but never more than this. */
@@ -47,8 +58,7 @@ export class ActivationService {
 
   constructor(private readonly d: ActivationDeps) {
     this.#ctx = {
-      pim: d.pim,
-      tokens: d.tokens,
+      planes: d.planes,
       principal: () => d.principal(),
       logger: d.logger,
       now: d.now ?? Date.now,
@@ -58,8 +68,7 @@ export class ActivationService {
   }
 
   /** The checks PIM would make, done locally first so nothing is sent when they fail. */
-  checkLocally(policy: PolicySummary, input: ActivateInput, groupName: string): number {
-    const name = `${groupName} (${input.target.accessId})`;
+  checkLocally(policy: PolicySummary, input: ActivateInput, name: string = labelOf(named(input.target))): number {
     const max = policy.maxDurationMs;
     const duration = input.durationMs ?? (max !== null ? Math.min(max, DEFAULT_CAP_MS) : DEFAULT_DURATION_MS);
     const failures: string[] = [];
@@ -89,22 +98,30 @@ export class ActivationService {
     const tooLong = justificationProblem(input.justification) ?? ticketProblem(input.ticket);
     if (tooLong) throw new UsageError(tooLong);
     const ctx = this.#ctx;
-    const { target } = input;
-    const groupName = target.groupName ?? target.groupId;
-    const progress = (phase: Progress["phase"], message: string) =>
-      opts.onProgress?.({ groupName, accessId: target.accessId, phase, message });
+    const who = named(input.target);
+    const progress = (phase: Progress["phase"], message: string) => opts.onProgress?.({ ...who, phase, message });
     const me = await ctx.principal();
     progress("checking", "checking the policy");
-    const policy = await ctx.pim.policy(target.groupId, target.accessId);
-    const durationMs = this.checkLocally(policy, input, groupName);
-    const body = requestBody(input, me.objectId, durationMs);
-    const base = { groupId: target.groupId, groupName, accessId: target.accessId, durationMs };
+    const linked = input.target.kind === "azure" ? await this.#linkedEligibility(input.target) : undefined;
+    // A reduced-scope activation is governed by its eligibility's policy when the child scope has none of its own.
+    const policy = await ctx.planes.policy(refOf(who));
+    const durationMs = this.checkLocally(policy, input, labelOf(who));
+    const submission: PlaneSubmission = {
+      action: "activate",
+      target: refOf(who),
+      principalId: me.objectId,
+      durationMs,
+      startAt: input.startAt,
+      justification: input.justification,
+      ticket: input.ticket,
+      validateOnly: input.validateOnly,
+      linkedEligibilityScheduleId: linked,
+    };
+    const base: OutcomeBase = { ...who, durationMs };
     const historyBase = {
       action: input.validateOnly ? ("validate" as const) : ("activate" as const),
       account: me.username,
-      groupId: target.groupId,
-      groupName,
-      accessId: target.accessId,
+      ...historyTarget(who),
       durationMs,
       justification: input.justification?.trim() || null,
       ticket: input.ticket ? `${input.ticket.system}:${input.ticket.number}` : null,
@@ -112,10 +129,10 @@ export class ActivationService {
     let request: ScheduleRequest;
     try {
       progress("submitting", input.validateOnly ? "validating" : "submitting");
-      request = await submitRequest(ctx, body, policy, target, groupName, progress);
+      request = await submitRequest(ctx, submission, policy, who, progress);
     } catch (e) {
       if (e instanceof AlreadyExists) {
-        const existing = await existingFor(ctx, target, groupName);
+        const existing = await existingFor(ctx, who);
         await this.#record({ ...historyBase, requestId: existing.requestId, status: existing.status, error: null });
         if (existing.status === "already-active" || opts.waitFor === "none" || !existing.requestId) return existing;
         return this.track(existing.requestId, { ...base, durationMs: existing.durationMs }, opts);
@@ -173,8 +190,9 @@ export class ActivationService {
     return deactivate(this.#ctx, target, opts);
   }
 
-  cancel(requestId: string): Promise<void> {
-    return cancel(this.#ctx, requestId);
+  /** Cancels a pending request by its id (the one `status` shows); `names` says what it is for, when known. */
+  cancel(requestId: string, names?: NamedRef): Promise<void> {
+    return cancel(this.#ctx, requestId, names);
   }
 
   /** Several activations at once, a few at a time; one failure never stops the others. */
@@ -185,7 +203,23 @@ export class ActivationService {
     return activateMany((input, o) => this.activate(input, o), inputs, opts);
   }
 
-  async #record(e: Omit<HistoryEntry, "time">): Promise<void> {
+  /**
+   * The eligibility an Azure activation comes from: the target's own, or the one whose scope holds
+   * the target's scope (a reduced-scope activation at a child resource group or resource).
+   */
+  async #linkedEligibility(t: Extract<Target, AzureRef>): Promise<string> {
+    if (t.eligibilityScheduleId) return t.eligibilityScheduleId;
+    const mine = await this.#ctx.planes.for("azure").eligibilities();
+    const hit = coveringEligibility(mine, t);
+    if (!hit) {
+      throw new NotFoundError(
+        `You have no Azure eligibility for ${t.roleName ?? t.roleDefinitionId} at ${t.scope} or any scope above it. List what you can activate with \`pimtray eligible --kind azure\`.`,
+      );
+    }
+    return hit.eligibilityScheduleId;
+  }
+
+  async #record(e: NewHistoryEntry): Promise<void> {
     try {
       await this.d.history.append({ time: new Date(this.#ctx.now()).toISOString(), ...e });
     } catch (err) {
@@ -195,20 +229,15 @@ export class ActivationService {
   }
 }
 
-/** The selfActivate request PIM is sent. */
-function requestBody(input: ActivateInput, principalId: string, durationMs: number): Record<string, unknown> {
-  const { target } = input;
-  return {
-    accessId: target.accessId,
-    principalId,
-    groupId: target.groupId,
-    action: "selfActivate",
-    scheduleInfo: {
-      ...(input.startAt ? { startDateTime: input.startAt.toISOString() } : {}),
-      expiration: { type: "afterDuration", duration: toIsoDuration(durationMs) },
-    },
-    ...(input.justification?.trim() ? { justification: input.justification.trim() } : {}),
-    ...(input.ticket ? { ticketInfo: { ticketSystem: input.ticket.system, ticketNumber: input.ticket.number } } : {}),
-    ...(input.validateOnly ? { isValidationOnly: true } : {}),
-  };
+/** The eligibility whose scope is the target's scope or holds it (the closest one), for the same role. */
+export function coveringEligibility(list: AzureEligibility[], t: AzureRef): AzureEligibility | undefined {
+  const role = t.roleDefinitionId.split("/").pop()?.toLowerCase();
+  const scope = t.scope.toLowerCase().replace(/\/+$/, "");
+  return list
+    .filter((e) => e.roleDefinitionId.split("/").pop()?.toLowerCase() === role)
+    .filter((e) => {
+      const s = e.scope.toLowerCase().replace(/\/+$/, "");
+      return scope === s || scope.startsWith(`${s}/`) || s === "";
+    })
+    .sort((a, b) => b.scope.length - a.scope.length)[0];
 }

@@ -1,22 +1,48 @@
-import type { TokenSource } from "../graph/graph-client.js";
-import type { AccessId, PimClient } from "../graph/pim-client.js";
-import type { HistoryEntry } from "../history/history-log.js";
+import type { Ticket } from "../planes/plane.js";
+import type { Planes } from "../planes/planes.js";
+import {
+  fallbackNames,
+  refOf,
+  type AzureRef,
+  type GroupRef,
+  type NamedRef,
+  type RoleNames,
+  type RoleRef,
+} from "../planes/targets.js";
+import type { HistoryEntry, NewHistoryEntry } from "../history/history-log.js";
 import type { Logger } from "../logger.js";
 import type { PimTrayError } from "../errors.js";
 
 // The activation service's vocabulary, shared by its parts (submit, tracking, deactivation, bulk).
 // activation-service.ts re-exports all of it, so callers import from there.
 
-export interface Target {
-  groupId: string;
-  accessId: AccessId;
-  groupName?: string;
+/**
+ * What to activate, on any plane; names are optional (ids are filled in where they are missing).
+ * An Azure target may carry the eligibility it comes from; without it, the eligibility is looked up.
+ */
+export type Target =
+  | (GroupRef & { groupName?: string | undefined })
+  | (RoleRef & Partial<RoleNames>)
+  | (AzureRef & Partial<RoleNames> & { eligibilityScheduleId?: string | undefined });
+
+/** The target with every name it needs for messages, ids standing in for names nobody gave. */
+export function named(t: Target): NamedRef {
+  const fallback = fallbackNames(refOf(t));
+  switch (t.kind) {
+    case "role":
+    case "azure":
+      return {
+        ...fallback,
+        ...refOf(t),
+        roleName: t.roleName ?? (fallback as RoleNames).roleName,
+        scopeName: t.scopeName ?? (fallback as RoleNames).scopeName,
+      } as NamedRef;
+    default:
+      return { ...refOf(t), groupName: t.groupName ?? t.groupId } as NamedRef;
+  }
 }
 
-export interface Ticket {
-  system: string;
-  number: string;
-}
+export type { Ticket } from "../planes/plane.js";
 
 export interface ActivateInput {
   target: Target;
@@ -40,10 +66,10 @@ export type OutcomeStatus =
   | "failed"
   | "canceled";
 
-export interface ActivationOutcome {
-  groupId: string;
-  groupName: string;
-  accessId: AccessId;
+/** What happened to one target; the target's fields (and names) come first, as in every record. */
+export type ActivationOutcome = NamedRef & OutcomeFields;
+
+export interface OutcomeFields {
   status: OutcomeStatus;
   requestId: string | null;
   /** PIM's own status word, e.g. Provisioned or PendingApproval. */
@@ -55,17 +81,15 @@ export interface ActivationOutcome {
 }
 
 /** What an outcome is about, before PIM has said anything. */
-export type OutcomeBase = Pick<ActivationOutcome, "groupId" | "groupName" | "accessId" | "durationMs">;
+export type OutcomeBase = NamedRef & { durationMs: number | null };
 
 export type WaitFor = "none" | "provisioned" | "final";
 
-export interface Progress {
-  groupName: string;
-  accessId: AccessId;
+export type Progress = NamedRef & {
   phase:
     "checking" | "submitting" | "stepping-up" | "provisioning" | "pending-approval" | "waiting-floor" | "reconciling";
   message: string;
-}
+};
 
 export type ProgressFn = (phase: Progress["phase"], message: string) => void;
 
@@ -80,8 +104,7 @@ export interface HistorySink {
 }
 
 export interface ActivationDeps {
-  pim: PimClient;
-  tokens: TokenSource;
+  planes: Planes;
   /** The signed-in user's object id and sign-in name. */
   principal: () => Promise<{ objectId: string; username: string }>;
   history: HistorySink;
@@ -92,12 +115,11 @@ export interface ActivationDeps {
 
 /** What each part of the service works with: the deps, with time filled in and history made safe. */
 export interface ActivationContext {
-  pim: PimClient;
-  tokens: TokenSource;
+  planes: Planes;
   principal: ActivationDeps["principal"];
   logger: Logger;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   /** Appends to the history; never fails (a full disk is logged, not thrown). */
-  record: (e: Omit<HistoryEntry, "time">) => Promise<void>;
+  record: (e: NewHistoryEntry) => Promise<void>;
 }

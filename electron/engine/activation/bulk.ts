@@ -1,5 +1,5 @@
 import { PimTrayError } from "../errors.js";
-import type { ActivateInput, ActivationOutcome, TrackOptions } from "./activation-types.js";
+import { named, type ActivateInput, type ActivationOutcome, type TrackOptions } from "./activation-types.js";
 
 // Several activations at once (a profile, `pimtray activate` with several groups).
 
@@ -36,9 +36,7 @@ function failedOutcome(input: ActivateInput, e: unknown): ActivationOutcome {
       ? e
       : new PimTrayError("server", e instanceof Error ? e.message : String(e), { cause: e });
   return {
-    groupId: input.target.groupId,
-    groupName: input.target.groupName ?? input.target.groupId,
-    accessId: input.target.accessId,
+    ...named(input.target),
     status: "failed",
     requestId: null,
     requestStatus: null,

@@ -1,7 +1,15 @@
 import { formatDuration } from "../duration.js";
-import { GraphError, NotFoundError, PolicyError } from "../errors.js";
-import { isPending, type ScheduleRequest } from "../graph/pim-client.js";
-import type { ActivationContext, ActivationOutcome, Progress, Target } from "./activation-types.js";
+import { NotFoundError, PolicyError, ServiceError } from "../errors.js";
+import { isPending } from "../graph/pim-client.js";
+import { historyTarget } from "../history/history-log.js";
+import { fallbackNames, labelOf, refOf, type NamedRef, type ScheduleRequest } from "../planes/targets.js";
+import {
+  named,
+  type ActivationContext,
+  type ActivationOutcome,
+  type Progress,
+  type Target,
+} from "./activation-types.js";
 
 // Ending access early: deactivating an active assignment (PIM allows it only 5 minutes after
 // activation), and canceling a request still pending.
@@ -17,21 +25,13 @@ export async function deactivate(
   opts: { wait?: boolean; onProgress?: (p: Progress) => void } = {},
 ): Promise<ActivationOutcome> {
   const me = await ctx.principal();
-  const groupName = target.groupName ?? target.groupId;
-  const body = {
-    accessId: target.accessId,
-    principalId: me.objectId,
-    groupId: target.groupId,
-    action: "selfDeactivate",
-    justification: "Deactivated with PIM Tray",
-  };
+  const who = named(target);
+  const label = labelOf(who);
   const record = (requestId: string | null, status: string, error: string | null) =>
     ctx.record({
       action: "deactivate",
       account: me.username,
-      groupId: target.groupId,
-      groupName,
-      accessId: target.accessId,
+      ...historyTarget(who),
       durationMs: null,
       justification: null,
       ticket: null,
@@ -41,12 +41,15 @@ export async function deactivate(
     });
   for (let attempt = 0; ; attempt++) {
     try {
-      const { request } = await ctx.pim.submit(body);
+      const request = await ctx.planes.submit({
+        action: "deactivate",
+        target: refOf(target),
+        principalId: me.objectId,
+        justification: "Deactivated with PIM Tray",
+      });
       await record(request.id, request.status, null);
       return {
-        groupId: target.groupId,
-        groupName,
-        accessId: target.accessId,
+        ...who,
         status: "deactivated",
         requestId: request.id,
         requestStatus: request.status,
@@ -56,18 +59,17 @@ export async function deactivate(
         error: null,
       };
     } catch (e) {
-      if (e instanceof GraphError && e.code === "RoleAssignmentDoesNotExist") {
+      if (e instanceof ServiceError && e.code === "RoleAssignmentDoesNotExist") {
         await record(null, "not-active", e.message);
-        throw new NotFoundError(`${groupName} (${target.accessId}) is not active, so there is nothing to deactivate.`);
+        throw new NotFoundError(`${label} is not active, so there is nothing to deactivate.`);
       }
-      if (e instanceof GraphError && e.code === "ActiveDurationTooShort") {
-        const [active] = await ctx.pim.activeAssignments({ groupId: target.groupId, accessId: target.accessId });
+      if (e instanceof ServiceError && e.code === "ActiveDurationTooShort") {
+        const [active] = await ctx.planes.activeAssignments(refOf(target));
         const possibleAt = active ? Date.parse(active.startDateTime) + FIVE_MINUTES : ctx.now() + FIVE_MINUTES;
         if (opts.wait && attempt < FLOOR_ATTEMPTS) {
           const waitMs = Math.max(1000, possibleAt - ctx.now() + 2000);
           opts.onProgress?.({
-            groupName,
-            accessId: target.accessId,
+            ...who,
             phase: "waiting-floor",
             message: `PIM allows deactivation 5 minutes after activation; waiting ${formatDuration(waitMs)}`,
           });
@@ -76,7 +78,7 @@ export async function deactivate(
         }
         await record(null, "too-soon", e.message);
         throw new PolicyError(
-          `${groupName} (${target.accessId}) was activated less than 5 minutes ago, and PIM allows deactivation only after 5 minutes. It becomes possible at ${new Date(possibleAt).toISOString()} (in ${formatDuration(possibleAt - ctx.now())}); use --wait to wait for it.`,
+          `${label} was activated less than 5 minutes ago, and PIM allows deactivation only after 5 minutes. It becomes possible at ${new Date(possibleAt).toISOString()} (in ${formatDuration(possibleAt - ctx.now())}); use --wait to wait for it.`,
           ["ActiveDurationTooShort"],
           { cause: e, details: { possibleAt: new Date(possibleAt).toISOString() } },
         );
@@ -87,13 +89,13 @@ export async function deactivate(
 }
 
 /** Cancels a request of mine that is still pending (approval, or a scheduled start). */
-export async function cancel(ctx: ActivationContext, requestId: string): Promise<void> {
+export async function cancel(ctx: ActivationContext, requestId: string, names?: NamedRef): Promise<void> {
   const me = await ctx.principal();
   let req: ScheduleRequest | null = null;
   try {
-    req = await ctx.pim.request(requestId);
+    req = await ctx.planes.request(requestId, names?.kind);
   } catch (e) {
-    if (e instanceof GraphError && e.status === 404)
+    if (e instanceof ServiceError && (e.status === 404 || e.status === 400))
       throw new NotFoundError(`No request '${requestId}' of yours was found. List them with \`pimtray status\`.`);
     throw e;
   }
@@ -102,13 +104,11 @@ export async function cancel(ctx: ActivationContext, requestId: string): Promise
       "NotPending",
     ]);
   }
-  await ctx.pim.cancel(requestId);
+  await ctx.planes.cancel(req);
   await ctx.record({
     action: "cancel",
     account: me.username,
-    groupId: req.groupId,
-    groupName: req.groupId,
-    accessId: req.accessId,
+    ...historyTarget(names ?? fallbackNames(refOf(req))),
     durationMs: null,
     justification: null,
     ticket: null,

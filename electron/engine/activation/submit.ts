@@ -1,9 +1,12 @@
 import { acrsClaims, MFA_CLAIMS } from "../auth/auth-service.js";
-import { GraphError, PolicyError } from "../errors.js";
+import { PolicyError, ServiceError } from "../errors.js";
 import { claimsFromAcrsMessage, equalsIgnoreCase, policyRules } from "../graph/graph-errors.js";
-import type { PolicySummary, ScheduleRequest } from "../graph/pim-client.js";
+import type { PolicySummary } from "../graph/pim-client.js";
 import { OutcomeUnknownError } from "../http/http-client.js";
-import type { ActivationContext, ProgressFn, Target } from "./activation-types.js";
+import { proactiveClaims } from "../planes/group-plane.js";
+import type { PlaneSubmission } from "../planes/plane.js";
+import { labelOf, type NamedRef, type ScheduleRequest } from "../planes/targets.js";
+import type { ActivationContext, ProgressFn } from "./activation-types.js";
 
 // Submitting an activation request: the step-ups PIM asks for (authentication context, MFA), and a
 // POST whose answer was lost, which is looked for before anything is sent again.
@@ -17,41 +20,39 @@ const LOST_POST_WINDOW_MS = 120_000;
 /** POST with the step-up triggers; a lost answer is reconciled before anything is sent again. */
 export async function submitRequest(
   ctx: ActivationContext,
-  body: Record<string, unknown>,
+  submission: PlaneSubmission,
   policy: PolicySummary,
-  target: Target,
-  groupName: string,
+  target: NamedRef,
   progress: ProgressFn,
 ): Promise<ScheduleRequest> {
+  const label = labelOf(target);
   // Proactive step-up: the policy names an authentication context, so ask for it up front.
-  let claims: string | undefined = policy.authContext ? acrsClaims([policy.authContext]) : undefined;
-  let token: string | undefined = claims ? await ctx.tokens.getAccessToken({ claims }) : undefined;
+  let claims: string | undefined = proactiveClaims(policy);
   const triggers = new Set<string>();
   let resent = false;
   const submittedAt = ctx.now();
   for (;;) {
     try {
-      return (await ctx.pim.submit(body, token)).request;
+      return await ctx.planes.submit(submission, { claims });
     } catch (e) {
       if (e instanceof OutcomeUnknownError && !resent) {
         progress("reconciling", "the connection dropped; checking whether the request arrived");
         const found = await findLost(ctx, target, submittedAt);
         if (found) {
           ctx.logger.info(
-            `request ${found.id} for ${groupName} arrived despite the dropped connection; not submitting again`,
+            `request ${found.id} for ${label} arrived despite the dropped connection; not submitting again`,
           );
           return found;
         }
         resent = true;
         continue;
       }
-      if (!(e instanceof GraphError)) throw e;
+      if (!(e instanceof ServiceError)) throw e;
       if (e.code === "RoleAssignmentExists") throw new AlreadyExists();
       if (e.code === "RoleAssignmentRequestAcrsValidationFailed" && !triggers.has("acrs")) {
         triggers.add("acrs");
         claims = claimsFromAcrsMessage(e.serverMessage) ?? acrsClaims([policy.authContext ?? "c1"]);
         progress("stepping-up", "extra verification (authentication context) is needed");
-        token = await ctx.tokens.getAccessToken({ claims });
         continue;
       }
       if (e.code === "RoleAssignmentRequestPolicyValidationFailed") {
@@ -59,16 +60,16 @@ export async function submitRequest(
         if (rules.includes("MfaRule") && !triggers.has("mfa")) {
           triggers.add("mfa");
           progress("stepping-up", "multi-factor authentication is needed");
-          token = await ctx.tokens.getAccessToken({ claims: MFA_CLAIMS });
+          claims = MFA_CLAIMS;
           continue;
         }
-        throw new PolicyError(policyMessage(`${groupName} (${target.accessId})`, rules, e.serverMessage), rules, {
+        throw new PolicyError(policyMessage(label, rules, e.serverMessage), rules, {
           cause: e,
         });
       }
       if (e.code === "RoleAssignmentRequestAcrsValidationFailed") {
         throw new PolicyError(
-          `${groupName} (${target.accessId}) still needs its authentication context after signing in again. Your organisation's Conditional Access may not be satisfied on this device.`,
+          `${label} still needs its authentication context after signing in again. Your organisation's Conditional Access may not be satisfied on this device.`,
           ["AcrsRule"],
           { cause: e },
         );
@@ -79,8 +80,12 @@ export async function submitRequest(
 }
 
 /** A request of mine for the target, made around when the lost POST was sent, and not refused. */
-async function findLost(ctx: ActivationContext, target: Target, submittedAt: number): Promise<ScheduleRequest | null> {
-  const mine = await ctx.pim.myRequests({ groupId: target.groupId, accessId: target.accessId });
+async function findLost(
+  ctx: ActivationContext,
+  target: NamedRef,
+  submittedAt: number,
+): Promise<ScheduleRequest | null> {
+  const mine = await ctx.planes.myRequests({ target });
   return (
     mine.find(
       (r) =>

@@ -1,12 +1,12 @@
 import { PimTrayError } from "../errors.js";
 import { equalsIgnoreCase } from "../graph/graph-errors.js";
-import { isPending, type ScheduleRequest } from "../graph/pim-client.js";
+import { isPending } from "../graph/pim-client.js";
+import { labelOf, refOf, type NamedRef, type ScheduleRequest } from "../planes/targets.js";
 import type {
   ActivationContext,
   ActivationOutcome,
   OutcomeBase,
   OutcomeStatus,
-  Target,
   TrackOptions,
 } from "./activation-types.js";
 import { PollSchedule } from "./polling.js";
@@ -20,6 +20,10 @@ const SCHEDULED_AFTER_MS = 5000;
 const CONFIRM_ATTEMPTS = 6;
 const DEFAULT_TRACK_TIMEOUT_MS = 60_000;
 
+/** ARM's final refusals (Graph says only Denied); TimedOut is an approval nobody decided in time. */
+const DENIED = ["Denied", "AdminDenied", "TimedOut"];
+const FAILED = ["Failed", "Revoked", "FailedAsResourceIsLocked", "Invalid"];
+
 /** PIM's status word as an outcome. */
 export function fromRequest(r: ScheduleRequest, base: OutcomeBase, now: number): ActivationOutcome {
   const s = r.status;
@@ -29,9 +33,9 @@ export function fromRequest(r: ScheduleRequest, base: OutcomeBase, now: number):
     status = "pending-approval";
   else if (equalsIgnoreCase(s, "Granted") && r.startDateTime && Date.parse(r.startDateTime) > now + SCHEDULED_AFTER_MS)
     status = "scheduled";
-  else if (equalsIgnoreCase(s, "Denied")) status = "denied";
+  else if (DENIED.some((d) => equalsIgnoreCase(s, d))) status = "denied";
   else if (equalsIgnoreCase(s, "Canceled")) status = "canceled";
-  else if (equalsIgnoreCase(s, "Failed") || equalsIgnoreCase(s, "Revoked")) status = "failed";
+  else if (FAILED.some((f) => equalsIgnoreCase(s, f))) status = "failed";
   else status = "provisioning";
   return {
     ...base,
@@ -45,17 +49,11 @@ export function fromRequest(r: ScheduleRequest, base: OutcomeBase, now: number):
 }
 
 /** What already exists for a target: an active assignment, or a pending request. */
-export async function existingFor(
-  ctx: ActivationContext,
-  target: Target,
-  groupName: string,
-): Promise<ActivationOutcome> {
-  const [active] = await ctx.pim.activeAssignments({ groupId: target.groupId, accessId: target.accessId });
+export async function existingFor(ctx: ActivationContext, target: NamedRef): Promise<ActivationOutcome> {
+  const [active] = await ctx.planes.activeAssignments(refOf(target));
   if (active) {
     return {
-      groupId: target.groupId,
-      groupName,
-      accessId: target.accessId,
+      ...target,
       status: "already-active",
       requestId: null,
       requestStatus: "Provisioned",
@@ -65,20 +63,16 @@ export async function existingFor(
       error: null,
     };
   }
-  const pending = (await ctx.pim.myRequests({ groupId: target.groupId, accessId: target.accessId })).find(
+  const pending = (await ctx.planes.myRequests({ target: refOf(target) })).find(
     (r) => isPending(r.status) && equalsIgnoreCase(r.action, "selfActivate"),
   );
   if (!pending) {
     throw new PimTrayError(
       "server",
-      `PIM says ${groupName} (${target.accessId}) is already active or requested, but neither shows up yet. Wait a few seconds and run status.`,
+      `PIM says ${labelOf(target)} is already active or requested, but neither shows up yet. Wait a few seconds and run status.`,
     );
   }
-  return fromRequest(
-    pending,
-    { groupId: target.groupId, groupName, accessId: target.accessId, durationMs: null },
-    ctx.now(),
-  );
+  return fromRequest(pending, { ...target, durationMs: null }, ctx.now());
 }
 
 /** Follows a request to the state the caller waits for, on the documented polling schedule. */
@@ -91,7 +85,7 @@ export async function trackRequest(
 ): Promise<ActivationOutcome> {
   const waitFor = opts.waitFor ?? "provisioned";
   const deadline = ctx.now() + (opts.timeoutMs ?? DEFAULT_TRACK_TIMEOUT_MS);
-  let r: ScheduleRequest = initial ?? (await ctx.pim.request(requestId));
+  let r: ScheduleRequest = initial ?? (await ctx.planes.request(requestId, base.kind ?? "group"));
   const schedule = new PollSchedule(
     equalsIgnoreCase(r.status, "PendingApproval") ? "approval" : "provisioning",
     ctx.now,
@@ -104,25 +98,15 @@ export async function trackRequest(
     if (outcome.status === "pending-approval") {
       if (waitFor !== "final") return outcome;
       schedule.enter("approval");
-      opts.onProgress?.({
-        groupName: base.groupName,
-        accessId: base.accessId,
-        phase: "pending-approval",
-        message: "waiting for approval",
-      });
+      opts.onProgress?.({ ...targetOf(base), phase: "pending-approval", message: "waiting for approval" });
     } else {
       schedule.enter("provisioning");
-      opts.onProgress?.({
-        groupName: base.groupName,
-        accessId: base.accessId,
-        phase: "provisioning",
-        message: "provisioning",
-      });
+      opts.onProgress?.({ ...targetOf(base), phase: "provisioning", message: "provisioning" });
     }
     const left = deadline - ctx.now();
     if (left <= 0) return outcome;
     await ctx.sleep(Math.min(schedule.next(), left));
-    r = await ctx.pim.request(requestId);
+    r = await ctx.planes.request(requestId, base.kind ?? "group");
   }
 }
 
@@ -133,11 +117,17 @@ async function confirmActive(
   r: ScheduleRequest,
 ): Promise<ActivationOutcome> {
   for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
-    const [active] = await ctx.pim.activeAssignments({ groupId: outcome.groupId, accessId: outcome.accessId });
+    const [active] = await ctx.planes.activeAssignments(refOf(outcome));
     if (active) return { ...outcome, startDateTime: active.startDateTime, endDateTime: active.endDateTime };
     // Propagation from request to instance can lag by a few seconds.
     await ctx.sleep(500 * (attempt + 1));
   }
   ctx.logger.warn(`request ${r.id} is Provisioned but no assignment instance is visible yet`);
   return outcome;
+}
+
+/** The target's fields of an outcome (without the duration). */
+function targetOf(base: OutcomeBase): NamedRef {
+  const { durationMs: _durationMs, ...target } = base;
+  return target;
 }

@@ -46,7 +46,7 @@ export async function acquireAccessToken(
       throw wrapAuthError(e, "Getting a token failed", ctx.connection, network.lastTokenError, scopes);
     // Consent withdrawn: a prompt would end on "Need admin approval" again.
     if (isConsentError(e, network.lastTokenError)) throw consentRequired(ctx.connection, e, scopes);
-    if (!ctx.allowInteraction) {
+    if (!ctx.allowInteraction || request.silent) {
       throw new AuthError(
         request.claims
           ? "This activation needs extra verification (MFA or an authentication context). Sign in again to complete it."

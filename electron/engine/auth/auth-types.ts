@@ -29,6 +29,8 @@ export interface TokenRequest {
   forceRefresh?: boolean;
   /** The plane's scopes (one resource per token); the groups plane's when not given. */
   scopes?: string[] | undefined;
+  /** Never prompt for this token (a plane tried silently); "sign in again" instead. */
+  silent?: boolean | undefined;
 }
 
 export function summary(a: AccountInfo): AccountSummary {

@@ -40,7 +40,9 @@ export class SignInPrompts {
     const key = `${method}|${claims ?? ""}|${selectAccount}|${scopes.join(" ")}`;
     const existing = this.#interactive.get(key);
     if (existing) return existing;
-    const p = this.#promptNow(method, claims, loginHint, selectAccount, scopes).finally(() => this.#interactive.delete(key));
+    const p = this.#promptNow(method, claims, loginHint, selectAccount, scopes).finally(() =>
+      this.#interactive.delete(key),
+    );
     this.#interactive.set(key, p);
     return p;
   }

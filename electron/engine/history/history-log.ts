@@ -1,17 +1,33 @@
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { backupFile, writeFileAtomic } from "../fs-util.js";
-import type { ScheduleRequest } from "../graph/pim-client.js";
+import { fallbackNames, refOf, type NamedRef, type ScheduleRequest } from "../planes/targets.js";
 import { scrub } from "../logger.js";
 
-/** One line of the audit log. Never a token: only what a person would write in a change record. */
-export interface HistoryEntry {
+/**
+ * One line of the audit log, as read back. Never a token: only what a person would write in a
+ * change record. The target's fields are optional here because files written by older versions,
+ * or damaged by hand, are read too; entries are written strictly (NewHistoryEntry).
+ */
+export interface HistoryEntry extends HistoryFields {
   time: string;
+  /** Absent on group entries (as in files from before there were planes). */
+  kind?: "group" | "role" | "azure";
+  groupId?: string;
+  groupName?: string;
+  accessId?: string;
+  roleDefinitionId?: string;
+  scope?: string;
+  roleName?: string;
+  scopeName?: string;
+}
+
+/** An entry before it is stamped with the time it was written. */
+export type NewHistoryEntry = HistoryFields & HistoryTarget;
+
+interface HistoryFields {
   action: "activate" | "validate" | "deactivate" | "cancel";
   account: string;
-  groupId: string;
-  groupName: string;
-  accessId: string;
   durationMs: number | null;
   justification: string | null;
   ticket: string | null;
@@ -20,6 +36,54 @@ export interface HistoryEntry {
   error: string | null;
   /** "graph" for entries rebuilt from Microsoft Graph after the file was damaged. */
   source?: "graph";
+}
+
+/**
+ * What an entry is about. Group lines are written as they always were (no `kind`), so files from
+ * before there were planes read the same; roles carry their plane, role and scope.
+ */
+export type HistoryTarget =
+  | { kind?: "group"; groupId: string; groupName: string; accessId: string }
+  | ({ kind: "role" } & RoleHistory)
+  | ({ kind: "azure" } & RoleHistory);
+
+interface RoleHistory {
+  roleDefinitionId: string;
+  scope: string;
+  roleName: string;
+  scopeName: string;
+}
+
+export function historyTarget(t: NamedRef): HistoryTarget {
+  switch (t.kind) {
+    case "role":
+      return {
+        kind: "role",
+        roleDefinitionId: t.roleDefinitionId,
+        scope: t.directoryScopeId,
+        roleName: t.roleName,
+        scopeName: t.scopeName,
+      };
+    case "azure":
+      return {
+        kind: "azure",
+        roleDefinitionId: t.roleDefinitionId,
+        scope: t.scope,
+        roleName: t.roleName,
+        scopeName: t.scopeName,
+      };
+    default:
+      return { groupId: t.groupId, groupName: t.groupName, accessId: t.accessId };
+  }
+}
+
+/** How an entry's target reads in a table: "Platform Ops (member)", "Contributor on rg-web". */
+export function historyLabel(e: HistoryEntry): string {
+  if (e.kind === "role" || e.kind === "azure") {
+    const role = e.roleName ?? e.roleDefinitionId ?? "?";
+    return e.scope === "/" ? role : `${role} on ${e.scopeName ?? e.scope ?? "?"}`;
+  }
+  return `${e.groupName ?? e.groupId ?? "?"} (${e.accessId ?? "?"})`;
 }
 
 /**
@@ -84,22 +148,20 @@ export class HistoryLog {
     if (!skipped) return null;
     const backup = await backupFile(this.path, "corrupt");
     const known = new Set(entries.map((e) => e.requestId).filter(Boolean));
-    const rebuilt: HistoryEntry[] = requests
+    const rebuilt = requests
       .filter((r) => !known.has(r.id))
       .map((r) => ({
         time: r.createdDateTime,
-        action: r.action.toLowerCase() === "selfdeactivate" ? "deactivate" : "activate",
+        action: r.action.toLowerCase() === "selfdeactivate" ? ("deactivate" as const) : ("activate" as const),
         account: "",
-        groupId: r.groupId,
-        groupName: r.groupId,
-        accessId: r.accessId,
+        ...historyTarget(fallbackNames(refOf(r))),
         durationMs: null,
         justification: r.justification,
         ticket: null,
         requestId: r.id,
         status: r.status,
         error: null,
-        source: "graph",
+        source: "graph" as const,
       }));
     const all = [...entries, ...rebuilt].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
     await writeFileAtomic(this.path, all.map(serialise).join("\n") + "\n", 0o600);

@@ -1,4 +1,5 @@
 import type { ActivationOutcome } from "../activation/activation-service.js";
+import { labelOf } from "../planes/targets.js";
 import { formatDuration } from "../duration.js";
 import { clockTime } from "./texts.js";
 
@@ -35,7 +36,7 @@ export function outcomeText(o: ActivationOutcome, v: OutcomeVoice = POPUP_VOICE)
 
 function sentence(o: ActivationOutcome, v: OutcomeVoice): [OutcomeTone, string] {
   const terminal = v.audience === "terminal";
-  const name = `${v.name(o.groupName)} (${o.accessId})`;
+  const name = labelOf(o, v.name);
   const request = terminal ? ` (request ${o.requestId})` : "";
   const until = o.endDateTime ? ` until ${v.until(o.endDateTime)}` : "";
   switch (o.status) {

@@ -119,14 +119,14 @@ export function scopeNameOf(t: NamedRef): string {
  * How a target reads in messages, menus and notifications:
  * "Platform Ops (member)", "Global Reader", "Helpdesk Administrator on Sales (AU)", "Contributor on rg-web".
  */
-export function labelOf(t: NamedRef): string {
+export function labelOf(t: NamedRef, show: (name: string) => string = (n) => n): string {
   switch (t.kind) {
     case "role":
-      return t.directoryScopeId === "/" ? t.roleName : `${t.roleName} on ${t.scopeName}`;
+      return t.directoryScopeId === "/" ? show(t.roleName) : `${show(t.roleName)} on ${show(t.scopeName)}`;
     case "azure":
-      return `${t.roleName} on ${t.scopeName}`;
+      return `${show(t.roleName)} on ${show(t.scopeName)}`;
     default:
-      return `${t.groupName} (${t.accessId})`;
+      return `${show(t.groupName)} (${t.accessId})`;
   }
 }
 
@@ -134,7 +134,11 @@ export function labelOf(t: NamedRef): string {
 export function fallbackNames(t: TargetRef): NamedRef {
   switch (t.kind) {
     case "role":
-      return { ...t, roleName: t.roleDefinitionId, scopeName: t.directoryScopeId === "/" ? "Directory" : t.directoryScopeId };
+      return {
+        ...t,
+        roleName: t.roleDefinitionId,
+        scopeName: t.directoryScopeId === "/" ? "Directory" : t.directoryScopeId,
+      };
     case "azure":
       return { ...t, roleName: t.roleDefinitionId.split("/").pop() ?? t.roleDefinitionId, scopeName: t.scope };
     default:

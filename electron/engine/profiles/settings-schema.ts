@@ -6,7 +6,8 @@ import { JUSTIFICATION_MAX, TICKET_LIMITS } from "../limits.js";
 // settings.json: connection, account, notification defaults and profiles, shared by the CLI and
 // the tray app. schemaVersion lets later versions migrate it; see settings-store.ts.
 
-export const CURRENT_SCHEMA_VERSION = 1;
+/** 2: profiles hold roles and Azure roles beside groups; planes can be turned off (settings-store.ts migrates 1). */
+export const CURRENT_SCHEMA_VERSION = 2;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -39,7 +40,14 @@ export const ticketSchema = z.object({
     .max(TICKET_LIMITS.number, `the ticket number is at most ${TICKET_LIMITS.number} characters`),
 });
 
-export const targetSchema = z.object({
+const names = {
+  roleName: z.string().max(256).optional(),
+  scopeName: z.string().max(256).optional(),
+};
+
+/** A group target; `kind` may be absent (files from before there were planes). */
+export const groupTargetSchema = z.object({
+  kind: z.literal("group").optional(),
   groupId: z
     .string()
     .regex(GUID, "must be a group id (a GUID); find it with `pimtray eligible`")
@@ -47,6 +55,42 @@ export const targetSchema = z.object({
   accessId: z.enum(["member", "owner"], { message: "must be member or owner" }),
   groupName: z.string().max(256).optional(),
 });
+
+/** An Entra ID role at the directory (`/`) or an administrative unit. */
+export const roleTargetSchema = z.object({
+  kind: z.literal("role"),
+  roleDefinitionId: z
+    .string()
+    .regex(GUID, "must be a role definition id (a GUID); find it with `pimtray eligible --kind role --json`"),
+  directoryScopeId: z
+    .string()
+    .regex(
+      /^\/(administrativeUnits\/[0-9a-f-]{36})?$/i,
+      "must be / (the directory) or /administrativeUnits/{id}; find it with `pimtray eligible --kind role`",
+    ),
+  ...names,
+});
+
+/** An Azure role at an ARM scope (a management group, subscription, resource group or resource). */
+export const azureTargetSchema = z.object({
+  kind: z.literal("azure"),
+  roleDefinitionId: z
+    .string()
+    .regex(
+      /^(\/[^/]+\/[^/]+)*\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/i,
+      "must be a full ARM role definition id (…/providers/Microsoft.Authorization/roleDefinitions/{guid}); find it with `pimtray eligible --kind azure --json`",
+    ),
+  scope: z
+    .string()
+    .max(1024)
+    .regex(
+      /^\/(subscriptions|providers\/Microsoft\.Management\/managementGroups)\/[^/]+(\/.+)?$/i,
+      "must be an ARM scope id such as /subscriptions/{id} or /subscriptions/{id}/resourceGroups/{name}",
+    ),
+  ...names,
+});
+
+export const targetSchema = z.union([roleTargetSchema, azureTargetSchema, groupTargetSchema]);
 
 export const keepActiveSchema = z
   .object({
@@ -70,7 +114,7 @@ export const profileSchema = z.object({
     .min(1, "a profile needs a name")
     .max(64, "names are at most 64 characters")
     .refine((n) => !GUID.test(n), "a profile name must not look like a group id"),
-  targets: z.array(targetSchema).min(1, "a profile needs at least one group"),
+  targets: z.array(targetSchema).min(1, "a profile needs at least one group or role"),
   duration: isoDuration.optional(),
   justification: z
     .string()
@@ -93,6 +137,7 @@ export const settingsSchema = z
         clientId: z.string().regex(GUID, "must be an application (client) id GUID").optional(),
         authorityHost: z.string().url().optional(),
         graphEndpoint: z.string().url().optional(),
+        armEndpoint: z.string().url().optional(),
       })
       .default({ cloud: "global", tenant: "organizations" }),
     account: z
@@ -111,6 +156,10 @@ export const settingsSchema = z
     allowCustomEndpoints: z.boolean().default(false),
     tokenStorage: z.enum(["encrypted", "memory"]).default("encrypted"),
     startAtLogin: z.boolean().default(false),
+    /** Which planes PIM Tray reads and offers; a plane turned off is never asked. */
+    planes: z
+      .object({ group: z.boolean().default(true), role: z.boolean().default(true), azure: z.boolean().default(true) })
+      .default({ group: true, role: true, azure: true }),
     lastJustification: z.string().trim().max(JUSTIFICATION_MAX).optional(),
     profiles: z.array(profileSchema).default([]),
   })

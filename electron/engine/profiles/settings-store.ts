@@ -14,7 +14,11 @@ import {
 } from "./settings-schema.js";
 
 /** Upgrades a document from version N to N+1. Version 1 is the first; later versions add steps here. */
-export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {};
+export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  // 1 → 2: profiles may hold roles and Azure roles. A version-1 target is a group, which version 2
+  // still writes without a kind; every plane starts on, as groups alone were before.
+  1: (doc) => ({ ...doc, planes: { group: true, role: true, azure: true } }),
+};
 
 /**
  * Where both front ends keep settings and profiles. The app's electron-store adapter implements

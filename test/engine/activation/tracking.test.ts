@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import type { ActivationContext } from "../../../electron/engine/activation/activation-types.js";
 import { fromRequest, trackRequest } from "../../../electron/engine/activation/tracking.js";
-import type { ActiveAssignment, PimClient, ScheduleRequest } from "../../../electron/engine/graph/pim-client.js";
+import type { ActiveAssignment, ScheduleRequest } from "../../../electron/engine/graph/pim-client.js";
+import type { Planes } from "../../../electron/engine/planes/planes.js";
 import { silentLogger } from "../../../electron/engine/logger.js";
 
 const T0 = Date.parse("2026-03-02T09:00:00Z");
@@ -35,10 +36,9 @@ function context(statuses: string[], instances: Array<ActiveAssignment | undefin
       const a = instances[reads.active++];
       return a ? [a] : [];
     },
-  } as unknown as PimClient;
+  } as unknown as Planes;
   const ctx: ActivationContext = {
-    pim,
-    tokens: { getAccessToken: async () => "token" },
+    planes: pim,
     principal: async () => ({ objectId: "me", username: "me@example.com" }),
     logger: silentLogger,
     now: () => now,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ActivationOutcome } from "../../../electron/engine/activation/activation-service.js";
+import type { ActivationOutcome, OutcomeFields } from "../../../electron/engine/activation/activation-types.js";
 import { PimTrayError } from "../../../electron/engine/errors.js";
 import { outcomeText, type OutcomeVoice } from "../../../electron/engine/notify/outcome-texts.js";
 import { clockTime } from "../../../electron/engine/notify/texts.js";
@@ -16,7 +16,7 @@ const base: ActivationOutcome = {
   durationMs: 2 * 3600_000,
   error: null,
 };
-const o = (patch: Partial<ActivationOutcome>): ActivationOutcome => ({ ...base, ...patch });
+const o = (patch: Partial<OutcomeFields>): ActivationOutcome => ({ ...base, ...patch });
 
 /** A terminal voice with visible marks and times, so each part is seen in the text. */
 const terminal: OutcomeVoice = {
