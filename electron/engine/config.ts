@@ -84,8 +84,12 @@ export interface ResolvedConnection {
   /** host[:port] of the authority, for MSAL's knownAuthorities. */
   authorityHostPort: string;
   graphBaseUrl: string;
-  /** Azure Resource Manager's base URL, without a trailing slash. */
-  armBaseUrl: string;
+  /**
+   * Azure Resource Manager's base URL, without a trailing slash. Null when the Graph or authority
+   * endpoint is custom (the emulator, a test tenant) and no ARM endpoint was given: tokens from a
+   * custom authority are never sent to the real ARM.
+   */
+  armBaseUrl: string | null;
   /** The groups plane's scopes: what sign-in asks for. */
   scopes: string[];
   /** Each plane's scopes; one resource per token, so Azure's are asked for separately. */
@@ -141,7 +145,11 @@ export function resolveConnection(s: ConnectionSettings): ResolvedConnection {
   // the global resource name, as Entra issues Graph tokens for it.
   const resource = s.graphEndpoint ? CLOUDS.global.graphResource : cloud.graphResource;
   const names = [...PIM_SCOPE_NAMES, ...(s.extraScopes ?? [])];
-  const armUrl = httpsUrl(s.armEndpoint ?? cloud.armEndpoint, "The Azure Resource Manager endpoint");
+  const customIdentity = Boolean(s.authorityHost || s.graphEndpoint);
+  const armUrl =
+    s.armEndpoint || !customIdentity
+      ? httpsUrl(s.armEndpoint ?? cloud.armEndpoint, "The Azure Resource Manager endpoint")
+      : null;
   // As for Graph: a custom ARM endpoint (the emulator) keeps the global resource name.
   const armResource = s.armEndpoint ? CLOUDS.global.armResource : cloud.armResource;
   const scopes = names.map((n) => (n.includes("://") ? n : `${resource}/${n}`));
@@ -152,7 +160,7 @@ export function resolveConnection(s: ConnectionSettings): ResolvedConnection {
     authority: `${authorityUrl.origin}/${tenant}`,
     authorityHostPort: authorityUrl.host,
     graphBaseUrl: `${graphOrigin}/v1.0`,
-    armBaseUrl: armUrl.origin + armUrl.pathname.replace(/\/+$/, ""),
+    armBaseUrl: armUrl ? armUrl.origin + armUrl.pathname.replace(/\/+$/, "") : null,
     scopes,
     planeScopes: {
       group: scopes,

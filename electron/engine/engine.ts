@@ -104,7 +104,13 @@ export function createEngine(o: EngineOptions): Engine {
         timing,
       ),
       azure: new AzurePlane(
-        new ArmClient(armHttp, o.connection.armBaseUrl, planeTokens(auth, o.connection.planeScopes.azure), o.logger),
+        new ArmClient(
+          armHttp,
+          // Never called without an endpoint: the plane is unavailable then (below).
+          o.connection.armBaseUrl ?? "https://arm.invalid",
+          planeTokens(auth, o.connection.planeScopes.azure),
+          o.logger,
+        ),
         o.logger,
         timing,
       ),
@@ -113,6 +119,14 @@ export function createEngine(o: EngineOptions): Engine {
       enabled: o.planesEnabled ?? Planes.allOn,
       logger: o.logger,
       ...(o.slowPlaneMs !== undefined ? { slowPlaneMs: o.slowPlaneMs } : {}),
+      ...(o.connection.armBaseUrl === null
+        ? {
+            unavailable: {
+              azure:
+                "Azure roles: off: this connection uses a custom sign-in or Graph endpoint and names no Azure Resource Manager endpoint (give --arm-endpoint, or armEndpoint in settings).",
+            },
+          }
+        : {}),
     },
   );
   const activation = new ActivationService({

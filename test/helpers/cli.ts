@@ -29,6 +29,7 @@ export class CliHarness {
       NODE_EXTRA_CA_CERTS: this.emu.caCertPath,
       PIMTRAY_AUTHORITY_HOST: this.emu.origin,
       PIMTRAY_GRAPH_ENDPOINT: this.emu.origin,
+      PIMTRAY_ARM_ENDPOINT: this.emu.armBaseUrl,
       PIMTRAY_TENANT: this.emu.tenantId,
       PIMTRAY_CONFIG_DIR: this.configDir,
       NO_COLOR: "1",

@@ -25,6 +25,7 @@ export async function engineAgainst(
       clientId: DEFAULT_CLIENT_ID,
       authorityHost: emu.origin,
       graphEndpoint: emu.origin,
+      armEndpoint: emu.armBaseUrl,
     }),
     fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
     persistence: new MemoryPersistence(),

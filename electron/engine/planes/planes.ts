@@ -1,4 +1,11 @@
-import { ConsentRequiredError, NetworkError, NotFoundError, PimTrayError, ServiceError } from "../errors.js";
+import {
+  ConsentRequiredError,
+  NetworkError,
+  NotFoundError,
+  PimTrayError,
+  ServiceError,
+  UsageError,
+} from "../errors.js";
 import type { PolicySummary } from "../graph/policy-summary.js";
 import type { Logger } from "../logger.js";
 import type { AnyPlane, PlaneClient, PlaneSubmission, SubmitOptions } from "./plane.js";
@@ -41,6 +48,8 @@ export interface PlanesOptions {
   logger: Logger;
   /** How long a read of all planes waits for the slower planes once one has answered: one connection timeout. */
   slowPlaneMs?: number;
+  /** Planes that cannot be used with this connection, and why (e.g. no ARM endpoint for a custom tenant). */
+  unavailable?: Partial<Record<PlaneKind, string>>;
 }
 
 const ALL_ON: Record<PlaneKind, boolean> = { group: true, role: true, azure: true };
@@ -128,7 +137,10 @@ export class Planes {
   }
 
   #plane(t: TargetRef): AnyPlane {
-    return this.clients[kindOf(t)];
+    const kind = kindOf(t);
+    const why = this.o.unavailable?.[kind];
+    if (why) throw new UsageError(why);
+    return this.clients[kind];
   }
 
   /**
@@ -137,8 +149,11 @@ export class Planes {
    */
   async #across<T>(what: string, read: (p: AnyPlane) => Promise<T[]>): Promise<T[]> {
     const enabled = await this.o.enabled().catch(() => ALL_ON);
-    const kinds = PLANE_KINDS.filter((k) => enabled[k]);
-    for (const k of PLANE_KINDS) if (!enabled[k]) this.#set(k, "off", null, null);
+    const kinds = PLANE_KINDS.filter((k) => enabled[k] && !this.o.unavailable?.[k]);
+    for (const k of PLANE_KINDS) {
+      if (!enabled[k]) this.#set(k, "off", null, null);
+      else if (this.o.unavailable?.[k]) this.#set(k, "off", this.o.unavailable[k] ?? null, null);
+    }
     if (!kinds.length) throw new NotFoundError("Every plane is turned off. Turn one on in Settings (Planes).");
     const settled = new Map<PlaneKind, { ok: true; value: T[] } | { ok: false; error: unknown }>();
     const runs = kinds.map((k) =>

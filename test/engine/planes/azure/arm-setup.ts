@@ -82,6 +82,6 @@ export function armPlane(
   };
   const logger = recordingLogger(rec.lines);
   const http = new HttpClient(fetch, { sleep, random: () => 0.5, ...options.http });
-  const arm = new ArmClient(http, connectionFor(emu).armBaseUrl, tokens, logger, { sleep, ...options.arm });
+  const arm = new ArmClient(http, emu.armBaseUrl, tokens, logger, { sleep, ...options.arm });
   return { arm, plane: new AzurePlane(arm, logger) };
 }
