@@ -118,7 +118,14 @@ async function confirmActive(
 ): Promise<ActivationOutcome> {
   for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
     const [active] = await ctx.planes.activeAssignments(refOf(outcome));
-    if (active) return { ...outcome, startDateTime: active.startDateTime, endDateTime: active.endDateTime };
+    if (active) {
+      // The service's names are better than ids a caller fell back on (a reduced scope's name, say).
+      const names =
+        active.kind === "role" || active.kind === "azure"
+          ? { roleName: active.roleName, scopeName: active.scopeName }
+          : {};
+      return { ...outcome, ...names, startDateTime: active.startDateTime, endDateTime: active.endDateTime };
+    }
     // Propagation from request to instance can lag by a few seconds.
     await ctx.sleep(500 * (attempt + 1));
   }

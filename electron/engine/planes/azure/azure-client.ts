@@ -87,7 +87,7 @@ export class AzurePlane implements PlaneClient<"azure"> {
       const e = await this.#eligibilityFor(s.target);
       if (e) submission = { ...s, linkedEligibilityScheduleId: e.eligibilityScheduleId };
     }
-    const body = azureRequestBody(submission, new Date(this.#now()));
+    const body = azureRequestBody(submission);
     return this.#requests.submit(s.target.scope, body, { claims: o.claims, validateOnly: s.validateOnly === true });
   }
 

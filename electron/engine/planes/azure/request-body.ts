@@ -14,17 +14,19 @@ export interface ArmRequestBody {
     justification?: string;
     ticketInfo?: { ticketNumber: string; ticketSystem: string };
     scheduleInfo?: {
-      startDateTime: string;
+      startDateTime?: string;
       expiration: { type: "AfterDuration"; duration: string };
     };
   };
 }
 
 /**
- * A SelfActivate or SelfDeactivate body. An activation always names its start: `startAt`, else
- * `now` (the portal and other clients send one too). A deactivation has no schedule.
+ * A SelfActivate or SelfDeactivate body. An activation names its start only when one was asked
+ * for: ARM starts it on receipt otherwise (startDateTime is optional in 2020-10-01), so a skewed
+ * local clock can neither backdate an activation nor shorten the 5-minute floor. A deactivation
+ * has no schedule.
  */
-export function azureRequestBody(s: PlaneSubmission<AzureRef>, now: Date = new Date()): ArmRequestBody {
+export function azureRequestBody(s: PlaneSubmission<AzureRef>): ArmRequestBody {
   const justification = s.justification?.trim();
   const common = {
     principalId: s.principalId,
@@ -40,7 +42,7 @@ export function azureRequestBody(s: PlaneSubmission<AzureRef>, now: Date = new D
       ...(s.linkedEligibilityScheduleId ? { linkedRoleEligibilityScheduleId: s.linkedEligibilityScheduleId } : {}),
       ...(s.ticket ? { ticketInfo: { ticketNumber: s.ticket.number, ticketSystem: s.ticket.system } } : {}),
       scheduleInfo: {
-        startDateTime: (s.startAt ?? now).toISOString(),
+        ...(s.startAt ? { startDateTime: s.startAt.toISOString() } : {}),
         expiration: { type: "AfterDuration", duration: toIsoDuration(s.durationMs) },
       },
     },

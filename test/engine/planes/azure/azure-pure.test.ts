@@ -22,19 +22,16 @@ const check = (body: unknown) =>
   checkArm("RoleAssignmentScheduleRequest.json", "RoleAssignmentScheduleRequest", body as never, { body: true });
 
 describe("azureRequestBody", () => {
-  it("writes a SelfActivate with the linked eligibility, ticket and a start, valid against ARM's schema", () => {
-    const body = azureRequestBody(
-      {
-        action: "activate",
-        target,
-        principalId: PRINCIPAL,
-        durationMs: 90 * 60_000,
-        justification: "  Hotfix CHG-2291 ",
-        ticket: { system: "Jira", number: "CHG-2291" },
-        linkedEligibilityScheduleId: ELIG,
-      },
-      new Date("2026-03-02T08:20:00Z"),
-    );
+  it("writes a SelfActivate with the linked eligibility and ticket, starting on receipt, valid against ARM's schema", () => {
+    const body = azureRequestBody({
+      action: "activate",
+      target,
+      principalId: PRINCIPAL,
+      durationMs: 90 * 60_000,
+      justification: "  Hotfix CHG-2291 ",
+      ticket: { system: "Jira", number: "CHG-2291" },
+      linkedEligibilityScheduleId: ELIG,
+    });
     expect(body).toEqual({
       properties: {
         principalId: PRINCIPAL,
@@ -43,10 +40,7 @@ describe("azureRequestBody", () => {
         linkedRoleEligibilityScheduleId: ELIG,
         justification: "Hotfix CHG-2291",
         ticketInfo: { ticketNumber: "CHG-2291", ticketSystem: "Jira" },
-        scheduleInfo: {
-          startDateTime: "2026-03-02T08:20:00.000Z",
-          expiration: { type: "AfterDuration", duration: "PT1H30M" },
-        },
+        scheduleInfo: { expiration: { type: "AfterDuration", duration: "PT1H30M" } },
       },
     });
     expect(check(body)).toEqual([]);
