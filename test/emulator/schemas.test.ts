@@ -12,6 +12,8 @@ import {
   DEMO_USERS as U,
 } from "../../emulator/index.js";
 import { DEMO_ROLES as R } from "../../emulator/roles/seed.js";
+import { azureRequestBody } from "../../electron/engine/planes/azure/request-body.js";
+import { roleRequestBody } from "../../electron/engine/planes/role/role-body.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { activationBody, PIM, RawClient } from "../helpers/graph-client.js";
 import { checkArm, checkGraph, SCHEMAS, type CheckOptions } from "../helpers/schema-check.js";
@@ -419,6 +421,139 @@ describe("Azure resource roles (ARM)", () => {
       "EligibleChildResources.json",
       "EligibleChildResources",
       await azure.get(arm(`${S.production}/${AUTHZ}/eligibleChildResources?${V}`)),
+    );
+  });
+});
+
+describe("bodies the engine's plane builders write", () => {
+  const ticket = { system: "ServiceNow", number: "CHG0042" };
+
+  it("directory roles (roleRequestBody): activation, validation-only, future start, deactivation; the emulator takes them", async () => {
+    const target = { kind: "role" as const, roleDefinitionId: R.userAdministrator, directoryScopeId: "/" };
+    const bodies = [
+      roleRequestBody({
+        action: "activate",
+        target,
+        principalId: U.adele,
+        durationMs: 90 * 60_000,
+        justification: " x ",
+        ticket,
+      }),
+      roleRequestBody({
+        action: "activate",
+        target,
+        principalId: U.adele,
+        durationMs: 3600_000,
+        validateOnly: true,
+        ticket,
+      }),
+      roleRequestBody({
+        action: "activate",
+        target,
+        principalId: U.adele,
+        durationMs: 3600_000,
+        startAt: new Date(emu.emulator.clock.now() + 3600_000),
+        ticket,
+        justification: "later",
+      }),
+      roleRequestBody({ action: "deactivate", target, principalId: U.adele }),
+    ];
+    for (const b of bodies) expectGraph("unifiedRoleAssignmentScheduleRequest", b, {});
+    const first = bodies[0] ?? {};
+    expect((await roles.post(`${ROLES}/roleAssignmentScheduleRequests`, first)).status).toBe(201);
+    await emu.control.advanceClock(6 * 60_000);
+    expect((await roles.post(`${ROLES}/roleAssignmentScheduleRequests`, bodies[3])).status).toBe(201);
+    for (const b of await loggedBodies("POST", "/roleAssignmentScheduleRequests")) {
+      expectGraph("unifiedRoleAssignmentScheduleRequest", b, {});
+    }
+  });
+
+  it("Azure roles (azureRequestBody): activation with a ticket and a start, deactivation; the emulator takes them", async () => {
+    const target = {
+      kind: "azure" as const,
+      roleDefinitionId: `${S.development}/${AUTHZ}/roleDefinitions/${AR.reader}`,
+      scope: S.development,
+    };
+    const linked = `${S.development}/${AUTHZ}/roleEligibilitySchedules/${E.devReader}`;
+    const on = azureRequestBody({
+      action: "activate",
+      target,
+      principalId: U.adele,
+      durationMs: 3600_000,
+      justification: "Checking the sandbox",
+      ticket,
+      linkedEligibilityScheduleId: linked,
+    });
+    const off = azureRequestBody({ action: "deactivate", target, principalId: U.adele });
+    const later = azureRequestBody({
+      action: "activate",
+      target,
+      principalId: U.adele,
+      durationMs: 3600_000,
+      startAt: new Date(emu.emulator.clock.now() + 3600_000),
+      linkedEligibilityScheduleId: linked,
+    });
+    for (const b of [on, off, later]) {
+      expectArm("RoleAssignmentScheduleRequest.json", "RoleAssignmentScheduleRequest", b, { body: true });
+    }
+    const put = (body: unknown) =>
+      azure.request(
+        "PUT",
+        `${emu.armBaseUrl}${S.development}/${AUTHZ}/roleAssignmentScheduleRequests/${randomUUID()}?${V}`,
+        body,
+      );
+    expect((await put(on)).status).toBe(201);
+    await emu.control.advanceClock(6 * 60_000);
+    expect((await put(off)).status).toBe(201);
+    for (const b of await loggedBodies("PUT", "/roleAssignmentScheduleRequests/")) {
+      expectArm("RoleAssignmentScheduleRequest.json", "RoleAssignmentScheduleRequest", b, { body: true });
+    }
+  });
+});
+
+describe("requests waiting for approval, and my request lists", () => {
+  it("on all three planes", async () => {
+    const g = await groups.post(`${PIM}/assignmentScheduleRequests`, activationBody(U.adele, G.tenantAdmins));
+    expect(g.json.status).toBe("PendingApproval");
+    expectGraph("privilegedAccessGroupAssignmentScheduleRequest", g.json);
+    expectGraphItems(
+      "privilegedAccessGroupAssignmentScheduleRequest",
+      await groups.get(`${PIM}/assignmentScheduleRequests/filterByCurrentUser(on='principal')`),
+    );
+    const r = await roles.post(`${ROLES}/roleAssignmentScheduleRequests`, {
+      action: "selfActivate",
+      principalId: U.adele,
+      roleDefinitionId: R.privilegedRoleAdministrator,
+      directoryScopeId: "/",
+      justification: "Role review",
+      scheduleInfo: { expiration: { type: "afterDuration", duration: "PT1H" } },
+    });
+    expect(r.json.status).toBe("PendingApproval");
+    expectGraph("unifiedRoleAssignmentScheduleRequest", r.json);
+    expectGraphItems(
+      "unifiedRoleAssignmentScheduleRequest",
+      await roles.get(`${ROLES}/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')`),
+    );
+    const a = await azure.request(
+      "PUT",
+      `${emu.armBaseUrl}${S.production}/${AUTHZ}/roleAssignmentScheduleRequests/${randomUUID()}?${V}`,
+      {
+        properties: {
+          principalId: U.adele,
+          roleDefinitionId: `${S.production}/${AUTHZ}/roleDefinitions/${AR.owner}`,
+          requestType: "SelfActivate",
+          linkedRoleEligibilityScheduleId: `${S.production}/${AUTHZ}/roleEligibilitySchedules/${E.prodOwner}`,
+          justification: "Owner for the migration",
+          scheduleInfo: { expiration: { type: "AfterDuration", duration: "PT1H" } },
+        },
+      },
+    );
+    expect(a.json.properties?.status).toBe("PendingApproval");
+    expectArm("RoleAssignmentScheduleRequest.json", "RoleAssignmentScheduleRequest", a.json);
+    expectArmItems(
+      "RoleAssignmentScheduleRequest.json",
+      "RoleAssignmentScheduleRequest",
+      await azure.get(`${emu.armBaseUrl}/${AUTHZ}/roleAssignmentScheduleRequests?${V}&$filter=asRequestor()`),
     );
   });
 });
