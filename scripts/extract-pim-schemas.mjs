@@ -19,6 +19,7 @@
 //     --arm <dir>/RoleAssignmentScheduleInstance.json --arm <dir>/RoleManagementPolicyAssignment.json \
 //     --arm <dir>/EligibleChildResources.json --arm <dir>/common-types.json \
 //     [--out test/fixtures/pim-schemas.json]
+//   npx prettier --write test/fixtures/pim-schemas.json   # the committed file is prettier-formatted
 // An --arm value may end in @<commit> when that file was read at a different commit than --arm-commit.
 // Only the `definitions` of an ARM file are read, so a file holding just its definitions gives the same output.
 
