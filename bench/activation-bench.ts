@@ -10,10 +10,13 @@ import { startEmulator, type RunningEmulator } from "../emulator/index.js";
 import { engineAgainst } from "../test/helpers/engine.js";
 import { DEFAULT_CLIENT_ID } from "../electron/engine/config.js";
 import type { Engine } from "../electron/engine/engine.js";
+import { kindOf, targetKey } from "../electron/engine/planes/targets.js";
 import { HttpClient, type FetchLike } from "../electron/engine/http/http-client.js";
 import { MsalNetworkModule } from "../electron/engine/auth/msal-network.js";
 
 const PROFILE_SIZE = Number(process.env.BENCH_PROFILE_SIZE ?? 20);
+/** The mixed profile of issue 10: groups, Entra ID roles and Azure roles activated together. */
+const MIXED = { group: 6, role: 6, azure: 8 } as const;
 const SINGLE_RUNS = Number(process.env.BENCH_SINGLE_RUNS ?? 8);
 const BASELINE_POLL_MS = 10_000;
 
@@ -35,7 +38,11 @@ function emulatorFetch(caPem: string): FetchLike {
 
 async function setLatencyModel(emu: RunningEmulator): Promise<void> {
   await emu.control.clearFaults();
-  await emu.control.addFaults([{ kind: "latency", minMs: 100, maxMs: 300, path: "/v1.0/" }]);
+  await emu.control.addFaults([
+    { kind: "latency", minMs: 100, maxMs: 300, path: "/v1.0/" },
+    // Azure Resource Manager, with the same model.
+    { kind: "latency", minMs: 100, maxMs: 300, path: "/arm/" },
+  ]);
   await emu.control.configure({
     provisioningDelayMs: 1000,
     provisioningDelayMaxMs: 8000,
@@ -114,6 +121,49 @@ async function benchEngine(
     single: { requestsPerActivation: mean(singleCounts), lagsMs: singleLags, wallMs: 0 },
     profile: { requestsPerActivation: profileRequests / rest.length, lagsMs: [], wallMs },
   };
+}
+
+/**
+ * A mixed profile (6 groups, 6 directory roles, 8 Azure roles), each target plain (no approval,
+ * MFA, ticket or authentication context), found as the app finds them: one read of every plane.
+ */
+async function benchMixed(emu: RunningEmulator, engine: Engine, usedGroups: Set<string>): Promise<RunStats> {
+  // Choosing the targets is the bench's business, not the activation's: it is not counted, and the
+  // policies it read are forgotten so that each activation reads its own, as in the groups profile.
+  const rows = await engine.eligibleWithPolicies();
+  const plain = rows.filter(
+    ({ eligibility: e, policy: p }) =>
+      !p.approvalRequired &&
+      !p.mfaRequired &&
+      !p.ticketRequired &&
+      !p.authContext &&
+      !(e.kind === undefined || e.kind === "group" ? usedGroups.has(e.groupId) : false),
+  );
+  const pick = (k: keyof typeof MIXED) => plain.filter((r) => kindOf(r.eligibility) === k).slice(0, MIXED[k]);
+  const chosen = [...pick("group"), ...pick("role"), ...pick("azure")];
+  for (const k of Object.keys(MIXED) as Array<keyof typeof MIXED>)
+    if (pick(k).length < MIXED[k]) throw new Error(`only ${pick(k).length} plain ${k} eligibilities`);
+  engine.planes.invalidatePolicies();
+  await emu.control.clearRequests();
+  const t0 = Date.now();
+  // As a profile runs: one read of every plane to find each target, then the activations.
+  const current = await engine.planes.eligibilities();
+  const targets = chosen.map(({ eligibility }) => {
+    const hit = current.find((e) => targetKey(e) === targetKey(eligibility));
+    if (!hit) throw new Error(`not eligible any more: ${targetKey(eligibility)}`);
+    return hit;
+  });
+  const outcomes = await engine.activation.activateMany(
+    targets.map((target) => ({ target, durationMs: 3600_000, justification: "bench" })),
+    { waitFor: "provisioned", timeoutMs: 120_000, concurrency: 6 },
+  );
+  const wallMs = Date.now() - t0;
+  const failed = outcomes.filter((o) => o.status !== "active");
+  if (failed.length)
+    throw new Error(
+      `${failed.length} mixed-profile activations did not end active: ${failed.map((o) => o.error?.message ?? o.status).join("; ")}`,
+    );
+  return { requestsPerActivation: (await emu.control.requests()).length / targets.length, lagsMs: [], wallMs };
 }
 
 /**
@@ -201,6 +251,10 @@ async function main(): Promise<void> {
     const engine = await engineAgainst(emu, dataDir);
     process.stdout.write(`PIM Tray engine: ${SINGLE_RUNS} single activations, then a profile of ${PROFILE_SIZE}…\n`);
     const ours = await benchEngine(emu, engine, plain.slice(0, need));
+    process.stdout.write(
+      `PIM Tray engine: a mixed profile of ${MIXED.group} groups, ${MIXED.role} Entra ID roles and ${MIXED.azure} Azure roles…\n`,
+    );
+    const mixed = await benchMixed(emu, engine, new Set(plain.slice(0, need * 2).map((g) => g.id)));
 
     process.stdout.write(
       `Baseline script: ${PROFILE_SIZE} activations, one after another, polling every ${BASELINE_POLL_MS / 1000} s…\n`,
@@ -234,6 +288,11 @@ async function main(): Promise<void> {
           samples: ours.single.lagsMs.length,
         },
         profileWallMs: ours.profile.wallMs,
+        mixedProfile: {
+          targets: MIXED,
+          wallMs: mixed.wallMs,
+          requestsPerActivation: mixed.requestsPerActivation,
+        },
       },
       baseline: {
         requestsPerActivation: mean(base.requests),
@@ -263,6 +322,9 @@ async function main(): Promise<void> {
       );
     process.stdout.write(
       `(in a profile, PIM Tray makes ${fmt(results.pimTray.requestsPerActivationInProfile)} requests per activation)\n`,
+    );
+    process.stdout.write(
+      `mixed profile (${MIXED.group} groups, ${MIXED.role} roles, ${MIXED.azure} Azure roles): wall ${fmt(mixed.wallMs)} ms, ${fmt(mixed.requestsPerActivation)} requests per activation (groups-only profile of ${PROFILE_SIZE}: ${fmt(ours.profile.wallMs)} ms, ${fmt(ours.profile.requestsPerActivation)})\n`,
     );
     mkdirSync("bench-results", { recursive: true });
     const out = join("bench-results", "activation.json");

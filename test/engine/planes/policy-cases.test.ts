@@ -4,11 +4,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARM_ROLES, ARM_SCOPES } from "../../../emulator/index.js";
+import { ARM_ROLES, ARM_SCOPES, DEMO_GROUPS as G } from "../../../emulator/index.js";
 import { DEMO_ADMINISTRATIVE_UNITS, DEMO_ROLES } from "../../../emulator/roles/seed.js";
 import type { Target } from "../../../electron/engine/activation/activation-service.js";
 import type { Engine } from "../../../electron/engine/engine.js";
 import { PolicyError } from "../../../electron/engine/errors.js";
+import { kindOf } from "../../../electron/engine/planes/targets.js";
 import { startTestEmulator } from "../../helpers/emulator.js";
 import { engineAgainst } from "../../helpers/engine.js";
 
@@ -27,6 +28,8 @@ const azure = (guid: string, scope: string, roleName: string): Target => ({
   roleDefinitionId: `/subscriptions/${scope.split("/")[2]}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
   scope,
   roleName,
+  // As a profile stores it: the scope's last segment is its display name in the demo tenant.
+  ...(scope.includes("/resourceGroups/") ? { scopeName: scope.split("/").pop() } : {}),
 });
 
 /** Per plane, a target for each policy case of the demo tenant. */
@@ -173,5 +176,43 @@ describe("Azure roles at a reduced scope", () => {
     const active = await engine.planes.activeAssignments(target);
     expect(active.map((a) => (a.kind === "azure" ? a.scope : null))).toEqual([ARM_SCOPES.rgData]);
     expect(out.kind === "azure" ? out.scopeName : null).toBe("rg-data");
+  });
+});
+
+describe("a mixed profile", () => {
+  it("activates each target on its plane; one failure per plane stops none of the others", async () => {
+    engine = await engineAgainst(emu, dir, {
+      overrides: { sleep: async (ms) => void emu.emulator.clock.advance(ms) },
+    });
+    const inputs = [
+      // A group, a role and an Azure role that go through…
+      { target: { groupId: G.financeAdmins, accessId: "member" as const, groupName: "Finance Admins" } },
+      { target: role(DEMO_ROLES.globalReader, "Global Reader") },
+      { target: azure(ARM_ROLES.reader, ARM_SCOPES.development, "Reader") },
+      // …and one of each that its policy refuses (no ticket where one is required, too long).
+      {
+        target: { groupId: G.tenantAdmins, accessId: "member" as const, groupName: "Tenant Admins" },
+        durationMs: 99 * 3600_000,
+      },
+      { target: role(DEMO_ROLES.userAdministrator, "User Administrator") },
+      { target: azure(ARM_ROLES.contributor, ARM_SCOPES.rgWeb, "Contributor") },
+    ].map((i) => ({ durationMs: 3600_000, justification: "mixed profile", ...i }));
+    const out = await engine.activation.activateMany(inputs);
+    expect(out.map((o) => [kindOf(o), o.status])).toEqual([
+      ["group", "active"],
+      ["role", "active"],
+      ["azure", "active"],
+      ["group", "failed"],
+      ["role", "failed"],
+      ["azure", "failed"],
+    ]);
+    expect(out.slice(3).map((o) => (o.error instanceof PolicyError ? o.error.rules : []))).toEqual([
+      ["ExpirationRule"],
+      ["TicketingRule"],
+      ["TicketingRule"],
+    ]);
+    // Each failure names its target the way a person knows it.
+    expect(out[4]?.error?.message).toContain("User Administrator");
+    expect(out[5]?.error?.message).toContain("Contributor on rg-web");
   });
 });
