@@ -190,7 +190,7 @@ export interface LifecycleWiring {
 /** The lifecycle service over an engine: the one place that gives it its state file, clock and logger. */
 export function createLifecycle(engine: Engine, w: LifecycleWiring): LifecycleService {
   return new LifecycleService({
-    pim: engine.pim,
+    planes: engine.planes,
     activation: engine.activation,
     auth: engine.auth,
     profiles: engine.profiles,

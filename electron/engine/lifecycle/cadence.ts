@@ -1,5 +1,5 @@
 import { equalsIgnoreCase } from "../graph/graph-errors.js";
-import type { ScheduleRequest } from "../graph/pim-client.js";
+import type { ScheduleRequest } from "../planes/targets.js";
 
 // When the lifecycle service next asks Graph, and how much it asks (docs/lifecycle.md): soon while
 // something is moving, rarely when nothing is. Pure: the coordinator arms the timer it returns.

@@ -1,9 +1,17 @@
 import type { ActivationOutcome } from "../activation/activation-service.js";
 import { equalsIgnoreCase } from "../graph/graph-errors.js";
-import { isPending, type AccessId, type ActiveAssignment, type ScheduleRequest } from "../graph/pim-client.js";
+import { isPending } from "../graph/pim-client.js";
+import {
+  refOf,
+  type ActiveAssignment,
+  type NamedRef,
+  type ScheduleRequest,
+  type TargetRef,
+} from "../planes/targets.js";
 import { activeKey, keys } from "./event-keys.js";
-import type { LifecycleEvent, TargetRef } from "./events.js";
+import type { LifecycleEvent } from "./events.js";
 import type { LifecycleState } from "./lifecycle-state.js";
+import { namedTarget, type MaybeNamed, type Names } from "./names.js";
 
 // What changed between the last picture and this one, as the events to announce (each with its
 // de-duplication key) and the work the change calls for. Pure: the coordinator applies the
@@ -18,20 +26,21 @@ export interface Announcement {
 export type Effect =
   | ({ kind: "announce" } & Announcement)
   /** Keep-active chains that hold this target stop: their renewal was denied or failed. */
-  | { kind: "stop-chains"; groupId: string; accessId: AccessId; reason: string }
+  | { kind: "stop-chains"; target: TargetRef; reason: string }
   /** An activation ended at its end time: a chain or a one-shot renewal may renew it now. */
   | { kind: "renew-after-expiry"; assignment: ActiveAssignment };
 
 export type Known = NonNullable<LifecycleState["known"]>;
-export type Names = ReadonlyMap<string, string>;
+export type { Names } from "./names.js";
 
 /** An activation that disappears within this long of its end time expired; earlier, it was deactivated. */
 const EXPIRY_SLACK_MS = 60_000;
 /** Statuses an approved request moves on to. */
 const APPROVED_STATUSES = ["Provisioned", "Granted", "PendingProvisioning", "PendingScheduleCreation"];
 
-export function targetRef(names: Names, groupId: string, accessId: AccessId): TargetRef {
-  return { groupId, accessId, groupName: names.get(groupId) ?? groupId };
+/** The named target an event carries: names from the record, else from those seen, else the ids. */
+export function targetRef(names: Names, t: MaybeNamed): NamedRef {
+  return namedTarget(names, t);
 }
 
 /** The requests the picture shows as pending: my self-activations still in flight. */
@@ -72,7 +81,7 @@ function diffRequests(
   for (const before of prevPending) {
     const now = byId.get(before.id);
     if (!now) continue;
-    const t = targetRef(names, now.groupId, now.accessId);
+    const t = targetRef(names, now);
     const is = (s: string) => equalsIgnoreCase(now.status, s);
     if (equalsIgnoreCase(before.status, "PendingApproval") && !is("PendingApproval") && APPROVED_STATUSES.some(is)) {
       announce(keys.approved(now.id), { type: "approved", target: t, requestId: now.id });
@@ -89,8 +98,7 @@ function diffRequests(
     if (is("Denied") || is("Failed")) {
       out.push({
         kind: "stop-chains",
-        groupId: now.groupId,
-        accessId: now.accessId,
+        target: refOf(now),
         reason: is("Denied") ? "The approver denied the renewal." : "PIM could not complete the renewal.",
       });
     }
@@ -100,7 +108,7 @@ function diffRequests(
     if (!prevIds.has(r.id) && equalsIgnoreCase(r.status, "PendingApproval")) {
       announce(keys.pendingApproval(r.id), {
         type: "pending-approval",
-        target: targetRef(names, r.groupId, r.accessId),
+        target: targetRef(names, r),
         requestId: r.id,
       });
     }
@@ -124,7 +132,7 @@ function diffActive(
         key: keys.provisioned(a),
         event: {
           type: "provisioned",
-          target: targetRef(names, a.groupId, a.accessId),
+          target: targetRef(names, a),
           requestId: null,
           endDateTime: a.endDateTime,
         },
@@ -133,7 +141,7 @@ function diffActive(
   }
   for (const a of prev) {
     if (nowKeys.has(activeKey(a))) continue;
-    const target = targetRef(names, a.groupId, a.accessId);
+    const target = targetRef(names, a);
     if (a.endDateTime && now >= Date.parse(a.endDateTime) - EXPIRY_SLACK_MS) {
       out.push({
         kind: "announce",
@@ -151,7 +159,7 @@ function diffActive(
 
 /** What an activation the service started turned into, as announcements. */
 export function outcomeAnnouncements(o: ActivationOutcome, profile: string | null): Announcement[] {
-  const t: TargetRef = { groupId: o.groupId, groupName: o.groupName, accessId: o.accessId };
+  const t = namedTarget(new Map(), o);
   const out: Announcement[] = [];
   if (o.requestId && o.status !== "already-active")
     out.push({
@@ -166,7 +174,7 @@ export function outcomeAnnouncements(o: ActivationOutcome, profile: string | nul
     case "active":
       if (o.startDateTime)
         out.push({
-          key: keys.provisioned({ groupId: o.groupId, accessId: o.accessId, startDateTime: o.startDateTime }),
+          key: keys.provisioned({ ...refOf(o), startDateTime: o.startDateTime }),
           event: { type: "provisioned", target: t, requestId: o.requestId, endDateTime: o.endDateTime },
         });
       break;

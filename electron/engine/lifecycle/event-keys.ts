@@ -1,16 +1,19 @@
-import type { AccessId } from "../graph/pim-client.js";
+import { targetKey as planeTargetKey, type TargetRef } from "../planes/targets.js";
 
 // The de-duplication keys under which events are remembered in lifecycle-state.json (for a week),
 // so that no restart, second instance or second look announces the same thing twice. One place,
 // because several planners must agree on a key: an activation the service started and the
 // reconcile that then sees its assignment both say "provisioned" under the same key.
+// Targets are keyed by the planes' targetKey: a group keeps `groupId:accessId` (state files written
+// before there were planes still match); roles read `role:{definition}@{scope}`, Azure roles
+// `azure:{definition id}@{scope}`, so no two planes share a key.
 
-type Target = { groupId: string; accessId: AccessId | string };
-type Instance = Target & { startDateTime: string };
+type Instance = TargetRef & { startDateTime: string };
 
+/** One target, on any plane. */
+export const targetKey = (t: TargetRef): string => planeTargetKey(t);
 /** One activation instance: a target and when it started. */
-export const activeKey = (a: Instance): string => `${a.groupId}:${a.accessId}:${a.startDateTime}`;
-export const targetKey = (t: Target): string => `${t.groupId}:${t.accessId}`;
+export const activeKey = (a: Instance): string => `${targetKey(a)}:${a.startDateTime}`;
 
 export const keys = {
   submitted: (requestId: string) => `sub:${requestId}`,
@@ -21,8 +24,8 @@ export const keys = {
   failed: (requestId: string) => `fail:${requestId}`,
   provisioned: (a: Instance) => `prov:${activeKey(a)}`,
   deactivated: (a: Instance) => `deact:${activeKey(a)}`,
-  expired: (t: Target, endDateTime: string) => `expired:${targetKey(t)}:${endDateTime}`,
-  expiringSoon: (t: Target, endDateTime: string, leadMinutes: number) =>
+  expired: (t: TargetRef, endDateTime: string) => `expired:${targetKey(t)}:${endDateTime}`,
+  expiringSoon: (t: TargetRef, endDateTime: string, leadMinutes: number) =>
     `soon:${targetKey(t)}:${endDateTime}:${leadMinutes}`,
   /** A chain stops once per renewal count: a chain restarted the same day can stop again. */
   keepActiveStopped: (profileId: string, chain: { day: string; renewals: number }) =>

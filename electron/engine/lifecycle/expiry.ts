@@ -1,9 +1,9 @@
-import type { ActiveAssignment } from "../graph/pim-client.js";
+import { sameTarget, type ActiveAssignment, type NamedRef, type TargetRef } from "../planes/targets.js";
 import type { Profile } from "../profiles/settings-schema.js";
 import type { Announcement, Names } from "./diff.js";
 import { targetRef } from "./diff.js";
 import { keys } from "./event-keys.js";
-import type { LifecycleEvent, TargetRef } from "./events.js";
+import type { LifecycleEvent } from "./events.js";
 
 // Expiry warnings are local timers, not requests: each active activation gets one warning per lead
 // time ("expires in 10 min", "in 2 min") and a reconcile just after its end, which sees it gone.
@@ -21,7 +21,7 @@ export interface Warning {
   /** From now until the warning is due. */
   delay: number;
   key: string;
-  target: TargetRef;
+  target: NamedRef;
   endDateTime: string;
   leadMinutes: number;
 }
@@ -40,19 +40,15 @@ export interface AssignmentExpiry {
 }
 
 /** A profile's own lead times for a target it holds win over the global ones; largest first. */
-export function leadsFor(
-  a: Pick<ActiveAssignment, "groupId" | "accessId">,
-  profiles: readonly Profile[],
-  globalLeads: readonly number[],
-): number[] {
+export function leadsFor(a: TargetRef, profiles: readonly Profile[], globalLeads: readonly number[]): number[] {
   const fromProfile = profiles.find(
-    (p) => p.notifyLeadMinutes && p.targets.some((t) => t.groupId === a.groupId && t.accessId === a.accessId),
+    (p) => p.notifyLeadMinutes && p.targets.some((t) => sameTarget(t, a)),
   )?.notifyLeadMinutes;
   return [...new Set(fromProfile ?? globalLeads)].sort((x, y) => y - x);
 }
 
 /** The warning as said at `now`: minutes left are counted then, never less than 1. */
-export function expiringSoon(target: TargetRef, endDateTime: string, leadMinutes: number, now: number): LifecycleEvent {
+export function expiringSoon(target: NamedRef, endDateTime: string, leadMinutes: number, now: number): LifecycleEvent {
   const minutesLeft = Math.max(1, Math.round((Date.parse(endDateTime) - now) / 60_000));
   return { type: "expiring-soon", target, endDateTime, minutesLeft, leadMinutes };
 }
@@ -72,7 +68,7 @@ export function planExpiry(
     const endIso = a.endDateTime;
     const end = Date.parse(endIso);
     if (end <= now) continue;
-    const target = targetRef(names, a.groupId, a.accessId);
+    const target = targetRef(names, a);
     const leads = leadsFor(a, settings.profiles, settings.globalLeads);
     const key = (lead: number) => keys.expiringSoon(a, endIso, lead);
     const passedLeads = leads.filter((l) => end - l * 60_000 <= now);

@@ -1,12 +1,14 @@
 import type { ActivateInput, ActivationOutcome } from "../activation/activation-service.js";
 import { parseIsoDuration } from "../duration.js";
 import { PimTrayError } from "../errors.js";
-import type { AccessId, ActiveAssignment, ScheduleRequest } from "../graph/pim-client.js";
+import { sameTarget, type ActiveAssignment, type ScheduleRequest, type TargetRef } from "../planes/targets.js";
 import type { Profile } from "../profiles/settings-schema.js";
 import type { Names } from "./diff.js";
+import { namedTarget, type MaybeNamed } from "./names.js";
 import type { LifecycleState } from "./lifecycle-state.js";
 
-// Keep-active chains: a profile set to keep its groups active renews each one the moment it ends,
+// Keep-active chains: a profile set to keep its targets active (groups, directory roles, Azure roles
+// at the scope the profile names) renews each one the moment it ends,
 // until a time of day or a number of renewals, for the day it was started. These are the chain's
 // decisions, pure; the coordinator makes the requests and keeps the chains in its saved state.
 
@@ -27,14 +29,14 @@ export function startChain(now: number): Chain {
   return { renewals: 0, stopped: false, day: dayOf(now) };
 }
 
-const holds = (p: Profile, t: { groupId: string; accessId: AccessId }) =>
-  p.targets.some((x) => x.groupId === t.groupId && x.accessId === t.accessId);
+/** Whether a profile holds the target: the same plane, ids and scope (an Azure role at the scope it names). */
+const holds = (p: Profile, t: TargetRef) => p.targets.some((x) => sameTarget(x, t));
 
 /** The profiles whose running chain holds this target (stopped when its renewal is denied or fails). */
 export function runningChainsFor(
   profiles: readonly Profile[],
   chains: LifecycleState["keepActive"],
-  t: { groupId: string; accessId: AccessId },
+  t: TargetRef,
 ): Profile[] {
   return profiles.filter((p) => {
     const chain = chains[p.id];
@@ -68,7 +70,7 @@ export type RenewalPlan =
 export function planRenewal(
   p: Profile,
   chain: Chain,
-  a: Pick<ActiveAssignment, "groupId" | "accessId">,
+  a: TargetRef,
   pending: readonly ScheduleRequest[],
   now: number,
 ): RenewalPlan {
@@ -87,7 +89,7 @@ export function planRenewal(
     capMs = at.getTime() - now;
     if (capMs < MIN_RENEWAL_MS) return { kind: "stop", reason: `It is set to stop at ${until}.` };
   }
-  if (pending.some((r) => r.groupId === a.groupId && r.accessId === a.accessId)) return { kind: "already-pending" };
+  if (pending.some((r) => sameTarget(r, a))) return { kind: "already-pending" };
   return { kind: "renew", capMs };
 }
 
@@ -112,16 +114,12 @@ export function stopsChain(e: unknown): e is PimTrayError {
 }
 
 /** The activation a profile asks for: its duration (capped, for a chain's time of day), justification, ticket. */
-export function inputFor(
-  profile: Profile,
-  t: { groupId: string; accessId: AccessId; groupName?: string | undefined },
-  names: Names,
-  capMs: number | undefined,
-): ActivateInput {
+export function inputFor(profile: Profile, t: MaybeNamed, names: Names, capMs: number | undefined): ActivateInput {
   const configured = profile.duration ? (parseIsoDuration(profile.duration) ?? undefined) : undefined;
   const durationMs = capMs !== undefined ? Math.min(configured ?? capMs, capMs) : configured;
   return {
-    target: { groupId: t.groupId, accessId: t.accessId, groupName: names.get(t.groupId) ?? t.groupName ?? t.groupId },
+    // Renewing re-activates the same target: an Azure role at the same scope, a role at the same AU.
+    target: namedTarget(names, t),
     ...(durationMs ? { durationMs } : {}),
     justification: profile.justification ?? `Kept active by PIM Tray (profile ${profile.name})`,
     ...(profile.ticket ? { ticket: profile.ticket } : {}),

@@ -1,8 +1,9 @@
 import type { ActivationService } from "../activation/activation-service.js";
 import type { AccountSummary } from "../auth/auth-service.js";
-import type { ActiveAssignment, PimClient, ScheduleRequest } from "../graph/pim-client.js";
 import type { HistoryLog } from "../history/history-log.js";
 import type { Logger } from "../logger.js";
+import type { Planes } from "../planes/planes.js";
+import type { AzureAssignment, GroupAssignment, NamedRef, RoleAssignment, ScheduleRequest } from "../planes/targets.js";
 import type { ProfileService, SettingsRepository } from "../profiles/settings-store.js";
 import type { Clock } from "./clock.js";
 import type { LifecycleStateStore } from "./lifecycle-state.js";
@@ -41,7 +42,8 @@ export const LIFECYCLE_DEFAULTS: Required<LifecycleOptions> = {
 };
 
 export interface LifecycleDeps {
-  pim: PimClient;
+  /** All three planes; the service reads each plane's clients itself (plane-reads.ts decides which). */
+  planes: Planes;
   activation: ActivationService;
   auth: { currentAccount(): Promise<AccountSummary | null> };
   profiles: ProfileService;
@@ -59,13 +61,25 @@ export interface LifecycleDeps {
   configDir?: string;
 }
 
-export interface PendingView extends ScheduleRequest {
+/** A pending request with the names it is known by (requests carry none of their own). */
+export type PendingView = ScheduleRequest & {
+  /** The target's display name on any plane: the group's, or the role's (kept for the popup's group rows). */
   groupName: string;
-}
+  target: NamedRef;
+  /** "Finance Admins (member)", "Global Reader", "Contributor on rg-web". */
+  label: string;
+};
+
+/** An active assignment on any plane; a role's has no group name (read as undefined by group-only code). */
+export type PictureAssignment =
+  GroupAssignment | (RoleAssignment & { groupName?: undefined }) | (AzureAssignment & { groupName?: undefined });
 
 export interface Picture {
   account: AccountSummary | null;
-  active: ActiveAssignment[];
+  /** Activations (and groups' standing assignments, as before there were planes): what expires. */
+  active: PictureAssignment[];
+  /** Standing role and Azure role assignments: permanent, never announced, not in `active`. */
+  standing: PictureAssignment[];
   pending: PendingView[];
   online: boolean;
   needsSignIn: boolean;

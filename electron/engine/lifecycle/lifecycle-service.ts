@@ -1,24 +1,37 @@
 import type { ActivationOutcome } from "../activation/activation-service.js";
 import { PimTrayError } from "../errors.js";
-import type { AccessId, ActiveAssignment, ScheduleRequest } from "../graph/pim-client.js";
+import {
+  kindOf,
+  labelOf,
+  nameOf,
+  PLANE_KINDS,
+  type ActiveAssignment,
+  type PlaneKind,
+  type TargetRef,
+} from "../planes/targets.js";
 import type { Profile } from "../profiles/settings-schema.js";
 import { clockJumped, next, offlineRetry, signInCheck, type Poll, type Scope } from "./cadence.js";
 import { diff, outcomeAnnouncements, pendingSelfActivations, requestMoved, type Effect } from "./diff.js";
 import { forgetOld, keys, targetKey } from "./event-keys.js";
 import type { LifecycleEvent } from "./events.js";
+import type { NamedRef } from "../planes/targets.js";
 import { DEFAULT_LEAD_MINUTES, expiringSoon, planExpiry } from "./expiry.js";
 import { FolderSync } from "./folder-sync.js";
 import { inputFor, startChain } from "./keep-active.js";
 import { LIFECYCLE_DEFAULTS, type LifecycleDeps, type LifecycleOptions, type Picture } from "./lifecycle-options.js";
 import { emptyState, knownKey, type LifecycleState } from "./lifecycle-state.js";
 import { Listeners } from "./listeners.js";
+import { namedTarget, rememberNames } from "./names.js";
+import { readNames, readPlanes } from "./plane-reader.js";
+import { occasionOf, planReads, type Occasion, type PlaneHealth } from "./plane-reads.js";
 import { Renewals } from "./renewals.js";
 import { LifecycleTimers } from "./timers.js";
 
 // The lifecycle service keeps the picture of what is active and pending, tells people before
 // access expires, renews keep-active profiles, and activates flagged profiles at start. Its cadence
 // (docs/lifecycle.md):
-//   idle            a full reconcile (2 Graph requests) every 10 min
+//   idle            a full reconcile (2 Graph requests for groups) every 10 min; the role and Azure
+//                   planes add at most one request each (plane-reads.ts)
 //   approval        my requests (1 request) every 30 s for 10 min, then every 60 s
 //   provisioning    a full reconcile every 5 s
 //   expiry          a full reconcile 1 s after each end time; warnings are local timers (no request)
@@ -33,7 +46,7 @@ import { LifecycleTimers } from "./timers.js";
 // profile activation) plus the one reconcile sequence, and splitting that sequence would scatter
 // the order of its steps (read, diff, save, arm, publish, schedule), which is what matters here.
 
-export type { LifecycleDeps, LifecycleOptions, PendingView, Picture } from "./lifecycle-options.js";
+export type { LifecycleDeps, LifecycleOptions, PendingView, Picture, PictureAssignment } from "./lifecycle-options.js";
 
 const ACTIVATION_TIMEOUT_MS = 90_000;
 
@@ -41,8 +54,26 @@ export class LifecycleService {
   readonly #d: LifecycleDeps;
   readonly #o: Required<LifecycleOptions>;
   #state: LifecycleState = emptyState();
-  #picture: Picture = { account: null, active: [], pending: [], online: true, needsSignIn: false, lastSyncAt: null };
-  readonly #names = new Map<string, string>();
+  #picture: Picture = {
+    account: null,
+    active: [],
+    standing: [],
+    pending: [],
+    online: true,
+    needsSignIn: false,
+    lastSyncAt: null,
+  };
+  /** Names seen on every plane (eligibilities, assignments), by targetKey: requests carry none. */
+  readonly #names = new Map<string, string | NamedRef>();
+  /** Targets whose names were looked for once already; not looked for again (a request for a target no longer eligible). */
+  readonly #namesTried = new Set<string>();
+  /** How each optional plane answered last, so that one that fails is retried rarely (plane-reads.ts). */
+  readonly #health = new Map<PlaneKind, PlaneHealth>();
+  /** Timed full reconciles so far: every few, a quiet plane is looked at. */
+  #timerTick = 0;
+  /** Standing (permanent) role and Azure role assignments: in the picture, outside the lifecycle. */
+  #standing: ActiveAssignment[] = [];
+  #namesLoaded = false;
   readonly #listeners: Listeners<LifecycleEvent>;
   readonly #stateListeners: Listeners<Picture>;
   readonly #timers: LifecycleTimers;
@@ -207,7 +238,7 @@ export class LifecycleService {
       if (this.#state.announced[key] !== undefined) return;
       this.#state.announced[key] = this.#d.clock.now();
     }
-    this.#d.logger.info(`event ${e.type}${"target" in e ? ` ${e.target.groupName} (${e.target.accessId})` : ""}`);
+    this.#d.logger.info(`event ${e.type}${"target" in e ? ` ${labelOf(e.target)}` : ""}`);
     this.#listeners.tell(e);
   }
 
@@ -218,7 +249,7 @@ export class LifecycleService {
   #apply(effects: readonly Effect[]): void {
     for (const e of effects) {
       if (e.kind === "announce") this.#emit(e.key, e.event);
-      else if (e.kind === "stop-chains") this.#renewals.stopChainsFor(e.groupId, e.accessId, e.reason);
+      else if (e.kind === "stop-chains") this.#renewals.stopChainsFor(e.target, e.reason);
       else void this.#track(this.#renewals.afterExpiry(e.assignment));
     }
   }
@@ -229,9 +260,9 @@ export class LifecycleService {
 
   // ---- reconcile ------------------------------------------------------------------------------
 
-  async #reconcile(scope: Scope, reason: string): Promise<void> {
+  async #reconcile(scope: Scope, reason: string, occasion: Occasion = occasionOf(reason)): Promise<void> {
     if (!this.#running) return;
-    const { clock, pim, logger } = this.#d;
+    const { clock, planes, logger } = this.#d;
     this.#timers.cancelPoll();
     const account = await this.#d.auth.currentAccount();
     this.#picture.account = account;
@@ -243,15 +274,29 @@ export class LifecycleService {
       // Signed in since (e.g. `pimtray login` in another terminal): run what was waiting for it.
       if (this.#deferredAutoActivate) void this.#track(this.autoActivate());
     }
-    let active: ActiveAssignment[] | null = null;
-    let requests: ScheduleRequest[];
+    const enabled = await this.#enabledPlanes();
+    // A plane turned off since the last look drops out of the picture without a word.
+    const prev = this.#state.known
+      ? {
+          active: this.#state.known.active.filter((a) => enabled[kindOf(a)]),
+          pending: this.#state.known.pending.filter((r) => enabled[kindOf(r)]),
+        }
+      : null;
+    if (occasion === "timer" && scope === "full") this.#timerTick += 1;
+    const plan = planReads({
+      scope,
+      occasion,
+      timerTick: this.#timerTick,
+      enabled,
+      unavailable: this.#unavailablePlanes(),
+      health: this.#health,
+      known: prev,
+      now: clock.now(),
+    });
+    let read: Awaited<ReturnType<typeof readPlanes>>;
     try {
-      if (scope === "full" || !this.#state.known) {
-        [active, requests] = await Promise.all([pim.activeAssignments(), pim.myRequests()]);
-        if (this.#names.size === 0 || requests.some((r) => !this.#names.has(r.groupId))) await this.#loadNames();
-      } else {
-        requests = await pim.myRequests();
-      }
+      read = await readPlanes(planes, plan, this.#health, logger, clock.now());
+      await this.#learnNames(read.active, read.requests, plan.active.length + plan.requests.length > 0);
     } catch (e) {
       this.#failed(e, reason);
       return;
@@ -259,13 +304,25 @@ export class LifecycleService {
     if (!this.#picture.online) logger.info("back online; catching up");
     this.#picture.online = true;
     this.#offlineAttempts = 0;
-    for (const a of active ?? []) this.#names.set(a.groupId, a.groupName);
 
-    const prev = this.#state.known;
-    const pendingNow = pendingSelfActivations(requests);
-    // A light poll saw a request move on (approved, denied, provisioning): look at everything now.
+    const { requests } = read;
+    // Standing role assignments never end and cannot be deactivated: shown, never announced.
+    const [activations, standing] = splitStanding(read.active);
+    this.#standing = [
+      ...standing,
+      ...this.#standing.filter((a) => enabled[kindOf(a)] && !read.activeFrom.has(kindOf(a))),
+    ];
+    // Only the planes that answered may change; what the others showed before stands.
+    const active: ActiveAssignment[] | null = read.activeFrom.size
+      ? [...activations, ...(prev?.active ?? []).filter((a) => !read.activeFrom.has(kindOf(a)))]
+      : null;
+    const pendingNow = [
+      ...pendingSelfActivations(requests),
+      ...(prev?.pending ?? []).filter((r) => !read.requestsFrom.has(kindOf(r))),
+    ];
+    // A light poll saw a request move on (approved, denied, provisioning): look at its plane now.
     if (!active && prev && requestMoved(prev.pending, requests))
-      return this.#reconcile("full", `${reason}, a request changed`);
+      return this.#reconcile("full", `${reason}, a request changed`, "expiry");
     if (prev) this.#apply(diff(prev, requests, active, clock.now(), this.#names));
     const activeNow = active ?? prev?.active ?? [];
     if (!prev)
@@ -273,11 +330,15 @@ export class LifecycleService {
         `first picture: ${activeNow.length} active, ${pendingNow.length} pending (nothing announced for what already existed)`,
       );
     this.#state.known = { active: activeNow, pending: pendingNow };
-    if (active) this.#lastFullAt = clock.now();
+    if (read.activeFrom.has("group") || (active && !enabled.group)) this.#lastFullAt = clock.now();
     this.#picture = {
       ...this.#picture,
       active: activeNow,
-      pending: pendingNow.map((r) => ({ ...r, groupName: this.#names.get(r.groupId) ?? r.groupId })),
+      standing: this.#standing,
+      pending: pendingNow.map((r) => {
+        const target = namedTarget(this.#names, r);
+        return { ...r, groupName: nameOf(target), target, label: labelOf(target) };
+      }),
       lastSyncAt: clock.now(),
     };
     forgetOld(this.#state.announced, clock.now());
@@ -289,6 +350,45 @@ export class LifecycleService {
     );
     if (reason === "start" && this.#d.history)
       await this.#d.history.repair(requests).catch((e: unknown) => logger.warn("history repair failed", e));
+  }
+
+  /** The planes on in settings (all of them when settings cannot be read). */
+  async #enabledPlanes(): Promise<Record<PlaneKind, boolean>> {
+    const s = await this.#d.settings.load().catch(() => null);
+    return s?.planes ?? { group: true, role: true, azure: true };
+  }
+
+  /** Planes this connection cannot use at all (the planes say so with a note: e.g. no ARM endpoint). */
+  #unavailablePlanes(): Set<PlaneKind> {
+    return new Set(
+      this.#d.planes
+        .status()
+        .filter((p) => p.state === "off" && p.note !== null)
+        .map((p) => p.kind),
+    );
+  }
+
+  /**
+   * Names from the records that carry them (assignments), and, for targets only known by id (a
+   * request's), from their plane's eligibilities: at the first look, then once per unknown target.
+   */
+  async #learnNames(active: readonly ActiveAssignment[], requests: readonly TargetRef[], readAny: boolean) {
+    for (const a of active) rememberNames(this.#names, a);
+    const unknown = requests.filter((r) => !this.#names.has(targetKey(r)) && !this.#namesTried.has(targetKey(r)));
+    const kinds = new Set<PlaneKind>(unknown.map(kindOf));
+    // The first look learns every plane's names: profiles name targets by id, and activate by name.
+    if (!this.#namesLoaded && readAny) for (const k of PLANE_KINDS) kinds.add(k);
+    if (readAny) this.#namesLoaded = true;
+    for (const r of unknown) this.#namesTried.add(targetKey(r));
+    if (!kinds.size) return;
+    const enabled = await this.#enabledPlanes();
+    const unavailable = this.#unavailablePlanes();
+    const healthy = (k: PlaneKind) => {
+      const h = this.#health.get(k)?.state;
+      return h === undefined || h === "ok" || h === "not-tried";
+    };
+    const from = [...kinds].filter((k) => enabled[k] && !unavailable.has(k) && healthy(k));
+    for (const e of await readNames(this.#d.planes, from, this.#d.logger)) rememberNames(this.#names, e);
   }
 
   #needSignIn(reason: string, poll: Poll): void {
@@ -319,14 +419,6 @@ export class LifecycleService {
     this.#offlineAttempts += 1;
     this.#d.logger.warn(`reconcile (${reason}) failed; retrying in ${Math.round(poll.delay / 1000)} s`, e);
     this.#schedule(poll);
-  }
-
-  async #loadNames(): Promise<void> {
-    try {
-      for (const e of await this.#d.pim.eligibilities()) this.#names.set(e.groupId, e.groupName);
-    } catch (e) {
-      this.#d.logger.info("eligibility names could not be loaded; showing ids for now", e);
-    }
   }
 
   // ---- timers ---------------------------------------------------------------------------------
@@ -377,7 +469,7 @@ export class LifecycleService {
   // ---- activation, auto-activation and keep-active --------------------------------------------
 
   /** Renew once when this activation ends (PIM refuses a second activation while one runs). */
-  renewWhenExpired(target: { groupId: string; accessId: AccessId }, durationMs?: number): void {
+  renewWhenExpired(target: TargetRef, durationMs?: number): void {
     this.#renewals.renewWhenExpired(target, durationMs);
   }
 
@@ -429,4 +521,10 @@ export class LifecycleService {
       }
     }
   }
+}
+
+/** Activations, and standing assignments on the role and Azure planes (groups' are kept as they always were). */
+function splitStanding(list: readonly ActiveAssignment[]): [ActiveAssignment[], ActiveAssignment[]] {
+  const standing = (a: ActiveAssignment) => kindOf(a) !== "group" && a.assignmentType === "assigned";
+  return [list.filter((a) => !standing(a)), list.filter(standing)];
 }

@@ -1,14 +1,17 @@
 import { readFile } from "node:fs/promises";
 import { backupFile, writeFileAtomic } from "../fs-util.js";
-import type { ActiveAssignment, ScheduleRequest } from "../graph/pim-client.js";
 import type { Logger } from "../logger.js";
+import { targetKey, type ActiveAssignment, type ScheduleRequest } from "../planes/targets.js";
 
 /** What the service remembers across restarts, so that nothing is announced twice or lost. */
 export interface LifecycleState {
   version: 1;
   /** Announced event keys and when; pruned after a week. */
   announced: Record<string, number>;
-  /** The last picture seen from Graph; null until the first successful reconcile. */
+  /**
+   * The last picture seen, on every plane; null until the first successful reconcile. Records
+   * written before there were planes have no `kind` and read as groups, so the version stays 1.
+   */
   known: { active: ActiveAssignment[]; pending: ScheduleRequest[] } | null;
   /** Keep-active chains by profile id. */
   keepActive: Record<string, { renewals: number; stopped: boolean; day: string }>;
@@ -24,7 +27,7 @@ export function emptyState(): LifecycleState {
  */
 export function knownKey(known: LifecycleState["known"]): string | null {
   if (!known) return null;
-  const active = known.active.map((a) => `${a.groupId}:${a.accessId}:${a.startDateTime}:${a.endDateTime ?? ""}`).sort();
+  const active = known.active.map((a) => `${targetKey(a)}:${a.startDateTime}:${a.endDateTime ?? ""}`).sort();
   const pending = known.pending.map((r) => `${r.id}:${r.status}`).sort();
   return JSON.stringify([active, pending]);
 }

@@ -1,6 +1,6 @@
 import type { ActivationOutcome, ActivationService } from "../activation/activation-service.js";
-import type { AccessId, ActiveAssignment } from "../graph/pim-client.js";
 import type { Logger } from "../logger.js";
+import { labelOf, type ActiveAssignment, type TargetRef } from "../planes/targets.js";
 import type { Profile } from "../profiles/settings-schema.js";
 import type { ProfileService } from "../profiles/settings-store.js";
 import type { Clock } from "./clock.js";
@@ -51,16 +51,16 @@ export class Renewals {
   }
 
   /** Renew once when this activation ends (PIM refuses a second activation while one runs). */
-  renewWhenExpired(target: { groupId: string; accessId: AccessId }, durationMs?: number): void {
+  renewWhenExpired(target: TargetRef, durationMs?: number): void {
     this.#renewOnce.set(targetKey(target), durationMs);
     this.#d.logger.info(`${targetKey(target)} will be renewed when it ends`);
   }
 
   /** A renewal of this target was denied or failed: the chains holding it stop. */
-  stopChainsFor(groupId: string, accessId: AccessId, reason: string): void {
+  stopChainsFor(target: TargetRef, reason: string): void {
     void this.#d.profiles.list().then((profiles) => {
       const chains = this.#d.state().keepActive;
-      for (const p of runningChainsFor(profiles, chains, { groupId, accessId })) {
+      for (const p of runningChainsFor(profiles, chains, target)) {
         const chain = chains[p.id];
         if (chain) this.#stop(p, chain, reason);
       }
@@ -98,7 +98,8 @@ export class Renewals {
       this.#renewOnce.get(targetKey(a)) ??
       (a.endDateTime ? Date.parse(a.endDateTime) - Date.parse(a.startDateTime) : undefined);
     this.#renewOnce.delete(targetKey(a));
-    const target = targetRef(this.#d.names, a.groupId, a.accessId);
+    // The same target again: a role at the same directory scope, an Azure role at the same scope.
+    const target = targetRef(this.#d.names, a);
     try {
       const o = await this.#d.activation.activate(
         { target, ...(durationMs ? { durationMs } : {}), justification: "Renewed from a PIM Tray expiry notification" },
@@ -108,7 +109,7 @@ export class Renewals {
     } catch (e) {
       this.#d.announce(null, {
         type: "failed",
-        target: targetRef(this.#d.names, a.groupId, a.accessId),
+        target,
         requestId: null,
         reason: e instanceof Error ? e.message : String(e),
       });
@@ -120,7 +121,7 @@ export class Renewals {
     if (plan.kind === "stop") return this.#stop(p, chain, plan.reason);
     if (plan.kind === "already-pending") {
       this.#d.logger.info(
-        `keep-active ${p.name}: a request for ${a.groupName} is already pending; not submitting another`,
+        `keep-active ${p.name}: a request for ${labelOf(targetRef(this.#d.names, a))} is already pending; not submitting another`,
       );
       return;
     }

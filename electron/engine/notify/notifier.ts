@@ -1,4 +1,4 @@
-import type { TargetRef } from "../lifecycle/events.js";
+import type { EventTarget } from "../lifecycle/events.js";
 
 export interface DesktopNotification {
   /** Stable per event, so a platform can replace rather than stack. */
@@ -7,7 +7,7 @@ export interface DesktopNotification {
   body: string;
   urgency: "low" | "normal" | "critical";
   /** What the notification is about; clicking it opens the popup there. */
-  target?: TargetRef;
+  target?: EventTarget;
   /** Offered where the platform shows actions (e.g. Renew on an expiry warning). */
   actions?: Array<{ id: string; label: string }>;
 }

@@ -14,8 +14,8 @@ export interface OutcomeVoice {
   audience: "popup" | "terminal";
   /** Shown before the sentence (the terminal's coloured ✓ ✗ …); the popup has none. */
   mark?: (tone: OutcomeTone) => string;
-  /** A group name from Graph, made safe for where it is shown. */
-  name: (groupName: string) => string;
+  /** A name from Graph or ARM (a group's, a role's, a scope's), made safe for where it is shown. */
+  name: (name: string) => string;
   /** The end time after "until". */
   until: (endIso: string) => string;
   /** The start time of a scheduled activation (null when PIM did not say). */

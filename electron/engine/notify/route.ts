@@ -1,5 +1,6 @@
 import type { LifecycleEvent } from "../lifecycle/events.js";
 import type { Logger } from "../logger.js";
+import { targetKey } from "../planes/targets.js";
 import type { DesktopNotification, Notifier } from "./notifier.js";
 import { notificationFor } from "./texts.js";
 
@@ -26,9 +27,12 @@ export interface NotificationRoute {
   close(): void;
 }
 
-/** Stable per event and item: the same event about the same group always has the same id. */
+/**
+ * Stable per event and item: the same event about the same target always has the same id. A
+ * group's is `type:groupId:accessId` as before; a role's and an Azure role's use their target key.
+ */
 export function notificationId(e: LifecycleEvent): string {
-  if ("target" in e) return `${e.type}:${e.target.groupId}:${e.target.accessId}`;
+  if ("target" in e) return `${e.type}:${targetKey(e.target)}`;
   if (e.type === "keep-active-stopped") return `${e.type}:${e.profile}`;
   return e.type;
 }

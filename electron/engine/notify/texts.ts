@@ -1,8 +1,11 @@
 import { formatDuration } from "../duration.js";
-import { targetLabel, type LifecycleEvent } from "../lifecycle/events.js";
+import type { EventTarget, LifecycleEvent } from "../lifecycle/events.js";
+import { labelOf } from "../planes/targets.js";
 
 // Every notification text lives here, so the tray app, `pimtray watch` and the docs say the same
-// thing. Titles are readable at a glance; bodies say what to do next.
+// thing. Titles are readable at a glance; bodies say what to do next. Targets read as labelOf says
+// ("Finance Admins (member)", "Global Reader", "Contributor on rg-web"); short titles name a group
+// by its name alone, as they always did, and a role with its scope (two scopes, two notifications).
 
 export interface NotificationText {
   title: string;
@@ -15,58 +18,64 @@ export function clockTime(iso: string, locale?: string): string {
   return new Date(iso).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
 }
 
+/** "Finance Admins (member)", "Global Reader", "Helpdesk Administrator on Sales", "Contributor on rg-web". */
+const label = (t: EventTarget): string => labelOf(t);
+
+/** A title's short name: a group's name (as before there were planes), a role's label. */
+const short = (t: EventTarget): string => (t.kind === "role" || t.kind === "azure" ? labelOf(t) : t.groupName);
+
 /** The notification for an event, or null for events that only update the tray. */
 export function notificationFor(e: LifecycleEvent, now: number, locale?: string): NotificationText | null {
   switch (e.type) {
     case "provisioned":
       return e.endDateTime
         ? {
-            title: `${targetLabel(e.target)} is active until ${clockTime(e.endDateTime, locale)}`,
+            title: `${label(e.target)} is active until ${clockTime(e.endDateTime, locale)}`,
             body: `${formatDuration(Date.parse(e.endDateTime) - now)} from now.`,
             urgency: "normal",
           }
-        : { title: `${targetLabel(e.target)} is active`, body: "It has no end time.", urgency: "normal" };
+        : { title: `${label(e.target)} is active`, body: "It has no end time.", urgency: "normal" };
     case "expiring-soon":
       return {
-        title: `${e.target.groupName} expires in ${formatDuration(Math.max(60_000, Date.parse(e.endDateTime) - now))}`,
-        body: `${targetLabel(e.target)} ends at ${clockTime(e.endDateTime, locale)}. Renew it from PIM Tray if you still need it.`,
+        title: `${short(e.target)} expires in ${formatDuration(Math.max(60_000, Date.parse(e.endDateTime) - now))}`,
+        body: `${label(e.target)} ends at ${clockTime(e.endDateTime, locale)}. Renew it from PIM Tray if you still need it.`,
         urgency: "critical",
       };
     case "expired":
       return {
-        title: `${targetLabel(e.target)} has expired`,
+        title: `${label(e.target)} has expired`,
         body: `It ended at ${clockTime(e.endDateTime, locale)}. Activate it again if you still need it.`,
         urgency: "normal",
       };
     case "pending-approval":
       return {
-        title: `${e.target.groupName} is waiting for approval`,
-        body: `${targetLabel(e.target)} becomes active once an approver agrees. You will be told.`,
+        title: `${short(e.target)} is waiting for approval`,
+        body: `${label(e.target)} becomes active once an approver agrees. You will be told.`,
         urgency: "low",
       };
     case "approved":
       return {
-        title: `${e.target.groupName} was approved`,
-        body: `${targetLabel(e.target)} is being activated.`,
+        title: `${short(e.target)} was approved`,
+        body: `${label(e.target)} is being activated.`,
         urgency: "normal",
       };
     case "denied":
       return {
-        title: `${e.target.groupName} was denied`,
-        body: `The approver denied ${targetLabel(e.target)}.`,
+        title: `${short(e.target)} was denied`,
+        body: `The approver denied ${label(e.target)}.`,
         urgency: "critical",
       };
     case "failed":
-      return { title: `${e.target.groupName} could not be activated`, body: e.reason, urgency: "critical" };
+      return { title: `${short(e.target)} could not be activated`, body: e.reason, urgency: "critical" };
     case "canceled":
       return {
-        title: `${e.target.groupName}: request canceled`,
-        body: `The request for ${targetLabel(e.target)} was canceled.`,
+        title: `${short(e.target)}: request canceled`,
+        body: `The request for ${label(e.target)} was canceled.`,
         urgency: "low",
       };
     case "deactivated":
       return {
-        title: `${targetLabel(e.target)} is no longer active`,
+        title: `${label(e.target)} is no longer active`,
         body: "It ended before its end time.",
         urgency: "normal",
       };
@@ -86,7 +95,7 @@ export function notificationFor(e: LifecycleEvent, now: number, locale?: string)
 /** One line for `pimtray watch` and logs. */
 export function lineFor(e: LifecycleEvent, now: number, locale?: string): string {
   if (e.type === "submitted")
-    return `${targetLabel(e.target)}: activation submitted${e.profile ? ` (profile ${e.profile})` : ""}, request ${e.requestId}`;
+    return `${label(e.target)}: activation submitted${e.profile ? ` (profile ${e.profile})` : ""}, request ${e.requestId}`;
   const n = notificationFor(e, now, locale);
   return n ? `${n.title}. ${n.body}` : e.type === "error" ? e.message : e.type;
 }
