@@ -6,7 +6,7 @@ import { table, terminalSafe, type Out } from "../../electron/cli/output.js";
 import type { Engine } from "../../electron/engine/engine.js";
 import { UsageError } from "../../electron/engine/errors.js";
 import { JUSTIFICATION_MAX, TICKET_LIMITS } from "../../electron/engine/limits.js";
-import { settingsSchema } from "../../electron/engine/profiles/settings-schema.js";
+import { CURRENT_SCHEMA_VERSION, settingsSchema } from "../../electron/engine/profiles/settings-schema.js";
 import { validateRequest } from "../../electron/shared/ipc-contract.js";
 import { DEMO_GROUPS } from "../../emulator/seed.js";
 import { startTestEmulator } from "../helpers/emulator.js";
@@ -62,7 +62,7 @@ describe("one justification limit and one set of ticket limits", () => {
     expect(activate("a", "1".repeat(TICKET_LIMITS.number + 1)).ok).toBe(false);
     const settings = (justification: string) =>
       settingsSchema.safeParse({
-        schemaVersion: 1,
+        schemaVersion: CURRENT_SCHEMA_VERSION,
         profiles: [{ id: "p1", name: "P", targets: [{ groupId: G, accessId: "member" }], justification }],
       }).success;
     expect(settings("b".repeat(JUSTIFICATION_MAX))).toBe(true);

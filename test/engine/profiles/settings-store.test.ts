@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, UsageError } from "../../../electron/engine/errors.js";
+import { CURRENT_SCHEMA_VERSION } from "../../../electron/engine/profiles/settings-schema.js";
 import { FileSettingsStore, MIGRATIONS, ProfileService } from "../../../electron/engine/profiles/settings-store.js";
 
 const dirs: string[] = [];
@@ -77,7 +78,8 @@ describe("settings store", () => {
       writeFileSync(path, JSON.stringify({ schemaVersion: 0, warnMinutes: [15, 5] }));
       const loaded = await s.load();
       expect(loaded.notifications.leadMinutes).toEqual([15, 5]);
-      expect(JSON.parse(readFileSync(path, "utf8")).schemaVersion).toBe(1);
+      // Migrated step by step to the current version.
+      expect(JSON.parse(readFileSync(path, "utf8")).schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
       const backups = readdirSync(dir).filter((f) => f.includes(".before-migration-"));
       expect(backups).toHaveLength(1);
       expect(JSON.parse(readFileSync(join(dir, backups[0] ?? ""), "utf8"))).toEqual({
