@@ -32,7 +32,12 @@ export const LAYERS = [
     dir: "electron/shared/",
     why: "the IPC contract: zod schemas and the rules they share with the engine",
     layers: ["shared", "api"],
-    files: [{ path: "electron/engine/config.ts" }, { path: "electron/engine/limits.ts" }],
+    files: [
+      { path: "electron/engine/config.ts" },
+      { path: "electron/engine/limits.ts" },
+      // The settings file's target schemas: a request names a target on any plane by the same rule.
+      { path: "electron/engine/profiles/settings-schema.ts" },
+    ],
     packages: ["zod"],
     node: false,
   },
@@ -104,7 +109,9 @@ export const LAYERS = [
     dir: "renderer/",
     why: "the sandboxed popup",
     layers: ["renderer", "api"],
-    files: [],
+    // The planes' vocabulary (keys and labels of targets): pure functions, no I/O, so the popup
+    // names and matches targets exactly as main does instead of keeping a copy.
+    files: [{ path: "electron/engine/planes/targets.ts" }],
     packages: ["preact", "preact/hooks"],
     node: false,
   },

@@ -14,7 +14,7 @@ import {
   type Result,
 } from "../shared/ipc-contract.js";
 import { EligibleNames, type AppPlatform, type HandlerContext } from "./handlers/handler.js";
-import { HANDLERS, READ_ONLY } from "./handlers/index.js";
+import { changesState, HANDLERS } from "./handlers/index.js";
 import { appStateView } from "./view-model.js";
 
 // Everything behind the IPC contract, free of Electron: the Electron IPC adapter and the preview
@@ -42,7 +42,7 @@ export class AppController {
           type: e.type,
           title: text.title,
           body: text.body,
-          groupId: "target" in e ? e.target.groupId : null,
+          groupId: "target" in e && e.target.kind !== "role" && e.target.kind !== "azure" ? e.target.groupId : null,
         });
     });
   }
@@ -74,6 +74,7 @@ export class AppController {
       await this.engine.settings.load(),
       this.engine.connection,
       this.platform.tokenStorage,
+      this.engine.planes.status(),
     );
   }
 
@@ -89,7 +90,7 @@ export class AppController {
     try {
       const value = await HANDLERS[channel](v.value, this.#context);
       // Every view of the popup (and the tray menu) follows state pushes after a change.
-      if (!READ_ONLY.has(channel)) void this.#pushState();
+      if (changesState(channel)) void this.#pushState();
       return { ok: true, value };
     } catch (e) {
       if (e instanceof PimTrayError) {

@@ -1,4 +1,12 @@
-import type { AppState } from "../shared/ipc-contract.js";
+import { kindOf, labelOf, PLANE_KINDS, targetKey, type PlaneKind } from "../engine/planes/targets.js";
+import {
+  deactivateRequestOf,
+  type ActiveView,
+  type AppState,
+  type PendingViewDto,
+  type ProfileView,
+  type RequestOf,
+} from "../shared/ipc-contract.js";
 
 // The tray, as data: which icon, which tooltip, which menu. Rebuilt from the app state whenever it
 // changes; the Electron adapter only turns this into a Tray and a Menu (Signal's model).
@@ -20,7 +28,8 @@ export type MenuAction =
   | { kind: "sign-in" }
   | { kind: "open" }
   | { kind: "activate-profile"; profileId: string }
-  | { kind: "deactivate"; groupId: string; accessId: "member" | "owner" }
+  /** Deactivate one item on any plane: the request the popup would send. */
+  | { kind: "deactivate"; request: RequestOf<"pim:deactivate"> }
   | { kind: "cancel"; requestId: string }
   | { kind: "toggle-start-at-login" }
   | { kind: "open-settings" }
@@ -71,7 +80,7 @@ export function trayTooltip(s: AppState, now: number): string {
   const soonest = s.active
     .filter((a) => a.endDateTime)
     .sort((a, b) => Date.parse(a.endDateTime ?? "") - Date.parse(b.endDateTime ?? ""))[0];
-  if (soonest) parts.push(`${soonest.groupName} ${left(soonest.endDateTime, now)}`);
+  if (soonest) parts.push(`${soonest.groupName ?? soonest.roleName} ${left(soonest.endDateTime, now)}`);
   return withWarning(parts.join(" · "));
 }
 
@@ -111,6 +120,30 @@ export function startFailureMenu(message: string): MenuItemModel[] {
   ];
 }
 
+/** Plane words for a profile's summary: "2 groups", "1 role", "3 Azure roles". */
+const PLANE_COUNT: Record<PlaneKind, [string, string]> = {
+  group: ["group", "groups"],
+  role: ["role", "roles"],
+  azure: ["Azure role", "Azure roles"],
+};
+
+/**
+ * What a profile holds, by plane: " (2 groups, 1 role, 1 Azure role)". Empty for a profile of
+ * groups only, whose entry reads as it always did.
+ */
+export function profilePlanes(p: ProfileView): string {
+  const counts = PLANE_KINDS.map((k) => [k, p.targets.filter((t) => kindOf(t) === k).length] as const);
+  if (counts.every(([k, n]) => k === "group" || n === 0)) return "";
+  const parts = counts.filter(([, n]) => n > 0).map(([k, n]) => `${n} ${PLANE_COUNT[k][n === 1 ? 0 : 1]}`);
+  return ` (${parts.join(", ")})`;
+}
+
+/** "Finance Admins [hint] (member)", "Global Reader", "Contributor on rg-web". */
+function itemLabel(a: ActiveView | PendingViewDto): string {
+  const hint = a.kind !== "role" && a.kind !== "azure" && "groupHint" in a ? a.groupHint : null;
+  return labelOf(a, hint ? (n) => `${n} [${hint}]` : undefined);
+}
+
 export function trayMenu(s: AppState, now: number): MenuItemModel[] {
   const items: MenuItemModel[] = [];
   const warning = customEndpointsWarning(s);
@@ -124,9 +157,9 @@ export function trayMenu(s: AppState, now: number): MenuItemModel[] {
     if (s.profiles.length) {
       items.push({ type: "separator" }, { type: "label", label: "Profiles" });
       for (const p of s.profiles) {
-        const keys = p.targets.map((t) => `${t.groupId}:${t.accessId}`);
-        const active = s.active.filter((a) => keys.includes(`${a.groupId}:${a.accessId}`));
-        const pending = s.pending.filter((r) => keys.includes(`${r.groupId}:${r.accessId}`));
+        const keys = p.targets.map(targetKey);
+        const active = s.active.filter((a) => keys.includes(targetKey(a)));
+        const pending = s.pending.filter((r) => keys.includes(targetKey(r)));
         const soonest =
           active
             .map((a) => a.endDateTime)
@@ -143,7 +176,7 @@ export function trayMenu(s: AppState, now: number): MenuItemModel[] {
         items.push({
           type: "action",
           id: `profile:${p.id}`,
-          label: `Activate ${p.name}${state}`,
+          label: `Activate ${p.name}${profilePlanes(p)}${state}`,
           action: { kind: "activate-profile", profileId: p.id },
           enabled: active.length < keys.length && !pending.length,
         });
@@ -155,9 +188,9 @@ export function trayMenu(s: AppState, now: number): MenuItemModel[] {
         const canAt = Date.parse(a.deactivatableAt);
         items.push({
           type: "action",
-          id: `deactivate:${a.groupId}:${a.accessId}`,
-          label: `Deactivate ${a.groupName}${a.groupHint ? ` [${a.groupHint}]` : ""} (${a.accessId}) — ${left(a.endDateTime, now)}`,
-          action: { kind: "deactivate", groupId: a.groupId, accessId: a.accessId },
+          id: `deactivate:${targetKey(a)}`,
+          label: `Deactivate ${itemLabel(a)} — ${left(a.endDateTime, now)}`,
+          action: { kind: "deactivate", request: deactivateRequestOf(a) },
           enabled: now >= canAt,
         });
       }
@@ -168,7 +201,7 @@ export function trayMenu(s: AppState, now: number): MenuItemModel[] {
         items.push({
           type: "action",
           id: `cancel:${r.requestId}`,
-          label: `Cancel ${r.groupName} (${r.accessId}) — ${r.status === "PendingApproval" ? "waiting for approval" : "scheduled"}`,
+          label: `Cancel ${itemLabel(r)} — ${r.status === "PendingApproval" ? "waiting for approval" : "scheduled"}`,
           action: { kind: "cancel", requestId: r.requestId },
         });
       }

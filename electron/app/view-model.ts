@@ -4,10 +4,32 @@ import { parseIsoDuration } from "../engine/duration.js";
 import type { EligibleWithPolicy } from "../engine/eligible.js";
 import type { PolicySummary } from "../engine/graph/pim-client.js";
 import type { Picture } from "../engine/lifecycle/lifecycle-service.js";
+import type { PlaneStatus } from "../engine/planes/planes.js";
+import {
+  fallbackNames,
+  PLANE_KINDS,
+  PLANE_LABELS,
+  refOf,
+  type ActiveAssignment,
+  type NamedRef,
+  type RoleNames,
+  type ScheduleRequest,
+} from "../engine/planes/targets.js";
 import { outcomeText } from "../engine/notify/outcome-texts.js";
 import type { Profile, Settings } from "../engine/profiles/settings-schema.js";
 import { groupHints } from "../engine/resolve.js";
-import type { AppState, EligibleView, OutcomeView, PolicyView, ProfileView } from "../shared/ipc-contract.js";
+import type {
+  ActiveView,
+  AppState,
+  EligibleView,
+  OutcomeView,
+  PendingViewDto,
+  PlaneStatusView,
+  PolicyView,
+  ProfileView,
+  TargetFields,
+} from "../shared/ipc-contract.js";
+import { namedOnly } from "./plane-targets.js";
 
 // The engine's objects as the popup and the tray see them: plain data, minutes instead of ISO
 // durations, words instead of flags. Pure functions; the handlers and the controller call them.
@@ -31,23 +53,86 @@ export function policyView(p: PolicySummary): PolicyView {
   };
 }
 
+/**
+ * The picture's rows on every plane. The lifecycle's picture may still hold groups only; either way
+ * its rows are these. A pending request carries the names the lifecycle knows for it.
+ */
+export interface PictureRows {
+  active: readonly ActiveAssignment[];
+  pending: ReadonlyArray<ScheduleRequest & Partial<RoleNames & { groupName: string; target: NamedRef }>>;
+}
+
+/**
+ * A row's target fields: a group's as they always were; a role's with `scope` beside its own
+ * fields (the directory scope id, or the ARM scope id), so every non-group row has one.
+ */
+export function targetFields(n: NamedRef): TargetFields {
+  const t = namedOnly(n);
+  switch (t.kind) {
+    case "role":
+      return { ...t, scope: t.directoryScopeId };
+    case "azure":
+      return t;
+    default:
+      return { groupId: t.groupId, groupName: t.groupName, accessId: t.accessId };
+  }
+}
+
+/** A pending request's names: the lifecycle's, else its ids. */
+export function pendingNames(r: PictureRows["pending"][number]): NamedRef {
+  if (r.target) return namedOnly(r.target);
+  const ids = fallbackNames(refOf(r));
+  switch (ids.kind) {
+    case "role":
+    case "azure":
+      return { ...ids, roleName: r.roleName ?? ids.roleName, scopeName: r.scopeName ?? ids.scopeName };
+    default:
+      return { ...ids, groupName: r.groupName ?? ids.groupName };
+  }
+}
+
 export function eligibleViews(rows: readonly EligibleWithPolicy[]): EligibleView[] {
-  const hints = groupHints(rows.map((r) => r.eligibility));
-  return rows.map(({ eligibility: e, policy }) => ({
-    groupId: e.groupId,
-    groupName: e.groupName,
-    groupHint: hints.get(e.groupId) ?? null,
-    accessId: e.accessId,
-    eligibleUntil: e.endDateTime,
-    policy: policyView(policy),
-  }));
+  const hints = groupHints(
+    rows.flatMap((r) => (r.eligibility.kind === "role" || r.eligibility.kind === "azure" ? [] : [r.eligibility])),
+  );
+  return rows.map(({ eligibility: e, policy }): EligibleView => {
+    const common = { eligibleUntil: e.endDateTime, policy: policyView(policy) };
+    switch (e.kind) {
+      case "role":
+        return {
+          ...common,
+          kind: "role",
+          roleDefinitionId: e.roleDefinitionId,
+          directoryScopeId: e.directoryScopeId,
+          scope: e.directoryScopeId,
+          roleName: e.roleName,
+          scopeName: e.scopeName,
+        };
+      case "azure":
+        return {
+          ...common,
+          kind: "azure",
+          roleDefinitionId: e.roleDefinitionId,
+          scope: e.scope,
+          roleName: e.roleName,
+          scopeName: e.scopeName,
+          scopeType: e.scopeType,
+        };
+      default:
+        return {
+          groupId: e.groupId,
+          groupName: e.groupName,
+          groupHint: hints.get(e.groupId) ?? null,
+          accessId: e.accessId,
+          ...common,
+        };
+    }
+  });
 }
 
 export function outcomeView(o: ActivationOutcome): OutcomeView {
   return {
-    groupId: o.groupId,
-    groupName: o.groupName,
-    accessId: o.accessId,
+    ...targetFields(o),
     status: o.status,
     requestId: o.requestId,
     endDateTime: o.endDateTime,
@@ -56,6 +141,49 @@ export function outcomeView(o: ActivationOutcome): OutcomeView {
     error: o.error ? { kind: o.error.kind, message: o.error.message } : null,
   };
 }
+
+export function activeViews(active: PictureRows["active"]): ActiveView[] {
+  const hints = groupHints(active.flatMap((a) => (a.kind === "role" || a.kind === "azure" ? [] : [a])));
+  return active.map((a): ActiveView => {
+    const times = {
+      startDateTime: a.startDateTime,
+      endDateTime: a.endDateTime,
+      deactivatableAt: new Date(Date.parse(a.startDateTime) + 5 * 60_000).toISOString(),
+    };
+    if (a.kind === "role" || a.kind === "azure") return { ...targetFields(a), ...times } as ActiveView;
+    return {
+      groupId: a.groupId,
+      groupName: a.groupName,
+      groupHint: hints.get(a.groupId) ?? null,
+      accessId: a.accessId,
+      ...times,
+    };
+  });
+}
+
+export function pendingViews(pending: PictureRows["pending"]): PendingViewDto[] {
+  return pending.map((r) => ({
+    requestId: r.id,
+    ...targetFields(pendingNames(r)),
+    status: r.status,
+    createdDateTime: r.createdDateTime,
+    startDateTime: r.startDateTime,
+  }));
+}
+
+export function planeStatusViews(status: readonly PlaneStatus[]): PlaneStatusView[] {
+  return status.map((p) => ({
+    kind: p.kind,
+    label: PLANE_LABELS[p.kind].many,
+    state: p.state,
+    note: p.note,
+    count: p.count,
+    canTurnOn: p.kind !== "group" && (p.state === "needs-consent" || p.state === "needs-sign-in"),
+  }));
+}
+
+/** Before any read of the planes: every plane not tried yet. */
+const NOT_TRIED: PlaneStatus[] = PLANE_KINDS.map((kind) => ({ kind, state: "not-tried", note: null, count: null }));
 
 export function profileView(p: Profile): ProfileView {
   return {
@@ -81,33 +209,24 @@ function tokenStorageNote(tokens: TokenStorageFacts): string {
 }
 
 /** Everything the popup and the tray show, from the lifecycle's picture and the saved settings. */
-export function appStateView(pic: Picture, s: Settings, c: ResolvedConnection, tokens: TokenStorageFacts): AppState {
-  const activeHints = groupHints(pic.active);
+export function appStateView(
+  pic: Picture,
+  s: Settings,
+  c: ResolvedConnection,
+  tokens: TokenStorageFacts,
+  planes: readonly PlaneStatus[] = NOT_TRIED,
+): AppState {
+  const rows: PictureRows = pic;
   return {
     account: pic.account
       ? { username: pic.account.username, name: pic.account.name, tenantId: pic.account.tenantId }
       : null,
     needsSignIn: pic.needsSignIn || !pic.account,
     online: pic.online,
-    active: pic.active.map((a) => ({
-      groupId: a.groupId,
-      groupName: a.groupName,
-      groupHint: activeHints.get(a.groupId) ?? null,
-      accessId: a.accessId,
-      startDateTime: a.startDateTime,
-      endDateTime: a.endDateTime,
-      deactivatableAt: new Date(Date.parse(a.startDateTime) + 5 * 60_000).toISOString(),
-    })),
-    pending: pic.pending.map((r) => ({
-      requestId: r.id,
-      groupId: r.groupId,
-      groupName: r.groupName,
-      accessId: r.accessId,
-      status: r.status,
-      createdDateTime: r.createdDateTime,
-      startDateTime: r.startDateTime,
-    })),
+    active: activeViews(rows.active),
+    pending: pendingViews(rows.pending),
     profiles: s.profiles.map(profileView),
+    planes: planeStatusViews(planes),
     settings: {
       cloud: c.cloud,
       tenant: c.tenant,
@@ -119,6 +238,7 @@ export function appStateView(pic: Picture, s: Settings, c: ResolvedConnection, t
       encryptionAvailable: tokens.encryptionAvailable,
       customEndpoints: c.custom ? { authorityHost: new URL(c.authority).origin, graphEndpoint: c.graphBaseUrl } : null,
       tokenStorageNote: tokenStorageNote(tokens),
+      planes: { ...s.planes },
     },
     lastJustification: s.lastJustification ?? null,
     lastSyncAt: pic.lastSyncAt ? new Date(pic.lastSyncAt).toISOString() : null,

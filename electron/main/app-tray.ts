@@ -36,7 +36,7 @@ export function createAppTray({ controller, settings, iconFor, showPopup, resetA
       case "activate-profile":
         return run(controller.invoke("profiles:activate", { id: a.profileId }));
       case "deactivate":
-        return run(controller.invoke("pim:deactivate", { groupId: a.groupId, accessId: a.accessId }));
+        return run(controller.invoke("pim:deactivate", a.request));
       case "cancel":
         return run(controller.invoke("pim:cancel", { requestId: a.requestId }));
       case "toggle-start-at-login":

@@ -17,6 +17,12 @@ import type { AppDemoEmulator } from "./demo-emulator.js";
 // The engine on Electron's capabilities: settings.json through electron-store, the token cache under
 // safeStorage, HTTP through net.fetch, sign-in in the system browser (or the demo emulator's).
 
+/**
+ * How long the popup's lists wait for a slow plane once another answered: one connection timeout, so
+ * an unreachable Azure Resource Manager never holds up groups for longer.
+ */
+const SLOW_PLANE_MS = 10_000;
+
 export interface EngineWiring {
   configDir: string;
   /** Demo mode: the emulator replaces the tenant, the endpoints and the sign-in browser. */
@@ -30,6 +36,7 @@ export async function wireEngine({ configDir, demoEmu, logger }: EngineWiring) {
   const customEndpoints = [
     s.connection.authorityHost && `sign-in at ${s.connection.authorityHost}`,
     s.connection.graphEndpoint && `Graph at ${s.connection.graphEndpoint}`,
+    s.connection.armEndpoint && `Azure Resource Manager at ${s.connection.armEndpoint}`,
   ].filter(Boolean);
   if (!demoEmu && customEndpoints.length && !s.allowCustomEndpoints) {
     // Tokens minted silently from the protected refresh token would go to these hosts: one edited
@@ -57,6 +64,8 @@ export async function wireEngine({ configDir, demoEmu, logger }: EngineWiring) {
     clientId: s.connection.clientId ?? DEFAULT_CLIENT_ID,
     authorityHost: demoEmu ? new URL(demoEmu.authority).origin : s.connection.authorityHost,
     graphEndpoint: demoEmu ? new URL(demoEmu.graphBaseUrl).origin : s.connection.graphEndpoint,
+    // The demo emulator serves ARM under /arm on its own origin, as the CLI's demo mode has it.
+    armEndpoint: demoEmu ? `${new URL(demoEmu.graphBaseUrl).origin}/arm` : s.connection.armEndpoint,
   });
   const history = new HistoryLog(join(configDir, FILES.history));
   const engine = createEngine({
@@ -68,6 +77,9 @@ export async function wireEngine({ configDir, demoEmu, logger }: EngineWiring) {
     history,
     logger,
     account: s.account,
+    // Read on every call, so turning a plane off in Settings applies at once.
+    planesEnabled: async () => (await settings.load()).planes,
+    slowPlaneMs: SLOW_PLANE_MS,
   });
   return { engine, settings, cache };
 }

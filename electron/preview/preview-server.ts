@@ -69,6 +69,7 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
       clientId: DEFAULT_CLIENT_ID,
       authorityHost: emu.origin,
       graphEndpoint: emu.origin,
+      armEndpoint: emu.armBaseUrl,
     }),
     fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
     persistence: new MemoryPersistence(),
@@ -76,6 +77,7 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
     settings,
     history,
     logger,
+    planesEnabled: async () => (await settings.load()).planes,
   });
   // The preview has its own config folder: no other process writes there, so nothing to watch.
   const lifecycle = createLifecycle(engine, { stateDir: configDir });

@@ -16,42 +16,134 @@ export interface PolicyView {
   ticketRequired: boolean;
 }
 
-export interface EligibleView {
+/** PIM's three planes: PIM for Groups, Entra ID directory roles, Azure resource roles. */
+export type PlaneKind = "group" | "role" | "azure";
+
+/** What a row about a group carries (as it always did; `kind` is absent on groups). */
+export interface GroupFields {
+  kind?: "group";
   groupId: string;
   groupName: string;
-  /** Set only where another group has the same name: its description (or mail nickname) and the start of its id. */
-  groupHint?: string | null | undefined;
   accessId: "member" | "owner";
+}
+
+// A group's fields, absent on a role's row: code that reads them off any row still typechecks, and reads undefined.
+interface NoGroupFields {
+  groupId?: undefined;
+  groupName?: undefined;
+  accessId?: undefined;
+  groupHint?: undefined;
+}
+
+/** An Entra ID role at the directory (`/`) or an administrative unit. `scope` repeats directoryScopeId. */
+export interface RoleFields extends NoGroupFields {
+  kind: "role";
+  roleDefinitionId: string;
+  directoryScopeId: string;
+  scope: string;
+  roleName: string;
+  /** "Directory", or the administrative unit's name. */
+  scopeName: string;
+}
+
+/** An Azure role at an ARM scope (`scope` is the full ARM scope id). */
+export interface AzureFields extends NoGroupFields {
+  kind: "azure";
+  /** The full ARM id of the role definition. */
+  roleDefinitionId: string;
+  scope: string;
+  roleName: string;
+  /** The scope's display name (subscription, resource group or resource). */
+  scopeName: string;
+}
+
+/** What names a row on any plane: a group's fields, or a role's. */
+export type TargetFields = GroupFields | RoleFields | AzureFields;
+
+interface EligibleFields {
   eligibleUntil: string | null;
   policy: PolicyView;
 }
+export type EligibleView =
+  | (GroupFields &
+      EligibleFields & {
+        /** Set only where another group has the same name: its description (or mail nickname) and the start of its id. */
+        groupHint?: string | null | undefined;
+      })
+  | (RoleFields & EligibleFields)
+  | (AzureFields &
+      EligibleFields & {
+        /** subscription, resourcegroup, resource or managementgroup: whether a narrower scope can be picked. */
+        scopeType: string;
+      });
 
-export interface ActiveView {
-  groupId: string;
-  groupName: string;
-  /** As in EligibleView: what tells it apart from a group with the same name. */
-  groupHint?: string | null | undefined;
-  accessId: "member" | "owner";
+interface ActiveFields {
   startDateTime: string;
   endDateTime: string | null;
   /** When PIM starts allowing deactivation (5 minutes after the start). */
   deactivatableAt: string;
 }
+export type ActiveView =
+  | (GroupFields &
+      ActiveFields & {
+        /** As in EligibleView: what tells it apart from a group with the same name. */
+        groupHint?: string | null | undefined;
+      })
+  | ((RoleFields | AzureFields) & ActiveFields);
 
-export interface PendingViewDto {
+interface PendingFields {
+  /** Graph's request id; for Azure roles, the request's full ARM id. */
   requestId: string;
-  groupId: string;
-  groupName: string;
-  accessId: "member" | "owner";
   status: string;
   createdDateTime: string;
   startDateTime: string | null;
+}
+export type PendingViewDto = TargetFields & PendingFields;
+
+/** A profile's target: a group (no kind), an Entra ID role or an Azure role, names optional. */
+export type ProfileTargetView =
+  | { kind?: "group"; groupId: string; accessId: "member" | "owner"; groupName?: string | undefined }
+  | {
+      kind: "role";
+      roleDefinitionId: string;
+      directoryScopeId: string;
+      roleName?: string | undefined;
+      scopeName?: string | undefined;
+    }
+  | {
+      kind: "azure";
+      roleDefinitionId: string;
+      scope: string;
+      roleName?: string | undefined;
+      scopeName?: string | undefined;
+    };
+
+/** One plane's state, as the popup's badges show it. */
+export interface PlaneStatusView {
+  kind: PlaneKind;
+  /** "Groups", "Entra ID roles", "Azure roles". */
+  label: string;
+  state: "ok" | "off" | "needs-consent" | "needs-sign-in" | "unreachable" | "error" | "not-tried";
+  /** One line for people; null when all is well. */
+  note: string | null;
+  /** Eligibilities the plane answered with, when it answered. */
+  count: number | null;
+  /** A sign-in for the plane's own permissions may turn it on ("Turn on Azure roles"). */
+  canTurnOn: boolean;
+}
+
+/** A scope below an Azure eligibility's scope, for a reduced-scope activation. */
+export interface AzureScopeView {
+  id: string;
+  name: string;
+  /** resourcegroup, resource, … as ARM names them. */
+  type: string;
 }
 
 export interface ProfileView {
   id: string;
   name: string;
-  targets: Array<{ groupId: string; accessId: "member" | "owner"; groupName?: string | undefined }>;
+  targets: ProfileTargetView[];
   durationMinutes: number | null;
   justification: string | null;
   ticket: { system: string; number: string } | null;
@@ -67,6 +159,8 @@ export interface AppState {
   active: ActiveView[];
   pending: PendingViewDto[];
   profiles: ProfileView[];
+  /** Each plane's latest state, in plane order (groups, Entra ID roles, Azure roles). */
+  planes: PlaneStatusView[];
   settings: {
     cloud: string;
     tenant: string;
@@ -79,21 +173,32 @@ export interface AppState {
     encryptionAvailable: boolean;
     /** Set when settings.json (with allowCustomEndpoints) or demo mode sends sign-in and Graph elsewhere than Microsoft's cloud. */
     customEndpoints: { authorityHost: string; graphEndpoint: string } | null;
+    /** Which planes are on. */
+    planes: Record<PlaneKind, boolean>;
   };
   lastJustification: string | null;
   lastSyncAt: string | null;
 }
 
-export interface OutcomeView {
-  groupId: string;
-  groupName: string;
-  accessId: "member" | "owner";
+export type OutcomeView = TargetFields & {
   status: string;
   requestId: string | null;
   endDateTime: string | null;
   startDateTime: string | null;
   message: string;
   error: { kind: string; message: string } | null;
+};
+
+/** The deactivate request for an active item: a group named as it always was, a role by its target. */
+export function deactivateRequestOf(a: ActiveView): RequestOf<"pim:deactivate"> {
+  switch (a.kind) {
+    case "role":
+      return { target: { kind: "role", roleDefinitionId: a.roleDefinitionId, directoryScopeId: a.directoryScopeId } };
+    case "azure":
+      return { target: { kind: "azure", roleDefinitionId: a.roleDefinitionId, scope: a.scope } };
+    default:
+      return { groupId: a.groupId, accessId: a.accessId };
+  }
 }
 
 /** What crosses the bridge: errors travel as data, in plain words, never as stack traces. */
@@ -141,6 +246,9 @@ export function createApi(t: Transport) {
     activate: (p: RequestOf<"pim:activate">) => call("pim:activate", p),
     deactivate: (p: RequestOf<"pim:deactivate">) => call("pim:deactivate", p),
     cancel: (p: RequestOf<"pim:cancel">) => call("pim:cancel", p),
+    planes: () => call("pim:planes"),
+    azureScopes: (p: RequestOf<"pim:azure-scopes">) => call("pim:azure-scopes", p),
+    turnOnPlane: (p: RequestOf<"auth:turn-on-plane">) => call("auth:turn-on-plane", p),
     saveProfile: (p: RequestOf<"profiles:save">) => call("profiles:save", p),
     deleteProfile: (p: RequestOf<"profiles:delete">) => call("profiles:delete", p),
     reorderProfiles: (p: RequestOf<"profiles:reorder">) => call("profiles:reorder", p),

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { isTenant, TENANT_RULE } from "../engine/config.js";
 import { JUSTIFICATION_MAX, TICKET_LIMITS } from "../engine/limits.js";
-import type { AppState, EligibleView, OutcomeView, ProfileView } from "./ipc-api.js";
+import { azureTargetSchema, groupTargetSchema, roleTargetSchema } from "../engine/profiles/settings-schema.js";
+import type { AppState, AzureScopeView, EligibleView, OutcomeView, PlaneStatusView, ProfileView } from "./ipc-api.js";
 
 // The one IPC contract between main, preload and renderer. Every channel has, in one map, a request
 // schema (validated in main: the renderer is untrusted) and a response type. The renderer's API type
@@ -25,6 +26,38 @@ const justification = z
   .max(JUSTIFICATION_MAX, `a justification is at most ${JUSTIFICATION_MAX} characters`);
 const none = z.object({}).strict().optional();
 
+// Any plane's target, as settings.json validates a profile's (one rule for both). Strict, as every request is;
+// told apart by `kind` (absent on groups), so a refusal names the field at fault.
+const planeTarget = z.discriminatedUnion("kind", [
+  roleTargetSchema.strict(),
+  azureTargetSchema.strict(),
+  groupTargetSchema.strict(),
+]);
+/**
+ * Activate and deactivate name what they act on either as they always did (groupId and accessId) or by
+ * `target` on any plane; exactly one of the two.
+ */
+const targetFields = { groupId: guid.optional(), accessId: accessId.optional(), target: planeTarget.optional() };
+const oneTarget = [
+  (r: { groupId?: string | undefined; accessId?: string | undefined; target?: unknown }) =>
+    r.target === undefined
+      ? r.groupId !== undefined && r.accessId !== undefined
+      : r.groupId === undefined && r.accessId === undefined,
+  { message: "name either a group (groupId and accessId) or a target, not both" },
+] as const;
+/** Graph's request ids are GUIDs; an Azure role's request is named by its full ARM id. */
+const requestId = z
+  .string()
+  .max(1024)
+  .refine(
+    (v) =>
+      guid.safeParse(v).success ||
+      /^\/(subscriptions|providers\/Microsoft\.Management\/managementGroups)\/[^?#]+\/providers\/Microsoft\.Authorization\/roleAssignmentScheduleRequests\/[0-9a-f-]{36}$/i.test(
+        v,
+      ),
+    "must be a request id (a GUID, or an Azure request's ARM id)",
+  );
+
 /** A channel's response type, carried as a type only: at run time it is an empty object. */
 export interface Returns<T> {
   readonly response?: T;
@@ -41,6 +74,13 @@ export const contract = {
     response: returns<AppState>(),
   },
   "auth:sign-out": { request: none, response: returns<AppState>() },
+  /** "Turn on Azure roles": an interactive sign-in for that plane's permissions (consent), then a refresh. */
+  "auth:turn-on-plane": {
+    request: z
+      .object({ plane: z.enum(["role", "azure"]), method: z.enum(["browser", "device-code"]).optional() })
+      .strict(),
+    response: returns<AppState>(),
+  },
   "pim:eligible": {
     request: z.object({ refresh: z.boolean().optional() }).strict().optional(),
     response: returns<EligibleView[]>(),
@@ -48,8 +88,7 @@ export const contract = {
   "pim:activate": {
     request: z
       .object({
-        groupId: guid,
-        accessId,
+        ...targetFields,
         durationMinutes: z
           .number()
           .int()
@@ -60,19 +99,29 @@ export const contract = {
         startAt: z.string().datetime({ offset: true }).optional(),
         validateOnly: z.boolean().optional(),
       })
-      .strict(),
+      .strict()
+      .refine(...oneTarget),
     response: returns<OutcomeView>(),
   },
-  "pim:deactivate": { request: z.object({ groupId: guid, accessId }).strict(), response: returns<OutcomeView>() },
-  "pim:cancel": { request: z.object({ requestId: guid }).strict(), response: returns<AppState>() },
+  "pim:deactivate": {
+    request: z
+      .object({ ...targetFields })
+      .strict()
+      .refine(...oneTarget),
+    response: returns<OutcomeView>(),
+  },
+  "pim:cancel": { request: z.object({ requestId }).strict(), response: returns<AppState>() },
+  "pim:planes": { request: none, response: returns<PlaneStatusView[]>() },
+  "pim:azure-scopes": {
+    request: z.object({ scope: azureTargetSchema.shape.scope }).strict(),
+    response: returns<AzureScopeView[]>(),
+  },
   "profiles:save": {
     request: z
       .object({
         id: z.string().max(100).optional(),
         name: z.string().max(64),
-        targets: z
-          .array(z.object({ groupId: guid, accessId, groupName: z.string().max(256).optional() }).strict())
-          .max(50),
+        targets: z.array(planeTarget).max(50),
         durationMinutes: z
           .number()
           .int()
@@ -117,6 +166,10 @@ export const contract = {
           .refine((t) => !t.trim() || isTenant(t), `The tenant ${TENANT_RULE}`)
           .optional(),
         clientId: z.union([guid, z.literal("")]).optional(),
+        planes: z
+          .object({ group: z.boolean().optional(), role: z.boolean().optional(), azure: z.boolean().optional() })
+          .strict()
+          .optional(),
       })
       .strict(),
     response: returns<AppState>(),

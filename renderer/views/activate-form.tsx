@@ -1,9 +1,35 @@
-// One group's activation request: duration within the policy, justification, ticket, start time.
+// One activation request on any plane: duration within the policy, justification, ticket, start time,
+// and for an Azure role the scope (its eligibility's, or a narrower one: a reduced-scope activation).
+// The policy is enforced here before anything is sent; main checks again.
 import { useState } from "preact/hooks";
-import type { AppState, EligibleView, OutcomeView } from "../../electron/shared/ipc-api.js";
+import type { AppState, EligibleView, OutcomeView, RequestOf } from "../../electron/shared/ipc-api.js";
 import { api } from "../bridge.js";
 import { minutesLabel } from "../format.js";
 import { useAction, type Notify } from "../hooks.js";
+import { nameOf, noun, targetKey, testIdOf } from "../targets.js";
+import { ScopePicker, type PickedScope } from "./scope-picker.js";
+
+/** What the activate request names: a group as it always did, a role or an Azure role (at the picked scope) by target. */
+function targetOf(
+  e: EligibleView,
+  scope: PickedScope | null,
+): Pick<RequestOf<"pim:activate">, "groupId" | "accessId" | "target"> {
+  switch (e.kind) {
+    case "role":
+      return { target: { kind: "role", roleDefinitionId: e.roleDefinitionId, directoryScopeId: e.directoryScopeId } };
+    case "azure":
+      return {
+        target: {
+          kind: "azure",
+          roleDefinitionId: e.roleDefinitionId,
+          scope: scope?.id ?? e.scope,
+          ...(scope ? { scopeName: scope.name } : {}),
+        },
+      };
+    default:
+      return { groupId: e.groupId, accessId: e.accessId };
+  }
+}
 
 export function ActivateForm({
   e,
@@ -18,9 +44,10 @@ export function ActivateForm({
 }) {
   const max = e.policy.maxMinutes ?? 8 * 60;
   const [minutes, setMinutes] = useState(Math.min(60, max));
-  // Prefilled from a profile that holds this group, else the last justification used.
+  // Prefilled from a profile that holds this target, else the last justification used.
+  const key = targetKey(e);
   const fromProfile = state.profiles.find(
-    (p) => p.justification && p.targets.some((t) => t.groupId === e.groupId && t.accessId === e.accessId),
+    (p) => p.justification && p.targets.some((t) => targetKey(t) === key),
   )?.justification;
   const [justification, setJustification] = useState(fromProfile ?? state.lastJustification ?? "");
   const [ticketSystem, setTicketSystem] = useState("");
@@ -28,27 +55,28 @@ export function ActivateForm({
   const [later, setLater] = useState(false);
   const [startAt, setStartAt] = useState("");
   const [validateOnly, setValidateOnly] = useState(false);
+  /** A narrower scope than the eligibility's (Azure roles); null is the eligibility's own. */
+  const [scope, setScope] = useState<PickedScope | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const { busy, run } = useAction((_k, t) => setProblem(t));
-  const id = `${e.groupId}-${e.accessId}`;
+  const id = testIdOf(e).replace(/[^\w-]/g, "_");
+  const name = nameOf(e);
+  const what = noun(e);
 
   const submit = async (ev: Event) => {
     ev.preventDefault();
     setProblem(null);
     if (minutes > max)
-      return setProblem(
-        `${e.groupName} can be active for at most ${minutesLabel(max)}. Choose ${minutesLabel(max)} or less.`,
-      );
+      return setProblem(`${name} can be active for at most ${minutesLabel(max)}. Choose ${minutesLabel(max)} or less.`);
     if (minutes < 5) return setProblem("PIM activations last at least 5 minutes.");
     if (e.policy.justificationRequired && !justification.trim())
-      return setProblem("This group requires a justification: say why you need it.");
+      return setProblem(`This ${what} requires a justification: say why you need it.`);
     if (e.policy.ticketRequired && (!ticketSystem.trim() || !ticketNumber.trim()))
-      return setProblem("This group requires a ticket: fill in the ticket system and number.");
+      return setProblem(`This ${what} requires a ticket: fill in the ticket system and number.`);
     if (later && !startAt) return setProblem("Choose when the activation should start, or pick Now.");
     const out: OutcomeView | undefined = await run("activate", () =>
       api().activate({
-        groupId: e.groupId,
-        accessId: e.accessId,
+        ...targetOf(e, scope),
         durationMinutes: minutes,
         ...(justification.trim() ? { justification: justification.trim() } : {}),
         ...(ticketSystem.trim() && ticketNumber.trim()
@@ -65,7 +93,8 @@ export function ActivateForm({
   };
 
   return (
-    <form class="activate" onSubmit={submit} aria-label={`Activate ${e.groupName}`} aria-busy={busy !== null}>
+    <form class="activate" onSubmit={submit} aria-label={`Activate ${name}`} aria-busy={busy !== null}>
+      {e.kind === "azure" && <ScopePicker e={e} picked={scope} onPick={setScope} />}
       <label for={`dur-${id}`}>
         Duration <span class="muted">(at most {minutesLabel(max)})</span>
       </label>

@@ -1,18 +1,24 @@
 // Editing one profile. The draft logic (profile ⇄ form fields ⇄ save request) is in profile-draft.ts.
 import { useState } from "preact/hooks";
-import type { EligibleView } from "../../electron/shared/ipc-api.js";
+import type { EligibleView, ProfileTargetView } from "../../electron/shared/ipc-api.js";
 import { api } from "../bridge.js";
 import type { Notify } from "../hooks.js";
 import { saveRequestOf, targetKey, withTarget, type ProfileDraft } from "../profile-draft.js";
+import { kindOf, labelOf, PLANE_LABELS, type PlaneKind } from "../targets.js";
+
+const PLANES: PlaneKind[] = ["group", "role", "azure"];
 
 export function ProfileForm({
   initial,
   eligible,
+  previous = [],
   notify,
   onClose,
 }: {
   initial: ProfileDraft;
   eligible: EligibleView[];
+  /** The profile's targets before this edit: kept as they were when no longer eligible. */
+  previous?: readonly ProfileTargetView[];
   notify: Notify;
   onClose: () => void;
 }) {
@@ -22,7 +28,7 @@ export function ProfileForm({
   const save = async (ev: Event) => {
     ev.preventDefault();
     setProblem(null);
-    const out = saveRequestOf(draft, eligible);
+    const out = saveRequestOf(draft, eligible, previous);
     if (!out.ok) return setProblem(out.problem);
     try {
       await api().saveProfile(out.request);
@@ -36,28 +42,41 @@ export function ProfileForm({
     <form class="profile-form" onSubmit={save} aria-label="Profile">
       <label for="pname">Name</label>
       <input id="pname" value={draft.name} onInput={(ev) => set({ name: (ev.target as HTMLInputElement).value })} />
-      <fieldset>
-        <legend>Groups</legend>
-        <div class="picklist">
-          {eligible.map((e) => {
-            const k = targetKey(e);
-            return (
-              <label key={k} class="inline">
-                <input
-                  type="checkbox"
-                  checked={draft.targets.includes(k)}
-                  onChange={(ev) =>
-                    set({ targets: withTarget(draft.targets, k, (ev.target as HTMLInputElement).checked) })
-                  }
-                />{" "}
-                {e.groupName}
-                {e.groupHint ? <span class="muted small"> ({e.groupHint})</span> : null}{" "}
-                <span class={`role ${e.accessId}`}>{e.accessId}</span>
-              </label>
-            );
-          })}
-        </div>
-      </fieldset>
+      {PLANES.map((plane) => {
+        const rows = eligible.filter((e) => kindOf(e) === plane);
+        // Groups are always offered (as before); a plane with nothing eligible is left out.
+        if (plane !== "group" && rows.length === 0) return null;
+        return (
+          <fieldset key={plane}>
+            <legend>{PLANE_LABELS[plane].many}</legend>
+            <div class="picklist">
+              {rows.map((e) => {
+                const k = targetKey(e);
+                return (
+                  <label key={k} class="inline">
+                    <input
+                      type="checkbox"
+                      checked={draft.targets.includes(k)}
+                      onChange={(ev) =>
+                        set({ targets: withTarget(draft.targets, k, (ev.target as HTMLInputElement).checked) })
+                      }
+                    />{" "}
+                    {e.kind === "role" || e.kind === "azure" ? (
+                      labelOf(e)
+                    ) : (
+                      <>
+                        {e.groupName}
+                        {e.groupHint ? <span class="muted small"> ({e.groupHint})</span> : null}{" "}
+                        <span class={`role ${e.accessId}`}>{e.accessId}</span>
+                      </>
+                    )}
+                  </label>
+                );
+              })}
+            </div>
+          </fieldset>
+        );
+      })}
       <label for="pdur">Duration in minutes (empty: the policy's maximum)</label>
       <input
         id="pdur"

@@ -1,17 +1,12 @@
-// The Profiles tab: saved sets of groups, activated together; ordered, edited and deleted here.
+// The Profiles tab: saved sets of groups, roles and Azure roles, activated together; ordered, edited and deleted here.
 import { useState } from "preact/hooks";
 import type { AppState, EligibleView } from "../../electron/shared/ipc-api.js";
 import { api } from "../bridge.js";
 import { minutesLabel } from "../format.js";
 import { useAction, type Notify } from "../hooks.js";
 import { draftOf, emptyDraft, type ProfileDraft } from "../profile-draft.js";
+import { profileTargetLabel } from "../targets.js";
 import { ProfileForm } from "./profile-form.js";
-
-function targetLabel(t: { groupId: string; groupName?: string | undefined }, eligible: EligibleView[]): string {
-  const hint = eligible.find((e) => e.groupId === t.groupId)?.groupHint;
-  const name = t.groupName ?? t.groupId;
-  return hint ? `${name} (${hint})` : name;
-}
 
 export function ProfilesView({
   state,
@@ -31,7 +26,16 @@ export function ProfilesView({
     [ids[i], ids[j]] = [ids[j] ?? "", ids[i] ?? ""];
     void run("reorder", () => api().reorderProfiles({ ids }));
   };
-  if (draft) return <ProfileForm initial={draft} eligible={eligible} notify={notify} onClose={() => setDraft(null)} />;
+  if (draft)
+    return (
+      <ProfileForm
+        initial={draft}
+        eligible={eligible}
+        previous={state.profiles.find((p) => p.id === draft.id)?.targets ?? []}
+        notify={notify}
+        onClose={() => setDraft(null)}
+      />
+    );
   return (
     <section aria-label="Profiles">
       <div class="row">
@@ -50,7 +54,7 @@ export function ProfilesView({
               <div class="grow">
                 <div class="name">{p.name}</div>
                 <div class="muted small">
-                  {p.targets.map((t) => targetLabel(t, eligible)).join(", ")} ·{" "}
+                  {p.targets.map((t) => profileTargetLabel(t, eligible)).join(", ")} ·{" "}
                   {p.durationMinutes ? minutesLabel(p.durationMinutes) : "policy maximum"}
                   {p.autoActivate ? " · at login" : ""}
                   {p.keepActive.enabled ? " · kept active" : ""}

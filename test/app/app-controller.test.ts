@@ -32,6 +32,9 @@ const BAD: Record<Channel, { payload: unknown; field: string }> = {
   "pim:activate": { payload: { groupId: "finance", accessId: "member", durationMinutes: 60 }, field: "'groupId'" },
   "pim:deactivate": { payload: { groupId: G1, accessId: "admin" }, field: "'accessId'" },
   "pim:cancel": { payload: { requestId: "r-1" }, field: "'requestId'" },
+  "pim:planes": { payload: { kind: "azure" }, field: "kind" },
+  "pim:azure-scopes": { payload: { scope: "/tenants/x" }, field: "'scope'" },
+  "auth:turn-on-plane": { payload: { plane: "group" }, field: "'plane'" },
   "profiles:save": {
     payload: {
       name: "Month end",

@@ -6,7 +6,11 @@ import { resolveConnection } from "../../electron/engine/config.js";
 import type { Engine } from "../../electron/engine/engine.js";
 import type { Eligibility, PolicySummary } from "../../electron/engine/graph/pim-client.js";
 import type { LifecycleService, Picture } from "../../electron/engine/lifecycle/lifecycle-service.js";
-import { settingsSchema, type Settings } from "../../electron/engine/profiles/settings-schema.js";
+import {
+  CURRENT_SCHEMA_VERSION,
+  settingsSchema,
+  type Settings,
+} from "../../electron/engine/profiles/settings-schema.js";
 import { ProfileService, type SettingsRepository } from "../../electron/engine/profiles/settings-store.js";
 import { EligibleNames, type AppPlatform, type HandlerContext } from "../../electron/app/handlers/handler.js";
 import { appStateView } from "../../electron/app/view-model.js";
@@ -14,7 +18,7 @@ import { appStateView } from "../../electron/app/view-model.js";
 export class MemorySettings implements SettingsRepository {
   readonly path = "memory://settings.json";
   saves = 0;
-  constructor(public current: Settings = settingsSchema.parse({ schemaVersion: 1 })) {}
+  constructor(public current: Settings = settingsSchema.parse({ schemaVersion: CURRENT_SCHEMA_VERSION })) {}
   async load(): Promise<Settings> {
     return structuredClone(this.current);
   }
@@ -104,6 +108,7 @@ export function engineDouble(eligible: Eligibility[] = [], settings = new Memory
     eligibleWithPolicies: async () =>
       (await calls.eligibilities()).map((e) => ({ eligibility: e, policy: KNOWN_POLICY })),
     pim: { eligibilities: calls.eligibilities },
+    planes: { eligibilities: calls.eligibilities, status: () => [] },
     activation: { activate: calls.activate, deactivate: calls.deactivate, cancel: calls.cancel },
   };
   // The handlers use only the parts above; the rest of the engine stays out of these tests.

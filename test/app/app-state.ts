@@ -14,6 +14,7 @@ export function state(patch: Partial<AppState> = {}): AppState {
     active: [],
     pending: [],
     profiles: [],
+    planes: [],
     settings: {
       cloud: "global",
       tenant: "t",
@@ -24,6 +25,7 @@ export function state(patch: Partial<AppState> = {}): AppState {
       tokenStorageNote: "",
       encryptionAvailable: true,
       customEndpoints: null,
+      planes: { group: true, role: true, azure: true },
     },
     lastJustification: null,
     lastSyncAt: null,

@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import { appStateView, eligibleViews, profileView } from "../../electron/app/view-model.js";
 import { resolveConnection } from "../../electron/engine/config.js";
 import type { Picture } from "../../electron/engine/lifecycle/lifecycle-service.js";
-import { settingsSchema } from "../../electron/engine/profiles/settings-schema.js";
+import { CURRENT_SCHEMA_VERSION, settingsSchema } from "../../electron/engine/profiles/settings-schema.js";
 import { eligibility, KNOWN_POLICY } from "./app-doubles.js";
 import { G1, G2 } from "./app-state.js";
 
 const CLIENT = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 const settings = settingsSchema.parse({
-  schemaVersion: 1,
+  schemaVersion: CURRENT_SCHEMA_VERSION,
   lastJustification: "month end",
   profiles: [{ id: "p1", name: "Month end", targets: [{ groupId: G1, accessId: "member" }], duration: "PT1H30M" }],
 });
@@ -33,6 +33,8 @@ const picture: Picture = {
       action: "selfActivate",
       groupId: G2,
       groupName: "Tenant Admins",
+      target: { groupId: G2, accessId: "owner", groupName: "Tenant Admins" },
+      label: "Tenant Admins (owner)",
       accessId: "owner",
       status: "PendingApproval",
       justification: "audit",
@@ -131,7 +133,7 @@ describe("eligibleViews and profileView", () => {
 
   it("gives a profile without a duration none, rather than zero minutes", () => {
     const p = settingsSchema.parse({
-      schemaVersion: 1,
+      schemaVersion: CURRENT_SCHEMA_VERSION,
       profiles: [{ id: "p2", name: "Quick", targets: [{ groupId: G1, accessId: "owner" }] }],
     }).profiles[0];
     expect(p && profileView(p)).toMatchObject({ durationMinutes: null, ticket: null, keepActive: { enabled: false } });

@@ -1,6 +1,7 @@
 import type { FeatureHandlers } from "./handler.js";
 
-// Signing in and out from the popup (and Sign in… in the tray menu).
+// Signing in and out from the popup (and Sign in… in the tray menu), and signing in for one more
+// plane's permissions ("Turn on Azure roles").
 
 export const authHandlers = {
   "auth:sign-in": async (r, { engine, lifecycle, state }) => {
@@ -11,6 +12,15 @@ export const authHandlers = {
   "auth:sign-out": async (_r, { engine, lifecycle, state }) => {
     await engine.signOut();
     await lifecycle.refresh("signed-out");
+    return state();
+  },
+  "auth:turn-on-plane": async (r, { engine, lifecycle, state }) => {
+    // Interactive on purpose: the person asked for this plane, so its consent prompt may show now.
+    await engine.auth.signIn({
+      scopes: engine.connection.planeScopes[r.plane],
+      ...(r.method ? { method: r.method } : {}),
+    });
+    await lifecycle.refresh("plane-turned-on");
     return state();
   },
 } satisfies FeatureHandlers<"auth">;

@@ -1,5 +1,6 @@
 import type { Engine } from "../../engine/engine.js";
 import type { LifecycleService } from "../../engine/lifecycle/lifecycle-service.js";
+import { targetKey, type Eligibility, type TargetRef } from "../../engine/planes/targets.js";
 import type { AppState, Channel, ParsedRequest, Responses } from "../../shared/ipc-contract.js";
 
 // What a channel's handler is: a function from the validated request (zod's output for that
@@ -24,16 +25,27 @@ export interface AppPlatform {
   hidePopup(): void;
 }
 
-/** Group names by `groupId:accessId`, from the last eligibility list the popup loaded. */
+/** The last eligibility list the popup loaded (every plane), by targetKey: where names and Azure schedules come from. */
 export class EligibleNames {
-  #names = new Map<string, string>();
+  #rows = new Map<string, Eligibility>();
 
-  remember(list: ReadonlyArray<{ groupId: string; accessId: string; groupName: string }>): void {
-    this.#names = new Map(list.map((e) => [`${e.groupId}:${e.accessId}`, e.groupName]));
+  remember(list: readonly Eligibility[]): void {
+    this.#rows = new Map(list.map((e) => [targetKey(e), e]));
   }
 
+  /** A group's name. */
   get(groupId: string, accessId: string): string | undefined {
-    return this.#names.get(`${groupId}:${accessId}`);
+    const e = this.#rows.get(`${groupId}:${accessId}`);
+    return e && e.kind !== "role" && e.kind !== "azure" ? e.groupName : undefined;
+  }
+
+  /** The eligibility for exactly this target. */
+  find(t: TargetRef): Eligibility | undefined {
+    return this.#rows.get(targetKey(t));
+  }
+
+  all(): Eligibility[] {
+    return [...this.#rows.values()];
   }
 }
 

@@ -24,3 +24,11 @@ export const READ_ONLY: ReadonlySet<Channel> = new Set<Channel>([
   "shell:open-external",
   "app:hide",
 ]);
+
+/** Reads of the planes that change nothing either (each plane's state, the Azure scope picker): no push. */
+export const PLANE_READS: ReadonlySet<Channel> = new Set<Channel>(["pim:planes", "pim:azure-scopes"]);
+
+/** Whether a channel's success is followed by a state push. */
+export function changesState(channel: Channel): boolean {
+  return !READ_ONLY.has(channel) && !PLANE_READS.has(channel);
+}

@@ -1,8 +1,49 @@
+import type { Target } from "../../engine/activation/activation-service.js";
 import { PimTrayError } from "../../engine/errors.js";
-import { eligibleViews, outcomeView } from "../view-model.js";
-import type { FeatureHandlers } from "./handler.js";
+import { AzurePlane } from "../../engine/planes/azure/azure-client.js";
+import { refOf, type TargetRef } from "../../engine/planes/targets.js";
+import { namesFor, planeTargetFor } from "../plane-targets.js";
+import { eligibleViews, outcomeView, pendingNames, planeStatusViews, type PictureRows } from "../view-model.js";
+import type { ParsedRequest } from "../../shared/ipc-contract.js";
+import type { FeatureHandlers, HandlerContext } from "./handler.js";
 
-// PIM for Groups from the popup: the eligibility list, activate, deactivate, cancel a request.
+// PIM from the popup, on every plane: the eligibility list, activate, deactivate, cancel a request,
+// each plane's state, and the scopes below an Azure eligibility (the scope picker). Groups are
+// named as they always were (groupId, accessId); roles and Azure roles by `target`.
+
+type TargetRequest = Pick<ParsedRequest<"pim:activate">, "groupId" | "accessId" | "target">;
+
+/** The request's target as a reference; the contract lets through exactly one of the two forms. */
+function refOfRequest(r: TargetRequest): TargetRef {
+  if (r.target) return refOf(r.target);
+  return { groupId: (r.groupId ?? "").toLowerCase(), accessId: r.accessId ?? "member" };
+}
+
+/** What an activation acts on, named from the list the popup loaded (read again only if it is not in it). */
+async function activationTarget(r: TargetRequest, { engine, eligibleNames }: HandlerContext): Promise<Target> {
+  const ref = refOfRequest(r);
+  if (ref.kind === "role" || ref.kind === "azure") {
+    // The scope picker's name for a child scope; an eligibility's own scope is named from PIM.
+    const childName = r.target?.kind === "azure" ? r.target.scopeName : undefined;
+    let target = planeTargetFor(eligibleNames.all(), ref, childName);
+    if (!target) {
+      eligibleNames.remember(await engine.planes.eligibilities());
+      target = planeTargetFor(eligibleNames.all(), ref, childName);
+    }
+    if (!target)
+      throw new PimTrayError(
+        "not-found",
+        "You are not eligible for that role at that scope any more. Refresh the list.",
+      );
+    return target;
+  }
+  const { groupId, accessId } = ref;
+  if (eligibleNames.get(groupId, accessId) === undefined) eligibleNames.remember(await engine.pim.eligibilities());
+  const groupName = eligibleNames.get(groupId, accessId);
+  if (!groupName)
+    throw new PimTrayError("not-found", "You are not eligible for that group any more. Refresh the list.");
+  return { groupId, accessId, groupName };
+}
 
 export const pimHandlers = {
   "pim:eligible": async (_r, { engine, eligibleNames }) => {
@@ -10,16 +51,11 @@ export const pimHandlers = {
     eligibleNames.remember(rows.map((row) => row.eligibility));
     return eligibleViews(rows);
   },
-  "pim:activate": async (r, { engine, lifecycle, eligibleNames }) => {
-    const groupId = r.groupId.toLowerCase();
-    // The popup loaded the eligibility list before offering Activate; read it again only if this group is not in it.
-    if (eligibleNames.get(groupId, r.accessId) === undefined) eligibleNames.remember(await engine.pim.eligibilities());
-    const groupName = eligibleNames.get(groupId, r.accessId);
-    if (!groupName)
-      throw new PimTrayError("not-found", "You are not eligible for that group any more. Refresh the list.");
+  "pim:activate": async (r, ctx) => {
+    const { engine, lifecycle } = ctx;
     const outcome = await engine.activation.activate(
       {
-        target: { groupId, accessId: r.accessId, groupName },
+        target: await activationTarget(r, ctx),
         durationMs: r.durationMinutes * 60_000,
         ...(r.justification?.trim() ? { justification: r.justification } : {}),
         ...(r.ticket ? { ticket: r.ticket } : {}),
@@ -33,15 +69,27 @@ export const pimHandlers = {
     return outcomeView(outcome);
   },
   "pim:deactivate": async (r, { engine, lifecycle }) => {
-    const groupId = r.groupId.toLowerCase();
-    const name = lifecycle.picture.active.find((a) => a.groupId === groupId && a.accessId === r.accessId)?.groupName;
-    const outcome = await engine.activation.deactivate({ groupId, accessId: r.accessId, groupName: name ?? r.groupId });
+    const ref = refOfRequest(r);
+    // A group the picture does not know keeps the id it was asked by as its name, as it always did.
+    const active: PictureRows["active"] = lifecycle.picture.active;
+    const named = namesFor(active, ref, r.groupId);
+    const outcome = await engine.activation.deactivate(named);
     await lifecycle.refresh("deactivated");
     return outcomeView(outcome);
   },
   "pim:cancel": async (r, { engine, lifecycle, state }) => {
-    await engine.activation.cancel(r.requestId);
+    const pending: PictureRows["pending"] = lifecycle.picture.pending;
+    const request = pending.find((p) => p.id === r.requestId);
+    if (request) await engine.activation.cancel(r.requestId, pendingNames(request));
+    else await engine.activation.cancel(r.requestId);
     await lifecycle.refresh("canceled");
     return state();
+  },
+  "pim:planes": async (_r, { engine }) => planeStatusViews(engine.planes.status()),
+  "pim:azure-scopes": async (r, { engine }) => {
+    const azure = engine.planes.for("azure");
+    if (!(azure instanceof AzurePlane))
+      throw new PimTrayError("usage", "Azure roles are not available with this connection.");
+    return (await azure.childScopes(r.scope)).map((s) => ({ id: s.id, name: s.name, type: s.type }));
   },
 } satisfies FeatureHandlers<"pim">;
