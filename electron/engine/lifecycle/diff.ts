@@ -35,8 +35,30 @@ export type { Names } from "./names.js";
 
 /** An activation that disappears within this long of its end time expired; earlier, it was deactivated. */
 const EXPIRY_SLACK_MS = 60_000;
-/** Statuses an approved request moves on to. */
-const APPROVED_STATUSES = ["Provisioned", "Granted", "PendingProvisioning", "PendingScheduleCreation"];
+/** Statuses an approved request moves on to (ARM has a few more words for them than Graph). */
+const APPROVED_STATUSES = [
+  "Provisioned",
+  "Granted",
+  "PendingProvisioning",
+  "PendingScheduleCreation",
+  "ScheduleCreated",
+  "AdminApproved",
+  "PendingApprovalProvisioning",
+  "ProvisioningStarted",
+  "PendingExternalProvisioning",
+  "Accepted",
+];
+/** ARM's in-flight statuses that Graph has no word for: still pending. */
+const ARM_WAITING = [
+  "Accepted",
+  "PendingApprovalProvisioning",
+  "ProvisioningStarted",
+  "PendingExternalProvisioning",
+  "AdminApproved",
+];
+/** ARM's denials and failures beside Graph's Denied and Failed. */
+const DENIED = ["Denied", "AdminDenied"];
+const FAILED = ["Failed", "FailedAsResourceIsLocked", "TimedOut", "Invalid"];
 
 /** The named target an event carries: names from the record, else from those seen, else the ids. */
 export function targetRef(names: Names, t: MaybeNamed): NamedRef {
@@ -45,7 +67,11 @@ export function targetRef(names: Names, t: MaybeNamed): NamedRef {
 
 /** The requests the picture shows as pending: my self-activations still in flight. */
 export function pendingSelfActivations(requests: readonly ScheduleRequest[]): ScheduleRequest[] {
-  return requests.filter((r) => isPending(r.status) && equalsIgnoreCase(r.action, "selfActivate"));
+  return requests.filter(
+    (r) =>
+      (isPending(r.status) || ARM_WAITING.some((s) => equalsIgnoreCase(r.status, s))) &&
+      equalsIgnoreCase(r.action, "selfActivate"),
+  );
 }
 
 /** A light poll (requests only) saw a known pending request change status: time for a full look. */
@@ -86,20 +112,22 @@ function diffRequests(
     if (equalsIgnoreCase(before.status, "PendingApproval") && !is("PendingApproval") && APPROVED_STATUSES.some(is)) {
       announce(keys.approved(now.id), { type: "approved", target: t, requestId: now.id });
     }
-    if (is("Denied")) announce(keys.denied(now.id), { type: "denied", target: t, requestId: now.id });
+    const denied = DENIED.some(is);
+    const failed = FAILED.some(is);
+    if (denied) announce(keys.denied(now.id), { type: "denied", target: t, requestId: now.id });
     if (is("Canceled")) announce(keys.canceled(now.id), { type: "canceled", target: t, requestId: now.id });
-    if (is("Failed"))
+    if (failed)
       announce(keys.failed(now.id), {
         type: "failed",
         target: t,
         requestId: now.id,
         reason: "PIM could not complete the request.",
       });
-    if (is("Denied") || is("Failed")) {
+    if (denied || failed) {
       out.push({
         kind: "stop-chains",
         target: refOf(now),
-        reason: is("Denied") ? "The approver denied the renewal." : "PIM could not complete the renewal.",
+        reason: denied ? "The approver denied the renewal." : "PIM could not complete the renewal.",
       });
     }
   }
