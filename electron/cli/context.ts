@@ -25,6 +25,7 @@ export interface GlobalOptions {
   cloud?: string;
   authorityHost?: string;
   graphEndpoint?: string;
+  armEndpoint?: string;
   configDir?: string;
   demo?: boolean;
   verbose?: boolean;
@@ -68,6 +69,14 @@ function systemBrowser(out: Out): (url: string) => Promise<void> {
   };
 }
 
+/** undici's connect timeout: how long a listing waits for a plane that has not answered. */
+const SLOW_PLANE_MS = 10_000;
+
+/** The demo emulator serves Azure Resource Manager under /arm on its own origin. */
+function demoArmEndpoint(demo: DemoEmulator): string {
+  return `${new URL(demo.graphBaseUrl).origin}/arm`;
+}
+
 function envOr(value: string | undefined, env: string): string | undefined {
   return value ?? (process.env[env] || undefined);
 }
@@ -96,6 +105,9 @@ export async function createContext(o: GlobalOptions, out: Out, allowInteraction
     graphEndpoint: demo
       ? new URL(demo.graphBaseUrl).origin
       : (envOr(o.graphEndpoint, "PIMTRAY_GRAPH_ENDPOINT") ?? settings.connection.graphEndpoint),
+    armEndpoint: demo
+      ? demoArmEndpoint(demo)
+      : (envOr(o.armEndpoint, "PIMTRAY_ARM_ENDPOINT") ?? settings.connection.armEndpoint),
   });
 
   const ui: SignInUi = {
@@ -112,6 +124,10 @@ export async function createContext(o: GlobalOptions, out: Out, allowInteraction
     logger,
     account: settings.account,
     allowInteraction,
+    // The planes the person turned on in settings; --kind filters what is shown and never turns a plane off.
+    planesEnabled: () => Promise.resolve(settings.planes),
+    // A slow optional plane holds up a listing by at most one connection timeout.
+    slowPlaneMs: SLOW_PLANE_MS,
     http: {
       onRetry: (e) => {
         logger.info(`retry ${e.attempt} of ${e.method} ${e.url} in ${e.delayMs} ms: ${e.reason}`);

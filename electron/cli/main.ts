@@ -25,6 +25,7 @@ function addGlobals(cmd: Command): Command {
     )
     .option("--authority-host <url>", "sign-in host override [PIMTRAY_AUTHORITY_HOST]")
     .option("--graph-endpoint <url>", "Microsoft Graph endpoint override [PIMTRAY_GRAPH_ENDPOINT]")
+    .option("--arm-endpoint <url>", "Azure Resource Manager endpoint override [PIMTRAY_ARM_ENDPOINT]")
     .option("--config-dir <dir>", "settings, history and token cache folder [PIMTRAY_CONFIG_DIR]")
     .option("--demo", "use a local demo tenant (no Azure account needed)")
     .option("--no-interactive", "never prompt to sign in; fail with exit 3 instead [PIMTRAY_NO_INTERACTIVE=1]")
@@ -61,7 +62,7 @@ async function run(cmd: Command, action: Action, allowInteraction = true): Promi
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command("pimtray")
-    .description("Activate Microsoft Entra ID PIM for Groups eligibilities just in time.")
+    .description("Activate Microsoft Entra ID PIM eligibilities just in time: groups, Entra ID roles and Azure roles.")
     .version("0.1.0")
     .showHelpAfterError("(run pimtray --help for usage)")
     .exitOverride();
@@ -76,6 +77,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--device-code", "sign in on another device with a code")
     .option("--select-account", "choose a different account")
     .option("--account <user>", "switch to an account already signed in here (no prompt)")
+    .option("--plane <plane>", "consent for one plane only: role or azure (groups otherwise)")
     .action(action((ctx, c) => cmdLogin(ctx, c.opts())));
   addGlobals(program.command("logout").description("sign out and remove tokens from this computer"))
     .option("--all", "sign out every account")
@@ -83,20 +85,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addGlobals(program.command("whoami").description("show the signed-in account and connection")).action(
     action((ctx) => cmdWhoami(ctx), false),
   );
-  addGlobals(program.command("eligible").description("list eligibilities with their policy")).action(
-    action((ctx) => cmdEligible(ctx)),
-  );
-  addGlobals(program.command("status").description("show active activations and pending requests")).action(
+  addGlobals(program.command("eligible").description("list eligibilities with their policy, on every plane"))
+    .option("--kind <kind>", "only group, role or azure")
+    .action(action((ctx, c) => cmdEligible(ctx, c.opts())));
+  addGlobals(program.command("status").description("show active activations and pending requests, every plane")).action(
     action((ctx) => cmdStatus(ctx)),
   );
 
   addGlobals(
     program
       .command("activate")
-      .argument("<group-or-profile>", "group display name or id, or profile name")
-      .description("activate a group membership/ownership or a profile"),
+      .argument("<name>", "group or role display name or id, or profile name")
+      .description("activate a group membership/ownership, an Entra ID role, an Azure role or a profile"),
   )
     .addOption(new Option("--as <role>", "member or owner, when you have both"))
+    .option("--kind <kind>", "group, role or azure, when a name is eligible on more than one")
+    .option("--scope <scope>", "role: directory scope id; Azure: ARM scope id (a child scope too) or SUB/RG")
     .option("--duration <duration>", "90m, 2h, 1h30m or PT2H (default: the policy maximum)")
     .option("--justification <text>", "why you need it")
     .option("--ticket <system:number>", "ticket, e.g. ServiceNow:INC0012345")
@@ -119,17 +123,26 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addGlobals(
     program
       .command("deactivate")
-      .argument("<group-or-profile>")
+      .argument("<name>")
       .description("end an activation early (after PIM's 5-minute minimum)"),
   )
     .option("--as <role>", "member or owner")
+    .option("--kind <kind>", "group, role or azure")
+    .option("--scope <scope>", "role: directory scope id; Azure: ARM scope id or SUB/RG")
     .option("--wait", "wait for the 5-minute minimum if needed")
     .option("--profile", "the name is a profile")
     .option("--group", "the name is a group")
     .action(action((ctx, c) => cmdDeactivate(ctx, String(c.args[0]), c.opts())));
-  addGlobals(program.command("cancel").argument("<request-id>").description("cancel a pending request")).action(
-    action((ctx, c) => cmdCancel(ctx, String(c.args[0]))),
-  );
+  addGlobals(
+    program
+      .command("cancel")
+      .argument("<request-id-or-name>", "the request id `status` shows, or a name with --kind/--scope")
+      .description("cancel a pending request"),
+  )
+    .option("--as <role>", "member or owner")
+    .option("--kind <kind>", "group, role or azure")
+    .option("--scope <scope>", "role: directory scope id; Azure: ARM scope id or SUB/RG")
+    .action(action((ctx, c) => cmdCancel(ctx, String(c.args[0]), c.opts())));
   addGlobals(
     program.command("watch").description("stay running: notifications before expiry, auto-activation, keep-active"),
   )
@@ -150,6 +163,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option(
       "--group <group>",
       "group name or id (NAME:owner for ownership); repeat for more",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      "--role <role>",
+      "Entra ID role, NAME or NAME@SCOPE (a directory scope id or AU name); repeat for more",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      "--azure <role>",
+      "Azure role, ROLE@SCOPE (an ARM scope id or SUB/RG); repeat for more",
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .option("--as <role>", "member or owner, for every --group")

@@ -3,6 +3,7 @@ import { parseDuration, parseIsoDuration, toIsoDuration } from "../engine/durati
 import { UsageError } from "../engine/errors.js";
 import type { AccessId } from "../engine/graph/pim-client.js";
 import { justificationProblem, ticketProblem } from "../engine/limits.js";
+import { PLANE_KINDS, type PlaneKind } from "../engine/planes/targets.js";
 import type { ProfileInput } from "../engine/profiles/settings-schema.js";
 
 // Option and argument parsing for `pimtray`: pure functions that turn what the user typed into
@@ -68,6 +69,25 @@ export function parseNameKind(o: { profile?: boolean; group?: boolean }): "profi
   return o.profile ? "profile" : o.group ? "group" : undefined;
 }
 
+/** --kind (and login --plane): group, role or azure; "roles"/"groups" are accepted too. */
+export function parseKind(v: string | undefined, option = "--kind"): PlaneKind | undefined {
+  if (v === undefined) return undefined;
+  const k = v.trim().toLowerCase().replace(/s$/, "");
+  if (!(PLANE_KINDS as readonly string[]).includes(k)) {
+    throw new UsageError(`${option} takes group, role or azure, not '${v}'.`);
+  }
+  return k as PlaneKind;
+}
+
+/** A profile's --role or --azure value: NAME or NAME@SCOPE (scope ids never contain "@"). */
+export function parseRoleSpec(v: string): { name: string; scope: string | undefined } {
+  const i = v.lastIndexOf("@");
+  const name = (i > 0 ? v.slice(0, i) : v).trim();
+  const scope = i > 0 ? v.slice(i + 1).trim() : undefined;
+  if (!name || scope === "") throw new UsageError(`Write a role as NAME or NAME@SCOPE (got '${v}').`);
+  return { name, scope };
+}
+
 /** A profile's --group value: NAME, or NAME:member / NAME:owner to set the role for that group alone. */
 export function parseGroupSpec(g: string, as: AccessId | undefined): { name: string; as: AccessId | undefined } {
   const m = /^(.*):(member|owner)$/i.exec(g);
@@ -81,7 +101,16 @@ export function parseLimit(v: string | undefined): number {
   return limit;
 }
 
-export interface ActivateOptions {
+/** Which eligibility a name means: --kind, --scope, --as, and --profile/--group for profile names. */
+export interface SelectorOptions {
+  as?: string;
+  kind?: string;
+  scope?: string;
+  profile?: boolean;
+  group?: boolean;
+}
+
+export interface ActivateOptions extends SelectorOptions {
   as?: string;
   duration?: string;
   justification?: string;
@@ -110,6 +139,7 @@ export function parseActivateOptions(o: ActivateOptions): ParsedActivateOptions 
   parseJustification(o.justification);
   const startAt = parseStart(o.start);
   parseAs(o.as);
+  parseKind(o.kind);
   const waitFor = parseWaitFor(o);
   const timeoutMs = parseTimeout(o.timeout, o.wait ? 15 * 60_000 : 60_000);
   return { durationMs, ticket, startAt, waitFor, timeoutMs };
@@ -117,6 +147,8 @@ export function parseActivateOptions(o: ActivateOptions): ParsedActivateOptions 
 
 export interface ProfileOptions {
   group?: string[];
+  role?: string[];
+  azure?: string[];
   as?: string;
   duration?: string;
   justification?: string;

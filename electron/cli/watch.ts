@@ -7,6 +7,7 @@ import { clockTime, lineFor } from "../engine/notify/texts.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 import { localTime } from "./output.js";
+import { targetJson } from "./present.js";
 
 /** The `snapshot` event: the state `watch` starts in (docs/cli.md lists its fields). */
 export function snapshotOf(p: Picture) {
@@ -17,17 +18,13 @@ export function snapshotOf(p: Picture) {
     online: p.online,
     lastSyncAt: p.lastSyncAt === null ? null : new Date(p.lastSyncAt).toISOString(),
     active: p.active.map((a) => ({
-      groupId: a.groupId,
-      groupName: a.groupName,
-      accessId: a.accessId,
+      ...targetJson(a),
       startDateTime: a.startDateTime,
       endDateTime: a.endDateTime,
     })),
     pending: p.pending.map((r) => ({
       requestId: r.id,
-      groupId: r.groupId,
-      groupName: r.groupName,
-      accessId: r.accessId,
+      ...targetJson(r.target),
       status: r.status,
       createdDateTime: r.createdDateTime,
       startDateTime: r.startDateTime,
@@ -49,7 +46,13 @@ export function snapshotLines(s: ReturnType<typeof snapshotOf>, now = Date.now()
   const who = s.account ? ` (${s.account.username})` : "";
   const head =
     s.active.length || s.pending.length ? `Now: ${parts.join(", ")}${who}` : `Now: nothing active or pending${who}`;
-  const label = (x: { groupName: string; accessId: string }) => `${x.groupName} (${x.accessId})`;
+  // As labelOf reads: "Finance Admins (member)", "Global Reader", "Contributor on rg-web".
+  const label = (x: { kind: string; name: string; scope: string; scopeName: string; accessId?: string }) =>
+    x.kind === "group"
+      ? `${x.name} (${x.accessId ?? ""})`
+      : x.kind === "role" && x.scope === "/"
+        ? x.name
+        : `${x.name} on ${x.scopeName}`;
   return [
     head,
     ...s.active.map(

@@ -1,50 +1,39 @@
-import type { ActivateInput, ActivationOutcome } from "../../engine/activation/activation-service.js";
+import type { ActivateInput, ActivationOutcome, Target } from "../../engine/activation/activation-service.js";
+import { named } from "../../engine/activation/activation-types.js";
 import { parseIsoDuration } from "../../engine/duration.js";
-import { PimTrayError } from "../../engine/errors.js";
-import type { Eligibility } from "../../engine/graph/pim-client.js";
+import { AmbiguousError, NotFoundError, PimTrayError } from "../../engine/errors.js";
+import { isPending } from "../../engine/graph/pim-client.js";
+import { labelOf, refOf } from "../../engine/planes/targets.js";
 import type { Profile } from "../../engine/profiles/settings-schema.js";
-import { resolveTarget } from "../../engine/resolve.js";
 import type { CliContext } from "../context.js";
 import { EXIT, exitCodeFor, outcomeExitCode } from "../exit-codes.js";
 import { paint } from "../output.js";
 import {
   parseActivateOptions,
-  parseAs,
-  parseNameKind,
   type ActivateOptions,
   type ParsedActivateOptions,
+  type SelectorOptions,
 } from "../parse.js";
 import { deactivateJson, describeOutcome, outcomeJson, progressPrinter, type DeactivateResult } from "../present.js";
+import { profileTargets, resolveName, targetOf } from "../targets.js";
 import { requireAccount } from "./auth.js";
 
-// `pimtray activate`, `deactivate` and `cancel`: a group or every group of a profile.
+// `pimtray activate`, `deactivate` and `cancel`: a group, an Entra ID role, an Azure role, or every
+// target of a profile (each on its own plane).
 
-async function resolveName(ctx: CliContext, name: string, o: { as?: string; profile?: boolean; group?: boolean }) {
-  const prefer = parseNameKind(o);
-  const as = parseAs(o.as);
-  const profiles = ctx.settings.profiles;
-  // Only a profile name avoids the Graph call; everything else needs the eligibility list.
-  const quick = profiles.find((p) => p.name.toLowerCase() === name.trim().toLowerCase());
-  if (quick && o.profile) {
-    return { resolved: { kind: "profile" as const, profile: quick }, eligibilities: [] as Eligibility[] };
-  }
-  const eligibilities = await ctx.engine.pim.eligibilities();
-  return { resolved: resolveTarget(name, eligibilities, profiles, { as, prefer }), eligibilities };
-}
-
-/** One input per profile group; options given on the command line win over the profile's own. */
+/** One input per profile target; options given on the command line win over the profile's own. */
 function profileInputs(
   profile: Profile,
+  targets: Target[],
   o: ActivateOptions,
   parsed: ParsedActivateOptions,
-  names: Map<string, string>,
 ): ActivateInput[] {
   const durationMs =
     parsed.durationMs ?? (profile.duration ? (parseIsoDuration(profile.duration) ?? undefined) : undefined);
   const ticket = parsed.ticket ?? profile.ticket;
   const justification = o.justification ?? profile.justification;
-  return profile.targets.map((t) => ({
-    target: { groupId: t.groupId, accessId: t.accessId, groupName: names.get(t.groupId) ?? t.groupName ?? t.groupId },
+  return targets.map((target) => ({
+    target,
     ...(durationMs ? { durationMs } : {}),
     ...(justification ? { justification } : {}),
     ...(ticket ? { ticket } : {}),
@@ -59,13 +48,12 @@ export async function cmdActivate(ctx: CliContext, name: string, o: ActivateOpti
   const { durationMs, ticket, startAt, waitFor, timeoutMs } = parsed;
   await requireAccount(ctx);
   const { resolved, eligibilities } = await resolveName(ctx, name, o);
-  const names = new Map(eligibilities.map((e) => [e.groupId, e.groupName]));
   const inputs: ActivateInput[] =
     resolved.kind === "profile"
-      ? profileInputs(resolved.profile, o, parsed, names)
+      ? profileInputs(resolved.profile, profileTargets(resolved.profile, eligibilities), o, parsed)
       : [
           {
-            target: { groupId: resolved.groupId, accessId: resolved.accessId, groupName: resolved.groupName },
+            target: targetOf(resolved),
             ...(durationMs ? { durationMs } : {}),
             ...(o.justification ? { justification: o.justification } : {}),
             ...(ticket ? { ticket } : {}),
@@ -75,7 +63,7 @@ export async function cmdActivate(ctx: CliContext, name: string, o: ActivateOpti
         ];
   const track = { waitFor, timeoutMs, onProgress: progressPrinter(ctx.out) };
   let outcomes: ActivationOutcome[];
-  if (inputs.length === 1 && resolved.kind === "group") {
+  if (inputs.length === 1 && resolved.kind !== "profile") {
     const [input] = inputs;
     outcomes = [await ctx.engine.activation.activate(input as ActivateInput, track)];
   } else {
@@ -96,29 +84,21 @@ export async function cmdActivate(ctx: CliContext, name: string, o: ActivateOpti
 export async function cmdDeactivate(
   ctx: CliContext,
   name: string,
-  o: { as?: string; wait?: boolean; profile?: boolean; group?: boolean },
+  o: SelectorOptions & { wait?: boolean },
 ): Promise<number> {
   await requireAccount(ctx);
   const { resolved, eligibilities } = await resolveName(ctx, name, o);
-  const names = new Map(eligibilities.map((e) => [e.groupId, e.groupName]));
-  const targets =
-    resolved.kind === "profile"
-      ? resolved.profile.targets.map((t) => ({
-          groupId: t.groupId,
-          accessId: t.accessId,
-          groupName: names.get(t.groupId) ?? t.groupName ?? t.groupId,
-        }))
-      : [{ groupId: resolved.groupId, accessId: resolved.accessId, groupName: resolved.groupName }];
+  const targets = resolved.kind === "profile" ? profileTargets(resolved.profile, eligibilities) : [targetOf(resolved)];
   const results: DeactivateResult[] = [];
   for (const target of targets) {
     try {
       const track = { wait: Boolean(o.wait), onProgress: progressPrinter(ctx.out) };
-      results.push({ target, outcome: await ctx.engine.activation.deactivate(target, track) });
+      results.push({ target: named(target), outcome: await ctx.engine.activation.deactivate(target, track) });
     } catch (e) {
       if (!(e instanceof PimTrayError)) throw e;
-      // For a profile, a group that is not active is simply skipped.
-      if (resolved.kind === "profile" && e.kind === "not-found") results.push({ target });
-      else results.push({ target, error: e });
+      // For a profile, a target that is not active is simply skipped.
+      if (resolved.kind === "profile" && e.kind === "not-found") results.push({ target: named(target) });
+      else results.push({ target: named(target), error: e });
     }
   }
   ctx.out.clearProgress();
@@ -128,16 +108,50 @@ export async function cmdDeactivate(
     for (const r of results) {
       if (r.outcome) ctx.out.write(describeOutcome(r.outcome, ctx.out));
       else if (r.error) ctx.out.error(`${paint(ctx.out, "red", "✗")} ${r.error.message}`);
-      else ctx.out.write(`${r.target.groupName} (${r.target.accessId}) was not active.`);
+      else ctx.out.write(`${labelOf(r.target)} was not active.`);
     }
   }
   return Math.max(EXIT.ok, ...results.map((r) => (r.error ? exitCodeFor(r.error.kind) : EXIT.ok)));
 }
 
-export async function cmdCancel(ctx: CliContext, requestId: string): Promise<number> {
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A request id as `status` shows it (a GUID, or an Azure request's ARM id starting with "/"), or a
+ * name with the same selectors as `activate`: then the one pending request for that target.
+ */
+export async function cmdCancel(ctx: CliContext, idOrName: string, o: SelectorOptions = {}): Promise<number> {
   await requireAccount(ctx);
-  await ctx.engine.activation.cancel(requestId);
-  if (ctx.out.json) ctx.out.write(JSON.stringify({ requestId, status: "Canceled" }));
+  const arg = idOrName.trim();
+  if (arg.startsWith("/") || GUID.test(arg)) {
+    await ctx.engine.activation.cancel(arg);
+    // An ARM id is Azure's; a GUID is a group's or a directory role's request (the engine found which).
+    return cancelled(ctx, arg, arg.startsWith("/") ? { kind: "azure" } : {});
+  }
+  const { resolved } = await resolveName(ctx, arg, o);
+  if (resolved.kind === "profile") {
+    throw new NotFoundError(
+      `'${arg}' is a profile; cancel its requests one by one with the ids \`pimtray status\` shows.`,
+    );
+  }
+  const target = named(targetOf(resolved));
+  const pending = (await ctx.engine.planes.myRequests({ target: refOf(target) })).filter(
+    (r) => isPending(r.status) && r.action.toLowerCase() === "selfactivate",
+  );
+  if (!pending.length) throw new NotFoundError(`No pending request for ${labelOf(target)}. See \`pimtray status\`.`);
+  if (pending.length > 1) {
+    throw new AmbiguousError(
+      `${pending.length} pending requests for ${labelOf(target)}; cancel one by its id:\n${pending.map((r) => `  ${r.id}`).join("\n")}`,
+      pending.map((r) => ({ id: r.id, label: `${labelOf(target)} ${r.status}` })),
+    );
+  }
+  const id = (pending[0] as (typeof pending)[number]).id; // one, checked above
+  await ctx.engine.activation.cancel(id, target);
+  return cancelled(ctx, id, { kind: target.kind ?? "group" });
+}
+
+function cancelled(ctx: CliContext, requestId: string, extra: { kind?: string }): number {
+  if (ctx.out.json) ctx.out.write(JSON.stringify({ requestId, status: "Canceled", ...extra }));
   else ctx.out.write(`Request ${requestId} is canceled.`);
   return EXIT.ok;
 }

@@ -1,7 +1,9 @@
 import type { AccountSummary } from "../../engine/auth/auth-service.js";
 import { AuthError } from "../../engine/errors.js";
+import { PLANE_LABELS } from "../../engine/planes/targets.js";
 import type { CliContext } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { parseKind } from "../parse.js";
 import { whoamiJson, whoamiText } from "../present.js";
 
 // `pimtray login`, `logout` and `whoami`, and the sign-in check every Graph command starts with.
@@ -21,8 +23,21 @@ export async function requireAccount(ctx: CliContext): Promise<AccountSummary> {
 
 export async function cmdLogin(
   ctx: CliContext,
-  o: { deviceCode?: boolean; selectAccount?: boolean; account?: string },
+  o: { deviceCode?: boolean; selectAccount?: boolean; account?: string; plane?: string },
 ): Promise<number> {
+  const plane = parseKind(o.plane, "--plane");
+  if (plane && plane !== "group") {
+    // Consent for one plane: its scopes alone, interactively. Reads never prompt, so this is where a
+    // person grants the Entra ID roles' or Azure's permissions when the organisation lets users consent.
+    const account = await ctx.engine.auth.signIn({
+      method: o.deviceCode ? "device-code" : "browser",
+      selectAccount: Boolean(o.selectAccount),
+      scopes: ctx.engine.connection.planeScopes[plane],
+    });
+    if (ctx.out.json) ctx.out.write(JSON.stringify({ account, plane }));
+    else ctx.out.write(`${PLANE_LABELS[plane].many}: signed in as ${account.username}; consent is in place.`);
+    return EXIT.ok;
+  }
   if (o.account) {
     // Switch to an account that is already signed in on this computer: no prompt.
     const account = await ctx.engine.switchAccount(o.account);

@@ -4,27 +4,39 @@ import type { ProfileInput } from "../../engine/profiles/settings-schema.js";
 import { resolveTarget } from "../../engine/resolve.js";
 import type { CliContext } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { parseAs, parseGroupSpec, parseProfileFields, type ProfileOptions } from "../parse.js";
+import { parseAs, parseGroupSpec, parseProfileFields, parseRoleSpec, type ProfileOptions } from "../parse.js";
 import { profileDetails, profilesTable } from "../present.js";
+import { resolveProfileRole } from "../targets.js";
 import { requireAccount } from "./auth.js";
 
-// `pimtray profile list|show|add|edit|remove`: saved sets of groups with their defaults.
+// `pimtray profile list|show|add|edit|remove`: saved sets of groups and roles with their defaults.
 
-/** The --group values as targets: each must name one group the person is eligible for. */
+/**
+ * The --group, --role and --azure values as targets: each must name one eligibility on its plane
+ * (--role NAME[@SCOPE], --azure ROLE@SCOPE, where SCOPE may be a child of an Azure eligibility's scope).
+ */
 async function profileTargets(
   ctx: CliContext,
-  groups: string[],
+  o: ProfileOptions,
   as: AccessId | undefined,
 ): Promise<ProfileInput["targets"]> {
   await requireAccount(ctx);
-  const eligibilities = await ctx.engine.pim.eligibilities();
-  return groups.map((g) => {
+  const needsOthers = Boolean(o.role?.length || o.azure?.length);
+  // Groups alone ask only the groups plane, as before there were planes.
+  const eligibilities = needsOthers ? await ctx.engine.planes.eligibilities() : await ctx.engine.pim.eligibilities();
+  const groups = (o.group ?? []).map((g) => {
     const spec = parseGroupSpec(g, as);
-    const r = resolveTarget(spec.name, eligibilities, [], { as: spec.as, prefer: "group" });
+    const r = resolveTarget(spec.name, eligibilities, [], { as: spec.as, prefer: "group", kind: "group" });
     if (r.kind !== "group") throw new UsageError(`'${g}' is not a group.`);
     return { groupId: r.groupId, accessId: r.accessId, groupName: r.groupName };
   });
+  const targets: ProfileInput["targets"] = [...groups];
+  for (const v of o.role ?? []) targets.push(await resolveProfileRole(ctx, eligibilities, "role", parseRoleSpec(v)));
+  for (const v of o.azure ?? []) targets.push(await resolveProfileRole(ctx, eligibilities, "azure", parseRoleSpec(v)));
+  return targets;
 }
+
+const hasTargets = (o: ProfileOptions) => Boolean(o.group?.length || o.role?.length || o.azure?.length);
 
 export async function cmdProfile(
   ctx: CliContext,
@@ -56,17 +68,20 @@ export async function cmdProfile(
     }
     case "add": {
       const n = need();
-      if (!o.group?.length) {
+      if (!hasTargets(o)) {
         throw new UsageError(
-          "A profile needs at least one group: add --group NAME (repeat it for more groups; NAME:owner for ownership).",
+          "A profile needs at least one group or role: add --group NAME (repeat it for more groups; NAME:owner for ownership), --role NAME[@SCOPE] or --azure ROLE@SCOPE.",
         );
       }
       const fields = parseProfileFields(o);
-      const targets = await profileTargets(ctx, o.group, parseAs(o.as));
+      const targets = await profileTargets(ctx, o, parseAs(o.as));
       const p = await svc.add({ name: n, targets, ...fields });
       if (ctx.out.json) ctx.out.write(JSON.stringify({ profile: p }));
       else {
-        const groups = `${p.targets.length} group${p.targets.length === 1 ? "" : "s"}`;
+        const n = p.targets.length;
+        const groups = p.targets.every((t) => t.kind !== "role" && t.kind !== "azure")
+          ? `${n} group${n === 1 ? "" : "s"}`
+          : `${n} target${n === 1 ? "" : "s"}`;
         ctx.out.write(`Profile '${p.name}' saved with ${groups}. Activate it with: pimtray activate "${p.name}"`);
       }
       return EXIT.ok;
@@ -75,7 +90,7 @@ export async function cmdProfile(
       const n = need();
       const fields = parseProfileFields(o);
       if (o.name) fields.name = o.name;
-      if (o.group?.length) fields.targets = await profileTargets(ctx, o.group, parseAs(o.as));
+      if (hasTargets(o)) fields.targets = await profileTargets(ctx, o, parseAs(o.as));
       if (!Object.keys(fields).length) {
         throw new UsageError("Nothing to change: give the options to update, e.g. --duration 2h or --group NAME.");
       }

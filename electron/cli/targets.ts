@@ -1,0 +1,155 @@
+import type { Target } from "../engine/activation/activation-service.js";
+import { NotFoundError, UsageError } from "../engine/errors.js";
+import { AzurePlane } from "../engine/planes/azure/azure-client.js";
+import type { Eligibility } from "../engine/planes/targets.js";
+import type { Profile, ProfileTarget } from "../engine/profiles/settings-schema.js";
+import { resolveTarget, type Resolved } from "../engine/resolve.js";
+import type { CliContext } from "./context.js";
+import { parseAs, parseKind, parseNameKind, type SelectorOptions } from "./parse.js";
+
+// From what the person typed (a name and --kind/--scope/--as) to a target on its plane, or a profile.
+// Every plane's eligibilities are read first; ambiguity is refused before anything is sent.
+
+export type ResolvedName = { resolved: Resolved; eligibilities: Eligibility[] };
+
+/**
+ * An Azure scope written as a display path ("Contoso Production/rg-web") becomes its ARM id; an ARM id
+ * or a single name (matched against the eligibilities' scope names) is left as it is.
+ */
+async function armScope(ctx: CliContext, scope: string): Promise<string> {
+  const s = scope.trim();
+  if (s.startsWith("/") || !s.includes("/")) return s;
+  const azure = ctx.engine.planes.clients.azure;
+  if (!(azure instanceof AzurePlane)) return s;
+  const [subName = "", rgName = "", ...rest] = s.split("/").map((p) => p.trim());
+  if (rest.length) {
+    throw new UsageError(`Write an Azure scope as 'SUBSCRIPTION/RESOURCE GROUP' or give its full ARM id (got '${s}').`);
+  }
+  const subs = (await azure.subscriptions()).filter(
+    (x) => x.name.toLowerCase() === subName.toLowerCase() || x.id.toLowerCase().endsWith(`/${subName.toLowerCase()}`),
+  );
+  if (subs.length !== 1) {
+    throw new NotFoundError(
+      subs.length
+        ? `'${subName}' names ${subs.length} subscriptions; give the scope's full ARM id.`
+        : `No subscription named '${subName}' is visible to you; give the scope's full ARM id.`,
+    );
+  }
+  const sub = subs[0] as (typeof subs)[number]; // exactly one, checked above
+  const rg = (await azure.resourceGroups(sub.id)).find((x) => x.name.toLowerCase() === rgName.toLowerCase());
+  if (!rg) throw new NotFoundError(`No resource group '${rgName}' in ${sub.name}; give the scope's full ARM id.`);
+  return rg.id;
+}
+
+/** Resolves a name on every plane (or one, with --kind); a profile name alone needs no Graph call. */
+export async function resolveName(ctx: CliContext, name: string, o: SelectorOptions): Promise<ResolvedName> {
+  // --group (from before there were planes) says the name is a group's.
+  const kind = parseKind(o.kind) ?? (o.group ? "group" : undefined);
+  const as = parseAs(o.as);
+  const named = parseNameKind(o);
+  const prefer = named ?? (kind ? (kind === "group" ? "group" : "target") : undefined);
+  const profiles = ctx.settings.profiles;
+  const quick = profiles.find((p) => p.name.toLowerCase() === name.trim().toLowerCase());
+  if (quick && o.profile) return { resolved: { kind: "profile", profile: quick }, eligibilities: [] };
+  const eligibilities = await ctx.engine.planes.eligibilities();
+  const scope = o.scope !== undefined ? await armScope(ctx, o.scope) : undefined;
+  return { resolved: resolveTarget(name, eligibilities, profiles, { as, prefer, kind, scope }), eligibilities };
+}
+
+/** The target a resolved (non-profile) name stands for, with its names. */
+export function targetOf(r: Exclude<Resolved, { kind: "profile" }>): Target {
+  switch (r.kind) {
+    case "role": {
+      const e = r.eligibility;
+      return {
+        kind: "role",
+        roleDefinitionId: e.roleDefinitionId,
+        directoryScopeId: e.directoryScopeId,
+        roleName: e.roleName,
+        scopeName: e.directoryScopeId === "/" ? "Directory" : e.scopeName,
+      };
+    }
+    case "azure": {
+      const e = r.eligibility;
+      return {
+        kind: "azure",
+        roleDefinitionId: e.roleDefinitionId,
+        scope: r.scope,
+        roleName: e.roleName,
+        scopeName: r.scopeName,
+        eligibilityScheduleId: e.eligibilityScheduleId,
+      };
+    }
+    default:
+      return { groupId: r.groupId, accessId: r.accessId, groupName: r.groupName };
+  }
+}
+
+/** A profile's targets, with the current names where the eligibilities know them. */
+export function profileTargets(profile: Profile, eligibilities: Eligibility[]): Target[] {
+  const groupNames = new Map<string, string>();
+  for (const e of eligibilities) if (e.kind !== "role" && e.kind !== "azure") groupNames.set(e.groupId, e.groupName);
+  return profile.targets.map((t): Target => {
+    switch (t.kind) {
+      case "role":
+        return {
+          kind: "role",
+          roleDefinitionId: t.roleDefinitionId,
+          directoryScopeId: t.directoryScopeId,
+          roleName: t.roleName ?? t.roleDefinitionId,
+          scopeName: t.scopeName ?? (t.directoryScopeId === "/" ? "Directory" : t.directoryScopeId),
+        };
+      case "azure":
+        return {
+          kind: "azure",
+          roleDefinitionId: t.roleDefinitionId,
+          scope: t.scope,
+          roleName: t.roleName ?? t.roleDefinitionId.split("/").pop() ?? t.roleDefinitionId,
+          scopeName: t.scopeName ?? t.scope,
+        };
+      default:
+        return {
+          groupId: t.groupId,
+          accessId: t.accessId,
+          groupName: groupNames.get(t.groupId) ?? t.groupName ?? t.groupId,
+        };
+    }
+  });
+}
+
+/** A target as a profile stores it (ids and the names at the time). */
+export function profileTargetOf(t: Target): ProfileTarget {
+  switch (t.kind) {
+    case "role":
+      return {
+        kind: "role",
+        roleDefinitionId: t.roleDefinitionId,
+        directoryScopeId: t.directoryScopeId,
+        ...(t.roleName ? { roleName: t.roleName } : {}),
+        ...(t.scopeName ? { scopeName: t.scopeName } : {}),
+      };
+    case "azure":
+      return {
+        kind: "azure",
+        roleDefinitionId: t.roleDefinitionId,
+        scope: t.scope,
+        ...(t.roleName ? { roleName: t.roleName } : {}),
+        ...(t.scopeName ? { scopeName: t.scopeName } : {}),
+      };
+    default:
+      return { groupId: t.groupId, accessId: t.accessId, ...(t.groupName ? { groupName: t.groupName } : {}) };
+  }
+}
+
+/** The scope option for profile --role/--azure values: resolves display paths like --scope does. */
+export async function resolveProfileRole(
+  ctx: CliContext,
+  eligibilities: Eligibility[],
+  kind: "role" | "azure",
+  spec: { name: string; scope: string | undefined },
+): Promise<ProfileTarget> {
+  const scope = spec.scope !== undefined && kind === "azure" ? await armScope(ctx, spec.scope) : spec.scope;
+  const r = resolveTarget(spec.name, eligibilities, [], { kind, scope, prefer: "target" });
+  if (r.kind === "profile") throw new UsageError(`'${spec.name}' is not a role.`);
+  return profileTargetOf(targetOf(r));
+}
