@@ -1,7 +1,7 @@
 // The popup's entry: holds the app state main pushes, and shows the sign-in panel or the tabs.
 import { render } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
-import type { AppState, EligibleView } from "../electron/shared/ipc-api.js";
+import type { AppState, EligibleView, PlaneStatusView } from "../electron/shared/ipc-api.js";
 import { useToasts } from "./hooks.js";
 import { ActiveView } from "./views/active.js";
 import { GroupsView } from "./views/groups.js";
@@ -13,6 +13,8 @@ import { TabBar, type Tab } from "./views/tab-bar.js";
 function App() {
   const [state, setState] = useState<AppState | null>(null);
   const [eligible, setEligible] = useState<EligibleView[]>([]);
+  // Each plane's state: from every state push, and read again after each list (a list is what updates it).
+  const [planes, setPlanes] = useState<PlaneStatusView[]>([]);
   const [loading, setLoading] = useState(false);
   const [tab, setTab] = useState<Tab>("groups");
   const [focusGroup, setFocusGroup] = useState<string | null>(null);
@@ -24,6 +26,7 @@ function App() {
     setLoading(true);
     try {
       setEligible(await api.eligible({}));
+      setPlanes(await api.planes());
     } catch (e) {
       notify("error", e instanceof Error ? e.message : String(e));
     } finally {
@@ -33,7 +36,9 @@ function App() {
 
   const reload = useCallback(async () => {
     try {
-      setState(await api.getState());
+      const s = await api.getState();
+      setState(s);
+      setPlanes(s.planes);
     } catch (e) {
       notify("error", e instanceof Error ? e.message : String(e));
     }
@@ -42,7 +47,10 @@ function App() {
   useEffect(() => {
     void reload();
     const offs = [
-      api.onState((s) => setState(s)),
+      api.onState((s) => {
+        setState(s);
+        setPlanes(s.planes);
+      }),
       api.onEvent((e) => {
         // What the user just did is already confirmed by its own message; background news is not.
         if (e.type === "provisioned" || e.type === "pending-approval") return;
@@ -99,15 +107,19 @@ function App() {
               <GroupsView
                 state={state}
                 eligible={eligible}
+                planes={planes}
                 loading={loading}
                 notify={notify}
                 onChanged={() => void reload()}
+                onPlaneTurnedOn={() => void loadEligible()}
                 focusGroup={focusGroup}
               />
             )}
             {tab === "active" && <ActiveView state={state} notify={notify} onChanged={() => void reload()} />}
             {tab === "profiles" && <ProfilesView state={state} eligible={eligible} notify={notify} />}
-            {tab === "settings" && <SettingsView state={state} notify={notify} />}
+            {tab === "settings" && (
+              <SettingsView state={state} notify={notify} onPlanesChanged={() => void loadEligible()} />
+            )}
           </div>
         </>
       )}

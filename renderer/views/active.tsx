@@ -1,9 +1,26 @@
-// The Active tab: what is active (with a live countdown) and what is still waiting.
-import type { AppState } from "../../electron/shared/ipc-api.js";
+// The Active tab: what is active (with a live countdown) and what is still waiting, on every plane.
+import { deactivateRequestOf, type AppState } from "../../electron/shared/ipc-api.js";
 import { api } from "../bridge.js";
 import { clock, countdown } from "../format.js";
 import { useAction, useNow, type Notify } from "../hooks.js";
+import { nameOf, targetKey, testIdOf, type Row } from "../targets.js";
 import { GroupHint } from "./group-hint.js";
+
+/** A row's badge (a group's access, or the role's plane) and, for roles, where it applies. */
+function Kind({ r }: { r: Row }) {
+  if (r.kind === "role" || r.kind === "azure")
+    return <span class={`plane ${r.kind}`}>{r.kind === "role" ? "Entra ID role" : "Azure role"}</span>;
+  return <span class={`role ${r.accessId}`}>{r.accessId}</span>;
+}
+
+function Scope({ r }: { r: Row }) {
+  if (r.kind !== "role" && r.kind !== "azure") return null;
+  return (
+    <div class="muted small scope" title={r.scope}>
+      {r.kind === "role" && r.scope === "/" ? "Directory (the whole tenant)" : `on ${r.scopeName}`}
+    </div>
+  );
+}
 
 export function ActiveView({ state, notify, onChanged }: { state: AppState; notify: Notify; onChanged: () => void }) {
   const now = useNow();
@@ -14,16 +31,17 @@ export function ActiveView({ state, notify, onChanged }: { state: AppState; noti
       {state.active.length === 0 && <p class="muted">Nothing is active.</p>}
       <ul class="list">
         {state.active.map((a) => {
-          const key = `${a.groupId}:${a.accessId}`;
+          const key = targetKey(a);
           const left = a.endDateTime ? Date.parse(a.endDateTime) - now : null;
           const floor = Date.parse(a.deactivatableAt) - now;
           return (
-            <li key={key} class="item" data-testid={`active-${a.groupName}-${a.accessId}`}>
+            <li key={key} class="item" data-testid={`active-${testIdOf(a)}`}>
               <div class="row">
                 <div class="grow">
                   <div class="name">
-                    {a.groupName} <span class={`role ${a.accessId}`}>{a.accessId}</span>
+                    {nameOf(a)} <Kind r={a} />
                   </div>
+                  <Scope r={a} />
                   <GroupHint hint={a.groupHint} />
                   <div class="muted">
                     until {clock(a.endDateTime)} ·{" "}
@@ -42,7 +60,7 @@ export function ActiveView({ state, notify, onChanged }: { state: AppState; noti
                   disabled={floor > 0 || busy !== null}
                   onClick={() =>
                     void run(key, async () => {
-                      const out = await api().deactivate({ groupId: a.groupId, accessId: a.accessId });
+                      const out = await api().deactivate(deactivateRequestOf(a));
                       notify("ok", out.message);
                       onChanged();
                     })
@@ -59,12 +77,13 @@ export function ActiveView({ state, notify, onChanged }: { state: AppState; noti
       {state.pending.length === 0 && <p class="muted">No requests are waiting.</p>}
       <ul class="list">
         {state.pending.map((r) => (
-          <li key={r.requestId} class="item" data-testid={`pending-${r.groupName}`}>
+          <li key={r.requestId} class="item" data-testid={`pending-${nameOf(r)}`}>
             <div class="row">
               <div class="grow">
                 <div class="name">
-                  {r.groupName} <span class={`role ${r.accessId}`}>{r.accessId}</span>
+                  {nameOf(r)} <Kind r={r} />
                 </div>
+                <Scope r={r} />
                 <div class="muted">
                   {r.status === "PendingApproval"
                     ? "waiting for approval"
@@ -82,7 +101,7 @@ export function ActiveView({ state, notify, onChanged }: { state: AppState; noti
                     r.requestId,
                     async () => (
                       await api().cancel({ requestId: r.requestId }),
-                      notify("ok", `The request for ${r.groupName} is canceled.`)
+                      notify("ok", `The request for ${nameOf(r)} is canceled.`)
                     ),
                   )
                 }

@@ -1,10 +1,22 @@
-// The Settings tab: account, token storage, start at login and the connection.
+// The Settings tab: account, token storage, start at login, which planes PIM Tray reads, and the connection.
 import { useEffect, useState } from "preact/hooks";
 import type { AppState } from "../../electron/shared/ipc-api.js";
 import { api } from "../bridge.js";
 import { useAction, type Notify } from "../hooks.js";
+import { PLANE_LABELS, type PlaneKind } from "../targets.js";
 
-export function SettingsView({ state, notify }: { state: AppState; notify: Notify }) {
+const PLANE_ORDER: PlaneKind[] = ["group", "role", "azure"];
+
+export function SettingsView({
+  state,
+  notify,
+  onPlanesChanged,
+}: {
+  state: AppState;
+  notify: Notify;
+  /** A plane was turned on or off: the eligible list is read again. */
+  onPlanesChanged?: () => void;
+}) {
   const s = state.settings;
   const [leads, setLeads] = useState(s.leadMinutes.join(", "));
   const [tenant, setTenant] = useState(s.tenant);
@@ -13,6 +25,9 @@ export function SettingsView({ state, notify }: { state: AppState; notify: Notif
   // Optimistic: the box follows the click at once; the pushed state confirms (or restores) it.
   const [startAtLogin, setStartAtLogin] = useState(s.startAtLogin);
   useEffect(() => setStartAtLogin(s.startAtLogin), [s.startAtLogin]);
+  // Optimistic as well, for the same reason.
+  const [planesOn, setPlanesOn] = useState(s.planes);
+  useEffect(() => setPlanesOn(s.planes), [s.planes]);
   const { busy, run } = useAction(notify);
   const saveConnection = (ev: Event) => {
     ev.preventDefault();
@@ -107,6 +122,32 @@ export function SettingsView({ state, notify }: { state: AppState; notify: Notif
         />{" "}
         Start at login
       </label>
+      <h2>What PIM Tray shows</h2>
+      <fieldset class="planes-on" aria-label="Planes">
+        <legend class="sr">Planes</legend>
+        {PLANE_ORDER.map((k) => (
+          <label key={k} class="inline">
+            <input
+              type="checkbox"
+              checked={planesOn[k]}
+              disabled={busy !== null}
+              onChange={(ev) => {
+                const on = (ev.target as HTMLInputElement).checked;
+                setPlanesOn({ ...planesOn, [k]: on });
+                void run(`plane-${k}`, async () => {
+                  await api().updateSettings({ planes: { [k]: on } });
+                  onPlanesChanged?.();
+                  return true;
+                }).then((ok) => {
+                  if (!ok) setPlanesOn(s.planes);
+                });
+              }}
+            />{" "}
+            {PLANE_LABELS[k].many}
+          </label>
+        ))}
+      </fieldset>
+      <p class="muted small">A plane turned off is never asked: no request, no prompt, no note.</p>
       <form onSubmit={saveConnection} aria-label="Connection">
         <label for="leads">Warn before expiry (minutes)</label>
         <input id="leads" value={leads} onInput={(ev) => setLeads((ev.target as HTMLInputElement).value)} />

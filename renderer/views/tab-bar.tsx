@@ -3,7 +3,8 @@ import { useRef } from "preact/hooks";
 
 export type Tab = "groups" | "active" | "profiles" | "settings";
 const TABS: Array<{ id: Tab; label: string }> = [
-  { id: "groups", label: "Groups" },
+  // Still "groups" inside: the tab holds groups, Entra ID roles and Azure roles now.
+  { id: "groups", label: "Groups & roles" },
   { id: "active", label: "Active" },
   { id: "profiles", label: "Profiles" },
   { id: "settings", label: "Settings" },

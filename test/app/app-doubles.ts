@@ -119,6 +119,7 @@ export function lifecycleDouble(picture: Partial<Picture> = {}) {
   const pic: Picture = {
     account: null,
     active: [],
+    standing: [],
     pending: [],
     online: true,
     needsSignIn: false,

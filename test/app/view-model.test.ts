@@ -27,6 +27,7 @@ const picture: Picture = {
       groupMailNickname: null,
     },
   ],
+  standing: [],
   pending: [
     {
       id: "r1",
