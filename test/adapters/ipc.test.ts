@@ -57,6 +57,47 @@ describe("IPC", () => {
     expect(validateRequest("pim:activate", { groupId: G1, accessId: "member", durationMinutes: 60 }).ok).toBe(true);
   });
 
+  it("takes a target on any plane, by the settings file's rules, and exactly one way of naming it", () => {
+    const GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
+    const SUB = "/subscriptions/4f1e7c3a-8d2b-4c5e-9a1f-2b3c4d5e6f70";
+    const CONTRIBUTOR = `${SUB}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c`;
+    const role = { kind: "role", roleDefinitionId: GLOBAL_READER, directoryScopeId: "/" };
+    const azure = { kind: "azure", roleDefinitionId: CONTRIBUTOR, scope: `${SUB}/resourceGroups/rg-web` };
+    for (const target of [role, azure, { groupId: G1, accessId: "member" }])
+      expect(validateRequest("pim:activate", { target, durationMinutes: 60 }).ok, JSON.stringify(target)).toBe(true);
+    expect(validateRequest("pim:deactivate", { target: azure }).ok).toBe(true);
+    // Both ways at once, or neither, is refused.
+    expect(
+      validateRequest("pim:activate", { target: role, groupId: G1, accessId: "member", durationMinutes: 60 }),
+    ).toEqual({
+      ok: false,
+      message: "Invalid request: name either a group (groupId and accessId) or a target, not both.",
+    });
+    expect(validateRequest("pim:deactivate", {}).ok).toBe(false);
+    // The same rules as a profile's targets: a directory scope, an ARM scope, a full ARM role id; no extra fields.
+    expect(validateRequest("pim:deactivate", { target: { ...role, directoryScopeId: "/users/x" } })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("'target.directoryScopeId'"),
+    });
+    expect(validateRequest("pim:deactivate", { target: { ...azure, scope: "/tenants/x" } })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("'target.scope'"),
+    });
+    expect(validateRequest("pim:deactivate", { target: { ...azure, roleDefinitionId: "b24988ac" } }).ok).toBe(false);
+    expect(validateRequest("pim:deactivate", { target: { ...role, extra: 1 } }).ok).toBe(false);
+    expect(validateRequest("pim:deactivate", { target: { ...role, kind: "admin" } }).ok).toBe(false);
+    // Cancel: Graph's GUID or an Azure request's ARM id, nothing else.
+    const armRequest = `${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${G1}`;
+    expect(validateRequest("pim:cancel", { requestId: armRequest }).ok).toBe(true);
+    expect(validateRequest("pim:cancel", { requestId: `${SUB}/providers/Microsoft.Web/sites/x` }).ok).toBe(false);
+    expect(validateRequest("pim:azure-scopes", { scope: SUB }).ok).toBe(true);
+    expect(validateRequest("pim:azure-scopes", { scope: "https://evil.example/" }).ok).toBe(false);
+    expect(validateRequest("auth:turn-on-plane", { plane: "azure" }).ok).toBe(true);
+    expect(validateRequest("auth:turn-on-plane", { plane: "group" }).ok).toBe(false);
+    expect(validateRequest("settings:update", { planes: { azure: false } }).ok).toBe(true);
+    expect(validateRequest("settings:update", { planes: { arm: false } }).ok).toBe(false);
+  });
+
   it("opens only the exact pages on its list, not anything on an allowed host", () => {
     for (const url of EXTERNAL_URLS) expect(isAllowedExternal(url)).toBe(true);
     const page = EXTERNAL_URLS[0] ?? "";
