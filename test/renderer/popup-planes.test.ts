@@ -144,6 +144,38 @@ describe("popup: Entra ID roles and Azure roles", () => {
     expect(await row.innerText()).toContain("on app-contoso-web");
     await page.screenshot({ path: `${SHOTS}/azure-active.png` });
   }, 60_000);
+
+  it("keeps a profile that mixes planes, and activates it", async () => {
+    await open();
+    await signIn();
+    await page.getByTestId("role-Global Reader-Directory").waitFor();
+    await page.getByRole("tab", { name: "Profiles" }).click();
+    await page.getByRole("button", { name: "New profile" }).click();
+    await page.getByLabel("Name").fill("Audit");
+    const pick = page.locator(".picklist");
+    await pick.getByText("Finance Admins").click();
+    await pick.getByText("Global Reader", { exact: true }).click();
+    await pick.getByText("Reader on Contoso Development", { exact: true }).click();
+    await page.getByLabel("Default justification").fill("Quarterly audit");
+    await page.screenshot({ path: `${SHOTS}/profile-form-planes.png` });
+    await page.getByRole("button", { name: "Save profile" }).click();
+    const row = page.getByTestId("profile-Audit");
+    await row.waitFor();
+    expect(await row.innerText()).toContain("Finance Admins, Global Reader, Reader on Contoso Development");
+    const [saved] = (await preview.controller.state()).profiles;
+    expect(saved?.targets.map((t) => t.kind ?? "group")).toEqual(["group", "role", "azure"]);
+    expect(saved?.targets[2]).toMatchObject({ kind: "azure", roleName: "Reader", scopeName: "Contoso Development" });
+    await row.getByRole("button", { name: "Activate" }).click();
+    await page.getByText("Reader on Contoso Development is active until").first().waitFor({ timeout: 20_000 });
+    await page.getByRole("tab", { name: /Active/ }).click();
+    for (const id of [
+      "active-Finance Admins-member",
+      "active-Global Reader-Directory",
+      "active-Reader-Contoso Development",
+    ])
+      await page.getByTestId(id).waitFor();
+    await page.screenshot({ path: `${SHOTS}/active-planes.png` });
+  }, 60_000);
 });
 
 describe("popup: Azure Resource Manager without consent", () => {
