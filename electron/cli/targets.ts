@@ -12,33 +12,55 @@ import { parseAs, parseKind, parseNameKind, type SelectorOptions } from "./parse
 
 export type ResolvedName = { resolved: Resolved; eligibilities: Eligibility[] };
 
+/** The subscriptions the Azure eligibilities sit in: id scope (`/subscriptions/{id}`) → name where known. */
+function eligibleSubscriptions(eligibilities: Eligibility[]): Map<string, string | null> {
+  const subs = new Map<string, string | null>();
+  for (const e of eligibilities) {
+    if (e.kind !== "azure") continue;
+    const sub = /^\/subscriptions\/[^/]+/i.exec(e.scope)?.[0];
+    if (!sub) continue;
+    if (e.scopeType === "subscription") subs.set(sub, e.scopeName);
+    else if (!subs.has(sub)) subs.set(sub, null);
+  }
+  return subs;
+}
+
 /**
  * An Azure scope written as a display path ("Contoso Production/rg-web") becomes its ARM id; an ARM id
- * or a single name (matched against the eligibilities' scope names) is left as it is.
+ * or a single name (matched against the eligibilities' scope names) is left as it is. The subscription
+ * is looked for among the eligibilities first (an eligible-only user may see no subscription in ARM).
  */
-async function armScope(ctx: CliContext, scope: string): Promise<string> {
+async function armScope(ctx: CliContext, scope: string, eligibilities: Eligibility[]): Promise<string> {
   const s = scope.trim();
   if (s.startsWith("/") || !s.includes("/")) return s;
-  const azure = ctx.engine.planes.clients.azure;
-  if (!(azure instanceof AzurePlane)) return s;
   const [subName = "", rgName = "", ...rest] = s.split("/").map((p) => p.trim());
-  if (rest.length) {
+  if (rest.length || !subName || !rgName) {
     throw new UsageError(`Write an Azure scope as 'SUBSCRIPTION/RESOURCE GROUP' or give its full ARM id (got '${s}').`);
   }
-  const subs = (await azure.subscriptions()).filter(
-    (x) => x.name.toLowerCase() === subName.toLowerCase() || x.id.toLowerCase().endsWith(`/${subName.toLowerCase()}`),
-  );
-  if (subs.length !== 1) {
+  const want = subName.toLowerCase();
+  const known = [...eligibleSubscriptions(eligibilities)].map(([id, name]) => ({ id, name: name ?? id }));
+  const matches = (x: { id: string; name: string }) =>
+    x.name.toLowerCase() === want || x.id.toLowerCase() === `/subscriptions/${want}`;
+  let candidates = known.filter(matches);
+  if (!candidates.length) {
+    // Not among the eligibilities: the subscriptions ARM lets the user see.
+    const azure = ctx.engine.planes.clients.azure;
+    const visible =
+      azure instanceof AzurePlane
+        ? await azure.subscriptions().catch((): Array<{ id: string; name: string }> => [])
+        : [];
+    candidates = visible.filter(matches);
+  }
+  const found = new Map(candidates.map((x) => [x.id.toLowerCase(), x]));
+  if (found.size !== 1) {
     throw new NotFoundError(
-      subs.length
-        ? `'${subName}' names ${subs.length} subscriptions; give the scope's full ARM id.`
-        : `No subscription named '${subName}' is visible to you; give the scope's full ARM id.`,
+      found.size
+        ? `'${subName}' names ${found.size} subscriptions; give the scope's full ARM id.`
+        : `No subscription named '${subName}' among your Azure eligibilities; give the scope's full ARM id.`,
     );
   }
-  const sub = subs[0] as (typeof subs)[number]; // exactly one, checked above
-  const rg = (await azure.resourceGroups(sub.id)).find((x) => x.name.toLowerCase() === rgName.toLowerCase());
-  if (!rg) throw new NotFoundError(`No resource group '${rgName}' in ${sub.name}; give the scope's full ARM id.`);
-  return rg.id;
+  const [sub] = [...found.values()] as [{ id: string; name: string }]; // exactly one, checked above
+  return `${sub.id}/resourceGroups/${rgName}`;
 }
 
 /** Resolves a name on every plane (or one, with --kind); a profile name alone needs no Graph call. */
@@ -52,7 +74,7 @@ export async function resolveName(ctx: CliContext, name: string, o: SelectorOpti
   const quick = profiles.find((p) => p.name.toLowerCase() === name.trim().toLowerCase());
   if (quick && o.profile) return { resolved: { kind: "profile", profile: quick }, eligibilities: [] };
   const eligibilities = await ctx.engine.planes.eligibilities();
-  const scope = o.scope !== undefined ? await armScope(ctx, o.scope) : undefined;
+  const scope = o.scope !== undefined ? await armScope(ctx, o.scope, eligibilities) : undefined;
   return { resolved: resolveTarget(name, eligibilities, profiles, { as, prefer, kind, scope }), eligibilities };
 }
 
@@ -148,7 +170,8 @@ export async function resolveProfileRole(
   kind: "role" | "azure",
   spec: { name: string; scope: string | undefined },
 ): Promise<ProfileTarget> {
-  const scope = spec.scope !== undefined && kind === "azure" ? await armScope(ctx, spec.scope) : spec.scope;
+  const scope =
+    spec.scope !== undefined && kind === "azure" ? await armScope(ctx, spec.scope, eligibilities) : spec.scope;
   const r = resolveTarget(spec.name, eligibilities, [], { kind, scope, prefer: "target" });
   if (r.kind === "profile") throw new UsageError(`'${spec.name}' is not a role.`);
   return profileTargetOf(targetOf(r));
