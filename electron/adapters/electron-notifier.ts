@@ -1,4 +1,6 @@
+import type { EventTarget } from "../engine/lifecycle/events.js";
 import type { DesktopNotification, Notifier } from "../engine/notify/notifier.js";
+import { targetKey } from "../engine/planes/targets.js";
 
 // Electron's Notification, with node-notifier as the fallback where Electron reports no support.
 // A click opens the popup on the item; an expiry warning offers Renew where actions are shown.
@@ -26,8 +28,9 @@ export interface RoutingDeps {
   Notification: NotificationCtor;
   fallback: Notifier;
   /** Opens the popup, focused on the group (or the main view). */
-  open: (groupId: string | null) => void;
-  renew: (target: { groupId: string; accessId: "member" | "owner"; groupName: string }) => void;
+  /** Opens the popup on the card of a group (its id) or a role (its target key). */
+  open: (cardKey: string | null) => void;
+  renew: (target: EventTarget) => void;
   /** Told why Electron could not show a notification (for the log); the fallback shows it instead. */
   onFailed?: (error: string) => void;
 }
@@ -46,7 +49,7 @@ export class ElectronNotifier implements Notifier {
       urgency: n.urgency,
       ...(n.actions?.length ? { actions: n.actions.map((a) => ({ type: "button" as const, text: a.label })) } : {}),
     });
-    notification.on("click", () => this.d.open(n.target?.groupId ?? null));
+    notification.on("click", () => this.d.open(n.target ? cardKey(n.target) : null));
     notification.on("action", (_e, index) => {
       const action = n.actions?.[index];
       if (action?.id === "renew" && n.target) this.d.renew(n.target);
@@ -65,4 +68,9 @@ export class ElectronNotifier implements Notifier {
     this.#live.add(notification);
     notification.show();
   }
+}
+
+/** Which card the popup opens on: a group's id (as before there were planes), a role's target key. */
+function cardKey(t: EventTarget): string {
+  return t.kind === "role" || t.kind === "azure" ? targetKey(t) : t.groupId;
 }

@@ -37,7 +37,7 @@ describe("token storage chosen while the app runs", () => {
     const engine = await engineAgainst(emu, dir, { overrides: { persistence: cache } });
     expect(existsSync(path)).toBe(true);
     const lifecycle = new LifecycleService({
-      pim: engine.pim,
+      planes: engine.planes,
       activation: engine.activation,
       auth: engine.auth,
       profiles: engine.profiles,
