@@ -156,6 +156,51 @@ describe("restart on the Azure plane", () => {
   });
 });
 
+describe("approval and auto-activation on the Azure and role planes", () => {
+  it("announces an Azure role waiting for approval, then approved and provisioned, polling ARM only", async () => {
+    const h = await harness();
+    const all = await h.engine.planes.for("azure").eligibilities();
+    const owner = all.find(
+      (x) => x.roleName === "Owner" && x.scope.toLowerCase() === ARM_SCOPES.production.toLowerCase(),
+    );
+    if (!owner) throw new Error("the demo tenant lost Adele's Owner on Contoso Production");
+    const p = await addProfile(h, {
+      name: "Prod",
+      targets: [{ kind: "azure", roleDefinitionId: owner.roleDefinitionId, scope: owner.scope }],
+    });
+    await h.service.start();
+    await h.service.activateProfile(p);
+    expect(said(h)).toEqual(["submitted Owner on Contoso Production", "pending-approval Owner on Contoso Production"]);
+    expect(h.service.picture.pending.map((r) => r.label)).toEqual(["Owner on Contoso Production"]);
+    await emu.control.clearRequests();
+    await h.clock.advance(5 * MIN);
+    // The light polls ask ARM for its requests; groups' requests are not asked meanwhile.
+    const polls = await emu.control.requests();
+    expect(polls.filter((e) => e.path.endsWith("/roleAssignmentScheduleRequests")).length).toBeGreaterThanOrEqual(9);
+    expect(polls.filter((e) => e.path.includes("/group/assignmentScheduleRequests"))).toEqual([]);
+    const pending = h.service.picture.pending[0];
+    await emu.control.decideArm(pending?.id.split("/").pop() ?? "", "approve");
+    await h.clock.advance(31_000);
+    expect(said(h).slice(2)).toEqual([
+      "approved Owner on Contoso Production",
+      "provisioned Owner on Contoso Production",
+    ]);
+    expect(h.service.picture.pending).toEqual([]);
+  });
+
+  it("activates a profile holding a role at start, once signed in", async () => {
+    const h = await harness({ signIn: null });
+    await addProfile(h, { name: "Morning", targets: [globalReader], duration: "PT1H", autoActivate: true });
+    await h.service.start();
+    await h.service.autoActivate();
+    expect(new Set(said(h))).toEqual(new Set(["needs-sign-in"]));
+    await h.signIn("adele");
+    await h.service.signedIn();
+    expect(said(h)).toContain("provisioned Global Reader");
+    expect((await emu.control.roleRequests()).filter((r) => r.action === "selfActivate")).toHaveLength(1);
+  });
+});
+
 describe("the cost of the role and Azure planes", () => {
   it("a plane turned off in settings is never asked: no ARM request in an hour with an activation ending", async () => {
     const h = await harness();
