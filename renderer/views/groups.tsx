@@ -28,10 +28,10 @@ function Badges({ e }: { e: EligibleView }) {
 }
 
 const SCOPE_TYPES: Record<string, string> = {
-  managementgroup: "management group",
-  subscription: "subscription",
-  resourcegroup: "resource group",
-  resource: "resource",
+  managementgroup: "Management group",
+  subscription: "Subscription",
+  resourcegroup: "Resource group",
+  resource: "Resource",
 };
 
 /** Where a role applies: the directory, an administrative unit, or an Azure scope. */
@@ -45,7 +45,7 @@ export function ScopeLine({ e }: { e: EligibleView }) {
   if (e.kind === "azure")
     return (
       <div class="muted small scope" title={e.scope}>
-        {SCOPE_TYPES[e.scopeType.toLowerCase()] ?? "scope"}: {e.scopeName}
+        {SCOPE_TYPES[e.scopeType.toLowerCase()] ?? "Scope"}: {e.scopeName}
       </div>
     );
   return null;

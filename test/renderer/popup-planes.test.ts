@@ -67,7 +67,7 @@ describe("popup: Entra ID roles and Azure roles", () => {
     await show("azure");
     await expect.poll(() => rows("azure").count()).toBe(azure);
     expect(await page.getByTestId("azure-Contributor-rg-web").innerText()).toMatch(
-      /resource group: rg-web[\s\S]*ticket/,
+      /Resource group: rg-web[\s\S]*ticket/,
     );
     await page.screenshot({ path: `${SHOTS}/planes-azure.png` });
     await show("group");
@@ -124,13 +124,13 @@ describe("popup: Entra ID roles and Azure roles", () => {
     await picker.selectOption({ label: "app-contoso-web (resource)" });
     expect(await item.innerText()).toContain("Reduced scope: only app-contoso-web, not all of rg-web.");
     await item.getByLabel("Justification").fill("Hotfix");
+    await item.screenshot({ path: `${SHOTS}/azure-scope-picker.png` });
     await item.getByRole("button", { name: "Activate", exact: true }).click();
     // The policy asks for a ticket: refused here, nothing sent.
     expect(await item.getByRole("alert").innerText()).toContain("This Azure role requires a ticket");
     expect(await logged("PUT", /roleAssignmentScheduleRequests\//)).toHaveLength(0);
     await item.getByLabel("Ticket system").fill("ServiceNow");
     await item.getByLabel("Ticket number").fill("INC0042");
-    await page.screenshot({ path: `${SHOTS}/azure-scope-picker.png` });
     await item.getByRole("button", { name: "Activate", exact: true }).click();
     await page.getByText("Contributor on app-contoso-web is active until").first().waitFor({ timeout: 20_000 });
     const [put] = await logged("PUT", /roleAssignmentScheduleRequests\//);
