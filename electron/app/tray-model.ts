@@ -28,8 +28,8 @@ export type MenuAction =
   | { kind: "sign-in" }
   | { kind: "open" }
   | { kind: "activate-profile"; profileId: string }
-  /** Deactivate one item on any plane: the request the popup would send. */
-  | { kind: "deactivate"; request: RequestOf<"pim:deactivate"> }
+  /** Deactivate one item on any plane, with the request's fields: a group's groupId and accessId, a role's target. */
+  | ({ kind: "deactivate" } & RequestOf<"pim:deactivate">)
   | { kind: "cancel"; requestId: string }
   | { kind: "toggle-start-at-login" }
   | { kind: "open-settings" }
@@ -190,7 +190,7 @@ export function trayMenu(s: AppState, now: number): MenuItemModel[] {
           type: "action",
           id: `deactivate:${targetKey(a)}`,
           label: `Deactivate ${itemLabel(a)} — ${left(a.endDateTime, now)}`,
-          action: { kind: "deactivate", request: deactivateRequestOf(a) },
+          action: { kind: "deactivate", ...deactivateRequestOf(a) },
           enabled: now >= canAt,
         });
       }

@@ -35,8 +35,10 @@ export function createAppTray({ controller, settings, iconFor, showPopup, resetA
         return showPopup();
       case "activate-profile":
         return run(controller.invoke("profiles:activate", { id: a.profileId }));
-      case "deactivate":
-        return run(controller.invoke("pim:deactivate", a.request));
+      case "deactivate": {
+        const { kind: _action, ...request } = a;
+        return run(controller.invoke("pim:deactivate", request));
+      }
       case "cancel":
         return run(controller.invoke("pim:cancel", { requestId: a.requestId }));
       case "toggle-start-at-login":

@@ -103,13 +103,13 @@ describe("tray model, planes", () => {
       enabled: true,
       action: {
         kind: "deactivate",
-        request: { target: { kind: "role", roleDefinitionId: DEMO_ROLES.globalReader, directoryScopeId: "/" } },
+        target: { kind: "role", roleDefinitionId: DEMO_ROLES.globalReader, directoryScopeId: "/" },
       },
     });
     // Within PIM's first five minutes, as for groups.
     expect(byId.get(`deactivate:azure:${CONTRIBUTOR.toLowerCase()}@${ARM_SCOPES.rgWeb.toLowerCase()}`)).toMatchObject({
       enabled: false,
-      action: { kind: "deactivate", request: { target: { kind: "azure", scope: ARM_SCOPES.rgWeb } } },
+      action: { kind: "deactivate", target: { kind: "azure", scope: ARM_SCOPES.rgWeb } },
     });
     expect(byId.get(`cancel:${azurePending.requestId}`)?.action).toEqual({
       kind: "cancel",
@@ -117,7 +117,8 @@ describe("tray model, planes", () => {
     });
     expect(byId.get(`deactivate:${G1}:member`)?.action).toEqual({
       kind: "deactivate",
-      request: { groupId: G1, accessId: "member" },
+      groupId: G1,
+      accessId: "member",
     });
   });
 });
@@ -162,7 +163,8 @@ describe("tray menu actions against the emulator", () => {
     expect(cancel.action.requestId).toMatch(/\/providers\/Microsoft\.Authorization\/roleAssignmentScheduleRequests\//i);
 
     // What app-tray.ts does with each action.
-    const off = await c.invoke("pim:deactivate", deactivate.action.request);
+    const { kind: _action, ...request } = deactivate.action;
+    const off = await c.invoke("pim:deactivate", request);
     expect(off).toMatchObject({ ok: true, value: { roleName: "Global Reader", status: "deactivated" } });
     expect((await c.invoke("pim:cancel", { requestId: cancel.action.requestId })).ok).toBe(true);
     await expect.poll(async () => (await c.state()).pending.length, { timeout: 10_000 }).toBe(0);
