@@ -12,6 +12,7 @@ import {
   refOf,
   type ActiveAssignment,
   type NamedRef,
+  type PlaneKind,
   type RoleNames,
   type ScheduleRequest,
 } from "../engine/planes/targets.js";
@@ -171,15 +172,24 @@ export function pendingViews(pending: PictureRows["pending"]): PendingViewDto[] 
   }));
 }
 
-export function planeStatusViews(status: readonly PlaneStatus[]): PlaneStatusView[] {
-  return status.map((p) => ({
-    kind: p.kind,
-    label: PLANE_LABELS[p.kind].many,
-    state: p.state,
-    note: p.note,
-    count: p.count,
-    canTurnOn: p.kind !== "group" && (p.state === "needs-consent" || p.state === "needs-sign-in"),
-  }));
+/**
+ * Each plane's state for the badges. A plane turned off in settings reads "off" at once, before the
+ * next read of the planes would say so.
+ */
+export function planeStatusViews(
+  status: readonly PlaneStatus[],
+  enabled?: Readonly<Record<PlaneKind, boolean>>,
+): PlaneStatusView[] {
+  return status
+    .map((p): PlaneStatus => (enabled && !enabled[p.kind] ? { ...p, state: "off", note: null, count: null } : p))
+    .map((p) => ({
+      kind: p.kind,
+      label: PLANE_LABELS[p.kind].many,
+      state: p.state,
+      note: p.note,
+      count: p.count,
+      canTurnOn: p.kind !== "group" && (p.state === "needs-consent" || p.state === "needs-sign-in"),
+    }));
 }
 
 /** Before any read of the planes: every plane not tried yet. */
@@ -226,7 +236,7 @@ export function appStateView(
     active: activeViews(rows.active),
     pending: pendingViews(rows.pending),
     profiles: s.profiles.map(profileView),
-    planes: planeStatusViews(planes),
+    planes: planeStatusViews(planes, s.planes),
     settings: {
       cloud: c.cloud,
       tenant: c.tenant,

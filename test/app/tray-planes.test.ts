@@ -172,4 +172,20 @@ describe("tray menu actions against the emulator", () => {
       .poll(async () => (await c.state()).active.some((a) => a.kind === "role"), { timeout: 10_000 })
       .toBe(false);
   }, 60_000);
+
+  it("lists the scopes below an Azure eligibility for the picker, and asks ARM nothing once Azure roles are off", async () => {
+    const c = preview.controller;
+    const scopes = await c.invoke("pim:azure-scopes", { scope: ARM_SCOPES.rgWeb });
+    expect(scopes).toMatchObject({ ok: true, value: [{ name: "app-contoso-web", type: "resource" }] });
+    expect((await c.invoke("settings:update", { planes: { azure: false } })).ok).toBe(true);
+    const before = (await emu.control.requests()).length;
+    expect(await c.invoke("pim:azure-scopes", { scope: ARM_SCOPES.rgWeb })).toEqual({
+      ok: false,
+      error: { kind: "usage", message: "Azure roles are turned off in Settings." },
+    });
+    expect((await emu.control.requests()).slice(before).filter((r) => r.path.startsWith("/arm"))).toEqual([]);
+    expect((await c.invoke("pim:planes", undefined)).ok).toBe(true);
+    expect((await c.state()).planes.find((p) => p.kind === "azure")).toMatchObject({ state: "off", canTurnOn: false });
+    expect((await c.invoke("settings:update", { planes: { azure: true } })).ok).toBe(true);
+  });
 });

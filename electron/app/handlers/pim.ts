@@ -85,11 +85,15 @@ export const pimHandlers = {
     await lifecycle.refresh("canceled");
     return state();
   },
-  "pim:planes": async (_r, { engine }) => planeStatusViews(engine.planes.status()),
+  "pim:planes": async (_r, { engine }) =>
+    planeStatusViews(engine.planes.status(), (await engine.settings.load()).planes),
   "pim:azure-scopes": async (r, { engine }) => {
+    // Never ask ARM for a plane that is off, or has no endpoint with this connection.
     const azure = engine.planes.for("azure");
-    if (!(azure instanceof AzurePlane))
+    if (!(azure instanceof AzurePlane) || engine.connection.armBaseUrl === null)
       throw new PimTrayError("usage", "Azure roles are not available with this connection.");
+    if (!(await engine.settings.load()).planes.azure)
+      throw new PimTrayError("usage", "Azure roles are turned off in Settings.");
     return (await azure.childScopes(r.scope)).map((s) => ({ id: s.id, name: s.name, type: s.type }));
   },
 } satisfies FeatureHandlers<"pim">;
