@@ -1,29 +1,20 @@
 import type { ActivationOutcome } from "../activation/activation-service.js";
 import { PimTrayError } from "../errors.js";
-import {
-  kindOf,
-  labelOf,
-  nameOf,
-  PLANE_KINDS,
-  type ActiveAssignment,
-  type PlaneKind,
-  type TargetRef,
-} from "../planes/targets.js";
+import { labelOf, nameOf, type TargetRef } from "../planes/targets.js";
 import type { Profile } from "../profiles/settings-schema.js";
 import { clockJumped, next, offlineRetry, signInCheck, type Poll, type Scope } from "./cadence.js";
-import { diff, outcomeAnnouncements, pendingSelfActivations, requestMoved, type Effect } from "./diff.js";
+import { diff, outcomeAnnouncements, requestMoved, type Effect } from "./diff.js";
 import { forgetOld, keys, targetKey } from "./event-keys.js";
 import type { LifecycleEvent } from "./events.js";
-import type { NamedRef } from "../planes/targets.js";
 import { DEFAULT_LEAD_MINUTES, expiringSoon, planExpiry } from "./expiry.js";
 import { FolderSync } from "./folder-sync.js";
 import { inputFor, startChain } from "./keep-active.js";
 import { LIFECYCLE_DEFAULTS, type LifecycleDeps, type LifecycleOptions, type Picture } from "./lifecycle-options.js";
 import { emptyState, knownKey, type LifecycleState } from "./lifecycle-state.js";
 import { Listeners } from "./listeners.js";
-import { namedTarget, rememberNames } from "./names.js";
-import { readNames, readPlanes } from "./plane-reader.js";
-import { occasionOf, planReads, type Occasion, type PlaneHealth } from "./plane-reads.js";
+import { namedTarget } from "./names.js";
+import { occasionOf, type Occasion } from "./plane-reads.js";
+import { PlaneWatch } from "./plane-watch.js";
 import { Renewals } from "./renewals.js";
 import { LifecycleTimers } from "./timers.js";
 
@@ -39,10 +30,10 @@ import { LifecycleTimers } from "./timers.js";
 //   offline         retries after 15 s, 30 s, 1, 2, then every 5 min
 //   another process a full reconcile within about 1 s of its write to the shared config folder
 //                   (config-watcher.ts); no timer of its own, so it adds no polling
-// This file is the coordinator: it holds the state, the timers and the requests. What to announce
-// (diff.ts), when to look next (cadence.ts), when to warn (expiry.ts) and what a keep-active chain
-// does (keep-active.ts, carried out by renewals.ts) are decided by pure planners. It runs to about
-// 390 lines because it is the service's whole public surface (start/stop, refresh, sign-in,
+// This file is the coordinator: it holds the state and the timers. What to announce (diff.ts), when
+// to look next (cadence.ts), which planes to ask (plane-reads.ts, carried out by plane-watch.ts),
+// when to warn (expiry.ts) and what a keep-active chain does (keep-active.ts, carried out by
+// renewals.ts) are decided by pure planners. It runs to about 440 lines because it is the service's whole public surface (start/stop, refresh, sign-in,
 // profile activation) plus the one reconcile sequence, and splitting that sequence would scatter
 // the order of its steps (read, diff, save, arm, publish, schedule), which is what matters here.
 
@@ -63,17 +54,8 @@ export class LifecycleService {
     needsSignIn: false,
     lastSyncAt: null,
   };
-  /** Names seen on every plane (eligibilities, assignments), by targetKey: requests carry none. */
-  readonly #names = new Map<string, string | NamedRef>();
-  /** Targets whose names were looked for once already; not looked for again (a request for a target no longer eligible). */
-  readonly #namesTried = new Set<string>();
-  /** How each optional plane answered last, so that one that fails is retried rarely (plane-reads.ts). */
-  readonly #health = new Map<PlaneKind, PlaneHealth>();
-  /** Timed full reconciles so far: every few, a quiet plane is looked at. */
-  #timerTick = 0;
-  /** Standing (permanent) role and Azure role assignments: in the picture, outside the lifecycle. */
-  #standing: ActiveAssignment[] = [];
-  #namesLoaded = false;
+  /** The planes: which are on, how each answered, the names seen (plane-watch.ts). */
+  readonly #planes: PlaneWatch;
   readonly #listeners: Listeners<LifecycleEvent>;
   readonly #stateListeners: Listeners<Picture>;
   readonly #timers: LifecycleTimers;
@@ -95,13 +77,19 @@ export class LifecycleService {
     this.#timers = new LifecycleTimers(deps.clock, () => this.#running);
     this.#listeners = new Listeners((err) => deps.logger.error("an event listener failed", err));
     this.#stateListeners = new Listeners((err) => deps.logger.error("a state listener failed", err));
+    this.#planes = new PlaneWatch({
+      planes: deps.planes,
+      settings: deps.settings,
+      logger: deps.logger,
+      now: () => deps.clock.now(),
+    });
     this.#renewals = new Renewals({
       activation: deps.activation,
       profiles: deps.profiles,
       clock: deps.clock,
       logger: deps.logger,
       state: () => this.#state,
-      names: this.#names,
+      names: this.#planes.names,
       announce: (key, e) => this.#emit(key, e),
       announceOutcome: (o, profile) => this.#announce(o, profile),
       refreshAfter: (reason) => this.#freshRefresh(reason),
@@ -262,7 +250,7 @@ export class LifecycleService {
 
   async #reconcile(scope: Scope, reason: string, occasion: Occasion = occasionOf(reason)): Promise<void> {
     if (!this.#running) return;
-    const { clock, planes, logger } = this.#d;
+    const { clock, logger } = this.#d;
     this.#timers.cancelPoll();
     const account = await this.#d.auth.currentAccount();
     this.#picture.account = account;
@@ -274,29 +262,9 @@ export class LifecycleService {
       // Signed in since (e.g. `pimtray login` in another terminal): run what was waiting for it.
       if (this.#deferredAutoActivate) void this.#track(this.autoActivate());
     }
-    const enabled = await this.#enabledPlanes();
-    // A plane turned off since the last look drops out of the picture without a word.
-    const prev = this.#state.known
-      ? {
-          active: this.#state.known.active.filter((a) => enabled[kindOf(a)]),
-          pending: this.#state.known.pending.filter((r) => enabled[kindOf(r)]),
-        }
-      : null;
-    if (occasion === "timer" && scope === "full") this.#timerTick += 1;
-    const plan = planReads({
-      scope,
-      occasion,
-      timerTick: this.#timerTick,
-      enabled,
-      unavailable: this.#unavailablePlanes(),
-      health: this.#health,
-      known: prev,
-      now: clock.now(),
-    });
-    let read: Awaited<ReturnType<typeof readPlanes>>;
+    let look: Awaited<ReturnType<PlaneWatch["look"]>>;
     try {
-      read = await readPlanes(planes, plan, this.#health, logger, clock.now());
-      await this.#learnNames(read.active, read.requests, plan.active.length + plan.requests.length > 0);
+      look = await this.#planes.look(scope, occasion, this.#state.known);
     } catch (e) {
       this.#failed(e, reason);
       return;
@@ -305,38 +273,24 @@ export class LifecycleService {
     this.#picture.online = true;
     this.#offlineAttempts = 0;
 
-    const { requests } = read;
-    // Standing role assignments never end and cannot be deactivated: shown, never announced.
-    const [activations, standing] = splitStanding(read.active);
-    this.#standing = [
-      ...standing,
-      ...this.#standing.filter((a) => enabled[kindOf(a)] && !read.activeFrom.has(kindOf(a))),
-    ];
-    // Only the planes that answered may change; what the others showed before stands.
-    const active: ActiveAssignment[] | null = read.activeFrom.size
-      ? [...activations, ...(prev?.active ?? []).filter((a) => !read.activeFrom.has(kindOf(a)))]
-      : null;
-    const pendingNow = [
-      ...pendingSelfActivations(requests),
-      ...(prev?.pending ?? []).filter((r) => !read.requestsFrom.has(kindOf(r))),
-    ];
+    const { prev, requests, active, pending: pendingNow } = look;
     // A light poll saw a request move on (approved, denied, provisioning): look at its plane now.
     if (!active && prev && requestMoved(prev.pending, requests))
       return this.#reconcile("full", `${reason}, a request changed`, "expiry");
-    if (prev) this.#apply(diff(prev, requests, active, clock.now(), this.#names));
+    if (prev) this.#apply(diff(prev, requests, active, clock.now(), this.#planes.names));
     const activeNow = active ?? prev?.active ?? [];
     if (!prev)
       logger.info(
         `first picture: ${activeNow.length} active, ${pendingNow.length} pending (nothing announced for what already existed)`,
       );
     this.#state.known = { active: activeNow, pending: pendingNow };
-    if (read.activeFrom.has("group") || (active && !enabled.group)) this.#lastFullAt = clock.now();
+    if (look.full) this.#lastFullAt = clock.now();
     this.#picture = {
       ...this.#picture,
       active: activeNow,
-      standing: this.#standing,
+      standing: this.#planes.standing,
       pending: pendingNow.map((r) => {
-        const target = namedTarget(this.#names, r);
+        const target = namedTarget(this.#planes.names, r);
         return { ...r, groupName: nameOf(target), target, label: labelOf(target) };
       }),
       lastSyncAt: clock.now(),
@@ -350,45 +304,6 @@ export class LifecycleService {
     );
     if (reason === "start" && this.#d.history)
       await this.#d.history.repair(requests).catch((e: unknown) => logger.warn("history repair failed", e));
-  }
-
-  /** The planes on in settings (all of them when settings cannot be read). */
-  async #enabledPlanes(): Promise<Record<PlaneKind, boolean>> {
-    const s = await this.#d.settings.load().catch(() => null);
-    return s?.planes ?? { group: true, role: true, azure: true };
-  }
-
-  /** Planes this connection cannot use at all (the planes say so with a note: e.g. no ARM endpoint). */
-  #unavailablePlanes(): Set<PlaneKind> {
-    return new Set(
-      this.#d.planes
-        .status()
-        .filter((p) => p.state === "off" && p.note !== null)
-        .map((p) => p.kind),
-    );
-  }
-
-  /**
-   * Names from the records that carry them (assignments), and, for targets only known by id (a
-   * request's), from their plane's eligibilities: at the first look, then once per unknown target.
-   */
-  async #learnNames(active: readonly ActiveAssignment[], requests: readonly TargetRef[], readAny: boolean) {
-    for (const a of active) rememberNames(this.#names, a);
-    const unknown = requests.filter((r) => !this.#names.has(targetKey(r)) && !this.#namesTried.has(targetKey(r)));
-    const kinds = new Set<PlaneKind>(unknown.map(kindOf));
-    // The first look learns every plane's names: profiles name targets by id, and activate by name.
-    if (!this.#namesLoaded && readAny) for (const k of PLANE_KINDS) kinds.add(k);
-    if (readAny) this.#namesLoaded = true;
-    for (const r of unknown) this.#namesTried.add(targetKey(r));
-    if (!kinds.size) return;
-    const enabled = await this.#enabledPlanes();
-    const unavailable = this.#unavailablePlanes();
-    const healthy = (k: PlaneKind) => {
-      const h = this.#health.get(k)?.state;
-      return h === undefined || h === "ok" || h === "not-tried";
-    };
-    const from = [...kinds].filter((k) => enabled[k] && !unavailable.has(k) && healthy(k));
-    for (const e of await readNames(this.#d.planes, from, this.#d.logger)) rememberNames(this.#names, e);
   }
 
   #needSignIn(reason: string, poll: Poll): void {
@@ -442,7 +357,7 @@ export class LifecycleService {
       now,
       expiry,
       this.#state.announced,
-      this.#names,
+      this.#planes.names,
       this.#o.expiryConfirmDelayMs,
     )) {
       if (plan.missed) this.#emit(plan.missed.key, plan.missed.event);
@@ -482,7 +397,7 @@ export class LifecycleService {
     ]);
     const inputs = profile.targets
       .filter((t) => !busy.has(targetKey(t)))
-      .map((t) => inputFor(profile, t, this.#names, undefined));
+      .map((t) => inputFor(profile, t, this.#planes.names, undefined));
     if (profile.keepActive.enabled) this.#state.keepActive[profile.id] = startChain(this.#d.clock.now());
     const outcomes = inputs.length
       ? await this.#d.activation.activateMany(inputs, { waitFor: "provisioned", timeoutMs: ACTIVATION_TIMEOUT_MS })
@@ -521,10 +436,4 @@ export class LifecycleService {
       }
     }
   }
-}
-
-/** Activations, and standing assignments on the role and Azure planes (groups' are kept as they always were). */
-function splitStanding(list: readonly ActiveAssignment[]): [ActiveAssignment[], ActiveAssignment[]] {
-  const standing = (a: ActiveAssignment) => kindOf(a) !== "group" && a.assignmentType === "assigned";
-  return [list.filter((a) => !standing(a)), list.filter(standing)];
 }
