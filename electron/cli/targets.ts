@@ -1,7 +1,7 @@
 import type { Target } from "../engine/activation/activation-service.js";
 import { NotFoundError, UsageError } from "../engine/errors.js";
 import { AzurePlane } from "../engine/planes/azure/azure-client.js";
-import type { Eligibility } from "../engine/planes/targets.js";
+import { PLANE_LABELS, type Eligibility, type PlaneKind } from "../engine/planes/targets.js";
 import type { Profile, ProfileTarget } from "../engine/profiles/settings-schema.js";
 import { resolveTarget, type Resolved } from "../engine/resolve.js";
 import type { CliContext } from "./context.js";
@@ -63,6 +63,18 @@ async function armScope(ctx: CliContext, scope: string, eligibilities: Eligibili
   return `${sub.id}/resourceGroups/${rgName}`;
 }
 
+/** One plane's eligibilities; a plane that is off (in settings, or without an ARM endpoint) is never asked. */
+async function onePlane(ctx: CliContext, kind: PlaneKind): Promise<Eligibility[]> {
+  const label = PLANE_LABELS[kind].many;
+  if (!ctx.settings.planes[kind]) throw new UsageError(`${label} are turned off in settings (planes.${kind}).`);
+  if (kind === "azure" && ctx.engine.connection.armBaseUrl === null) {
+    throw new UsageError(
+      `${label} are off: this connection names no Azure Resource Manager endpoint (give --arm-endpoint, or armEndpoint in settings).`,
+    );
+  }
+  return ctx.engine.planes.for(kind).eligibilities();
+}
+
 /** Resolves a name on every plane (or one, with --kind); a profile name alone needs no Graph call. */
 export async function resolveName(ctx: CliContext, name: string, o: SelectorOptions): Promise<ResolvedName> {
   // --group (from before there were planes) says the name is a group's.
@@ -73,7 +85,8 @@ export async function resolveName(ctx: CliContext, name: string, o: SelectorOpti
   const profiles = ctx.settings.profiles;
   const quick = profiles.find((p) => p.name.toLowerCase() === name.trim().toLowerCase());
   if (quick && o.profile) return { resolved: { kind: "profile", profile: quick }, eligibilities: [] };
-  const eligibilities = await ctx.engine.planes.eligibilities();
+  // With --kind, only that plane is asked; without it, every plane (a name on two is refused).
+  const eligibilities: Eligibility[] = kind ? await onePlane(ctx, kind) : await ctx.engine.planes.eligibilities();
   const scope = o.scope !== undefined ? await armScope(ctx, o.scope, eligibilities) : undefined;
   return { resolved: resolveTarget(name, eligibilities, profiles, { as, prefer, kind, scope }), eligibilities };
 }
