@@ -53,6 +53,7 @@ export function whoamiJson(f: WhoamiFacts) {
     cloud: c.cloud,
     authority: c.authority,
     graphBaseUrl: c.graphBaseUrl,
+    armBaseUrl: c.armBaseUrl,
     clientId: c.clientId,
     tokenStorage: f.tokenStorage,
   };
@@ -66,6 +67,7 @@ export function whoamiText(f: WhoamiFacts): string {
     `  object id  ${account.objectId}`,
     `  tenant     ${account.tenantId}`,
     `  cloud      ${c.cloud} (${c.graphBaseUrl})`,
+    `  azure      ${c.armBaseUrl ?? "off (no Azure Resource Manager endpoint for this connection)"}`,
     `  client id  ${c.clientId}`,
     `  tokens     ${f.tokenStorage}`,
     ...(others.length ? [`  also signed in: ${others.join(", ")} (switch with pimtray login --account NAME)`] : []),

@@ -111,6 +111,9 @@ describe("the ARM endpoint", () => {
     expect(body.planes[0].state).toBe("ok");
     expect(body.eligibilities.length).toBeGreaterThan(0);
 
+    const who = await cli.run(["whoami", "--json"], { PIMTRAY_ARM_ENDPOINT: `https://127.0.0.1:${port}/arm` });
+    expect(JSON.parse(who.stdout).armBaseUrl).toBe(`https://127.0.0.1:${port}/arm`);
+
     // The emulator's sign-in is a custom authority: its tokens never go to the real ARM.
     const none = await cli.run(["eligible", "--json"], { PIMTRAY_ARM_ENDPOINT: "" });
     expect(none.code).toBe(0);
