@@ -1,5 +1,6 @@
+import { assertOwnOrigin } from "../http/own-origin.js";
 import { randomUUID } from "node:crypto";
-import { GraphError, PimTrayError } from "../errors.js";
+import { GraphError } from "../errors.js";
 import type { HttpClient, HttpResponse } from "../http/http-client.js";
 import type { Logger } from "../logger.js";
 import { claimsFromWwwAuthenticate, normalizeGraphError, toGraphError } from "./graph-errors.js";
@@ -57,7 +58,7 @@ export class GraphClient {
 
   url(path: string, query?: Record<string, string>): string {
     const absolute = /^[a-z][a-z\d+.-]*:/i.test(path);
-    if (absolute) this.#assertOwnOrigin(path);
+    if (absolute) assertOwnOrigin(path, this.#origin, "graph");
     const base = absolute ? path : `${this.baseUrl}/${path.replace(/^\/+/, "")}`;
     return query && Object.keys(query).length ? `${base}${base.includes("?") ? "&" : "?"}${encodeQuery(query)}` : base;
   }
@@ -117,32 +118,6 @@ export class GraphClient {
       next = r.body["@odata.nextLink"];
     }
     return out;
-  }
-
-  /**
-   * An absolute URL (a nextLink) is followed only on the Graph endpoint's own origin: the request
-   * carries the bearer token, and a link to another host would hand it over.
-   */
-  #assertOwnOrigin(link: string): void {
-    let target: URL;
-    try {
-      target = new URL(link);
-    } catch (e) {
-      throw new PimTrayError(
-        "server",
-        "Microsoft Graph sent a next-page link that is not a URL; nothing more was read. Try again.",
-        { cause: e },
-      );
-    }
-    if (target.origin === this.#origin) return;
-    throw new GraphError(
-      200,
-      "ForeignNextLink",
-      `next-page link points to ${target.protocol}//${target.host}, not ${this.#origin}`,
-      null,
-      "server",
-      `Microsoft Graph sent a next-page link to another host, ${target.host}; PIM Tray did not follow it, so your sign-in was not sent there. Check the Graph endpoint setting and any proxy between you and ${new URL(this.#origin).host}.`,
-    );
   }
 
   async #send(req: GraphRequest, token: string): Promise<HttpResponse> {

@@ -1,3 +1,4 @@
+import { assertOwnOrigin } from "../../http/own-origin.js";
 import { randomUUID } from "node:crypto";
 import { ArmError, PimTrayError } from "../../errors.js";
 import { encodeQuery, type TokenSource } from "../../graph/graph-client.js";
@@ -64,7 +65,7 @@ export class ArmClient {
 
   url(path: string, query: Record<string, string> = {}): string {
     const absolute = /^[a-z][a-z\d+.-]*:/i.test(path);
-    if (absolute) this.#assertOwnOrigin(path);
+    if (absolute) assertOwnOrigin(path, this.#origin, "arm");
     else if (!path.startsWith("/")) throw new PimTrayError("usage", `An ARM path starts with '/': got '${path}'.`);
     const base = absolute ? path : `${this.baseUrl}${path}`;
     // A nextLink carries its own api-version; anything else gets ours unless the caller chose one.
@@ -131,29 +132,6 @@ export class ArmClient {
       q = undefined;
     }
     return out;
-  }
-
-  /** A nextLink is followed only on ARM's own origin: the request carries the bearer token. */
-  #assertOwnOrigin(link: string): void {
-    let target: URL;
-    try {
-      target = new URL(link);
-    } catch (e) {
-      throw new PimTrayError(
-        "server",
-        "Azure Resource Manager sent a next-page link that is not a URL; nothing more was read. Try again.",
-        { cause: e },
-      );
-    }
-    if (target.origin === this.#origin) return;
-    throw new ArmError(
-      200,
-      "ForeignNextLink",
-      `next-page link points to ${target.protocol}//${target.host}, not ${this.#origin}`,
-      null,
-      "server",
-      `Azure Resource Manager sent a next-page link to another host, ${target.host}; PIM Tray did not follow it, so your sign-in was not sent there. Check the Azure Resource Manager endpoint setting and any proxy between you and ${new URL(this.#origin).host}.`,
-    );
   }
 
   async #send(req: ArmRequest, url: string, token: string): Promise<HttpResponse> {
