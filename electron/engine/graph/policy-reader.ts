@@ -21,20 +21,28 @@ export class PolicyReader {
 
   /** The policy for a group role, cached for a while; a refused read gives UNKNOWN_POLICY. */
   policy(groupId: string, accessId: AccessId): Promise<PolicySummary> {
-    return this.#cache.get(`${groupId.toLowerCase()}:${accessId}`, async () => {
-      const r = await this.graph.request<{ value: Array<{ policy?: { rules?: RawRule[] } }> }>({
-        method: "GET",
-        path: "policies/roleManagementPolicyAssignments",
-        query: {
-          $filter: `scopeId eq ${odataString(groupId)} and scopeType eq 'Group' and roleDefinitionId eq ${odataString(accessId)}`,
-          $expand: "policy($expand=rules)",
-        },
-      });
-      return r.body.value[0]?.policy?.rules;
-    });
+    return this.#cache.get(`${groupId.toLowerCase()}:${accessId}`, () =>
+      assignedPolicyRules(
+        this.graph,
+        `scopeId eq ${odataString(groupId)} and scopeType eq 'Group' and roleDefinitionId eq ${odataString(accessId)}`,
+      ),
+    );
   }
 
   invalidate(): void {
     this.#cache.clear();
   }
+}
+
+/**
+ * The rules of the policy assigned where `filter` says (Graph keeps groups' and directory roles'
+ * policies in the same collection), or undefined when none is assigned there.
+ */
+export async function assignedPolicyRules(graph: GraphClient, filter: string): Promise<RawRule[] | undefined> {
+  const r = await graph.request<{ value: Array<{ policy?: { rules?: RawRule[] } }> }>({
+    method: "GET",
+    path: "policies/roleManagementPolicyAssignments",
+    query: { $filter: filter, $expand: "policy($expand=rules)" },
+  });
+  return r.body.value[0]?.policy?.rules;
 }

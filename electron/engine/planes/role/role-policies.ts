@@ -1,6 +1,7 @@
 import type { Logger } from "../../logger.js";
 import { odataString, type GraphClient } from "../../graph/graph-client.js";
-import type { PolicySummary, RawRule } from "../../graph/policy-summary.js";
+import { assignedPolicyRules } from "../../graph/policy-reader.js";
+import type { PolicySummary } from "../../graph/policy-summary.js";
 import { PolicyCache } from "../policy-cache.js";
 
 // A directory role's policy. Graph keeps one per role at the tenant scope ('/'), which also governs the
@@ -19,17 +20,12 @@ export class RolePolicies {
   }
 
   policy(roleDefinitionId: string): Promise<PolicySummary> {
-    return this.#cache.get(`role:${roleDefinitionId.toLowerCase()}`, async () => {
-      const r = await this.graph.request<{ value: Array<{ policy?: { rules?: RawRule[] } }> }>({
-        method: "GET",
-        path: "policies/roleManagementPolicyAssignments",
-        query: {
-          $filter: `scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq ${odataString(roleDefinitionId)}`,
-          $expand: "policy($expand=rules)",
-        },
-      });
-      return r.body.value[0]?.policy?.rules;
-    });
+    return this.#cache.get(`role:${roleDefinitionId.toLowerCase()}`, () =>
+      assignedPolicyRules(
+        this.graph,
+        `scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq ${odataString(roleDefinitionId)}`,
+      ),
+    );
   }
 
   invalidate(): void {
