@@ -1,6 +1,5 @@
 import type { Target } from "../engine/activation/activation-service.js";
 import { NotFoundError, UsageError } from "../engine/errors.js";
-import { AzurePlane } from "../engine/planes/azure/azure-client.js";
 import { PLANE_LABELS, type Eligibility, type PlaneKind } from "../engine/planes/targets.js";
 import type { Profile, ProfileTarget } from "../engine/profiles/settings-schema.js";
 import { resolveTarget, type Resolved } from "../engine/resolve.js";
@@ -45,10 +44,7 @@ async function armScope(ctx: CliContext, scope: string, eligibilities: Eligibili
   if (!candidates.length) {
     // Not among the eligibilities: the subscriptions ARM lets the user see.
     const azure = ctx.engine.planes.clients.azure;
-    const visible =
-      azure instanceof AzurePlane
-        ? await azure.subscriptions().catch((): Array<{ id: string; name: string }> => [])
-        : [];
+    const visible = await azure.subscriptions().catch((): Array<{ id: string; name: string }> => []);
     candidates = visible.filter(matches);
   }
   const found = new Map(candidates.map((x) => [x.id.toLowerCase(), x]));

@@ -1,6 +1,5 @@
 import type { Target } from "../../engine/activation/activation-service.js";
 import { PimTrayError } from "../../engine/errors.js";
-import { AzurePlane } from "../../engine/planes/azure/azure-client.js";
 import { refOf, type TargetRef } from "../../engine/planes/targets.js";
 import { namesFor, planeTargetFor } from "../plane-targets.js";
 import { eligibleViews, outcomeView, pendingNames, planeStatusViews, type PictureRows } from "../view-model.js";
@@ -89,8 +88,8 @@ export const pimHandlers = {
     planeStatusViews(engine.planes.status(), (await engine.settings.load()).planes),
   "pim:azure-scopes": async (r, { engine }) => {
     // Never ask ARM for a plane that is off, or has no endpoint with this connection.
-    const azure = engine.planes.for("azure");
-    if (!(azure instanceof AzurePlane) || engine.connection.armBaseUrl === null)
+    const azure = engine.planes.clients.azure;
+    if (engine.connection.armBaseUrl === null)
       throw new PimTrayError("usage", "Azure roles are not available with this connection.");
     if (!(await engine.settings.load()).planes.azure)
       throw new PimTrayError("usage", "Azure roles are turned off in Settings.");

@@ -8,6 +8,7 @@ import {
 } from "../errors.js";
 import type { PolicySummary } from "../graph/policy-summary.js";
 import type { Logger } from "../logger.js";
+import type { AzurePlane } from "./azure/azure-client.js";
 import type { AnyPlane, PlaneClient, PlaneSubmission, SubmitOptions } from "./plane.js";
 import {
   kindOf,
@@ -39,7 +40,8 @@ export interface PlaneStatus {
 export interface PlaneClients {
   group: PlaneClient<"group">;
   role: PlaneClient<"role">;
-  azure: PlaneClient<"azure">;
+  /** Azure's client also lists scopes (subscriptions, eligible child scopes) for a scope picker. */
+  azure: AzurePlane;
 }
 
 export interface PlanesOptions {
@@ -162,8 +164,13 @@ export class Planes {
         (error: unknown) => void settled.set(k, { ok: false, error }),
       ),
     );
-    // Wait for every plane, but once one has answered, give the rest at most slowPlaneMs.
-    await Promise.race([Promise.all(runs), Promise.race(runs).then(() => delay(this.o.slowPlaneMs ?? 10_000))]);
+    // Wait for every plane; but once one has answered, give the optional planes at most slowPlaneMs
+    // more. Groups are always waited for: they are what PIM Tray signs in for.
+    const groups = kinds.includes("group") ? runs[kinds.indexOf("group")] : undefined;
+    await Promise.race([
+      Promise.all(runs),
+      Promise.all([groups, Promise.race(runs).then(() => delay(this.o.slowPlaneMs ?? 10_000))]),
+    ]);
     const out: T[] = [];
     let firstError: unknown = null;
     for (const k of kinds) {

@@ -101,6 +101,17 @@ describe("planes found silently", () => {
     }
   });
 
+  it("groups slower than the wait cap are waited for: the cap is for the optional planes", async () => {
+    const e = await engine(emu.armBaseUrl, { overrides: { slowPlaneMs: 100 } });
+    await emu.control.addFaults([{ kind: "latency", minMs: 800, path: "/identityGovernance/privilegedAccess/group" }]);
+    try {
+      expect(kinds(await e.planes.eligibilities())).toEqual(["azure", "group", "role"]);
+      expect(state(e, "group")?.state).toBe("ok");
+    } finally {
+      await emu.control.clearFaults();
+    }
+  });
+
   it("a plane turned off is never asked", async () => {
     const e = await engine(emu.armBaseUrl, {
       overrides: { planesEnabled: async () => ({ group: true, role: true, azure: false }) },
