@@ -334,14 +334,19 @@ export function statusJson(
   names: Names,
   planes: PlaneStatus[] = [],
 ) {
+  const item = (a: ActiveAssignment) => ({
+    ...targetJson(a),
+    startDateTime: a.startDateTime,
+    endDateTime: a.endDateTime,
+    assignmentType: a.assignmentType,
+    minutesLeft: minutesLeft(a.endDateTime),
+  });
+  // A role's or Azure role's standing assignment was not activated and cannot be deactivated: it is
+  // listed apart, as the lifecycle keeps it apart. Groups' keep their place in `active`, as before.
+  const standing = (a: ActiveAssignment) => !isGroupRecord(a) && a.assignmentType === "assigned";
   return {
-    active: active.map((a) => ({
-      ...targetJson(a),
-      startDateTime: a.startDateTime,
-      endDateTime: a.endDateTime,
-      assignmentType: a.assignmentType,
-      minutesLeft: minutesLeft(a.endDateTime),
-    })),
+    active: active.filter((a) => !standing(a)).map(item),
+    standing: active.filter(standing).map(item),
     pending: pending.map((r) => ({
       requestId: r.id,
       ...targetJson(namedRequest(r, names)),
