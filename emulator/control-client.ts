@@ -1,6 +1,7 @@
 import { Agent, fetch } from "undici";
 import type { z } from "zod";
 import type { seedSchema, settingsPatchSchema } from "./control.js";
+import type { ControlRequest, ControlRequestResult } from "./control-requests.js";
 import type { FaultRule } from "./faults.js";
 import type { LoggedRequest } from "./request-log.js";
 import type { EmulatorInfo, EmulatorSettings } from "./settings.js";
@@ -112,6 +113,10 @@ export class EmulatorControl {
   }
   async pimInstances(): Promise<PimInstanceView[]> {
     return (await this.#call<{ value: PimInstanceView[] }>("GET", "/pim/instances")).value;
+  }
+  /** A self-activation submitted as another user (on any plane), e.g. to fill an approver's inbox. */
+  createRequestAs(request: ControlRequest): Promise<ControlRequestResult> {
+    return this.#call("POST", "/pim/requests", request);
   }
   approve(requestId: string): Promise<PimRequestView> {
     return this.#call("POST", `/pim/requests/${encodeURIComponent(requestId)}/approve`, {});

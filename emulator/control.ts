@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { faultRuleSchema } from "./faults.js";
 import { GraphFault } from "./graph/fault.js";
+import { createRequestAs, controlRequestSchema } from "./control-requests.js";
 import { serializeRequest } from "./graph/requests.js";
 import { type Ctx, sendGraphError, sendJson } from "./http.js";
 import { serializeRoleRequest } from "./roles/json.js";
@@ -171,6 +172,9 @@ function route(ctx: Ctx, emu: Emulator, sub: string): void {
     }
   }
 
+  if (key === "POST /pim/requests") {
+    return sendJson(ctx, 201, createRequestAs(emu, parseBody(ctx, controlRequestSchema), now()));
+  }
   if ((m = /^POST \/pim\/requests\/([^/]+)\/(approve|deny)$/.exec(key))) {
     parseBody(ctx, schemas.decision);
     const r = emu.pim.decide(m[1] ?? "", m[2] === "approve" ? "approve" : "deny", now());
