@@ -217,7 +217,7 @@ export function describeFailure(kind: PlaneKind, e: unknown): { state: PlaneStat
   if (e instanceof ConsentRequiredError) {
     return {
       state: "needs-consent",
-      note: `${label}: needs consent: an administrator must grant ${e.facts.scopes.join(", ")} to the app (client id ${e.facts.clientId}), or you can run \`pimtray login --plane ${kind}\` if your organisation lets users consent.`,
+      note: `${label}: needs consent: an administrator must grant ${e.facts.scopes.join(", ")} to the app (client id ${e.facts.clientId}), or, if your organisation lets users consent, turn them on yourself (\`pimtray login --plane ${kind}\`, or Turn on ${label} in the tray).`,
     };
   }
   if (e instanceof ServiceError && (e.status === 403 || e.code === "PermissionScopeNotGranted")) {
