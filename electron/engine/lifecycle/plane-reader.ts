@@ -51,6 +51,7 @@ export async function readPlanes(
   if (failed.has("group")) throw groupError;
   for (const kind of new Set([...plan.active, ...plan.requests])) {
     const error = failed.get(kind);
+    planes.report(kind, error ?? null);
     const before = health.get(kind)?.state;
     if (error === undefined) {
       if (before && before !== "ok" && before !== "not-tried") logger.info(`${kind} plane answers again`);

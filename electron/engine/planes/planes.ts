@@ -81,6 +81,19 @@ export class Planes {
     return PLANE_KINDS.map((k) => this.#status.get(k) as PlaneStatus); // set for every kind in the constructor
   }
 
+  /**
+   * What another reader (the lifecycle's reconcile) learnt of a plane, so that status() and the
+   * badges built on it follow it too: null for an answer, else the failure.
+   */
+  report(kind: PlaneKind, error: unknown): void {
+    if (error === null) {
+      this.#set(kind, "ok", null, this.#status.get(kind)?.count ?? null);
+      return;
+    }
+    const { state, note } = describeFailure(kind, error);
+    this.#set(kind, state, note, null);
+  }
+
   /** Every enabled plane's eligibilities. Throws only when no plane answered (the first failure, groups first). */
   eligibilities(): Promise<Eligibility[]> {
     return this.#across<Eligibility>("eligibilities", (p) => p.eligibilities());

@@ -112,6 +112,30 @@ describe("planes found silently", () => {
     }
   });
 
+  it("what the lifecycle learns of a plane shows in its status, so the popup's badge follows", async () => {
+    const e = await engine(emu.armBaseUrl);
+    await e.planes.eligibilities();
+    expect(state(e, "azure")?.state).toBe("ok");
+    // ARM refuses the caller (as it does once a permission is withdrawn).
+    await emu.control.addFaults([{ kind: "status", status: 403, path: "/arm/" }]);
+    try {
+      const closedPlane = await e.planes
+        .for("azure")
+        .activeAssignments()
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
+      e.planes.report("azure", closedPlane);
+      expect(closedPlane).not.toBeNull();
+      expect(state(e, "azure")?.state).toBe("needs-consent");
+    } finally {
+      await emu.control.clearFaults();
+    }
+    e.planes.report("azure", null);
+    expect(state(e, "azure")).toMatchObject({ state: "ok", note: null });
+  });
+
   it("a plane turned off is never asked", async () => {
     const e = await engine(emu.armBaseUrl, {
       overrides: { planesEnabled: async () => ({ group: true, role: true, azure: false }) },
