@@ -26,6 +26,8 @@ export interface GroupPolicy {
   enabledRules: Array<"MultiFactorAuthentication" | "Justification" | "Ticketing">;
   approvalRequired: boolean;
   approverUserIds: string[];
+  /** Serial (multi-stage) approval: each stage's approver user ids. Unset: one stage of `approverUserIds`. */
+  approvalStages?: string[][];
   authenticationContext: string | null;
   /** Stable per policy; real PIM changes ids on onboarding, clients must not cache them across runs. */
   policyGuid: string;

@@ -7,6 +7,7 @@ import { type GraphCall, type GraphDeps, PIM_BASE } from "./common.js";
 import { routeGroups, routeMe } from "./directory.js";
 import { GraphFault, notFound } from "./fault.js";
 import { routePolicies } from "./policies.js";
+import { routeGroupApprovals } from "./approvals.js";
 import { routeRequests } from "./requests.js";
 import { routeScheduleCollection } from "./schedules.js";
 import { isDirectoryRolePolicyRequest, ROLES_BASE, routeDirectoryRoles, routeRolePolicies } from "../roles/routes.js";
@@ -52,5 +53,6 @@ async function route(call: GraphCall, rest: string): Promise<void> {
   if (!lower.startsWith(base)) throw notFound(path);
   const segments = path.slice(base.length).split("/");
   if ((segments[0] ?? "").toLowerCase() === "assignmentschedulerequests") return routeRequests(call, segments.slice(1));
+  if ((segments[0] ?? "").toLowerCase() === "assignmentapprovals") return routeGroupApprovals(call, segments.slice(1));
   return routeScheduleCollection(call, path, segments);
 }
