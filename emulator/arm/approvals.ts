@@ -85,7 +85,11 @@ export function decideStage(
   bodyText: string,
   now: number,
 ) {
-  const r = findApproval(arm, caller, id);
+  // Unlike a read, a decision by someone who may not make it is refused (403), not hidden (404).
+  const r = arm.byApproval(id);
+  if (!r) {
+    throw new ArmFault(404, "RoleAssignmentApprovalNotFound", `The role assignment approval '${id}' was not found.`);
+  }
   if (stageId.toLowerCase() !== r.approvalGuid) {
     throw new ArmFault(404, "RoleAssignmentApprovalStageNotFound", `The approval stage '${stageId}' was not found.`);
   }

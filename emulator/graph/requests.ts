@@ -3,6 +3,7 @@ import { z } from "zod";
 import { sendEmpty, sendJson } from "../http.js";
 import type { AssignmentRequest } from "../model.js";
 import { applySelect, matches, parseExpand, parseFilter, parseSelect } from "../odata.js";
+import { stagesOf } from "./approvals.js";
 import { sendCollection } from "./collection.js";
 import {
   type GraphCall,
@@ -140,8 +141,11 @@ export async function routeRequests(call: GraphCall, segments: string[]): Promis
     const clauses = parseFilter(ctx.query.get("$filter"), FIELDS);
     const mine = [...pim.requests.values()].filter((r) => {
       if (on === "approver") {
+        // What waits for the caller now: an open stage names them, and it is not their own request.
         return (
-          r.status === "PendingApproval" && pim.policyFor(r.groupId, r.accessId).approverUserIds.includes(caller.oid)
+          r.status === "PendingApproval" &&
+          r.principalId !== caller.oid &&
+          stagesOf(pim, r).some((s) => s.status === "InProgress" && s.approverIds.includes(caller.oid))
         );
       }
       return r.principalId === caller.oid;

@@ -121,6 +121,8 @@ describe("groups: assignmentApprovals (v1.0)", () => {
     expect(first.map((s: any) => s.status)).toEqual(["InProgress", "NotStarted"]);
     const secondId: string = first[1].id;
     expect((await c("alex").get(INBOX)).json.value).toEqual([]);
+    const alexRequests = `${PIM}/assignmentScheduleRequests/filterByCurrentUser(on='approver')`;
+    expect((await c("alex").get(alexRequests)).json.value).toEqual([]);
     // Alex's stage has not started; Megan is no approver of it.
     expect((await c("alex").request("PATCH", stage(r.id, secondId), approve)).status).toBe(409);
     expect((await c("alex").request("PATCH", stage(r.id, r.id), approve)).status).toBe(403);
@@ -136,6 +138,10 @@ describe("groups: assignmentApprovals (v1.0)", () => {
         ["InProgress", true],
       ],
     ]);
+    // The requests' approver view follows the open stage too.
+    const byRequest = `${PIM}/assignmentScheduleRequests/filterByCurrentUser(on='approver')`;
+    expect((await c("alex").get(byRequest)).json.value.map((x: any) => x.id)).toEqual([r.id]);
+    expect((await c("megan").get(byRequest)).json.value).toEqual([]);
     expect((await c("megan").request("PATCH", stage(r.id, secondId), approve)).status).toBe(403);
     expect((await c("alex").request("PATCH", stage(r.id, secondId), approve)).status).toBe(204);
     expect((await c("adele").get(`${requests}/${r.id}`)).json.status).toBe("Provisioned");
