@@ -12,11 +12,14 @@ import { type GraphCall, iso, PIM_BASE, parseCurrentUserFunction, READ_ASSIGNMEN
 import { GraphFault, methodNotAllowed, notFound } from "./fault.js";
 
 const WRITE = ["PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup"];
+export const STAGE_TIMEOUT_MS = 24 * 3_600_000;
 
 export interface GroupApprovalStage {
   id: string;
   approverIds: string[];
-  status: "NotStarted" | "InProgress" | "Completed";
+  status: "NotStarted" | "InProgress" | "Completed" | "Expired";
+  /** When the stage opened: it times out a day later (the policy's approvalStageTimeOutInDays: 1). */
+  startedAt: number | null;
   reviewResult: "NotReviewed" | "Approve" | "Deny";
   reviewedBy: { id: string; displayName: string | null } | null;
   reviewedAt: number | null;
@@ -27,7 +30,7 @@ export interface GroupApprovalStage {
 const stagesByState = new WeakMap<PimState, Map<string, GroupApprovalStage[]>>();
 
 /** The stages of a request that needed approval, created from its policy the first time they are asked for. */
-export function stagesOf(pim: PimState, r: AssignmentRequest): GroupApprovalStage[] {
+export function stagesOf(pim: PimState, r: AssignmentRequest, now: number): GroupApprovalStage[] {
   let all = stagesByState.get(pim);
   if (!all) stagesByState.set(pim, (all = new Map()));
   let stages = all.get(r.id);
@@ -39,6 +42,7 @@ export function stagesOf(pim: PimState, r: AssignmentRequest): GroupApprovalStag
       id: i === 0 ? r.id : newGuid(),
       approverIds: ids.map((a) => a.toLowerCase()),
       status: i === 0 ? "InProgress" : "NotStarted",
+      startedAt: i === 0 ? r.createdDateTime : null,
       reviewResult: "NotReviewed",
       reviewedBy: null,
       reviewedAt: null,
@@ -46,9 +50,12 @@ export function stagesOf(pim: PimState, r: AssignmentRequest): GroupApprovalStag
     }));
     all.set(r.id, stages);
   }
-  // A request settled elsewhere (control API, cancel) leaves no stage open.
-  if (r.status !== "PendingApproval") {
-    for (const s of stages) if (s.status === "InProgress") s.status = "Completed";
+  for (const s of stages) {
+    if (s.status !== "InProgress") continue;
+    // A request settled elsewhere (control API, cancel) leaves no stage open.
+    if (r.status !== "PendingApproval") s.status = "Completed";
+    // An undecided stage times out; what the request then becomes is not documented, so it is left as it is.
+    else if (s.startedAt !== null && now >= s.startedAt + STAGE_TIMEOUT_MS) s.status = "Expired";
   }
   return stages;
 }
@@ -74,11 +81,11 @@ function stageJson(s: GroupApprovalStage, r: AssignmentRequest, callerOid: strin
   };
 }
 
-function approvalJson(pim: PimState, r: AssignmentRequest, callerOid: string) {
+function approvalJson(pim: PimState, r: AssignmentRequest, callerOid: string, now: number) {
   return {
     "@odata.type": "#microsoft.graph.approval",
     id: r.id,
-    stages: stagesOf(pim, r).map((s) => stageJson(s, r, callerOid)),
+    stages: stagesOf(pim, r, now).map((s) => stageJson(s, r, callerOid)),
   };
 }
 
@@ -104,22 +111,22 @@ export function routeGroupApprovals(call: GraphCall, segments: string[]): void {
     parseCurrentUserFunction(first, ["approver"]);
     const value = [...pim.requests.values()]
       .filter((r) => r.status === "PendingApproval" && r.principalId !== caller.oid)
-      .filter((r) => stagesOf(pim, r).some((s) => s.status === "InProgress" && s.approverIds.includes(caller.oid)))
+      .filter((r) => stagesOf(pim, r, now).some((s) => s.status === "InProgress" && s.approverIds.includes(caller.oid)))
       .sort((a, b) => b.createdDateTime - a.createdDateTime)
-      .map((r) => approvalJson(pim, r, caller.oid));
+      .map((r) => approvalJson(pim, r, caller.oid, now));
     sendJson(ctx, 200, { "@odata.context": base, value });
     return;
   }
 
   const r = findRequest(pim, first);
   const involved = (req: AssignmentRequest) =>
-    req.principalId === caller.oid || stagesOf(pim, req).some((s) => s.approverIds.includes(caller.oid));
+    req.principalId === caller.oid || stagesOf(pim, req, now).some((s) => s.approverIds.includes(caller.oid));
   const notFoundErr = () => new GraphFault(404, "ResourceNotFound", `The approval '${first}' was not found.`);
   if (ctx.method === "PATCH") {
     if (stageId === undefined) throw methodNotAllowed();
     requireScope(caller, WRITE);
     if (!r || r.approvalId === null) throw notFoundErr();
-    const stages = stagesOf(pim, r);
+    const stages = stagesOf(pim, r, now);
     const stage = stages.find((s) => s.id === stageId.toLowerCase());
     if (!stage) throw notFoundErr();
     if (r.principalId === caller.oid) {
@@ -127,6 +134,9 @@ export function routeGroupApprovals(call: GraphCall, segments: string[]): void {
     }
     if (!stage.approverIds.includes(caller.oid)) {
       throw new GraphFault(403, "Forbidden", "The caller is not an approver of this approval stage.");
+    }
+    if (stage.status === "Expired") {
+      throw new GraphFault(409, "Conflict", "This approval stage has expired; the requester must submit again.");
     }
     if (stage.status === "Completed" || r.status !== "PendingApproval") {
       throw new GraphFault(409, "Conflict", `This approval stage was already decided (request ${r.status}).`);
@@ -173,6 +183,7 @@ export function routeGroupApprovals(call: GraphCall, segments: string[]): void {
       pim.decide(r.id, "deny", now);
     } else if (next) {
       next.status = "InProgress";
+      next.startedAt = now;
     } else {
       pim.decide(r.id, "approve", now);
     }
@@ -183,7 +194,7 @@ export function routeGroupApprovals(call: GraphCall, segments: string[]): void {
   requireScope(caller, READ_ASSIGNMENT);
   if (!r || r.approvalId === null || !involved(r)) throw notFoundErr();
   const select = parseSelect(ctx.query.get("$select"));
-  const approval = approvalJson(pim, r, caller.oid);
+  const approval = approvalJson(pim, r, caller.oid, now);
   if (stagesSeg === undefined) {
     sendJson(ctx, 200, { "@odata.context": `${base}/$entity`, ...applySelect(approval, select) });
   } else if (stageId === undefined) {

@@ -155,22 +155,25 @@ export function policyRules(p: ReturnType<PimState["policyFor"]>) {
         isApprovalRequired: p.approvalRequired,
         isApprovalRequiredForExtension: false,
         isRequestorJustificationRequired: true,
-        approvalMode: p.approvalRequired ? "SingleStage" : "NoApproval",
-        approvalStages: [
-          {
-            approvalStageTimeOutInDays: 1,
-            isApproverJustificationRequired: true,
-            escalationTimeInMinutes: 0,
-            isEscalationEnabled: false,
-            primaryApprovers: p.approverUserIds.map((userId) => ({
-              // Graph v1.0's singleUser has userId and description only; isBackup belongs to ARM's UserSet.
-              "@odata.type": "#microsoft.graph.singleUser",
-              userId,
-              description: null,
-            })),
-            escalationApprovers: [],
-          },
-        ],
+        approvalMode: !p.approvalRequired
+          ? "NoApproval"
+          : (p.approvalStages?.length ?? 0) > 1
+            ? "Serial"
+            : "SingleStage",
+        // One stage per set of approvers: `approvalStages` when the policy is serial, else `approverUserIds`.
+        approvalStages: (p.approvalStages?.length ? p.approvalStages : [p.approverUserIds]).map((approverIds) => ({
+          approvalStageTimeOutInDays: 1,
+          isApproverJustificationRequired: true,
+          escalationTimeInMinutes: 0,
+          isEscalationEnabled: false,
+          primaryApprovers: approverIds.map((userId) => ({
+            // Graph v1.0's singleUser has userId and description only; isBackup belongs to ARM's UserSet.
+            "@odata.type": "#microsoft.graph.singleUser",
+            userId,
+            description: null,
+          })),
+          escalationApprovers: [],
+        })),
       },
     },
     {

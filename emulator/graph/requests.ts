@@ -145,7 +145,7 @@ export async function routeRequests(call: GraphCall, segments: string[]): Promis
         return (
           r.status === "PendingApproval" &&
           r.principalId !== caller.oid &&
-          stagesOf(pim, r).some((s) => s.status === "InProgress" && s.approverIds.includes(caller.oid))
+          stagesOf(pim, r, now).some((s) => s.status === "InProgress" && s.approverIds.includes(caller.oid))
         );
       }
       return r.principalId === caller.oid;

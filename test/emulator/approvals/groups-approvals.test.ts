@@ -14,6 +14,8 @@ const READ_ONLY = ["https://graph.microsoft.com/PrivilegedAssignmentSchedule.Rea
 type Who = "adele" | "megan" | "alex";
 let emu: Awaited<ReturnType<typeof startTestEmulator>>;
 const users = new Map<Who, RawClient>();
+/** Clients signed in after the clock moved; closed at the end. */
+const late: RawClient[] = [];
 
 const request = (justification = "Quarter close") =>
   emu.control.createRequestAs({
@@ -42,7 +44,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  await Promise.all([...users.values()].map((u) => u.close()));
+  await Promise.all([...users.values(), ...late].map((u) => u.close()));
   await emu.stop();
 });
 beforeEach(async () => {
@@ -155,6 +157,38 @@ describe("groups: assignmentApprovals (v1.0)", () => {
     expect((await c("alex").get(INBOX)).json.value).toEqual([]);
     const stages = (await c("alex").get(`${APPROVALS}/${r.id}/stages`)).json.value;
     expect(stages.map((s: any) => s.status)).toEqual(["Completed", "NotStarted"]);
+  });
+
+  it("the policy shows serial stages; a stage left undecided for a day expires and can no longer be decided", async () => {
+    tenantAdminsPolicy().approvalStages = [[U.megan], [U.alex]];
+    const policies = await c("adele").get(
+      `/v1.0/policies/roleManagementPolicyAssignments?$filter=scopeId eq '${G.tenantAdmins}' and scopeType eq 'Group' and roleDefinitionId eq 'member'&$expand=policy($expand=rules)`,
+    );
+    const rule = policies.json.value[0].policy.rules.find((x: any) => x.id === "Approval_EndUser_Assignment");
+    expect(rule.setting.approvalMode).toBe("Serial");
+    expect(rule.setting.approvalStages.map((st: any) => st.primaryApprovers.map((a: any) => a.userId))).toEqual([
+      [U.megan],
+      [U.alex],
+    ]);
+
+    const r = await request();
+    expect((await c("megan").request("PATCH", stage(r.id, r.id), approve)).status).toBe(204);
+    // Tokens issued before the clock jumps have expired: Alex signs in again each time.
+    const alexNow = async () => {
+      const client = new RawClient(emu.origin, emu.caPem, (await signIn(emu, "alex", PIM_SCOPES)).accessToken);
+      late.push(client);
+      return client;
+    };
+    await emu.control.advanceClock(23 * 3_600_000);
+    expect((await (await alexNow()).get(INBOX)).json.value).toHaveLength(1);
+    await emu.control.advanceClock(2 * 3_600_000);
+    const alex = await alexNow();
+    // Stage 2 opened 25 h ago (when Megan approved) and was not decided: it has timed out.
+    expect((await alex.get(INBOX)).json.value).toEqual([]);
+    const stages = (await alex.get(`${APPROVALS}/${r.id}/stages`)).json.value;
+    expect(stages.map((st: any) => st.status)).toEqual(["Completed", "Expired"]);
+    const tooLate = await alex.request("PATCH", stage(r.id, stages[1].id), approve);
+    expect([tooLate.status, tooLate.json.error.code]).toEqual([409, "Conflict"]);
   });
 
   it("lists with the Read scope, but needs ReadWrite to decide", async () => {
