@@ -160,7 +160,9 @@ export async function routeRequests(call: GraphCall, segments: string[]): Promis
   const visible =
     request &&
     (request.principalId === caller.oid ||
-      pim.policyFor(request.groupId, request.accessId).approverUserIds.includes(caller.oid));
+      pim.policyFor(request.groupId, request.accessId).approverUserIds.includes(caller.oid) ||
+      // An approver of any stage of a serial approval may read the request too.
+      (request.approvalId !== null && stagesOf(pim, request, now).some((st) => st.approverIds.includes(caller.oid))));
   if (second?.toLowerCase() === "cancel") {
     if (ctx.method !== "POST") throw methodNotAllowed();
     requireScope(caller, [

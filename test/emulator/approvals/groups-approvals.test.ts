@@ -144,6 +144,8 @@ describe("groups: assignmentApprovals (v1.0)", () => {
     const byRequest = `${PIM}/assignmentScheduleRequests/filterByCurrentUser(on='approver')`;
     expect((await c("alex").get(byRequest)).json.value.map((x: any) => x.id)).toEqual([r.id]);
     expect((await c("megan").get(byRequest)).json.value).toEqual([]);
+    // Alex, an approver of the second stage only, may read the request itself.
+    expect((await c("alex").get(`${PIM}/assignmentScheduleRequests/${r.id}`)).json.principalId).toBe(U.adele);
     expect((await c("megan").request("PATCH", stage(r.id, secondId), approve)).status).toBe(403);
     expect((await c("alex").request("PATCH", stage(r.id, secondId), approve)).status).toBe(204);
     expect((await c("adele").get(`${requests}/${r.id}`)).json.status).toBe("Provisioned");
