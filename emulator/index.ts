@@ -6,6 +6,7 @@ export { DEMO_DOMAIN, DEMO_GROUPS, DEMO_TENANT_ID, DEMO_USERS } from "./seed.js"
 export { ARM_ELIGIBILITIES, ARM_ROLES, ARM_SCOPES, ARM_SUBSCRIPTIONS } from "./arm/seed.js";
 export { EmulatorControl, ControlError } from "./control-client.js";
 export type { PimInstanceView, PimRequestView, SettingsPatch } from "./control-client.js";
+export type { ControlRequest, ControlRequestResult } from "./control-requests.js";
 export type { FaultRule } from "./faults.js";
 export type { LoggedRequest } from "./request-log.js";
 export type { EmulatorInfo, EmulatorOptions, EmulatorSettings, SeedSpec } from "./settings.js";
