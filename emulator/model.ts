@@ -58,11 +58,10 @@ export interface ScheduleInfoIn {
   expiration?: { type: string; duration?: string | null; endDateTime?: string | null } | null;
 }
 
-export interface AssignmentRequest {
+/** What every self-service request records, on the groups and directory-roles planes alike. */
+export interface RequestCore {
   id: string;
   action: "selfActivate" | "selfDeactivate";
-  accessId: AccessId;
-  groupId: string;
   principalId: string;
   justification: string | null;
   ticketInfo: TicketInfo;
@@ -76,6 +75,11 @@ export interface AssignmentRequest {
   approvalId: string | null;
   /** Set once the approval is decided or not needed: when provisioning finishes. */
   provisionAt: number | null;
+}
+
+export interface AssignmentRequest extends RequestCore {
+  accessId: AccessId;
+  groupId: string;
   targetScheduleId: string;
 }
 

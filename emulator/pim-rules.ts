@@ -2,7 +2,7 @@
 // documented order (expiration, justification and ticket, MFA, authentication context).
 import { parseIsoDuration } from "./duration.js";
 import { GraphFault } from "./graph/fault.js";
-import type { CallerClaims, GroupPolicy, RequestStatus, TicketInfo } from "./model.js";
+import type { CallerClaims, GroupPolicy, RequestCore, RequestStatus, TicketInfo } from "./model.js";
 import type { PimSettings } from "./pim.js";
 
 export interface ActivationBody {
@@ -156,4 +156,81 @@ export function checkDeactivation<T extends { startAt: number }>(
       "The Active duration is too short. Miniumum Required is 5 minutes.",
     );
   }
+}
+
+/** A self-service request must name the signed-in user as its principal (403 otherwise, PIM's wrapped form). */
+export function checkSelfService(principalId: string, caller: CallerClaims): void {
+  if (principalId.toLowerCase() === caller.oid.toLowerCase()) return;
+  throw new GraphFault(
+    403,
+    "AuthorizationFailed",
+    JSON.stringify({
+      errorCode: "AuthorizationFailed",
+      message: "The principalId of a self-service request must be the signed-in user's object id.",
+      instanceAnnotations: [],
+    }),
+    true,
+  );
+}
+
+/** Step 3 of the order: the target is already active, or a request for it is pending. */
+export function assignmentExists(): GraphFault {
+  return new GraphFault(400, "RoleAssignmentExists", "The Role assignment already exists.");
+}
+
+/** A selfActivate that passed the rules, before approval or provisioning: Granted, starting no earlier than now. */
+export function activationRequest(
+  id: string,
+  body: Pick<ActivationBody, "justification" | "ticketInfo">,
+  caller: CallerClaims,
+  window: RequestedWindow,
+  durationMs: number,
+  now: number,
+): RequestCore {
+  return {
+    id,
+    action: "selfActivate",
+    principalId: caller.oid,
+    justification: body.justification ?? null,
+    ticketInfo: {
+      ticketNumber: body.ticketInfo?.ticketNumber ?? null,
+      ticketSystem: body.ticketInfo?.ticketSystem ?? null,
+    },
+    createdDateTime: now,
+    startAt: Math.max(window.startAt, now),
+    durationMs,
+    expiration: {
+      type: window.expType === "afterdatetime" ? "afterDateTime" : "afterDuration",
+      duration: window.expiration.duration ?? null,
+      endDateTime: window.expiration.endDateTime ?? null,
+    },
+    status: "Granted",
+    completedAt: null,
+    approvalId: null,
+    provisionAt: null,
+  };
+}
+
+/** A selfDeactivate, done at once (Revoked). */
+export function deactivationRequest(
+  id: string,
+  body: Pick<ActivationBody, "justification">,
+  caller: CallerClaims,
+  now: number,
+): RequestCore {
+  return {
+    id,
+    action: "selfDeactivate",
+    principalId: caller.oid,
+    justification: body.justification ?? null,
+    ticketInfo: { ticketNumber: null, ticketSystem: null },
+    createdDateTime: now,
+    startAt: now,
+    durationMs: 0,
+    expiration: { type: "notSpecified", duration: null, endDateTime: null },
+    status: "Revoked",
+    completedAt: now,
+    approvalId: null,
+    provisionAt: null,
+  };
 }

@@ -11,8 +11,12 @@ import type {
 } from "./model.js";
 import {
   type ActivationBody,
+  activationRequest,
+  assignmentExists,
   checkActivationRules,
   checkDeactivation,
+  checkSelfService,
+  deactivationRequest,
   policyFailure,
   requestedWindow,
   scheduleProvisioning,
@@ -131,18 +135,7 @@ export class PimState {
     }
     const accessId = body.accessId.toLowerCase() as AccessId;
     const action = body.action.toLowerCase() === "selfdeactivate" ? "selfDeactivate" : "selfActivate";
-    if (body.principalId.toLowerCase() !== caller.oid.toLowerCase()) {
-      throw new GraphFault(
-        403,
-        "AuthorizationFailed",
-        JSON.stringify({
-          errorCode: "AuthorizationFailed",
-          message: "The principalId of a self-service request must be the signed-in user's object id.",
-          instanceAnnotations: [],
-        }),
-        true,
-      );
-    }
+    checkSelfService(body.principalId, caller);
     const groupId = body.groupId.toLowerCase();
     if (action === "selfDeactivate") return this.deactivate(caller, groupId, accessId, body, now);
 
@@ -154,38 +147,19 @@ export class PimState {
 
     // 3. Already active or pending.
     if (this.activeInstance(groupId, caller.oid, accessId) || this.pendingRequest(groupId, caller.oid, accessId)) {
-      throw new GraphFault(400, "RoleAssignmentExists", "The Role assignment already exists.");
+      throw assignmentExists();
     }
 
     // 4. to 7.: expiration against the policy maximum, justification and ticket, MFA, authentication context.
     const policy = this.policyFor(groupId, accessId);
-    const { startAt, expType, expiration, durationMs: requested } = requestedWindow(body, now);
-    const durationMs = checkActivationRules(policy, requested, body, caller, this.settings);
+    const window = requestedWindow(body, now);
+    const durationMs = checkActivationRules(policy, window.durationMs, body, caller, this.settings);
 
     const id = newGuid();
     const request: AssignmentRequest = {
-      id,
-      action: "selfActivate",
+      ...activationRequest(id, body, caller, window, durationMs, now),
       accessId,
       groupId,
-      principalId: caller.oid,
-      justification: body.justification ?? null,
-      ticketInfo: {
-        ticketNumber: body.ticketInfo?.ticketNumber ?? null,
-        ticketSystem: body.ticketInfo?.ticketSystem ?? null,
-      },
-      createdDateTime: now,
-      startAt: Math.max(startAt, now),
-      durationMs,
-      expiration: {
-        type: expType === "afterdatetime" ? "afterDateTime" : "afterDuration",
-        duration: expiration.duration ?? null,
-        endDateTime: expiration.endDateTime ?? null,
-      },
-      status: "Granted",
-      completedAt: null,
-      approvalId: null,
-      provisionAt: null,
       targetScheduleId: `${groupId}_${accessId}_${id}`,
     };
     if (body.isValidationOnly) return request; // a dry run: nothing is kept
@@ -217,21 +191,9 @@ export class PimState {
     checkDeactivation(inst, now);
     const id = newGuid();
     const request: AssignmentRequest = {
-      id,
-      action: "selfDeactivate",
+      ...deactivationRequest(id, body, caller, now),
       accessId,
       groupId,
-      principalId: caller.oid,
-      justification: body.justification ?? null,
-      ticketInfo: { ticketNumber: null, ticketSystem: null },
-      createdDateTime: now,
-      startAt: now,
-      durationMs: 0,
-      expiration: { type: "notSpecified", duration: null, endDateTime: null },
-      status: "Revoked",
-      completedAt: now,
-      approvalId: null,
-      provisionAt: null,
       targetScheduleId: inst.scheduleId,
     };
     if (body.isValidationOnly) return request;

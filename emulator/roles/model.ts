@@ -1,6 +1,6 @@
 // The directory-roles plane's records: role definitions, administrative units, eligibilities, and
 // the requests and active instances that PIM creates. Policies reuse the groups plane's shape.
-import type { GroupPolicy, RequestStatus, TicketInfo } from "../model.js";
+import type { GroupPolicy, RequestCore } from "../model.js";
 
 export interface RoleDefinition {
   /** Built-in roles: the id is the role's template id. */
@@ -32,22 +32,9 @@ export interface RoleEligibility {
 /** Same fields and meaning as a group policy; keyed by role definition id (policies apply at scope `/`). */
 export type RolePolicy = GroupPolicy;
 
-export interface RoleRequest {
-  id: string;
-  action: "selfActivate" | "selfDeactivate";
-  principalId: string;
+export interface RoleRequest extends RequestCore {
   roleDefinitionId: string;
   directoryScopeId: string;
-  justification: string | null;
-  ticketInfo: TicketInfo;
-  createdDateTime: number;
-  startAt: number;
-  durationMs: number;
-  expiration: { type: string; duration: string | null; endDateTime: string | null };
-  status: RequestStatus;
-  completedAt: number | null;
-  approvalId: string | null;
-  provisionAt: number | null;
   targetScheduleId: string;
 }
 

@@ -5,8 +5,12 @@ import { newGuid } from "../ids.js";
 import type { CallerClaims, RequestStatus, TicketInfo } from "../model.js";
 import type { PimSettings } from "../pim.js";
 import {
+  activationRequest,
+  assignmentExists,
   checkActivationRules,
   checkDeactivation,
+  checkSelfService,
+  deactivationRequest,
   policyFailure,
   requestedWindow,
   scheduleProvisioning,
@@ -145,18 +149,7 @@ export class RoleState {
   submit(caller: CallerClaims, body: RoleRequestBody, now: number): RoleRequest {
     this.advance(now);
     const action = lc(body.action) === "selfdeactivate" ? "selfDeactivate" : "selfActivate";
-    if (lc(body.principalId) !== caller.oid) {
-      throw new GraphFault(
-        403,
-        "AuthorizationFailed",
-        JSON.stringify({
-          errorCode: "AuthorizationFailed",
-          message: "The principalId of a self-service request must be the signed-in user's object id.",
-          instanceAnnotations: [],
-        }),
-        true,
-      );
-    }
+    checkSelfService(body.principalId, caller);
     const roleDefinitionId = lc(body.roleDefinitionId);
     const directoryScopeId = body.directoryScopeId ?? (body.appScopeId ? `/${body.appScopeId}` : "/");
     if (action === "selfDeactivate") return this.deactivate(caller, roleDefinitionId, directoryScopeId, body, now);
@@ -171,37 +164,18 @@ export class RoleState {
       this.activeInstance(caller.oid, roleDefinitionId, directoryScopeId) ||
       this.pendingRequest(caller.oid, roleDefinitionId, directoryScopeId)
     ) {
-      throw new GraphFault(400, "RoleAssignmentExists", "The Role assignment already exists.");
+      throw assignmentExists();
     }
 
     const policy = this.policyFor(roleDefinitionId);
-    const { startAt, expType, expiration, durationMs: requested } = requestedWindow(body, now);
-    const durationMs = checkActivationRules(policy, requested, body, caller, this.settings);
+    const window = requestedWindow(body, now);
+    const durationMs = checkActivationRules(policy, window.durationMs, body, caller, this.settings);
 
     const id = newGuid();
     const request: RoleRequest = {
-      id,
-      action: "selfActivate",
-      principalId: caller.oid,
+      ...activationRequest(id, body, caller, window, durationMs, now),
       roleDefinitionId,
       directoryScopeId,
-      justification: body.justification ?? null,
-      ticketInfo: {
-        ticketNumber: body.ticketInfo?.ticketNumber ?? null,
-        ticketSystem: body.ticketInfo?.ticketSystem ?? null,
-      },
-      createdDateTime: now,
-      startAt: Math.max(startAt, now),
-      durationMs,
-      expiration: {
-        type: expType === "afterdatetime" ? "afterDateTime" : "afterDuration",
-        duration: expiration.duration ?? null,
-        endDateTime: expiration.endDateTime ?? null,
-      },
-      status: "Granted",
-      completedAt: null,
-      approvalId: null,
-      provisionAt: null,
       targetScheduleId: id,
     };
     if (body.isValidationOnly) return request;
@@ -240,21 +214,9 @@ export class RoleState {
     const inst = this.activeInstance(caller.oid, roleDefinitionId, directoryScopeId);
     checkDeactivation(inst, now);
     const request: RoleRequest = {
-      id: newGuid(),
-      action: "selfDeactivate",
-      principalId: caller.oid,
+      ...deactivationRequest(newGuid(), body, caller, now),
       roleDefinitionId,
       directoryScopeId,
-      justification: body.justification ?? null,
-      ticketInfo: { ticketNumber: null, ticketSystem: null },
-      createdDateTime: now,
-      startAt: now,
-      durationMs: 0,
-      expiration: { type: "notSpecified", duration: null, endDateTime: null },
-      status: "Revoked",
-      completedAt: now,
-      approvalId: null,
-      provisionAt: null,
       targetScheduleId: inst.scheduleId,
     };
     if (body.isValidationOnly) return request;
