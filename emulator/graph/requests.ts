@@ -16,6 +16,13 @@ import {
 } from "./common.js";
 import { groupJson, userJson } from "./directory.js";
 import { GraphFault, methodNotAllowed, notFound } from "./fault.js";
+import {
+  payloadProblem,
+  readJsonPayload,
+  SCHEDULE_REQUEST_ACTIONS,
+  scheduleInfoJson,
+  selfServiceAction,
+} from "./request-payload.js";
 
 const TYPE_NAME = "microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest";
 const FIELDS = ["id", "groupId", "principalId", "accessId", "status", "action", "targetScheduleId", "approvalId"];
@@ -33,18 +40,7 @@ export function serializeRequest(r: AssignmentRequest, isValidationOnly = false)
     action: r.action,
     isValidationOnly,
     justification: r.justification,
-    scheduleInfo:
-      r.action === "selfActivate"
-        ? {
-            startDateTime: iso(r.startAt),
-            recurrence: null,
-            expiration: {
-              type: r.expiration.type,
-              endDateTime: r.expiration.type === "afterDateTime" ? iso(r.startAt + r.durationMs) : null,
-              duration: r.expiration.type === "afterDuration" ? r.expiration.duration : null,
-            },
-          }
-        : null,
+    scheduleInfo: scheduleInfoJson(r),
     ticketInfo: r.ticketInfo,
     accessId: r.accessId,
     principalId: r.principalId,
@@ -59,17 +55,6 @@ const ticketSchema = z
   .nullable()
   .optional();
 
-const ACTIONS = [
-  "adminAssign",
-  "adminUpdate",
-  "adminRemove",
-  "selfActivate",
-  "selfDeactivate",
-  "adminExtend",
-  "adminRenew",
-  "selfExtend",
-  "selfRenew",
-];
 const enumOf = (name: string, values: string[]) =>
   z.string().refine((v) => values.some((x) => x.toLowerCase() === v.toLowerCase()), {
     message: `Requested value is not a valid ${name}. Allowed values: ${values.join(", ")}.`,
@@ -81,7 +66,7 @@ const requestBodySchema = z
     accessId: enumOf("privilegedAccessGroupRelationships", ["member", "owner"]),
     principalId: z.string().min(1),
     groupId: z.string().min(1),
-    action: enumOf("scheduleRequestActions", ACTIONS),
+    action: enumOf("scheduleRequestActions", SCHEDULE_REQUEST_ACTIONS),
     justification: z.string().nullable().optional(),
     customData: z.string().nullable().optional(),
     isValidationOnly: z.boolean().optional(),
@@ -105,20 +90,6 @@ const requestBodySchema = z
       .optional(),
   })
   .strict();
-
-function describeZodError(err: z.ZodError): string {
-  const issue = err.issues[0];
-  if (!issue) return "The request body is invalid.";
-  const path = issue.path.join(".");
-  if (issue.code === "unrecognized_keys") {
-    const key = issue.keys[0] ?? "";
-    return `The property '${key}' does not exist on type '${TYPE_NAME}'. Make sure to only use property names that are defined by the type.`;
-  }
-  if (issue.code === "invalid_type" && issue.input === undefined) {
-    return `The request is missing the required property '${path}'.`;
-  }
-  return `Invalid value for property '${path}': ${issue.message}`;
-}
 
 /** Everything under {PIM_BASE}/assignmentScheduleRequests; `segments` come after that name. */
 export async function routeRequests(call: GraphCall, segments: string[]): Promise<void> {
@@ -196,34 +167,10 @@ export async function routeRequests(call: GraphCall, segments: string[]): Promis
 }
 
 async function createRequest({ ctx, caller, pim, deps }: GraphCall): Promise<void> {
-  const ct = (ctx.headers["content-type"] ?? "").toLowerCase();
-  let json: unknown;
-  try {
-    if (!ct.startsWith("application/json")) throw new Error("content-type");
-    json = JSON.parse(ctx.bodyText);
-  } catch {
-    throw new GraphFault(
-      400,
-      "BadRequest",
-      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
-    );
-  }
-  const parsed = requestBodySchema.safeParse(json);
-  if (!parsed.success) throw new GraphFault(400, "BadRequest", describeZodError(parsed.error));
+  const parsed = requestBodySchema.safeParse(readJsonPayload(ctx));
+  if (!parsed.success) throw new GraphFault(400, "BadRequest", payloadProblem(parsed.error, TYPE_NAME));
   const body = parsed.data;
-  const action = ACTIONS.find((a) => a.toLowerCase() === body.action.toLowerCase()) ?? body.action;
-  if (action !== "selfActivate" && action !== "selfDeactivate") {
-    throw new GraphFault(
-      403,
-      "AuthorizationFailed",
-      JSON.stringify({
-        errorCode: "AuthorizationFailed",
-        message: `The action '${action}' requires an administrator role; self-service requests use selfActivate or selfDeactivate.`,
-        instanceAnnotations: [],
-      }),
-      true,
-    );
-  }
+  const action = selfServiceAction(body.action);
   if (action === "selfActivate" && !body.scheduleInfo) {
     throw new GraphFault(400, "BadRequest", "The request is missing the required property 'scheduleInfo'.");
   }

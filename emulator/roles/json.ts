@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { formatIsoDuration } from "../duration.js";
 import { iso } from "../graph/common.js";
+import { scheduleInfoJson } from "../graph/request-payload.js";
 import type { RoleDefinition, RoleEligibility, RoleInstance, RoleRequest } from "./model.js";
 
 export const TYPES = {
@@ -135,18 +136,7 @@ export function serializeRoleRequest(r: RoleRequest, isValidationOnly = false) {
     targetScheduleId: r.targetScheduleId,
     justification: r.justification,
     createdBy: { application: null, device: null, user: { displayName: null, id: r.principalId } },
-    scheduleInfo:
-      r.action === "selfActivate"
-        ? {
-            startDateTime: iso(r.startAt),
-            recurrence: null,
-            expiration: {
-              type: r.expiration.type,
-              endDateTime: r.expiration.type === "afterDateTime" ? iso(r.startAt + r.durationMs) : null,
-              duration: r.expiration.type === "afterDuration" ? r.expiration.duration : null,
-            },
-          }
-        : null,
+    scheduleInfo: scheduleInfoJson(r),
     ticketInfo: r.ticketInfo,
   };
 }

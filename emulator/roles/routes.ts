@@ -7,6 +7,12 @@ import { applySelect, type ExpandItem, matches, paginate, parseExpand, parseFilt
 import { type GraphCall, nextLink, parseCurrentUserFunction, requireScope } from "../graph/common.js";
 import { userJson } from "../graph/directory.js";
 import { GraphFault, methodNotAllowed, notFound } from "../graph/fault.js";
+import {
+  payloadProblem,
+  readJsonPayload,
+  SCHEDULE_REQUEST_ACTIONS,
+  selfServiceAction,
+} from "../graph/request-payload.js";
 import { policyRules } from "../graph/policies.js";
 import { routeRoleApprovals } from "./approvals.js";
 import type { RoleState } from "./state.js";
@@ -252,23 +258,11 @@ function unquoteKey(segment: string | undefined): string | undefined {
   return m ? m[1] : segment;
 }
 
-const ACTIONS = [
-  "adminAssign",
-  "adminUpdate",
-  "adminRemove",
-  "selfActivate",
-  "selfDeactivate",
-  "adminExtend",
-  "adminRenew",
-  "selfExtend",
-  "selfRenew",
-];
-
 const bodySchema = z
   .object({
     "@odata.type": z.string().optional(),
-    action: z.string().refine((v) => ACTIONS.some((a) => a.toLowerCase() === v.toLowerCase()), {
-      message: `Requested value is not a valid unifiedRoleScheduleRequestActions. Allowed values: ${ACTIONS.join(", ")}.`,
+    action: z.string().refine((v) => SCHEDULE_REQUEST_ACTIONS.some((a) => a.toLowerCase() === v.toLowerCase()), {
+      message: `Requested value is not a valid unifiedRoleScheduleRequestActions. Allowed values: ${SCHEDULE_REQUEST_ACTIONS.join(", ")}.`,
     }),
     principalId: z.string().min(1),
     roleDefinitionId: z.string().min(1),
@@ -300,19 +294,6 @@ const bodySchema = z
       .optional(),
   })
   .strict();
-
-function zodMessage(err: z.ZodError): string {
-  const issue = err.issues[0];
-  if (!issue) return "The request body is invalid.";
-  if (issue.code === "unrecognized_keys") {
-    return `The property '${issue.keys[0] ?? ""}' does not exist on type '${TYPES.roleAssignmentScheduleRequests}'. Make sure to only use property names that are defined by the type.`;
-  }
-  const path = issue.path.join(".");
-  if (issue.code === "invalid_type" && issue.input === undefined) {
-    return `The request is missing the required property '${path}'.`;
-  }
-  return `Invalid value for property '${path}': ${issue.message}`;
-}
 
 function approverOf(roles: RoleState, roleDefinitionId: string, oid: string): boolean {
   return roles.policyFor(roleDefinitionId).approverUserIds.some((a) => a.toLowerCase() === oid);
@@ -388,33 +369,11 @@ async function routeRoleRequests(call: GraphCall, segments: string[]): Promise<v
 async function createRoleRequest(call: GraphCall, roles: RoleState): Promise<void> {
   const { ctx, caller, deps } = call;
   requireScope(caller, ROLE_SCOPES.write);
-  let json: unknown;
-  try {
-    if (!(ctx.headers["content-type"] ?? "").toLowerCase().startsWith("application/json")) throw new Error("type");
-    json = JSON.parse(ctx.bodyText);
-  } catch {
-    throw new GraphFault(
-      400,
-      "BadRequest",
-      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
-    );
-  }
-  const parsed = bodySchema.safeParse(json);
-  if (!parsed.success) throw new GraphFault(400, "BadRequest", zodMessage(parsed.error));
+  const parsed = bodySchema.safeParse(readJsonPayload(ctx));
+  if (!parsed.success)
+    throw new GraphFault(400, "BadRequest", payloadProblem(parsed.error, TYPES.roleAssignmentScheduleRequests));
   const body = parsed.data;
-  const action = ACTIONS.find((a) => a.toLowerCase() === body.action.toLowerCase()) ?? body.action;
-  if (action !== "selfActivate" && action !== "selfDeactivate") {
-    throw new GraphFault(
-      403,
-      "AuthorizationFailed",
-      JSON.stringify({
-        errorCode: "AuthorizationFailed",
-        message: `The action '${action}' requires an administrator role; self-service requests use selfActivate or selfDeactivate.`,
-        instanceAnnotations: [],
-      }),
-      true,
-    );
-  }
+  const action = selfServiceAction(body.action);
   if (!body.directoryScopeId && !body.appScopeId) {
     throw new GraphFault(400, "BadRequest", "Either directoryScopeId or appScopeId is required.");
   }
