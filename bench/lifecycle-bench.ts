@@ -90,8 +90,8 @@ async function main(): Promise<void> {
   const emu = await startEmulator({ port: 0, dataDir: join(dir, "emu") });
   try {
     const five = [G.financeAdmins, G.helpdesk, G.sharePointAdmins, G.platformOpsEu, G.platformOpsUs];
-    process.stdout.write("Simulated hour, idle with 5 active activations…\n");
-    const idle = await simulatedHour(emu, dir, async (e) => {
+    // The idle baseline every scenario starts from: five groups, one ending within the hour.
+    const activateFive = async (e: Engine) => {
       for (const g of five)
         await e.activation.activate(
           {
@@ -101,18 +101,12 @@ async function main(): Promise<void> {
           },
           { waitFor: "none" },
         );
-    });
+    };
+    process.stdout.write("Simulated hour, idle with 5 active activations…\n");
+    const idle = await simulatedHour(emu, dir, activateFive);
     process.stdout.write("Simulated hour, idle with 5 active groups, an active role and an active Azure role…\n");
     const idleMixed = await simulatedHour(emu, dir, async (e) => {
-      for (const g of five)
-        await e.activation.activate(
-          {
-            target: { groupId: g, accessId: "member" },
-            justification: "bench",
-            durationMs: g === G.helpdesk ? HOUR : 2 * HOUR,
-          },
-          { waitFor: "none" },
-        );
+      await activateFive(e);
       await e.activation.activate({ target: GLOBAL_READER, justification: "bench", durationMs: 2 * HOUR });
       await e.activation.activate({
         target: await azureTarget(e, "Reader", ARM_SCOPES.development),
@@ -125,27 +119,11 @@ async function main(): Promise<void> {
       await e.settings.update((s) => {
         s.planes.azure = false;
       });
-      for (const g of five)
-        await e.activation.activate(
-          {
-            target: { groupId: g, accessId: "member" },
-            justification: "bench",
-            durationMs: g === G.helpdesk ? HOUR : 2 * HOUR,
-          },
-          { waitFor: "none" },
-        );
+      await activateFive(e);
     });
     process.stdout.write("Simulated hour, idle with 5 active groups, ARM answering 503…\n");
     const idleArmDown = await simulatedHour(emu, dir, async (e) => {
-      for (const g of five)
-        await e.activation.activate(
-          {
-            target: { groupId: g, accessId: "member" },
-            justification: "bench",
-            durationMs: g === G.helpdesk ? HOUR : 2 * HOUR,
-          },
-          { waitFor: "none" },
-        );
+      await activateFive(e);
       await emu.control.addFaults([{ kind: "status", status: 503, path: "/arm/" }]);
     });
     process.stdout.write("Simulated hour with one approval pending…\n");
