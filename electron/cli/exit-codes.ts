@@ -13,6 +13,8 @@ export const EXIT = {
   network: 7,
   config: 8,
   consent: 9,
+  /** An approval already decided (by you or another approver): nothing was sent. */
+  conflict: 10,
 } as const;
 
 export function exitCodeFor(kind: ErrorKind): number {
@@ -36,6 +38,8 @@ export function exitCodeFor(kind: ErrorKind): number {
       return EXIT.config;
     case "consent":
       return EXIT.consent;
+    case "conflict":
+      return EXIT.conflict;
   }
 }
 

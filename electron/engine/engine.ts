@@ -5,6 +5,10 @@ import { AuthService, type AccountSummary, type SignInMethod, type SignInUi } fr
 import type { TokenCachePersistence } from "./auth/token-cache.js";
 import type { ResolvedConnection } from "./config.js";
 import { eligibleWithPolicies, type EligibleWithPolicy } from "./eligible.js";
+import { ApprovalsService } from "./approvals/approvals-service.js";
+import { AzureApprovals } from "./approvals/azure-approvals.js";
+import { GroupApprovals } from "./approvals/group-approvals.js";
+import { RoleApprovals } from "./approvals/role-approvals.js";
 import { AuthError } from "./errors.js";
 import { GraphClient, type TokenSource } from "./graph/graph-client.js";
 import { PimClient } from "./graph/pim-client.js";
@@ -54,6 +58,8 @@ export interface Engine {
   /** All three planes: groups, Entra ID roles, Azure roles. */
   planes: Planes;
   activation: ActivationService;
+  /** The approver's inbox on every plane (read only when asked: the lifecycle asks once approvals are on). */
+  approvals: ApprovalsService;
   profiles: ProfileService;
   settings: SettingsRepository;
   history: HistoryLog;
@@ -95,40 +101,52 @@ export function createEngine(o: EngineOptions): Engine {
     ...(o.now ? { now: o.now } : {}),
     ...(o.sleep ? { sleep: o.sleep } : {}),
   });
+  const roleTokens = planeTokens(auth, o.connection.planeScopes.role);
+  const roleGraph = new GraphClient(http, o.connection.graphBaseUrl, roleTokens, o.logger);
+  const arm = new ArmClient(
+    armHttp,
+    // Never called without an endpoint: the plane is unavailable then (below).
+    o.connection.armBaseUrl ?? "https://arm.invalid",
+    planeTokens(auth, o.connection.planeScopes.azure),
+    o.logger,
+  );
+  const unavailable =
+    o.connection.armBaseUrl === null
+      ? {
+          azure:
+            "Azure roles: off: this connection uses a custom sign-in or Graph endpoint and names no Azure Resource Manager endpoint (give --arm-endpoint, or armEndpoint in settings).",
+        }
+      : undefined;
+  const planesEnabled = o.planesEnabled ?? Planes.allOn;
   const planes = new Planes(
     {
       group: new GroupPlane(pim),
-      role: new RolePlane(
-        new GraphClient(http, o.connection.graphBaseUrl, planeTokens(auth, o.connection.planeScopes.role), o.logger),
-        o.logger,
-        timing,
-      ),
-      azure: new AzurePlane(
-        new ArmClient(
-          armHttp,
-          // Never called without an endpoint: the plane is unavailable then (below).
-          o.connection.armBaseUrl ?? "https://arm.invalid",
-          planeTokens(auth, o.connection.planeScopes.azure),
-          o.logger,
-        ),
-        o.logger,
-        timing,
-      ),
+      role: new RolePlane(roleGraph, o.logger, timing),
+      azure: new AzurePlane(arm, o.logger, timing),
     },
     {
-      enabled: o.planesEnabled ?? Planes.allOn,
+      enabled: planesEnabled,
       logger: o.logger,
       ...(o.slowPlaneMs !== undefined ? { slowPlaneMs: o.slowPlaneMs } : {}),
-      ...(o.connection.armBaseUrl === null
-        ? {
-            unavailable: {
-              azure:
-                "Azure roles: off: this connection uses a custom sign-in or Graph endpoint and names no Azure Resource Manager endpoint (give --arm-endpoint, or armEndpoint in settings).",
-            },
-          }
-        : {}),
+      ...(unavailable ? { unavailable } : {}),
     },
   );
+  const approvals = new ApprovalsService({
+    planes: {
+      group: new GroupApprovals(graph),
+      role: new RoleApprovals(
+        roleGraph,
+        // Directory-role approvals exist only in Graph beta: same origin and tokens as v1.0.
+        new GraphClient(http, o.connection.graphBaseUrl.replace(/\/v1\.0$/, "/beta"), roleTokens, o.logger),
+      ),
+      azure: new AzureApprovals(arm),
+    },
+    enabled: planesEnabled,
+    policy: (t) => planes.policy(t),
+    logger: o.logger,
+    ...(o.now ? { now: o.now } : {}),
+    ...(unavailable ? { unavailable } : {}),
+  });
   const activation = new ActivationService({
     planes,
     principal: async () => {
@@ -153,6 +171,7 @@ export function createEngine(o: EngineOptions): Engine {
     pim,
     planes,
     activation,
+    approvals,
     profiles: new ProfileService(o.settings),
     settings: o.settings,
     history: o.history,

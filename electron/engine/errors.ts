@@ -13,7 +13,8 @@ export type ErrorKind =
   | "network" // unreachable, timed out, or throttled past our patience
   | "server" // Graph or Entra answered with something we did not expect
   | "config" // a settings or profile file is damaged or invalid
-  | "pending"; // still waiting (approval or provisioning) when the wait ended
+  | "pending" // still waiting (approval or provisioning) when the wait ended
+  | "conflict"; // someone else acted first (an approval already decided); nothing was sent twice
 
 export class PimTrayError extends Error {
   readonly kind: ErrorKind;
@@ -83,6 +84,14 @@ export class PolicyError extends PimTrayError {
   ) {
     super("policy", message, { ...options, details: { rules, ...options.details } });
     this.name = "PolicyError";
+  }
+}
+
+/** Someone acted first: an approval already decided by another approver, or by you. Nothing was sent. */
+export class ConflictError extends PimTrayError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super("conflict", message, options);
+    this.name = "ConflictError";
   }
 }
 

@@ -10,7 +10,7 @@ export interface TokenSource {
 }
 
 export interface GraphRequest {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH";
   /** A path under the base URL (`identityGovernance/...`) or an absolute nextLink. */
   path: string;
   query?: Record<string, string>;

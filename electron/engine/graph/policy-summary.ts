@@ -14,6 +14,11 @@ export interface PolicySummary {
   authContext: string | null;
   approvalRequired: boolean;
   approvers: Array<{ id: string; description: string | null; kind: "user" | "group" }>;
+  /**
+   * Whether an approver must give a reason: set only when approval is required (PIM's default is yes).
+   * Optional, so summaries of policies without approval read as they always did.
+   */
+  approverJustificationRequired?: boolean;
 }
 
 export const UNKNOWN_POLICY: PolicySummary = {
@@ -39,6 +44,7 @@ export interface RawRule {
   setting?: {
     isApprovalRequired?: boolean;
     approvalStages?: Array<{
+      isApproverJustificationRequired?: boolean;
       primaryApprovers?: Array<{
         "@odata.type"?: string;
         userId?: string;
@@ -75,5 +81,12 @@ export function summarizePolicy(rules: RawRule[]): PolicySummary {
     authContext: ac?.isEnabled && ac.claimValue ? ac.claimValue : null,
     approvalRequired: approval?.setting?.isApprovalRequired === true,
     approvers,
+    ...(approval?.setting?.isApprovalRequired === true
+      ? {
+          approverJustificationRequired: (approval.setting.approvalStages ?? []).some(
+            (s) => s.isApproverJustificationRequired !== false,
+          ),
+        }
+      : {}),
   };
 }

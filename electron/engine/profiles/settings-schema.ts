@@ -161,6 +161,16 @@ export const settingsSchema = z
       .object({ group: z.boolean().default(true), role: z.boolean().default(true), azure: z.boolean().default(true) })
       .default({ group: true, role: true, azure: true }),
     lastJustification: z.string().trim().max(JUSTIFICATION_MAX).optional(),
+    /**
+     * "I approve requests": off by default, so PIM Tray reads no approvals until a person says they
+     * approve; lastJustification is the approver's last reason, offered again next time.
+     */
+    approvals: z
+      .object({
+        enabled: z.boolean().default(false),
+        lastJustification: z.string().trim().max(JUSTIFICATION_MAX).optional(),
+      })
+      .default({ enabled: false }),
     profiles: z.array(profileSchema).default([]),
   })
   .superRefine((s, ctx) => {

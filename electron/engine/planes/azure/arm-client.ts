@@ -12,7 +12,7 @@ import { normalizeArmError, toArmError } from "./arm-errors.js";
 export const ARM_API_VERSION = "2020-10-01";
 
 export interface ArmRequest {
-  method: "GET" | "PUT" | "POST";
+  method: "GET" | "PUT" | "POST" | "PATCH";
   /** An ARM path (`/subscriptions/…`, `/providers/…`) or an absolute nextLink on ARM's own origin. */
   path: string;
   /** `api-version` here overrides ARM_API_VERSION (other APIs: subscriptions, approvals). */

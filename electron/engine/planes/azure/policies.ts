@@ -20,7 +20,10 @@ interface ArmRule extends Omit<RawRule, "setting"> {
   ruleType?: string;
   setting?: {
     isApprovalRequired?: boolean;
-    approvalStages?: Array<{ primaryApprovers?: ArmApprover[] | null }> | null;
+    approvalStages?: Array<{
+      isApproverJustificationRequired?: boolean;
+      primaryApprovers?: ArmApprover[] | null;
+    }> | null;
   } | null;
 }
 
@@ -37,6 +40,9 @@ export function toRawRules(rules: ArmRule[]): RawRule[] {
       out.setting = {
         ...(setting.isApprovalRequired !== undefined ? { isApprovalRequired: setting.isApprovalRequired } : {}),
         approvalStages: (setting.approvalStages ?? []).map((s) => ({
+          ...(s.isApproverJustificationRequired !== undefined
+            ? { isApproverJustificationRequired: s.isApproverJustificationRequired }
+            : {}),
           primaryApprovers: (s.primaryApprovers ?? []).map((a) =>
             (a.userType ?? "").toLowerCase() === "group"
               ? { groupId: a.id ?? "", description: a.description ?? null }

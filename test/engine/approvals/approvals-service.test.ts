@@ -1,0 +1,153 @@
+// The approver's inbox through the engine, over HTTPS against the emulator with the real MSAL: Megan
+// approves and denies Adele's requests on each plane; what someone else decided first, her own request
+// and a non-approver are refused in plain words, and nothing is sent twice.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Engine } from "../../../electron/engine/engine.js";
+import { PimTrayError } from "../../../electron/engine/errors.js";
+import type { PlaneKind } from "../../../electron/engine/planes/targets.js";
+import { DEMO_USERS as U, type RunningEmulator } from "../../../emulator/index.js";
+import { APPROVAL_LABELS, requestAsAdele } from "../../helpers/approvals.js";
+import { startTestEmulator } from "../../helpers/emulator.js";
+import { engineAgainst } from "../../helpers/engine.js";
+
+let emu: RunningEmulator;
+let dir: string;
+const engines: Record<string, Engine> = {};
+
+async function as(user: "megan" | "alex" | "adele"): Promise<Engine> {
+  engines[user] ??= await engineAgainst(emu, join(dir, user), { user });
+  return engines[user];
+}
+
+async function errorOf(p: Promise<unknown>): Promise<PimTrayError> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(PimTrayError);
+  return e as PimTrayError;
+}
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  dir = await mkdtemp(join(tmpdir(), "pimtray-approvals-"));
+});
+afterAll(async () => {
+  await emu.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  await emu.control.reset();
+  await emu.control.configure({ provisioningDelayMs: 0 });
+  for (const k of Object.keys(engines)) delete engines[k];
+});
+
+const PLANES: PlaneKind[] = ["group", "role", "azure"];
+
+describe.each(PLANES)("approvals on the %s plane", (plane) => {
+  it("lists the request with its requester, target, justification, ticket, duration and stage time-out", async () => {
+    const created = await requestAsAdele(emu, plane, { duration: "PT2H", ticketNumber: "CHG-77" });
+    const megan = await as("megan");
+    const items = await megan.approvals.list();
+    expect(items).toHaveLength(1);
+    const [item] = items;
+    expect(item).toMatchObject({
+      kind: plane,
+      requestId: created.id,
+      label: APPROVAL_LABELS[plane],
+      requester: { id: U.adele, displayName: "Adele Vance" },
+      justification: "Quarter close",
+      ticket: { number: "CHG-77" },
+      duration: "PT2H",
+      stage: { index: 1, count: 1 },
+      justificationRequired: true,
+    });
+    const left = Date.parse(item?.expiresAt ?? "") - Date.parse(item?.createdDateTime ?? "");
+    expect(left).toBe(24 * 3_600_000);
+    // Nobody else's inbox holds it.
+    expect(await (await as("alex")).approvals.list()).toEqual([]);
+    expect(await (await as("adele")).approvals.list()).toEqual([]);
+  });
+
+  it("approves: the requester's request is provisioned, and a second decision is refused without a request", async () => {
+    const created = await requestAsAdele(emu, plane);
+    const megan = await as("megan");
+    const result = await megan.approvals.decide(created.id, "Approve", "Checked the change ticket");
+    expect(result.decision).toBe("Approve");
+    if (plane !== "azure") expect(result.requestStatus).toBe("Provisioned");
+    const adele = await as("adele");
+    const mine = await adele.planes.request(
+      plane === "azure" ? await azureRequestId(adele, created.id) : created.id,
+      plane,
+    );
+    expect(mine.status).toBe("Provisioned");
+    expect(await megan.approvals.list()).toEqual([]);
+    const before = (await emu.control.requests()).length;
+    const again = await errorOf(megan.approvals.decide(created.id, "Deny", "Changed my mind"));
+    expect(again.kind).toBe("conflict");
+    expect(again.message).toMatch(/already approved .*Nothing was sent/);
+    expect((await emu.control.requests()).length).toBe(before);
+  });
+
+  it("denies: the request is Denied", async () => {
+    const created = await requestAsAdele(emu, plane);
+    const megan = await as("megan");
+    await megan.approvals.list();
+    await megan.approvals.decide(created.id, "Deny", "No change ticket");
+    const adele = await as("adele");
+    const mine = await adele.planes.request(
+      plane === "azure" ? await azureRequestId(adele, created.id) : created.id,
+      plane,
+    );
+    expect(mine.status).toMatch(/Denied/);
+  });
+
+  it("a request another approver decided first is reported as stale, in plain words", async () => {
+    const created = await requestAsAdele(emu, plane);
+    const megan = await as("megan");
+    expect(await megan.approvals.list()).toHaveLength(1);
+    // Another session of an approver decides it (the emulator's control API decides as PIM would).
+    if (plane === "group") await emu.control.approve(created.id);
+    else if (plane === "role") await emu.control.decideRole(created.id, "approve");
+    else await emu.control.decideArm(created.id, "approve");
+    const e = await errorOf(megan.approvals.decide(created.id, "Approve", "Fine by me"));
+    expect(e.kind).toBe("conflict");
+    expect(e.message).toContain(APPROVAL_LABELS[plane]);
+    expect(e.message).toMatch(/Nothing was sent/);
+  });
+
+  it("a justification is required where the policy asks approvers for one", async () => {
+    const created = await requestAsAdele(emu, plane);
+    const megan = await as("megan");
+    const e = await errorOf(megan.approvals.decide(created.id, "Approve", "   "));
+    expect(e.kind).toBe("usage");
+    expect(e.message).toMatch(/justification is required/);
+  });
+
+  it("a non-approver and the requester herself find nothing to decide", async () => {
+    const created = await requestAsAdele(emu, plane);
+    // Alex cannot even see it.
+    const alex = await errorOf((await as("alex")).approvals.decide(created.id, "Approve", "Looks fine"));
+    expect([alex.kind, alex.message]).toEqual([
+      "not-found",
+      expect.stringMatching(/No request .* waits for your approval/),
+    ]);
+    // Adele sees her own request pending, and is told it is not hers to decide (ARM cannot look it up by name).
+    const self = await errorOf((await as("adele")).approvals.decide(created.id, "Approve", "Looks fine"));
+    expect(self.kind).toBe("not-found");
+    expect(self.message).toMatch(
+      plane === "azure" ? /No request .* waits for your approval/ : /not from you.*your own request/,
+    );
+  });
+});
+
+/** The requester knows her Azure request by its full ARM id; the inbox shows its name. */
+async function azureRequestId(adele: Engine, name: string): Promise<string> {
+  const mine = await adele.planes.myRequests();
+  const found = mine.find((r) => r.id.toLowerCase().endsWith(`/${name.toLowerCase()}`));
+  expect(found).toBeDefined();
+  return found?.id ?? "";
+}
