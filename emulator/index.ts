@@ -2,7 +2,8 @@ import { EmulatorControl } from "./control-client.js";
 import { Emulator } from "./server.js";
 import type { EmulatorInfo, EmulatorOptions } from "./settings.js";
 
-export { DEMO_DOMAIN, DEMO_GROUPS, DEMO_TENANT_ID, DEMO_USERS } from "./seed.js";
+export { DEMO_APPROVER_GROUPS, DEMO_DOMAIN, DEMO_GROUPS, DEMO_TENANT_ID, DEMO_USERS } from "./seed.js";
+export { DEMO_ADMINISTRATIVE_UNITS, DEMO_ROLES } from "./roles/seed.js";
 export { ARM_ELIGIBILITIES, ARM_ROLES, ARM_SCOPES, ARM_SUBSCRIPTIONS } from "./arm/seed.js";
 export { EmulatorControl, ControlError } from "./control-client.js";
 export type { PimInstanceView, PimRequestView, SettingsPatch } from "./control-client.js";

@@ -1,5 +1,6 @@
 // The emulator's in-memory tenant: users, groups, eligibilities, policies and PIM requests.
 // Shapes mirror Microsoft Graph's PIM for Groups resources so handlers can serialise them directly.
+import type { ApproverPolicy } from "./approvers.js";
 
 export type AccessId = "member" | "owner";
 
@@ -20,14 +21,16 @@ export interface EmulatedGroup {
   mail: string | null;
 }
 
-export interface GroupPolicy {
+/** A directory group PIM does not manage, e.g. one a policy names as approvers; its members are fixed in the seed. */
+export interface DirectoryGroup extends EmulatedGroup {
+  memberIds: string[];
+}
+
+export interface GroupPolicy extends ApproverPolicy {
   /** ISO-8601 duration, e.g. PT8H. */
   maximumDuration: string;
   enabledRules: Array<"MultiFactorAuthentication" | "Justification" | "Ticketing">;
   approvalRequired: boolean;
-  approverUserIds: string[];
-  /** Serial (multi-stage) approval: each stage's approver user ids. Unset: one stage of `approverUserIds`. */
-  approvalStages?: string[][];
   authenticationContext: string | null;
   /** Stable per policy; real PIM changes ids on onboarding, clients must not cache them across runs. */
   policyGuid: string;

@@ -1,3 +1,4 @@
+import type { Directory } from "./approvers.js";
 import { newGuid } from "./ids.js";
 import { GraphFault, missingScope } from "./graph/fault.js";
 import type {
@@ -36,7 +37,7 @@ export interface PimSettings {
 const PENDING: ReadonlySet<RequestStatus> = new Set(["PendingApproval", "Granted", "PendingProvisioning"]);
 const SCOPES_WRITE = ["PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup", "PrivilegedAccess.ReadWrite.AzureADGroup"];
 
-export class PimState {
+export class PimState implements Directory {
   readonly requests = new Map<string, AssignmentRequest>();
   readonly instances = new Map<string, AssignmentInstance>();
 
@@ -55,6 +56,30 @@ export class PimState {
 
   user(userId: string) {
     return this.tenant.users.find((u) => u.id.toLowerCase() === userId.toLowerCase());
+  }
+
+  /** A group of the directory: PIM-managed, or one that only approval policies name. */
+  directoryGroup(groupId: string) {
+    const id = groupId.toLowerCase();
+    return this.group(id) ?? this.tenant.approverGroups.find((g) => g.id.toLowerCase() === id);
+  }
+
+  userName(userId: string): string | null {
+    return this.user(userId)?.displayName ?? null;
+  }
+
+  groupName(groupId: string): string | null {
+    return this.directoryGroup(groupId)?.displayName ?? null;
+  }
+
+  /** Who is in the group now: its seeded members, and anyone PIM has made a member (an active member assignment). */
+  membersOf(groupId: string): string[] {
+    const id = groupId.toLowerCase();
+    const seeded = this.tenant.approverGroups.find((g) => g.id.toLowerCase() === id)?.memberIds ?? [];
+    const active = [...this.instances.values()]
+      .filter((i) => i.groupId === id && i.accessId === "member")
+      .map((i) => i.principalId);
+    return [...new Set([...seeded, ...active].map((m) => m.toLowerCase()))];
   }
 
   /** Eligibilities in force at `now` (started, and not ended). */

@@ -1,11 +1,14 @@
 import { stableGuid } from "./ids.js";
-import type { AccessId, EmulatedGroup, EmulatedUser, Eligibility, GroupPolicy } from "./model.js";
+import type { AccessId, DirectoryGroup, EmulatedGroup, EmulatedUser, Eligibility, GroupPolicy } from "./model.js";
 
 export interface TenantSeed {
   tenantId: string;
   domain: string;
   users: EmulatedUser[];
+  /** The groups PIM manages (PIM for Groups). */
   groups: EmulatedGroup[];
+  /** Directory groups PIM does not manage, with their members: the ones approval policies name as approvers. */
+  approverGroups: DirectoryGroup[];
   /** Keyed by `${groupId}:${accessId}`. Groups without an entry get PIM's default policy. */
   policies: Map<string, GroupPolicy>;
   eligibilities: Eligibility[];
@@ -33,6 +36,17 @@ export const DEMO_GROUPS = {
   contractors: stableGuid("group:contractor-access"),
   platformOpsEu: stableGuid("group:platform-ops-eu"),
   platformOpsUs: stableGuid("group:platform-ops-us"),
+} as const;
+
+/**
+ * Directory groups that approval policies name as approvers (Graph `groupMembers`, ARM `userType: "Group"`): not
+ * PIM-managed, so not in DEMO_GROUPS. Every member approves, except on their own request.
+ */
+export const DEMO_APPROVER_GROUPS = {
+  /** Members: Megan. Approves Groups Administrator (directory role) and Contributor on kv-prod-secrets (Azure). */
+  pimApprovers: stableGuid("group:pim-approvers"),
+  /** Members: Adele and Alex. The second stage of Tenant Admins (owner) and of Owner on kv-prod-secrets. */
+  securityReviewers: stableGuid("group:security-reviewers"),
 } as const;
 
 const DAY = 86_400_000;
@@ -109,6 +123,20 @@ export function demoTenant(now: number): TenantSeed {
     group(g.platformOpsEu, "Platform Ops", "Platform operations (EU)", "platform-ops-eu"),
     group(g.platformOpsUs, "Platform Ops", "Platform operations (US)", "platform-ops-us"),
   ];
+  const approverGroups: DirectoryGroup[] = [
+    {
+      ...group(DEMO_APPROVER_GROUPS.pimApprovers, "PIM Approvers", "Approves privileged access requests"),
+      memberIds: [u.megan],
+    },
+    {
+      ...group(
+        DEMO_APPROVER_GROUPS.securityReviewers,
+        "Security Reviewers",
+        "Second-stage reviewers of privileged access",
+      ),
+      memberIds: [u.adele, u.alex],
+    },
+  ];
   const policies = new Map<string, GroupPolicy>([
     policy(g.financeAdmins, "member", { maximumDuration: "PT8H", enabledRules: ["Justification"] }),
     policy(g.helpdesk, "member", { maximumDuration: "PT1H", enabledRules: ["Justification"] }),
@@ -118,6 +146,13 @@ export function demoTenant(now: number): TenantSeed {
       enabledRules: ["Justification"],
       approvalRequired: true,
       approverUserIds: [u.megan],
+    }),
+    // Serial approval: Megan, then any Security Reviewer (Adele, as Alex asks).
+    policy(g.tenantAdmins, "owner", {
+      maximumDuration: "PT2H",
+      enabledRules: ["Justification"],
+      approvalRequired: true,
+      approvalStages: [[u.megan], [{ groupId: DEMO_APPROVER_GROUPS.securityReviewers }]],
     }),
     policy(g.exchangeAdmins, "member", {
       maximumDuration: "PT4H",
@@ -151,8 +186,9 @@ export function demoTenant(now: number): TenantSeed {
     eligibility(g.exchangeAdmins, u.alex, "member", now),
     eligibility(g.keyVaultOfficers, u.alex, "member", now),
     eligibility(g.financeAdmins, u.alex, "member", now),
+    eligibility(g.tenantAdmins, u.alex, "owner", now),
   ];
-  return { tenantId: DEMO_TENANT_ID, domain: DEMO_DOMAIN, users, groups, policies, eligibilities };
+  return { tenantId: DEMO_TENANT_ID, domain: DEMO_DOMAIN, users, groups, approverGroups, policies, eligibilities };
 }
 
 /** Deterministic PRNG so that generated tenants are the same on every run. */

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:https";
 import { ServerResponse, type IncomingMessage } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import type { Directory } from "./approvers.js";
 import { ArmService } from "./arm/service.js";
 import { sendArmInjected } from "./arm/http.js";
 import { type ArmSeed, demoArm, largeArm } from "./arm/seed.js";
@@ -137,12 +138,13 @@ export class Emulator {
   }
 
   #newArmState(): ArmState {
-    const users = () => this.#pim.tenant.users;
-    return new ArmState(
-      buildArm(this.#seed, this.clock.now()),
-      this.settings,
-      (id) => users().find((u) => u.id === id)?.displayName ?? id,
-    );
+    // The directory is the groups plane's tenant, whichever PimState is current (a reset replaces it).
+    const directory: Directory = {
+      userName: (id) => this.#pim.userName(id),
+      groupName: (id) => this.#pim.groupName(id),
+      membersOf: (id) => this.#pim.membersOf(id),
+    };
+    return new ArmState(buildArm(this.#seed, this.clock.now()), this.settings, directory);
   }
 
   get info(): EmulatorInfo {

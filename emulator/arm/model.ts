@@ -1,5 +1,6 @@
 // The ARM plane's tenant: subscriptions, resource groups, resources, Azure role eligibilities and
 // assignments, role management policies, and PIM requests, as Azure Resource Manager shapes them.
+import type { ApprovalStage, ApproverPolicy } from "../approvers.js";
 
 export interface ArmSubscription {
   subscriptionId: string;
@@ -39,11 +40,11 @@ export interface ArmEligibility {
   createdOn: string;
 }
 
-export interface ArmPolicy {
+/** ARM's policy: the groups plane's fields, serial stages (approvalMode Serial) included. */
+export interface ArmPolicy extends ApproverPolicy {
   maximumDuration: string;
   enabledRules: Array<"MultiFactorAuthentication" | "Justification" | "Ticketing">;
   approvalRequired: boolean;
-  approverUserIds: string[];
   authenticationContext: string | null;
   policyGuid: string;
 }
@@ -51,14 +52,6 @@ export interface ArmPolicy {
 /** Arm request statuses the emulator produces (a subset of the 2020-10-01 enum). */
 export type ArmRequestStatus =
   "Provisioned" | "Granted" | "PendingApproval" | "Denied" | "Canceled" | "Revoked" | "TimedOut" | "Failed";
-
-/** The single approval stage's outcome. */
-export interface ArmReview {
-  result: "Approve" | "Deny";
-  reviewerId: string;
-  at: number;
-  justification: string | null;
-}
 
 export interface ArmRequest {
   name: string;
@@ -75,9 +68,11 @@ export interface ArmRequest {
   } | null;
   status: ArmRequestStatus;
   approvalGuid: string | null;
-  /** Who may decide (the policy's primary approvers when the request was made). */
-  approverIds: string[];
-  review: ArmReview | null;
+  /**
+   * The approval's serial stages, from the policy in force when the request was made; the first stage's id is the
+   * approval GUID. Empty when no approval was needed.
+   */
+  stages: ApprovalStage[];
   createdOn: number;
   startAt: number;
   durationMs: number;

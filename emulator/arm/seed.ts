@@ -1,7 +1,7 @@
 // The demo tenant's Azure side: two subscriptions, their resource groups and resources, and
 // Adele's Azure role eligibilities at subscription, resource-group and resource scope.
 import { stableGuid } from "../ids.js";
-import { DEMO_USERS, generatedPolicyKind, mulberry32 } from "../seed.js";
+import { DEMO_APPROVER_GROUPS, DEMO_USERS, generatedPolicyKind, mulberry32 } from "../seed.js";
 import type {
   ArmEligibility,
   ArmInstance,
@@ -115,6 +115,21 @@ export function demoArm(now: number): ArmSeed {
   policy(S.rgWeb, R.contributor, { maximumDuration: "PT2H", enabledRules: ["Justification", "Ticketing"] });
   policy(S.rgSandbox, R.virtualMachineContributor, { authenticationContext: "c1" });
   policy(S.keyVault, R.keyVaultSecretsOfficer, { maximumDuration: "PT1H" });
+  // Adele's Owner and Contributor on Contoso Production, narrowed to the key vault, meet the vault's own policies:
+  // Owner is approved in two serial stages (Megan, then a Security Reviewer: Alex, as Adele asks); Contributor by any
+  // member of PIM Approvers (Megan).
+  policy(S.keyVault, R.owner, {
+    maximumDuration: "PT2H",
+    enabledRules: ["Justification"],
+    approvalRequired: true,
+    approvalStages: [[DEMO_USERS.megan], [{ groupId: DEMO_APPROVER_GROUPS.securityReviewers }]],
+  });
+  policy(S.keyVault, R.contributor, {
+    maximumDuration: "PT4H",
+    enabledRules: ["Justification"],
+    approvalRequired: true,
+    approverGroupIds: [DEMO_APPROVER_GROUPS.pimApprovers],
+  });
 
   return {
     subscriptions: [

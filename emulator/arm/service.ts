@@ -9,8 +9,10 @@ import {
   approvalView,
   decideStage,
   findApproval,
+  findStage,
   listApprovals,
   stageView,
+  waitsFor,
 } from "./approvals.js";
 import { authenticateArm } from "./auth.js";
 import { ArmFault, armNotFound } from "./fault.js";
@@ -193,29 +195,29 @@ function routeApprovals(call: ArmCall, segments: string[]): void {
   if (more.length) throw armNotFound(call.path);
   if (!id) {
     if (method !== "GET") throw methodNotAllowed(method);
-    const items = listApprovals(arm, caller, ctx.query.get("$filter") ?? "").map((r) => approvalView(r, caller, users));
+    const filter = ctx.query.get("$filter") ?? "";
+    const items = listApprovals(arm, caller, filter).map((r) => approvalView(arm, r, caller, users));
     return page(call, items);
   }
   if (!sub) {
     if (method !== "GET") throw methodNotAllowed(method);
-    return ok(call, 200, approvalView(findApproval(arm, caller, id), caller, users));
+    return ok(call, 200, approvalView(arm, findApproval(arm, caller, id), caller, users));
   }
+  // The spec's paths say `steps`; its examples, the resource type and clients say `stages`: both are served.
   const segment = sub.toLowerCase();
   if (segment !== "stages" && segment !== "steps") throw armNotFound(call.path);
   if (!stageId) {
     if (method !== "GET") throw methodNotAllowed(method);
-    return ok(call, 200, { value: [stageView(findApproval(arm, caller, id), caller, users, segment)] });
+    const r = findApproval(arm, caller, id);
+    return ok(call, 200, { value: r.stages.map((st) => stageView(arm, r, st, caller, users, segment)) });
   }
   if (method === "GET") {
     const r = findApproval(arm, caller, id);
-    if (stageId.toLowerCase() !== r.approvalGuid) {
-      throw new ArmFault(404, "RoleAssignmentApprovalStageNotFound", `The approval stage '${stageId}' was not found.`);
-    }
-    return ok(call, 200, stageView(r, caller, users, segment));
+    return ok(call, 200, stageView(arm, r, findStage(r, stageId), caller, users, segment));
   }
   if (method !== "PATCH" && method !== "PUT") throw methodNotAllowed(method);
-  const r = decideStage(arm, caller, id, stageId, ctx.bodyText, call.deps.now());
-  return ok(call, 200, stageView(r, caller, users, segment));
+  const { request, stage } = decideStage(arm, caller, id, stageId, ctx.bodyText, call.deps.now());
+  return ok(call, 200, stageView(arm, request, stage, caller, users, segment));
 }
 
 function routeAuthorization(call: ArmCall, scope: string, segments: string[]): void {
@@ -285,7 +287,7 @@ function listRequests(call: ArmCall, scope: string): void {
   const items = [...call.arm.requests.values()]
     .filter((r) =>
       f.principal === "\u0000approver"
-        ? r.status === "PendingApproval" && r.approverIds.includes(call.caller.oid)
+        ? waitsFor(call.arm, r, call.caller.oid)
         : !f.principal || r.principalId === f.principal,
     )
     .filter((r) => (!f.roleGuid || r.roleGuid === f.roleGuid) && inScope(r.scope, scope, f.atScope))

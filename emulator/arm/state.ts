@@ -1,4 +1,12 @@
 // The ARM plane's PIM state and its activation rules, in the checklist's order.
+import {
+  type ApprovalStage,
+  type Directory,
+  newStages,
+  policyStages,
+  recordDecision,
+  refreshStages,
+} from "../approvers.js";
 import { parseIsoDuration } from "../duration.js";
 import { GraphFault } from "../graph/fault.js";
 import { newGuid } from "../ids.js";
@@ -7,13 +15,11 @@ import type { PimSettings } from "../pim.js";
 import { type ActivationBody, policyFailure, requestedWindow } from "../pim-rules.js";
 import { ArmFault } from "./fault.js";
 import type { ArmSettings } from "./service.js";
-import type { ArmEligibility, ArmInstance, ArmPolicy, ArmRequest, ArmRequestStatus, ArmReview } from "./model.js";
+import type { ArmEligibility, ArmInstance, ArmPolicy, ArmRequest, ArmRequestStatus } from "./model.js";
 import { describeScope, isAtOrBelow, normScope } from "./scopes.js";
 import { type ArmSeed, armPolicyKey, defaultArmPolicy } from "./seed.js";
 
 const FIVE_MINUTES = 5 * 60_000;
-/** PIM gives approvers 24 hours; then the request times out (ARM's status name for it is unverified). */
-export const APPROVAL_WINDOW_MS = 24 * 3_600_000;
 const PENDING: ReadonlySet<ArmRequestStatus> = new Set(["PendingApproval", "Granted"]);
 
 /** The body of a roleAssignmentScheduleRequests PUT, as a client sends it. */
@@ -49,8 +55,8 @@ export class ArmState {
   constructor(
     readonly seed: ArmSeed,
     readonly settings: PimSettings & Pick<ArmSettings, "armApprovalExpiryStatus">,
-    /** Display names of directory users, for approver descriptions. */
-    readonly userName: (id: string) => string = (id) => id,
+    /** The directory: names for approver descriptions, and the members of approver groups. */
+    readonly directory: Directory,
   ) {
     for (const a of seed.assignments) this.instances.set(a.instanceGuid, { ...a });
   }
@@ -78,11 +84,15 @@ export class ArmState {
     );
   }
 
-  /** Moves requests and instances forward to `now`: future starts begin, ended activations go. */
+  /**
+   * Moves requests and instances forward to `now`: an approval stage left open a day expires (and the request becomes
+   * `armApprovalExpiryStatus`, when set), future starts begin, ended activations go.
+   */
   advance(now: number): void {
+    const expiry = this.settings.armApprovalExpiryStatus;
     for (const r of this.requests.values()) {
-      const expiry = this.settings.armApprovalExpiryStatus;
-      if (r.status === "PendingApproval" && expiry && now - r.createdOn >= APPROVAL_WINDOW_MS) r.status = expiry;
+      refreshStages(r.stages, r.status === "PendingApproval", now);
+      if (r.status === "PendingApproval" && expiry && r.stages.some((st) => st.status === "Expired")) r.status = expiry;
       if (r.status === "Granted" && r.startAt <= now) this.#provision(r);
     }
     for (const [id, inst] of this.instances) {
@@ -149,8 +159,7 @@ export class ArmState {
       scheduleInfo: null,
       status: "Provisioned",
       approvalGuid: null,
-      approverIds: [],
-      review: null,
+      stages: [],
       createdOn: now,
       startAt: now,
       durationMs: 0,
@@ -230,7 +239,7 @@ export class ArmState {
     if (policy.approvalRequired) {
       request.status = "PendingApproval";
       request.approvalGuid = newGuid();
-      request.approverIds = [...policy.approverUserIds];
+      request.stages = newStages(policyStages(policy), request.approvalGuid, now, newGuid);
     } else {
       request.status = "Granted";
     }
@@ -313,17 +322,39 @@ export class ArmState {
     return [...this.requests.values()].find((r) => r.approvalGuid === guid);
   }
 
-  /** An approver's decision, from the control API or roleAssignmentApprovals. */
-  decide(name: string, approve: boolean, now: number, review?: Omit<ArmReview, "result" | "at">): ArmRequest {
+  /**
+   * The control API's decision: it settles the request whatever stages remain, recorded on the open stage (as its
+   * first approver user unless `reviewerId` is given).
+   */
+  decide(name: string, approve: boolean, now: number, reviewerId?: string): ArmRequest {
     this.advance(now);
     const r = this.requests.get(name.toLowerCase());
     if (!r || r.status !== "PendingApproval") throw new Error(`no pending ARM request named ${name}`);
-    r.review = {
-      result: approve ? "Approve" : "Deny",
-      at: now,
-      reviewerId: review?.reviewerId ?? r.approverIds[0] ?? "",
-      justification: review?.justification ?? null,
-    };
+    const open = r.stages.find((st) => st.status === "InProgress");
+    if (open) {
+      // Only the open stage is recorded: the control API settles the request, so no later stage opens.
+      open.status = "Completed";
+      open.reviewResult = approve ? "Approve" : "Deny";
+      open.reviewedBy = reviewerId ?? open.approvers.find((a) => a.type === "user")?.id ?? null;
+      open.reviewedAt = now;
+    }
+    return this.#settle(r, approve, now);
+  }
+
+  /** An approver's decision on one stage (roleAssignmentApprovals), after the caller checked they may make it. */
+  decideStage(
+    r: ArmRequest,
+    stage: ApprovalStage,
+    decision: "Approve" | "Deny",
+    reviewerId: string,
+    justification: string,
+    now: number,
+  ): ArmRequest {
+    const outcome = recordDecision(r.stages, stage, decision, reviewerId, justification, now);
+    return outcome === "next" ? r : this.#settle(r, outcome === "approve", now);
+  }
+
+  #settle(r: ArmRequest, approve: boolean, now: number): ArmRequest {
     if (!approve) {
       r.status = "Denied";
       return r;

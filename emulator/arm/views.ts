@@ -1,4 +1,5 @@
 // ARM's JSON for the PIM resources: eligibility and assignment instances, requests, policy assignments.
+import { policyStages } from "../approvers.js";
 import type { EmulatedUser } from "../model.js";
 import type { ArmEligibility, ArmInstance, ArmPolicy, ArmRequest } from "./model.js";
 import { describeScope, isAtOrBelow, normScope, subscriptionOf } from "./scopes.js";
@@ -141,6 +142,7 @@ function target() {
 export function policyAssignmentView(state: ArmState, atScope: string, roleGuid: string, policy: ArmPolicy) {
   const s = describeScope(state.seed, atScope);
   const policyId = `${atScope}/${AUTH}/roleManagementPolicies/${policy.policyGuid}`;
+  const stages = policyStages(policy);
   return {
     id: `${atScope}/${AUTH}/roleManagementPolicyAssignments/${policy.policyGuid}_${roleGuid}`,
     name: `${policy.policyGuid}_${roleGuid}`,
@@ -170,23 +172,23 @@ export function policyAssignmentView(state: ArmState, atScope: string, roleGuid:
             isApprovalRequired: policy.approvalRequired,
             isApprovalRequiredForExtension: false,
             isRequestorJustificationRequired: true,
-            approvalMode: policy.approvalRequired ? "SingleStage" : "NoApproval",
+            approvalMode: !policy.approvalRequired ? "NoApproval" : stages.length > 1 ? "Serial" : "SingleStage",
             approvalStages: policy.approvalRequired
-              ? [
-                  {
-                    approvalStageTimeOutInDays: 1,
-                    isApproverJustificationRequired: true,
-                    escalationTimeInMinutes: 0,
-                    isEscalationEnabled: false,
-                    primaryApprovers: policy.approverUserIds.map((id) => ({
-                      id,
-                      description: state.userName(id),
-                      isBackup: false,
-                      userType: "User",
-                    })),
-                    escalationApprovers: [],
-                  },
-                ]
+              ? stages.map((approvers) => ({
+                  approvalStageTimeOutInDays: 1,
+                  isApproverJustificationRequired: true,
+                  escalationTimeInMinutes: 0,
+                  isEscalationEnabled: false,
+                  // UserSet: a user, or a group whose members approve.
+                  primaryApprovers: approvers.map((a) => ({
+                    id: a.id,
+                    description:
+                      (a.type === "user" ? state.directory.userName(a.id) : state.directory.groupName(a.id)) ?? a.id,
+                    isBackup: false,
+                    userType: a.type === "user" ? "User" : "Group",
+                  })),
+                  escalationApprovers: [],
+                }))
               : [],
           },
           target: target(),

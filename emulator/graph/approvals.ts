@@ -1,8 +1,19 @@
 // PIM for Groups approvals, v1.0: assignmentApprovals/filterByCurrentUser(on='approver'), GET {id}, GET {id}/stages
 // [/{stageId}], PATCH {id}/stages/{stageId}. The approval's id is the request's id (its approvalId is accepted too).
-// Stages are serial: a policy's `approvalStages` (default: one stage of `approverUserIds`) open one after another,
-// the first Deny settles the request, the last Approve provisions it.
+// Stages are serial: a policy's `approvalStages` (default: one stage of its approver users and groups) open one after
+// another, the first Deny settles the request, the last Approve provisions it (emulator/approvers.ts).
 import { z } from "zod";
+import {
+  type ApprovalStage,
+  assignedTo,
+  isApprover,
+  newStages,
+  parseReviewResult,
+  policyStages,
+  recordDecision,
+  refreshStages,
+  stageRefusal,
+} from "../approvers.js";
 import { sendEmpty, sendJson } from "../http.js";
 import { newGuid } from "../ids.js";
 import type { AssignmentRequest } from "../model.js";
@@ -12,52 +23,38 @@ import { type GraphCall, iso, PIM_BASE, parseCurrentUserFunction, READ_ASSIGNMEN
 import { GraphFault, methodNotAllowed, notFound } from "./fault.js";
 
 const WRITE = ["PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup"];
-export const STAGE_TIMEOUT_MS = 24 * 3_600_000;
-
-export interface GroupApprovalStage {
-  id: string;
-  approverIds: string[];
-  status: "NotStarted" | "InProgress" | "Completed" | "Expired";
-  /** When the stage opened: it times out a day later (the policy's approvalStageTimeOutInDays: 1). */
-  startedAt: number | null;
-  reviewResult: "NotReviewed" | "Approve" | "Deny";
-  reviewedBy: { id: string; displayName: string | null } | null;
-  reviewedAt: number | null;
-  justification: string | null;
-}
 
 // Per PimState, so a reset (a new PimState) starts with no stages.
-const stagesByState = new WeakMap<PimState, Map<string, GroupApprovalStage[]>>();
+const stagesByState = new WeakMap<PimState, Map<string, ApprovalStage[]>>();
 
 /** The stages of a request that needed approval, created from its policy the first time they are asked for. */
-export function stagesOf(pim: PimState, r: AssignmentRequest, now: number): GroupApprovalStage[] {
+export function stagesOf(pim: PimState, r: AssignmentRequest, now: number): ApprovalStage[] {
   let all = stagesByState.get(pim);
   if (!all) stagesByState.set(pim, (all = new Map()));
   let stages = all.get(r.id);
   if (!stages) {
-    const policy = pim.policyFor(r.groupId, r.accessId);
-    const approverSets = policy.approvalStages?.length ? policy.approvalStages : [policy.approverUserIds];
-    stages = approverSets.map((ids, i) => ({
-      // Graph shows the first stage under the approval's own id.
-      id: i === 0 ? r.id : newGuid(),
-      approverIds: ids.map((a) => a.toLowerCase()),
-      status: i === 0 ? "InProgress" : "NotStarted",
-      startedAt: i === 0 ? r.createdDateTime : null,
-      reviewResult: "NotReviewed",
-      reviewedBy: null,
-      reviewedAt: null,
-      justification: null,
-    }));
+    // Graph shows the first stage under the approval's own id.
+    stages = newStages(policyStages(pim.policyFor(r.groupId, r.accessId)), r.id, r.createdDateTime, newGuid);
     all.set(r.id, stages);
   }
-  for (const s of stages) {
-    if (s.status !== "InProgress") continue;
-    // A request settled elsewhere (control API, cancel) leaves no stage open.
-    if (r.status !== "PendingApproval") s.status = "Completed";
-    // An undecided stage times out; what the request then becomes is not documented, so it is left as it is.
-    else if (s.startedAt !== null && now >= s.startedAt + STAGE_TIMEOUT_MS) s.status = "Expired";
-  }
+  // An undecided stage times out; what the request then becomes is not documented, so it is left as it is.
+  refreshStages(stages, r.status === "PendingApproval", now);
   return stages;
+}
+
+/** Whether the caller approves any stage of the request (they may read it then). */
+export function approvesAnyStage(pim: PimState, r: AssignmentRequest, oid: string, now: number): boolean {
+  return stagesOf(pim, r, now).some((s) => isStageApprover(pim, s, oid));
+}
+
+/** Whether a stage of the request is open and waits for the caller. */
+export function waitsFor(pim: PimState, r: AssignmentRequest, oid: string, now: number): boolean {
+  const pending = r.status === "PendingApproval";
+  return stagesOf(pim, r, now).some((s) => assignedTo(s, r.principalId, pending, oid, (g) => pim.membersOf(g)));
+}
+
+function isStageApprover(pim: PimState, s: ApprovalStage, oid: string): boolean {
+  return isApprover(s.approvers, oid, (g) => pim.membersOf(g));
 }
 
 const patchSchema = z
@@ -68,30 +65,76 @@ const patchSchema = z
   })
   .strict();
 
-function stageJson(s: GroupApprovalStage, r: AssignmentRequest, callerOid: string) {
+/** The stage's JSON for `callerOid`; Graph's approval stage shape is shared with the directory roles' beta steps. */
+export function stageJson(pim: PimState, s: ApprovalStage, requesterId: string, pending: boolean, callerOid: string) {
   return {
     id: s.id,
     displayName: null,
     status: s.status,
-    assignedToMe: s.status === "InProgress" && s.approverIds.includes(callerOid) && r.principalId !== callerOid,
+    assignedToMe: assignedTo(s, requesterId, pending, callerOid, (g) => pim.membersOf(g)),
     reviewResult: s.reviewResult,
-    reviewedBy: s.reviewedBy,
+    reviewedBy: s.reviewedBy === null ? null : { id: s.reviewedBy, displayName: pim.userName(s.reviewedBy) },
     reviewedDateTime: s.reviewedAt === null ? null : iso(s.reviewedAt),
     justification: s.justification ?? "",
   };
 }
 
 function approvalJson(pim: PimState, r: AssignmentRequest, callerOid: string, now: number) {
+  const pending = r.status === "PendingApproval";
   return {
     "@odata.type": "#microsoft.graph.approval",
     id: r.id,
-    stages: stagesOf(pim, r, now).map((s) => stageJson(s, r, callerOid)),
+    stages: stagesOf(pim, r, now).map((s) => stageJson(pim, s, r.principalId, pending, callerOid)),
   };
 }
 
 function findRequest(pim: PimState, id: string): AssignmentRequest | undefined {
   const key = id.toLowerCase();
   return pim.requests.get(key) ?? [...pim.requests.values()].find((r) => r.approvalId === key);
+}
+
+/** The 403 and 409 answers to a stage decision the caller may not make, on both Graph planes. */
+export function refusal(why: NonNullable<ReturnType<typeof stageRefusal>>, status: string, noun: string): GraphFault {
+  switch (why) {
+    case "self":
+      return new GraphFault(403, "Forbidden", "The requestor cannot approve their own request.");
+    case "notApprover":
+      return new GraphFault(403, "Forbidden", `The caller is not an approver of this approval ${noun}.`);
+    case "expired":
+      return new GraphFault(
+        409,
+        "Conflict",
+        `This approval ${noun} has expired: nobody decided it within 24 hours of it opening; the requester must submit again.`,
+      );
+    case "decided":
+      return new GraphFault(409, "Conflict", `This approval ${noun} was already decided (request ${status}).`);
+    case "notStarted":
+      return new GraphFault(409, "Conflict", `This approval ${noun} has not started: an earlier stage is still open.`);
+  }
+}
+
+/** Reads `{ reviewResult, justification }`; a justification is required (the demo policies require one). */
+export function readReview(bodyText: string, noun: string): { decision: "Approve" | "Deny"; justification: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(bodyText);
+  } catch {
+    throw new GraphFault(400, "BadRequest", "Unable to read JSON request payload.");
+  }
+  const parsed = patchSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new GraphFault(
+      400,
+      "BadRequest",
+      `Invalid approval ${noun} update: ${parsed.error.issues[0]?.message ?? ""}`,
+    );
+  }
+  const decision = parseReviewResult(parsed.data.reviewResult);
+  if (!decision) throw new GraphFault(400, "BadRequest", "reviewResult must be Approve or Deny.");
+  const justification = parsed.data.justification?.trim() ?? "";
+  // The demo policies set isApproverJustificationRequired (see policies.ts).
+  if (!justification) throw new GraphFault(400, "BadRequest", "A justification is required to review this request.");
+  return { decision, justification };
 }
 
 /** `segments` follow assignmentApprovals. */
@@ -110,8 +153,7 @@ export function routeGroupApprovals(call: GraphCall, segments: string[]): void {
     requireScope(caller, READ_ASSIGNMENT);
     parseCurrentUserFunction(first, ["approver"]);
     const value = [...pim.requests.values()]
-      .filter((r) => r.status === "PendingApproval" && r.principalId !== caller.oid)
-      .filter((r) => stagesOf(pim, r, now).some((s) => s.status === "InProgress" && s.approverIds.includes(caller.oid)))
+      .filter((r) => r.approvalId !== null && waitsFor(pim, r, caller.oid, now))
       .sort((a, b) => b.createdDateTime - a.createdDateTime)
       .map((r) => approvalJson(pim, r, caller.oid, now));
     sendJson(ctx, 200, { "@odata.context": base, value });
@@ -119,8 +161,6 @@ export function routeGroupApprovals(call: GraphCall, segments: string[]): void {
   }
 
   const r = findRequest(pim, first);
-  const involved = (req: AssignmentRequest) =>
-    req.principalId === caller.oid || stagesOf(pim, req, now).some((s) => s.approverIds.includes(caller.oid));
   const notFoundErr = () => new GraphFault(404, "ResourceNotFound", `The approval '${first}' was not found.`);
   if (ctx.method === "PATCH") {
     if (stageId === undefined) throw methodNotAllowed();
@@ -129,70 +169,19 @@ export function routeGroupApprovals(call: GraphCall, segments: string[]): void {
     const stages = stagesOf(pim, r, now);
     const stage = stages.find((s) => s.id === stageId.toLowerCase());
     if (!stage) throw notFoundErr();
-    if (r.principalId === caller.oid) {
-      throw new GraphFault(403, "Forbidden", "The requestor cannot approve their own request.");
-    }
-    if (!stage.approverIds.includes(caller.oid)) {
-      throw new GraphFault(403, "Forbidden", "The caller is not an approver of this approval stage.");
-    }
-    if (stage.status === "Expired") {
-      throw new GraphFault(409, "Conflict", "This approval stage has expired; the requester must submit again.");
-    }
-    if (stage.status === "Completed" || r.status !== "PendingApproval") {
-      throw new GraphFault(409, "Conflict", `This approval stage was already decided (request ${r.status}).`);
-    }
-    if (stage.status === "NotStarted") {
-      throw new GraphFault(409, "Conflict", "This approval stage has not started: an earlier stage is still open.");
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(ctx.bodyText);
-    } catch {
-      throw new GraphFault(400, "BadRequest", "Unable to read JSON request payload.");
-    }
-    const parsed = patchSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new GraphFault(
-        400,
-        "BadRequest",
-        `Invalid approval stage update: ${parsed.error.issues[0]?.message ?? ""}`,
-      );
-    }
-    const result = parsed.data.reviewResult.toLowerCase();
-    const decision =
-      result === "approve" || result === "approved"
-        ? "Approve"
-        : result === "deny" || result === "denied"
-          ? "Deny"
-          : null;
-    if (!decision) throw new GraphFault(400, "BadRequest", "reviewResult must be Approve or Deny.");
-    const justification = parsed.data.justification?.trim() ?? "";
-    const policy = pim.policyFor(r.groupId, r.accessId);
-    // The demo policies set isApproverJustificationRequired (see policies.ts).
-    if (!justification && policy.approvalRequired) {
-      throw new GraphFault(400, "BadRequest", "A justification is required to review this request.");
-    }
-    const me = pim.user(caller.oid);
-    stage.status = "Completed";
-    stage.reviewResult = decision;
-    stage.reviewedBy = { id: caller.oid, displayName: me?.displayName ?? null };
-    stage.reviewedAt = now;
-    stage.justification = justification;
-    const next = stages.find((s) => s.status === "NotStarted");
-    if (decision === "Deny") {
-      pim.decide(r.id, "deny", now);
-    } else if (next) {
-      next.status = "InProgress";
-      next.startedAt = now;
-    } else {
-      pim.decide(r.id, "approve", now);
-    }
+    const pending = r.status === "PendingApproval";
+    const why = stageRefusal(stage, r.principalId, pending, caller.oid, (g) => pim.membersOf(g));
+    if (why) throw refusal(why, r.status, "stage");
+    const { decision, justification } = readReview(ctx.bodyText, "stage");
+    const outcome = recordDecision(stages, stage, decision, caller.oid, justification, now);
+    if (outcome !== "next") pim.decide(r.id, outcome, now);
     sendEmpty(ctx, 204);
     return;
   }
   if (ctx.method !== "GET") throw methodNotAllowed();
   requireScope(caller, READ_ASSIGNMENT);
-  if (!r || r.approvalId === null || !involved(r)) throw notFoundErr();
+  if (!r || r.approvalId === null) throw notFoundErr();
+  if (r.principalId !== caller.oid && !approvesAnyStage(pim, r, caller.oid, now)) throw notFoundErr();
   const select = parseSelect(ctx.query.get("$select"));
   const approval = approvalJson(pim, r, caller.oid, now);
   if (stagesSeg === undefined) {

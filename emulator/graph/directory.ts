@@ -47,14 +47,14 @@ export function routeMe({ ctx, caller, pim }: GraphCall): void {
   });
 }
 
-/** GET /groups and /groups/{id} */
+/** GET /groups and /groups/{id}: PIM's groups and the approver groups. */
 export function routeGroups({ ctx, caller, pim, deps }: GraphCall, path: string): void {
   if (ctx.method !== "GET") throw methodNotAllowed();
   requireScope(caller, READ_GROUP, false);
   const select = parseSelect(ctx.query.get("$select"));
   const id = path.split("/")[1];
   if (id !== undefined) {
-    const g = pim.group(id);
+    const g = pim.directoryGroup(id);
     if (!g) {
       throw new GraphFault(
         404,
@@ -69,7 +69,8 @@ export function routeGroups({ ctx, caller, pim, deps }: GraphCall, path: string)
     return;
   }
   const clauses = parseFilter(ctx.query.get("$filter"), ["id", "displayName", "mail"]);
-  const items = pim.tenant.groups.map(groupJson).filter((g) => matches(g, clauses));
+  // Every group of the directory: PIM's, then the approver groups policies name.
+  const items = [...pim.tenant.groups, ...pim.tenant.approverGroups].map(groupJson).filter((g) => matches(g, clauses));
   const page = paginate(items, ctx.query, deps.settings.pageSize);
   const body: Record<string, unknown> = {
     "@odata.context": `${ctx.origin}/v1.0/$metadata#groups`,

@@ -1,4 +1,5 @@
 // Role management policies and their assignments, with the rules PIM Tray reads.
+import { type Directory, policyStages } from "../approvers.js";
 import { sendJson } from "../http.js";
 import type { AccessId } from "../model.js";
 import { matches, parseExpand, parseFilter } from "../odata.js";
@@ -55,7 +56,7 @@ export function routePolicies({ ctx, caller, pim, deps }: GraphCall, path: strin
       scopeType: "Group",
       lastModifiedDateTime: null,
       lastModifiedBy: { displayName: null, id: null },
-      ...(withRules ? { rules: policyRules(p) } : {}),
+      ...(withRules ? { rules: policyRules(p, pim) } : {}),
     };
   };
   const assignmentJson = (groupId: string, accessId: AccessId) => {
@@ -119,7 +120,8 @@ const TARGET = (caller: "EndUser" | "Admin", level: "Assignment" | "Eligibility"
 });
 
 /** The rule list of one policy; the directory-roles plane (emulator/roles/) serialises its policies with it too. */
-export function policyRules(p: ReturnType<PimState["policyFor"]>) {
+export function policyRules(p: ReturnType<PimState["policyFor"]>, directory: Pick<Directory, "groupName">) {
+  const stages = policyStages(p);
   return [
     {
       "@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyExpirationRule",
@@ -155,23 +157,23 @@ export function policyRules(p: ReturnType<PimState["policyFor"]>) {
         isApprovalRequired: p.approvalRequired,
         isApprovalRequiredForExtension: false,
         isRequestorJustificationRequired: true,
-        approvalMode: !p.approvalRequired
-          ? "NoApproval"
-          : (p.approvalStages?.length ?? 0) > 1
-            ? "Serial"
-            : "SingleStage",
-        // One stage per set of approvers: `approvalStages` when the policy is serial, else `approverUserIds`.
-        approvalStages: (p.approvalStages?.length ? p.approvalStages : [p.approverUserIds]).map((approverIds) => ({
+        approvalMode: !p.approvalRequired ? "NoApproval" : stages.length > 1 ? "Serial" : "SingleStage",
+        // One item per stage: the policy's `approvalStages` when it is serial, else its approver users and groups.
+        approvalStages: stages.map((approvers) => ({
           approvalStageTimeOutInDays: 1,
           isApproverJustificationRequired: true,
           escalationTimeInMinutes: 0,
           isEscalationEnabled: false,
-          primaryApprovers: approverIds.map((userId) => ({
-            // Graph v1.0's singleUser has userId and description only; isBackup belongs to ARM's UserSet.
-            "@odata.type": "#microsoft.graph.singleUser",
-            userId,
-            description: null,
-          })),
+          primaryApprovers: approvers.map((a) =>
+            a.type === "user"
+              ? // Graph v1.0's singleUser has userId and description only; isBackup belongs to ARM's UserSet.
+                { "@odata.type": "#microsoft.graph.singleUser", userId: a.id, description: null }
+              : {
+                  "@odata.type": "#microsoft.graph.groupMembers",
+                  groupId: a.id,
+                  description: directory.groupName(a.id),
+                },
+          ),
           escalationApprovers: [],
         })),
       },

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { sendEmpty, sendJson } from "../http.js";
 import type { AssignmentRequest } from "../model.js";
 import { applySelect, matches, parseExpand, parseFilter, parseSelect } from "../odata.js";
-import { stagesOf } from "./approvals.js";
+import { approvesAnyStage, waitsFor } from "./approvals.js";
 import { sendCollection } from "./collection.js";
 import {
   type GraphCall,
@@ -112,12 +112,8 @@ export async function routeRequests(call: GraphCall, segments: string[]): Promis
     const clauses = parseFilter(ctx.query.get("$filter"), FIELDS);
     const mine = [...pim.requests.values()].filter((r) => {
       if (on === "approver") {
-        // What waits for the caller now: an open stage names them, and it is not their own request.
-        return (
-          r.status === "PendingApproval" &&
-          r.principalId !== caller.oid &&
-          stagesOf(pim, r, now).some((s) => s.status === "InProgress" && s.approverIds.includes(caller.oid))
-        );
+        // What waits for the caller now: an open stage names them (or a group of theirs), and it is not their own.
+        return r.approvalId !== null && waitsFor(pim, r, caller.oid, now);
       }
       return r.principalId === caller.oid;
     });
@@ -131,9 +127,8 @@ export async function routeRequests(call: GraphCall, segments: string[]): Promis
   const visible =
     request &&
     (request.principalId === caller.oid ||
-      pim.policyFor(request.groupId, request.accessId).approverUserIds.includes(caller.oid) ||
-      // An approver of any stage of a serial approval may read the request too.
-      (request.approvalId !== null && stagesOf(pim, request, now).some((st) => st.approverIds.includes(caller.oid))));
+      // An approver of any stage of its approval may read the request too.
+      (request.approvalId !== null && approvesAnyStage(pim, request, caller.oid, now)));
   if (second?.toLowerCase() === "cancel") {
     if (ctx.method !== "POST") throw methodNotAllowed();
     requireScope(caller, [

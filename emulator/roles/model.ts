@@ -29,24 +29,16 @@ export interface RoleEligibility {
   createdDateTime: string;
 }
 
-/** Same fields and meaning as a group policy; keyed by role definition id (policies apply at scope `/`). */
-export type RolePolicy = GroupPolicy;
+/**
+ * A group policy's fields and meaning, keyed by role definition id (policies apply at scope `/`), but single-stage:
+ * Microsoft documents no multi-stage approval on the Entra-roles Graph path.
+ */
+export type RolePolicy = Omit<GroupPolicy, "approvalStages">;
 
 export interface RoleRequest extends RequestCore {
   roleDefinitionId: string;
   directoryScopeId: string;
   targetScheduleId: string;
-}
-
-/** The single stage of a directory-role approval (beta `roleAssignmentApprovals/{id}/steps`). */
-export interface RoleApprovalStep {
-  /** Graph: the step's id, like the approval's, is the request id. */
-  id: string;
-  status: "InProgress" | "Completed";
-  reviewResult: "NotReviewed" | "Approve" | "Deny";
-  reviewedBy: { id: string; displayName: string | null } | null;
-  reviewedDateTime: number | null;
-  justification: string | null;
 }
 
 export interface RoleInstance {

@@ -295,10 +295,6 @@ const bodySchema = z
   })
   .strict();
 
-function approverOf(roles: RoleState, roleDefinitionId: string, oid: string): boolean {
-  return roles.policyFor(roleDefinitionId).approverUserIds.some((a) => a.toLowerCase() === oid);
-}
-
 /** Everything under roleAssignmentScheduleRequests; `segments` come after that name. */
 async function routeRoleRequests(call: GraphCall, segments: string[]): Promise<void> {
   const { ctx, caller, deps } = call;
@@ -327,9 +323,8 @@ async function routeRoleRequests(call: GraphCall, segments: string[]): Promise<v
     }
     const clauses = parseFilter(ctx.query.get("$filter"), FIELDS[collection]);
     const mine = [...roles.requests.values()].filter((r) =>
-      on === "approver"
-        ? r.status === "PendingApproval" && approverOf(roles, r.roleDefinitionId, caller.oid)
-        : r.principalId === caller.oid,
+      // What waits for the caller: the open step is theirs (named, or through a group) and not their own request.
+      on === "approver" ? roles.waitsFor(r, caller.oid, call.pim) : r.principalId === caller.oid,
     );
     const items = mine
       .sort((a, b) => b.createdDateTime - a.createdDateTime)
@@ -349,7 +344,7 @@ async function routeRoleRequests(call: GraphCall, segments: string[]): Promise<v
   if (ctx.method !== "GET") throw methodNotAllowed();
   requireScope(caller, ROLE_SCOPES.readRequests);
   const request = roles.requests.get(id.toLowerCase());
-  if (!request || (request.principalId !== caller.oid && !approverOf(roles, request.roleDefinitionId, caller.oid))) {
+  if (!request || (request.principalId !== caller.oid && !roles.approves(request, caller.oid, call.pim))) {
     throw new GraphFault(404, "ResourceNotFound", `The request '${id}' was not found.`);
   }
   const expand = parseExpand(ctx.query.get("$expand"), expandableFor(collection), TYPES[collection]);
@@ -432,7 +427,7 @@ export function routeRolePolicies(call: GraphCall, path: string): void {
     scopeType,
     lastModifiedDateTime: null,
     lastModifiedBy: { displayName: null, id: null },
-    ...(withRules ? { rules: policyRules(roles.policyFor(roleId)) } : {}),
+    ...(withRules ? { rules: policyRules(roles.policyFor(roleId), pim) } : {}),
   });
   const assignmentJson = (roleId: string, scopeType: string) => ({
     id: `${policyId(roleId)}_${roleId}`,

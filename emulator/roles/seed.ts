@@ -2,7 +2,7 @@
 // (built-in roles keep their real template ids; the rest derive from names) and documented in
 // docs/emulator.md.
 import { stableGuid } from "../ids.js";
-import { DEMO_USERS, generatedPolicyKind, mulberry32 } from "../seed.js";
+import { DEMO_APPROVER_GROUPS, DEMO_USERS, generatedPolicyKind, mulberry32 } from "../seed.js";
 import type { AdministrativeUnit, RoleDefinition, RoleEligibility, RolePolicy, RolesSeed } from "./model.js";
 
 /** Built-in role template ids, as Microsoft publishes them. */
@@ -123,6 +123,13 @@ export function demoRoles(now: number): RolesSeed {
       authenticationContext: "c1",
     }),
     rolePolicy(r.userAdministrator, { maximumDuration: "PT4H", enabledRules: ["Justification", "Ticketing"] }),
+    // Approved by a group: any member of PIM Approvers (Megan). Alex asks for it; Adele holds it through a group.
+    rolePolicy(r.groupsAdministrator, {
+      maximumDuration: "PT4H",
+      enabledRules: ["Justification"],
+      approvalRequired: true,
+      approverGroupIds: [DEMO_APPROVER_GROUPS.pimApprovers],
+    }),
   ]);
   const eligibilities: RoleEligibility[] = [
     eligibility(r.helpdeskAdministrator, u.adele, now, `/administrativeUnits/${DEMO_ADMINISTRATIVE_UNITS.sales}`),
@@ -135,6 +142,7 @@ export function demoRoles(now: number): RolesSeed {
     eligibility(r.groupsAdministrator, u.adele, now, "/", "Group"),
     eligibility(r.globalReader, u.megan, now),
     eligibility(r.exchangeAdministrator, u.alex, now),
+    eligibility(r.groupsAdministrator, u.alex, now),
   ];
   return { roleDefinitions, administrativeUnits, policies, eligibilities };
 }

@@ -1,5 +1,16 @@
 // The directory-roles plane's PIM state: requests and active instances, moved forward by time, with
 // the same rule order and errors as the groups plane (emulator/pim-rules.ts does steps 4 to 7).
+import {
+  type ApprovalStage,
+  assignedTo,
+  type Directory,
+  isApprover,
+  newStages,
+  policyStages,
+  recordDecision,
+  refreshStages,
+  STAGE_TIMEOUT_MS,
+} from "../approvers.js";
 import { GraphFault } from "../graph/fault.js";
 import { newGuid } from "../ids.js";
 import type { CallerClaims, RequestStatus, TicketInfo } from "../model.js";
@@ -16,7 +27,7 @@ import {
   scheduleProvisioning,
   type ActivationBody,
 } from "../pim-rules.js";
-import type { RoleApprovalStep, RoleEligibility, RoleInstance, RolePolicy, RoleRequest, RolesSeed } from "./model.js";
+import type { RoleEligibility, RoleInstance, RolePolicy, RoleRequest, RolesSeed } from "./model.js";
 import { defaultRolePolicy } from "./seed.js";
 
 export interface RoleRequestBody {
@@ -33,21 +44,19 @@ export interface RoleRequestBody {
 
 export interface RoleSettings {
   /**
-   * What a directory-role request still PendingApproval after 24 hours becomes (Microsoft: "the user must
-   * resubmit"; the resulting status is not documented). null: it stays pending.
+   * What a directory-role request still PendingApproval 24 hours after its step opened becomes (Microsoft: "the user
+   * must resubmit"; the resulting status is not documented). null: it stays pending, its step Expired.
    */
   roleApprovalExpiryStatus: "Canceled" | "Denied" | "Failed" | null;
 }
-
-const APPROVAL_WINDOW = 24 * 3_600_000;
 const PENDING: ReadonlySet<RequestStatus> = new Set(["PendingApproval", "Granted", "PendingProvisioning"]);
 const lc = (s: string) => s.toLowerCase();
 
 export class RoleState {
   readonly requests = new Map<string, RoleRequest>();
   readonly instances = new Map<string, RoleInstance>();
-  /** Keyed by request id (= approval id), for requests that needed approval. */
-  readonly approvals = new Map<string, RoleApprovalStep>();
+  /** The one approval step of each request that needed approval, keyed by request id (= approval id = step id). */
+  readonly approvals = new Map<string, ApprovalStage>();
 
   constructor(
     readonly seed: RolesSeed,
@@ -76,11 +85,14 @@ export class RoleState {
     const expiry = this.settings.roleApprovalExpiryStatus;
     for (const r of this.requests.values()) {
       if (r.action !== "selfActivate") continue;
-      if (r.status === "PendingApproval" && expiry !== null && now >= r.createdDateTime + APPROVAL_WINDOW) {
+      const step = this.approvals.get(r.id);
+      if (step) refreshStages([step], r.status === "PendingApproval", now);
+      if (r.status === "PendingApproval" && step?.status === "Expired" && expiry !== null) {
+        // The step timed out and the setting ends the request: as any request settled without a review, its step
+        // shows Completed (NotReviewed).
         r.status = expiry;
-        r.completedAt = r.createdDateTime + APPROVAL_WINDOW;
-        const step = this.approvals.get(r.id);
-        if (step) step.status = "Completed";
+        r.completedAt = (step.startedAt ?? r.createdDateTime) + STAGE_TIMEOUT_MS;
+        step.status = "Completed";
         continue;
       }
       if ((r.status === "Granted" || r.status === "PendingProvisioning") && r.provisionAt !== null) {
@@ -91,6 +103,19 @@ export class RoleState {
     for (const [id, inst] of this.instances) {
       if (inst.endAt <= now) this.instances.delete(id);
     }
+  }
+
+  /** Whether `oid` approves the request's step: named by the policy, or a member of a group it names. */
+  approves(r: RoleRequest, oid: string, directory: Pick<Directory, "membersOf">): boolean {
+    const step = this.approvals.get(r.id);
+    return step !== undefined && isApprover(step.approvers, oid, (g) => directory.membersOf(g));
+  }
+
+  /** Whether the request's step is open and waits for `oid` (never their own request). */
+  waitsFor(r: RoleRequest, oid: string, directory: Pick<Directory, "membersOf">): boolean {
+    const step = this.approvals.get(r.id);
+    const pending = r.status === "PendingApproval";
+    return step !== undefined && assignedTo(step, r.principalId, pending, oid, (g) => directory.membersOf(g));
   }
 
   private sameTarget(
@@ -182,16 +207,10 @@ export class RoleState {
 
     if (policy.approvalRequired) {
       request.status = "PendingApproval";
-      // Graph: the approval's id is the request's id.
+      // Graph: the approval's id is the request's id, and so is its one step's. One step: no multi-stage on this path.
       request.approvalId = id;
-      this.approvals.set(id, {
-        id,
-        status: "InProgress",
-        reviewResult: "NotReviewed",
-        reviewedBy: null,
-        reviewedDateTime: null,
-        justification: null,
-      });
+      const [step] = newStages(policyStages(policy).slice(0, 1), id, now, newGuid);
+      if (step) this.approvals.set(id, step);
     } else {
       this.schedule(request, now);
     }
@@ -243,14 +262,14 @@ export class RoleState {
   }
 
   /**
-   * The approver's decision: through the control API (no reviewer given: the policy's first approver is recorded),
-   * or the beta approval step PATCH.
+   * The approver's decision: through the control API (no reviewer given: the policy's first approver user is
+   * recorded), or the beta approval step PATCH (which checks who may decide first).
    */
   decide(
     requestId: string,
     decision: "approve" | "deny",
     now: number,
-    reviewer?: { id: string; displayName: string | null },
+    reviewerId?: string,
     justification: string | null = null,
   ): RoleRequest {
     this.advance(now);
@@ -261,12 +280,15 @@ export class RoleState {
     }
     const step = this.approvals.get(r.id);
     if (step) {
-      const first = this.policyFor(r.roleDefinitionId).approverUserIds[0];
-      step.status = "Completed";
-      step.reviewResult = decision === "approve" ? "Approve" : "Deny";
-      step.reviewedBy = reviewer ?? (first ? { id: first, displayName: null } : null);
-      step.reviewedDateTime = now;
-      step.justification = justification;
+      const first = step.approvers.find((a) => a.type === "user")?.id ?? null;
+      recordDecision(
+        [step],
+        step,
+        decision === "approve" ? "Approve" : "Deny",
+        reviewerId ?? first,
+        justification,
+        now,
+      );
     }
     if (decision === "deny") {
       r.status = "Denied";
