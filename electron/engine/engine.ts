@@ -211,6 +211,7 @@ export function createLifecycle(engine: Engine, w: LifecycleWiring): LifecycleSe
   return new LifecycleService({
     planes: engine.planes,
     activation: engine.activation,
+    approvals: engine.approvals,
     auth: engine.auth,
     profiles: engine.profiles,
     settings: engine.settings,

@@ -124,6 +124,7 @@ export function lifecycleDouble(picture: Partial<Picture> = {}) {
     online: true,
     needsSignIn: false,
     lastSyncAt: null,
+    approvals: { on: false, items: [], planes: [], lastSyncAt: null },
     ...picture,
   };
   const calls = {

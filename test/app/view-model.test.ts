@@ -48,6 +48,7 @@ const picture: Picture = {
   online: true,
   needsSignIn: false,
   lastSyncAt: Date.parse("2026-11-27T12:59:00Z"),
+  approvals: { on: false, items: [], planes: [], lastSyncAt: null },
 };
 
 describe("appStateView", () => {

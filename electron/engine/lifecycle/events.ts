@@ -1,3 +1,4 @@
+import type { ApprovalPlaneStatus, PendingApproval } from "../approvals/approval-types.js";
 import type { ErrorKind } from "../errors.js";
 import { labelOf, type NamedAzureRef, type NamedGroupRef, type NamedRoleRef } from "../planes/targets.js";
 
@@ -31,6 +32,8 @@ export type LifecycleEvent =
   | { type: "expired"; target: EventTarget; endDateTime: string }
   | { type: "deactivated"; target: EventTarget }
   | { type: "keep-active-stopped"; profile: string; reason: string }
+  /** A request waits for my decision (only while "I approve requests" is on). */
+  | { type: "approval-requested"; approval: PendingApproval }
   | { type: "error"; kind: ErrorKind; message: string };
 
 export type LifecycleEventType = LifecycleEvent["type"];
@@ -38,4 +41,15 @@ export type LifecycleEventType = LifecycleEvent["type"];
 /** "Finance Admins (member)", "Global Reader", "Contributor on rg-web". */
 export function targetLabel(t: EventTarget): string {
   return labelOf(t);
+}
+
+/** What waits for my decision, as the tray and popup show it. */
+export interface ApprovalsPicture {
+  /** Whether "I approve requests" is on (and someone is signed in). */
+  on: boolean;
+  /** Oldest first. */
+  items: PendingApproval[];
+  /** How each plane's inbox answered on the last read (a failure names the plane and its API). */
+  planes: ApprovalPlaneStatus[];
+  lastSyncAt: number | null;
 }

@@ -1,4 +1,5 @@
 import type { ActivationService } from "../activation/activation-service.js";
+import type { ApprovalsService } from "../approvals/approvals-service.js";
 import type { AccountSummary } from "../auth/auth-service.js";
 import type { HistoryLog } from "../history/history-log.js";
 import type { Logger } from "../logger.js";
@@ -6,6 +7,7 @@ import type { Planes } from "../planes/planes.js";
 import type { AzureAssignment, GroupAssignment, NamedRef, RoleAssignment, ScheduleRequest } from "../planes/targets.js";
 import type { ProfileService, SettingsRepository } from "../profiles/settings-store.js";
 import type { Clock } from "./clock.js";
+import type { ApprovalsPicture } from "./events.js";
 import type { LifecycleStateStore } from "./lifecycle-state.js";
 
 // What the lifecycle service is built from and what it shows. lifecycle-service.ts re-exports all
@@ -24,6 +26,8 @@ export interface LifecycleOptions {
   signInCheckMs?: number;
   /** Quiet time after a write to the config folder by another process before acting on it. */
   folderDebounceMs?: number;
+  /** How often the approver's inbox is read while "I approve requests" is on (approval-watch.ts). */
+  approverPollMs?: number;
 }
 
 /** docs/lifecycle.md describes this cadence; tests shorten it. */
@@ -39,6 +43,7 @@ export const LIFECYCLE_DEFAULTS: Required<LifecycleOptions> = {
   expiryConfirmDelayMs: 1000,
   signInCheckMs: 15_000,
   folderDebounceMs: 250,
+  approverPollMs: 5 * 60_000,
 };
 
 export interface LifecycleDeps {
@@ -50,6 +55,8 @@ export interface LifecycleDeps {
   settings: SettingsRepository;
   store: LifecycleStateStore;
   history?: HistoryLog;
+  /** The approver's inbox; read only while settings.approvals.enabled is on. */
+  approvals?: ApprovalsService;
   clock: Clock;
   logger: Logger;
   options?: LifecycleOptions;
@@ -84,4 +91,6 @@ export interface Picture {
   online: boolean;
   needsSignIn: boolean;
   lastSyncAt: number | null;
+  /** What waits for my decision (empty and off until "I approve requests" is on). */
+  approvals: ApprovalsPicture;
 }

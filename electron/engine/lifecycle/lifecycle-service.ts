@@ -1,7 +1,9 @@
 import type { ActivationOutcome } from "../activation/activation-service.js";
-import { PimTrayError } from "../errors.js";
-import { labelOf, nameOf, type TargetRef } from "../planes/targets.js";
+import type { Decision, DecisionResult } from "../approvals/approval-types.js";
+import { PimTrayError, UsageError } from "../errors.js";
+import { labelOf, nameOf, type PlaneKind, type TargetRef } from "../planes/targets.js";
 import type { Profile } from "../profiles/settings-schema.js";
+import { ApprovalWatch, NO_APPROVALS } from "./approval-watch.js";
 import { clockJumped, next, offlineRetry, signInCheck, type Poll, type Scope } from "./cadence.js";
 import { diff, outcomeAnnouncements, requestMoved, type Effect } from "./diff.js";
 import { forgetOld, keys, targetKey } from "./event-keys.js";
@@ -53,6 +55,7 @@ export class LifecycleService {
     online: true,
     needsSignIn: false,
     lastSyncAt: null,
+    approvals: NO_APPROVALS,
   };
   /** The planes: which are on, how each answered, the names seen (plane-watch.ts). */
   readonly #planes: PlaneWatch;
@@ -70,6 +73,8 @@ export class LifecycleService {
   #work = new Set<Promise<unknown>>();
   #folder: FolderSync | null = null;
   readonly #renewals: Renewals;
+  /** The approver's inbox, on its own cadence; null where the engine offers none (tests of the requester side). */
+  readonly #approvals: ApprovalWatch | null;
 
   constructor(deps: LifecycleDeps) {
     this.#d = deps;
@@ -94,6 +99,24 @@ export class LifecycleService {
       announceOutcome: (o, profile) => this.#announce(o, profile),
       refreshAfter: (reason) => this.#freshRefresh(reason),
     });
+    this.#approvals = deps.approvals
+      ? new ApprovalWatch({
+          approvals: deps.approvals,
+          settings: deps.settings,
+          clock: deps.clock,
+          logger: deps.logger,
+          everyMs: this.#o.approverPollMs,
+          emit: (key, e) => {
+            this.#emit(key, e);
+            void this.#save();
+          },
+          publish: (approvals) => {
+            this.#picture = { ...this.#picture, approvals };
+            this.#publish();
+          },
+          signedIn: async () => (await deps.auth.currentAccount()) !== null,
+        })
+      : null;
   }
 
   get picture(): Picture {
@@ -125,6 +148,7 @@ export class LifecycleService {
       await this.#folder.start();
     }
     await this.refresh("start");
+    if (this.#approvals) await this.#track(this.#approvals.start());
   }
 
   #syncWithFolder(dir: string): FolderSync {
@@ -156,6 +180,7 @@ export class LifecycleService {
     this.#folder?.close();
     this.#folder = null;
     this.#timers.stopAll();
+    this.#approvals?.stop();
     await this.idle().catch(() => undefined);
     await this.#save();
   }
@@ -165,6 +190,7 @@ export class LifecycleService {
     while (this.#inflight || this.#work.size) {
       await Promise.allSettled([this.#inflight, ...this.#work]);
     }
+    await this.#approvals?.idle();
   }
 
   #track<T>(p: Promise<T>): Promise<T> {
@@ -176,7 +202,44 @@ export class LifecycleService {
   /** The app calls this on resume from sleep and on screen unlock. */
   notifyResume(): Promise<void> {
     this.#d.logger.info("resume signalled; reconciling");
+    if (this.#approvals) void this.#track(this.#approvals.refresh("resume"));
     return this.refresh("resume");
+  }
+
+  /**
+   * Reads the approver's inbox now (the popup opening, "I approve requests" turned on): a no-op
+   * while approvals are off.
+   */
+  refreshApprovals(reason = "on-demand"): Promise<void> {
+    return this.#approvals ? this.#track(this.#approvals.refresh(reason)) : Promise.resolve();
+  }
+
+  /** Approves or denies a request in my inbox; it leaves the picture at once, and the reason is offered next time. */
+  async decideApproval(
+    requestId: string,
+    decision: Decision,
+    justification: string,
+    o: { kind?: PlaneKind } = {},
+  ): Promise<DecisionResult> {
+    if (!this.#approvals || !this.#d.approvals) throw new UsageError("Approvals are not available here.");
+    try {
+      const result = await this.#d.approvals.decide(requestId, decision, justification, o);
+      this.#approvals.decided(result.item);
+      const reason = justification.trim();
+      if (reason) {
+        await this.#d.settings
+          .update((s) => {
+            s.approvals.lastJustification = reason;
+          })
+          .catch((e: unknown) => this.#d.logger.warn("could not remember the approval justification", e));
+      }
+      return result;
+    } catch (e) {
+      // A stale item (decided elsewhere) is gone: the next read shows the inbox as it is.
+      if (e instanceof PimTrayError && (e.kind === "conflict" || e.kind === "not-found"))
+        void this.refreshApprovals("after a stale decision");
+      throw e;
+    }
   }
 
   /**

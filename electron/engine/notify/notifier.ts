@@ -1,4 +1,5 @@
 import type { EventTarget } from "../lifecycle/events.js";
+import type { PlaneKind } from "../planes/targets.js";
 
 export interface DesktopNotification {
   /** Stable per event, so a platform can replace rather than stack. */
@@ -8,7 +9,9 @@ export interface DesktopNotification {
   urgency: "low" | "normal" | "critical";
   /** What the notification is about; clicking it opens the popup there. */
   target?: EventTarget;
-  /** Offered where the platform shows actions (e.g. Renew on an expiry warning). */
+  /** A request that waits for my approval; clicking (or Approve / Deny) opens the popup on it. */
+  approval?: { kind: PlaneKind; requestId: string };
+  /** Offered where the platform shows actions (Renew on an expiry warning; Approve and Deny on a request to approve). */
   actions?: Array<{ id: string; label: string }>;
 }
 

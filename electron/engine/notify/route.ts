@@ -16,6 +16,8 @@ export interface RouteOptions {
   logger: Logger;
   /** Offer Renew on an expiry warning: only where the notifier acts on it (the tray app). */
   offerRenew?: boolean;
+  /** Offer Approve and Deny on a request to approve: only where the notifier acts on them (the tray app). */
+  offerApprovalActions?: boolean;
   now?: () => number;
   locale?: string;
 }
@@ -34,6 +36,7 @@ export interface NotificationRoute {
 export function notificationId(e: LifecycleEvent): string {
   if ("target" in e) return `${e.type}:${targetKey(e.target)}`;
   if (e.type === "keep-active-stopped") return `${e.type}:${e.profile}`;
+  if (e.type === "approval-requested") return `${e.type}:${e.approval.kind}:${e.approval.requestId.toLowerCase()}`;
   return e.type;
 }
 
@@ -50,6 +53,19 @@ export function desktopNotification(
     ...text,
     ...("target" in e ? { target: e.target } : {}),
     ...(o.offerRenew && e.type === "expiring-soon" ? { actions: [{ id: "renew", label: "Renew" }] } : {}),
+    ...(e.type === "approval-requested"
+      ? {
+          approval: { kind: e.approval.kind, requestId: e.approval.requestId },
+          ...(o.offerApprovalActions
+            ? {
+                actions: [
+                  { id: "approve", label: "Approve…" },
+                  { id: "deny", label: "Deny…" },
+                ],
+              }
+            : {}),
+        }
+      : {}),
   };
 }
 

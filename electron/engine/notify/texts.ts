@@ -1,4 +1,5 @@
-import { formatDuration } from "../duration.js";
+import type { PendingApproval } from "../approvals/approval-types.js";
+import { formatDuration, parseIsoDuration } from "../duration.js";
 import type { EventTarget, LifecycleEvent } from "../lifecycle/events.js";
 import { labelOf } from "../planes/targets.js";
 
@@ -87,13 +88,40 @@ export function notificationFor(e: LifecycleEvent, now: number, locale?: string)
       return e.kind === "network"
         ? { title: "PIM Tray cannot reach Microsoft", body: `${e.message} It will keep trying.`, urgency: "normal" }
         : null;
+    case "approval-requested":
+      return {
+        title: `${requesterOf(e.approval)} asks for ${e.approval.label}`,
+        body: approvalSentence(e.approval, now, locale),
+        urgency: "normal",
+      };
     case "submitted":
       return null;
   }
 }
 
+function requesterOf(a: PendingApproval): string {
+  return a.requester.displayName ?? a.requester.userPrincipalName ?? a.requester.id;
+}
+
+/**
+ * "Adele Vance asks for Tenant Admins (member) for 2 h: 'Quarter close'" with the ticket, and when the
+ * approval times out: the line for `pimtray watch`, the notification body and the popup's summary.
+ */
+export function approvalSentence(a: PendingApproval, now: number, locale?: string): string {
+  const ms = a.duration ? parseIsoDuration(a.duration) : null;
+  const what = `${requesterOf(a)} asks for ${a.label}${ms ? ` for ${formatDuration(ms)}` : ""}`;
+  const why = a.justification ? `: '${a.justification}'` : " (no justification given)";
+  const ticket = a.ticket ? ` Ticket ${a.ticket.number}${a.ticket.system ? ` (${a.ticket.system})` : ""}.` : "";
+  const left = Date.parse(a.expiresAt) - now;
+  const expires =
+    left > 0 ? ` Times out in ${formatDuration(left)} (${clockTime(a.expiresAt, locale)}).` : " Timed out.";
+  return `${what}${why}.${ticket}${expires}`;
+}
+
 /** One line for `pimtray watch` and logs. */
 export function lineFor(e: LifecycleEvent, now: number, locale?: string): string {
+  if (e.type === "approval-requested")
+    return `Approval needed (${e.approval.requestId}): ${approvalSentence(e.approval, now, locale)}`;
   if (e.type === "submitted")
     return `${label(e.target)}: activation submitted${e.profile ? ` (profile ${e.profile})` : ""}, request ${e.requestId}`;
   const n = notificationFor(e, now, locale);
