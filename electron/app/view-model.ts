@@ -1,8 +1,10 @@
 import type { ActivationOutcome } from "../engine/activation/activation-service.js";
+import type { PendingApproval } from "../engine/approvals/approval-types.js";
 import type { ResolvedConnection } from "../engine/config.js";
 import { parseIsoDuration } from "../engine/duration.js";
 import type { EligibleWithPolicy } from "../engine/eligible.js";
 import type { PolicySummary } from "../engine/graph/pim-client.js";
+import type { ApprovalsPicture } from "../engine/lifecycle/events.js";
 import type { Picture } from "../engine/lifecycle/lifecycle-service.js";
 import type { PlaneStatus } from "../engine/planes/planes.js";
 import {
@@ -22,6 +24,8 @@ import { groupHints } from "../engine/resolve.js";
 import type {
   ActiveView,
   AppState,
+  ApprovalsView,
+  ApprovalView,
   EligibleView,
   OutcomeView,
   PendingViewDto,
@@ -218,6 +222,39 @@ function tokenStorageNote(tokens: TokenStorageFacts): string {
   return "Tokens are kept in memory only, as you chose: nothing is on disk, and you sign in again after a restart.";
 }
 
+/** The approver's inbox from the lifecycle's picture; failing planes become one note each. */
+export function approvalsView(a: ApprovalsPicture, s: Settings): ApprovalsView {
+  return {
+    enabled: s.approvals.enabled,
+    items: a.items.map(approvalView),
+    notes: a.planes.flatMap((p) => (p.state === "error" && p.note ? [p.note] : [])),
+    lastJustification: s.approvals.lastJustification ?? null,
+    lastSyncAt: a.lastSyncAt ? new Date(a.lastSyncAt).toISOString() : null,
+  };
+}
+
+export function approvalView(a: PendingApproval): ApprovalView {
+  const ms = a.duration ? parseIsoDuration(a.duration) : null;
+  return {
+    ...targetFields(a.target),
+    requestId: a.requestId,
+    label: a.label,
+    requester: {
+      id: a.requester.id,
+      name: a.requester.displayName ?? a.requester.userPrincipalName ?? a.requester.id,
+      userPrincipalName: a.requester.userPrincipalName,
+    },
+    justification: a.justification,
+    ticket: a.ticket,
+    durationMinutes: ms === null ? null : Math.round(ms / 60_000),
+    startDateTime: a.startDateTime,
+    createdDateTime: a.createdDateTime,
+    expiresAt: a.expiresAt,
+    stage: a.stage,
+    justificationRequired: a.justificationRequired,
+  };
+}
+
 /** Everything the popup and the tray show, from the lifecycle's picture and the saved settings. */
 export function appStateView(
   pic: Picture,
@@ -237,6 +274,7 @@ export function appStateView(
     pending: pendingViews(rows.pending),
     profiles: s.profiles.map(profileView),
     planes: planeStatusViews(planes, s.planes),
+    approvals: approvalsView(pic.approvals, s),
     settings: {
       cloud: c.cloud,
       tenant: c.tenant,

@@ -152,6 +152,49 @@ export interface ProfileView {
   notifyLeadMinutes: number[] | null;
 }
 
+/** A request that waits for my decision, with what an approver needs to decide it. */
+export type ApprovalView = TargetFields & {
+  /** Graph's request id (groups, roles), or the ARM request's name (a GUID) for Azure: what approve/deny take. */
+  requestId: string;
+  /** "Tenant Admins (member)", "Owner on Contoso Production". */
+  label: string;
+  requester: { id: string; name: string; userPrincipalName: string | null };
+  justification: string | null;
+  ticket: { number: string; system: string | null } | null;
+  /** The requested duration in minutes, when it was given. */
+  durationMinutes: number | null;
+  /** The requested start; null means as soon as approved. */
+  startDateTime: string | null;
+  createdDateTime: string;
+  /** When the open stage times out. */
+  expiresAt: string;
+  stage: { index: number; count: number };
+  /** Whether the policy asks the approver for a reason (assumed where unknown). */
+  justificationRequired: boolean;
+};
+
+/** The approver's inbox as the popup and tray show it. */
+export interface ApprovalsView {
+  /** "I approve requests" is on. */
+  enabled: boolean;
+  items: ApprovalView[];
+  /** Planes whose approvals could not be read, one line each naming the plane and its API. */
+  notes: string[];
+  /** The approver's last reason, offered again. */
+  lastJustification: string | null;
+  lastSyncAt: string | null;
+}
+
+/** What a decision did. */
+export interface DecisionView {
+  requestId: string;
+  decision: "Approve" | "Deny";
+  /** "Approved Tenant Admins (member) for Adele Vance." */
+  message: string;
+  /** What the request became when the plane said at once (Provisioned, Denied, or PendingApproval for a next stage). */
+  requestStatus: string | null;
+}
+
 export interface AppState {
   account: { username: string; name: string | null; tenantId: string } | null;
   needsSignIn: boolean;
@@ -161,6 +204,8 @@ export interface AppState {
   profiles: ProfileView[];
   /** Each plane's latest state, in plane order (groups, Entra ID roles, Azure roles). */
   planes: PlaneStatusView[];
+  /** What waits for my approval. */
+  approvals: ApprovalsView;
   settings: {
     cloud: string;
     tenant: string;
@@ -209,8 +254,11 @@ export type Result<T> =
 export interface Pushes {
   "app:state": AppState;
   "app:event": { type: string; title: string; body: string; groupId: string | null };
-  /** A notification was clicked: show this item. */
-  "app:focus": { groupId: string | null };
+  /** A notification was clicked: show this item (a request to approve: with the decision its action asked for). */
+  "app:focus": {
+    groupId: string | null;
+    approval?: { kind: PlaneKind; requestId: string; decision: "Approve" | "Deny" | null } | undefined;
+  };
 }
 export type PushChannel = keyof Pushes;
 
@@ -254,6 +302,11 @@ export function createApi(t: Transport) {
     reorderProfiles: (p: RequestOf<"profiles:reorder">) => call("profiles:reorder", p),
     activateProfile: (p: RequestOf<"profiles:activate">) => call("profiles:activate", p),
     updateSettings: (p: RequestOf<"settings:update">) => call("settings:update", p),
+    /** The approver's inbox; `refresh` reads it from the planes first. */
+    approvals: (p: RequestOf<"approvals:list"> = {}) => call("approvals:list", p),
+    decide: (p: RequestOf<"approvals:decide">) => call("approvals:decide", p),
+    /** "I approve requests": on reads the inbox at once, off stops every approval read. */
+    setApprovals: (p: RequestOf<"approvals:set-enabled">) => call("approvals:set-enabled", p),
     openExternal: (p: RequestOf<"shell:open-external">) => call("shell:open-external", p),
     /** Escape in the popup: back to the tray. */
     hide: () => call("app:hide"),

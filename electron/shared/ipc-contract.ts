@@ -2,7 +2,16 @@ import { z } from "zod";
 import { isTenant, TENANT_RULE } from "../engine/config.js";
 import { JUSTIFICATION_MAX, TICKET_LIMITS } from "../engine/limits.js";
 import { azureTargetSchema, groupTargetSchema, roleTargetSchema } from "../engine/profiles/settings-schema.js";
-import type { AppState, AzureScopeView, EligibleView, OutcomeView, PlaneStatusView, ProfileView } from "./ipc-api.js";
+import type {
+  AppState,
+  ApprovalsView,
+  AzureScopeView,
+  DecisionView,
+  EligibleView,
+  OutcomeView,
+  PlaneStatusView,
+  ProfileView,
+} from "./ipc-api.js";
 
 // The one IPC contract between main, preload and renderer. Every channel has, in one map, a request
 // schema (validated in main: the renderer is untrusted) and a response type. The renderer's API type
@@ -174,6 +183,23 @@ export const contract = {
       .strict(),
     response: returns<AppState>(),
   },
+  "approvals:list": {
+    request: z.object({ refresh: z.boolean().optional() }).strict().optional(),
+    response: returns<ApprovalsView>(),
+  },
+  "approvals:decide": {
+    request: z
+      .object({
+        kind: z.enum(["group", "role", "azure"]),
+        // Graph's request id, or an Azure request's name: a GUID on every plane.
+        requestId: guid,
+        decision: z.enum(["Approve", "Deny"]),
+        justification,
+      })
+      .strict(),
+    response: returns<DecisionView>(),
+  },
+  "approvals:set-enabled": { request: z.object({ enabled: z.boolean() }).strict(), response: returns<AppState>() },
   "shell:open-external": { request: z.object({ url: z.string().url().max(2048) }).strict(), response: returns<null>() },
   "app:hide": { request: none, response: returns<null>() },
 } as const satisfies Record<string, { request: z.ZodType; response: Returns<unknown> }>;

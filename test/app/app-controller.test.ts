@@ -48,6 +48,12 @@ const BAD: Record<Channel, { payload: unknown; field: string }> = {
   "profiles:reorder": { payload: { ids: ["p1", ""] }, field: "'ids.1'" },
   "profiles:activate": { payload: { id: 5 }, field: "'id'" },
   "settings:update": { payload: { tenant: "not a tenant" }, field: "'tenant'" },
+  "approvals:list": { payload: { refresh: 1 }, field: "'refresh'" },
+  "approvals:decide": {
+    payload: { kind: "group", requestId: "r-1", decision: "Approve", justification: "ok" },
+    field: "'requestId'",
+  },
+  "approvals:set-enabled": { payload: { enabled: "yes" }, field: "'enabled'" },
   "shell:open-external": { payload: { url: "not a url" }, field: "'url'" },
   "app:hide": { payload: { now: true }, field: "now" },
 };

@@ -15,6 +15,7 @@ export function state(patch: Partial<AppState> = {}): AppState {
     pending: [],
     profiles: [],
     planes: [],
+    approvals: { enabled: false, items: [], notes: [], lastJustification: null, lastSyncAt: null },
     settings: {
       cloud: "global",
       tenant: "t",

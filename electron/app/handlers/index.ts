@@ -1,4 +1,5 @@
 import type { Channel } from "../../shared/ipc-contract.js";
+import { approvalHandlers } from "./approvals.js";
 import { authHandlers } from "./auth.js";
 import type { HandlerTable } from "./handler.js";
 import { pimHandlers } from "./pim.js";
@@ -15,12 +16,14 @@ export const HANDLERS: HandlerTable = {
   ...pimHandlers,
   ...profileHandlers,
   ...settingsHandlers,
+  ...approvalHandlers,
 };
 
 /** Channels that change nothing: no state push follows them. Every other channel's success pushes the new state. */
 export const READ_ONLY: ReadonlySet<Channel> = new Set<Channel>([
   "app:get-state",
   "pim:eligible",
+  "approvals:list",
   "shell:open-external",
   "app:hide",
 ]);
