@@ -230,6 +230,13 @@ describe("Azure: Contributor on kv-prod-secrets, approved by the PIM Approvers g
 });
 
 describe("the approver groups in the directory", () => {
+  it("keep the ids docs/emulator.md documents", () => {
+    expect(AG).toEqual({
+      pimApprovers: "5705af56-39c3-54fb-9256-960d0a95e6bf",
+      securityReviewers: "70661bad-1c46-58c4-b30b-e17d50922cdd",
+    });
+  });
+
   it("are read under /groups beside PIM's groups, without their members", async () => {
     const megan = await suite.as("megan", "directory");
     const g = await megan.get(`/v1.0/groups/${AG.securityReviewers}`);
