@@ -8,12 +8,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Engine } from "../../../electron/engine/engine.js";
 import { PimTrayError } from "../../../electron/engine/errors.js";
 import type { PlaneKind } from "../../../electron/engine/planes/targets.js";
-import { DEMO_USERS as U, type RunningEmulator } from "../../../emulator/index.js";
+import {
+  ARM_ELIGIBILITIES as E,
+  ARM_ROLES as AR,
+  ARM_SCOPES as S,
+  DEMO_GROUPS as G,
+  DEMO_USERS as U,
+} from "../../../emulator/index.js";
+import { DEMO_ROLES as R } from "../../../emulator/roles/seed.js";
 import { APPROVAL_LABELS, requestAsAdele } from "../../helpers/approvals.js";
 import { startTestEmulator } from "../../helpers/emulator.js";
 import { engineAgainst } from "../../helpers/engine.js";
 
-let emu: RunningEmulator;
+let emu: Awaited<ReturnType<typeof startTestEmulator>>;
 let dir: string;
 const engines: Record<string, Engine> = {};
 
@@ -151,3 +158,65 @@ async function azureRequestId(adele: Engine, name: string): Promise<string> {
   expect(found).toBeDefined();
   return found?.id ?? "";
 }
+
+describe("serial approval and approver groups", () => {
+  it("groups: Megan approves stage 1 and the request waits for stage 2, which a Security Reviewer decides", async () => {
+    // Tenant Admins (owner): Megan, then any member of Security Reviewers (Adele, Alex); Alex asks.
+    const created = await emu.control.createRequestAs({
+      as: "alex",
+      plane: "group",
+      groupId: G.tenantAdmins,
+      accessId: "owner",
+      justification: "Rotate the break-glass owner",
+    });
+    const megan = await as("megan");
+    const [first] = await megan.approvals.list();
+    expect(first).toMatchObject({ requestId: created.id, stage: { index: 1, count: 2 } });
+    const step1 = await megan.approvals.decide(created.id, "Approve", "Stage one ok");
+    expect(step1.requestStatus).toBe("PendingApproval");
+    // Alex asked, so stage 2 waits for the other reviewer: Adele.
+    expect(await (await as("alex")).approvals.list()).toEqual([]);
+    const adele = await as("adele");
+    const [second] = await adele.approvals.list();
+    expect(second).toMatchObject({ requestId: created.id, stage: { index: 2, count: 2 } });
+    // The second stage's day starts at the first decision, not at the request.
+    expect(Date.parse(second?.expiresAt ?? "")).toBeGreaterThan(Date.parse(first?.expiresAt ?? ""));
+    const step2 = await adele.approvals.decide(created.id, "Approve", "Second look ok");
+    expect(step2.requestStatus).toBe("Provisioned");
+  });
+
+  it("Azure: Owner on the key vault needs Megan, then a Security Reviewer; a deny at stage 2 settles it", async () => {
+    const created = await emu.control.createRequestAs({
+      as: "adele",
+      plane: "azure",
+      scope: S.keyVault,
+      roleDefinitionId: AR.owner,
+      linkedRoleEligibilityScheduleId: `${S.production}/providers/Microsoft.Authorization/roleEligibilitySchedules/${E.prodOwner}`,
+      justification: "Vault key rotation",
+    });
+    expect(created.status).toBe("PendingApproval");
+    const megan = await as("megan");
+    expect((await megan.approvals.list()).map((a) => a.stage)).toEqual([{ index: 1, count: 2 }]);
+    await megan.approvals.decide(created.id, "Approve", "Stage one ok");
+    const alex = await as("alex");
+    const [second] = await alex.approvals.list();
+    expect(second).toMatchObject({ requestId: created.id, stage: { index: 2, count: 2 } });
+    await alex.approvals.decide(created.id, "Deny", "Use the break-glass process");
+    const adele = await as("adele");
+    const mine = await adele.planes.request(await azureRequestId(adele, created.id), "azure");
+    expect(mine.status).toMatch(/Denied/);
+  });
+
+  it("Entra ID roles: Groups Administrator is approved by any member of PIM Approvers", async () => {
+    const created = await emu.control.createRequestAs({
+      as: "alex",
+      plane: "role",
+      roleDefinitionId: R.groupsAdministrator,
+      justification: "Clean up stale groups",
+    });
+    const megan = await as("megan");
+    expect((await megan.approvals.list()).map((a) => a.label)).toEqual(["Groups Administrator"]);
+    const r = await megan.approvals.decide(created.id, "Approve", "Member of PIM Approvers");
+    expect(r.requestStatus).toBe("Provisioned");
+  });
+});
