@@ -18,3 +18,24 @@ export function minutesLabel(min: number): string {
   const m = min % 60;
   return h ? (m ? `${h} h ${m} min` : `${h} h`) : `${m} min`;
 }
+
+/** How long until an approval stage times out, in the words the inbox uses: "times out in 23 h". */
+export function timesOutIn(ms: number): string {
+  if (ms <= 0) return "timed out";
+  const min = Math.ceil(ms / 60_000);
+  // Above two hours the minutes are noise: "23 h" reads better than "23 h 41 min".
+  if (min >= 120) return `times out in ${Math.floor(min / 60)} h`;
+  return `times out in ${minutesLabel(min)}`;
+}
+
+/** A moment as a person reads it: the time today, else the day and time ("Tue 14:30"). */
+export function moment(iso: string, now = Date.now()): string {
+  const d = new Date(iso);
+  const sameDay = d.toDateString() === new Date(now).toDateString();
+  return d.toLocaleString(
+    undefined,
+    sameDay
+      ? { hour: "2-digit", minute: "2-digit" }
+      : { weekday: "short", day: "numeric", hour: "2-digit", minute: "2-digit" },
+  );
+}

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import type { AppState, EligibleView, PlaneStatusView } from "../electron/shared/ipc-api.js";
 import { useToasts } from "./hooks.js";
 import { ActiveView } from "./views/active.js";
+import { ApprovalsInbox, type ApprovalFocus } from "./views/approvals.js";
 import { GroupsView } from "./views/groups.js";
 import { ProfilesView } from "./views/profiles.js";
 import { SettingsView } from "./views/settings.js";
@@ -18,6 +19,7 @@ function App() {
   const [loading, setLoading] = useState(false);
   const [tab, setTab] = useState<Tab>("groups");
   const [focusGroup, setFocusGroup] = useState<string | null>(null);
+  const [focusApproval, setFocusApproval] = useState<ApprovalFocus | null>(null);
   const api = window.pimtray;
 
   const { toasts, notify } = useToasts();
@@ -54,6 +56,8 @@ function App() {
       api.onEvent((e) => {
         // What the user just did is already confirmed by its own message; background news is not.
         if (e.type === "provisioned" || e.type === "pending-approval") return;
+        // A new request to approve: its title says who asks for what; the Approvals tab has the rest.
+        if (e.type === "approval-requested") return notify("ok", `${e.title}.`);
         notify(
           e.type === "denied" || e.type === "failed" || e.type === "error" || e.type === "keep-active-stopped"
             ? "error"
@@ -62,6 +66,13 @@ function App() {
         );
       }),
       api.onFocus((f) => {
+        if (f.approval) {
+          // A notification about a request to approve (or its Approve/Deny action): open it there.
+          const approval = f.approval;
+          setFocusApproval((prev) => ({ ...approval, seq: (prev?.seq ?? 0) + 1 }));
+          setTab("approvals");
+          return;
+        }
         setFocusGroup(f.groupId);
         setTab(f.groupId ? "active" : "groups");
       }),
@@ -84,6 +95,8 @@ function App() {
   }, [signedIn, loadEligible]);
 
   if (!state) return <main class="loading">Loading…</main>;
+  // The tab is there while "I approve requests" is on, or while anything waits (or a notification opened it).
+  const approvalsShown = state.approvals.enabled || state.approvals.items.length > 0 || tab === "approvals";
   return (
     <main>
       <header class="row">
@@ -101,7 +114,12 @@ function App() {
         <SignInPanel notify={notify} onSignedIn={setState} />
       ) : (
         <>
-          <TabBar tab={tab} onSelect={setTab} activeCount={state.active.length + state.pending.length} />
+          <TabBar
+            tab={tab}
+            onSelect={setTab}
+            activeCount={state.active.length + state.pending.length}
+            approvals={approvalsShown ? state.approvals.items.length : null}
+          />
           <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="panel">
             {tab === "groups" && (
               <GroupsView
@@ -116,6 +134,7 @@ function App() {
               />
             )}
             {tab === "active" && <ActiveView state={state} notify={notify} onChanged={() => void reload()} />}
+            {tab === "approvals" && <ApprovalsInbox state={state} notify={notify} focus={focusApproval} />}
             {tab === "profiles" && <ProfilesView state={state} eligible={eligible} notify={notify} />}
             {tab === "settings" && (
               <SettingsView state={state} notify={notify} onPlanesChanged={() => void loadEligible()} />

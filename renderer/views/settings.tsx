@@ -1,4 +1,5 @@
-// The Settings tab: account, token storage, start at login, which planes PIM Tray reads, and the connection.
+// The Settings tab: account, token storage, start at login, which planes PIM Tray reads, whether I approve
+// requests, and the connection.
 import { useEffect, useState } from "preact/hooks";
 import type { AppState } from "../../electron/shared/ipc-api.js";
 import { api } from "../bridge.js";
@@ -28,6 +29,9 @@ export function SettingsView({
   // Optimistic as well, for the same reason.
   const [planesOn, setPlanesOn] = useState(s.planes);
   useEffect(() => setPlanesOn(s.planes), [s.planes]);
+  // Optimistic as well; main may ask for the approver permissions first, so it can take a moment.
+  const [approvalsOn, setApprovalsOn] = useState(state.approvals.enabled);
+  useEffect(() => setApprovalsOn(state.approvals.enabled), [state.approvals.enabled]);
   const { busy, run } = useAction(notify);
   const saveConnection = (ev: Event) => {
     ev.preventDefault();
@@ -148,6 +152,36 @@ export function SettingsView({
         ))}
       </fieldset>
       <p class="muted small">A plane turned off is never asked: no request, no prompt, no note.</p>
+      <h2>Approvals</h2>
+      <label class="inline">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={approvalsOn}
+          disabled={busy !== null}
+          aria-describedby="approvals-note"
+          onChange={(ev) => {
+            const on = (ev.target as HTMLInputElement).checked;
+            setApprovalsOn(on);
+            void run("approvals", async () => {
+              await api().setApprovals({ enabled: on });
+              notify(
+                "ok",
+                on
+                  ? "Requests that wait for your approval are in the Approvals tab."
+                  : "PIM Tray no longer reads approvals.",
+              );
+              return true;
+            }).then((ok) => {
+              if (!ok) setApprovalsOn(!on);
+            });
+          }}
+        />{" "}
+        I approve requests {busy === "approvals" && <span class="muted small">Working…</span>}
+      </label>
+      <p class="muted small" id="approvals-note">
+        While on, PIM Tray reads the requests that wait for your approval every 5 minutes; while off, it reads nothing.
+      </p>
       <form onSubmit={saveConnection} aria-label="Connection">
         <label for="leads">Warn before expiry (minutes)</label>
         <input id="leads" value={leads} onInput={(ev) => setLeads((ev.target as HTMLInputElement).value)} />
