@@ -90,12 +90,6 @@ export function newStages(
   }));
 }
 
-/** When the open stage times out, or null when no stage is open. */
-export function openStageExpiresAt(stages: readonly ApprovalStage[]): number | null {
-  const open = stages.find((s) => s.status === "InProgress");
-  return open?.startedAt == null ? null : open.startedAt + STAGE_TIMEOUT_MS;
-}
-
 /**
  * Moves the stages to `now`: a request settled some other way (cancel, the control API) leaves no stage open; else an
  * open stage a day old has Expired. Returns true when a stage expired in this call. Callers refresh on every request

@@ -13,6 +13,7 @@ import {
   recordDecision,
   refreshStages,
   stageRefusal,
+  type StageRefusal,
 } from "../approvers.js";
 import { sendEmpty, sendJson } from "../http.js";
 import { newGuid } from "../ids.js";
@@ -44,17 +45,13 @@ export function stagesOf(pim: PimState, r: AssignmentRequest, now: number): Appr
 
 /** Whether the caller approves any stage of the request (they may read it then). */
 export function approvesAnyStage(pim: PimState, r: AssignmentRequest, oid: string, now: number): boolean {
-  return stagesOf(pim, r, now).some((s) => isStageApprover(pim, s, oid));
+  return stagesOf(pim, r, now).some((s) => isApprover(s.approvers, oid, (g) => pim.membersOf(g)));
 }
 
 /** Whether a stage of the request is open and waits for the caller. */
 export function waitsFor(pim: PimState, r: AssignmentRequest, oid: string, now: number): boolean {
   const pending = r.status === "PendingApproval";
   return stagesOf(pim, r, now).some((s) => assignedTo(s, r.principalId, pending, oid, (g) => pim.membersOf(g)));
-}
-
-function isStageApprover(pim: PimState, s: ApprovalStage, oid: string): boolean {
-  return isApprover(s.approvers, oid, (g) => pim.membersOf(g));
 }
 
 const patchSchema = z
@@ -94,7 +91,7 @@ function findRequest(pim: PimState, id: string): AssignmentRequest | undefined {
 }
 
 /** The 403 and 409 answers to a stage decision the caller may not make, on both Graph planes. */
-export function refusal(why: NonNullable<ReturnType<typeof stageRefusal>>, status: string, noun: string): GraphFault {
+export function refusal(why: StageRefusal, status: string, noun: string): GraphFault {
   switch (why) {
     case "self":
       return new GraphFault(403, "Forbidden", "The requestor cannot approve their own request.");

@@ -2,7 +2,7 @@
 // embedded), GET {id}/steps[/{stepId}], PATCH {id}/steps/{stepId}. On /v1.0 the segment does not exist.
 // One step per request: Microsoft documents no multi-stage approval on this path. The step's approvers are the
 // policy's users and the members of its groups; it times out a day after it opened, as a groups stage does.
-import { stageRefusal } from "../approvers.js";
+import { STAGE_TIMEOUT_MS, stageRefusal } from "../approvers.js";
 import { type GraphCall, requireScope } from "../graph/common.js";
 import { readReview, refusal, stageJson } from "../graph/approvals.js";
 import { GraphFault, methodNotAllowed, notFound } from "../graph/fault.js";
@@ -39,8 +39,13 @@ export function routeRoleApprovals(call: GraphCall, roles: RoleState, path: stri
     if (!request || !step || step.id !== stepId.toLowerCase()) throw notFoundErr();
     const pending = request.status === "PendingApproval";
     const why = stageRefusal(step, request.principalId, pending, caller.oid, (g) => pim.membersOf(g));
-    // A step the expiry setting ended shows Completed but was never reviewed: say it expired.
-    const expired = why === "decided" && step.reviewResult === "NotReviewed" && request.status !== "Canceled";
+    // A step the expiry setting ended shows Completed, never reviewed, and its request completed when it timed out
+    // (RoleState.advance): say it expired.
+    const expired =
+      why === "decided" &&
+      step.reviewResult === "NotReviewed" &&
+      step.startedAt !== null &&
+      request.completedAt === step.startedAt + STAGE_TIMEOUT_MS;
     if (why) throw refusal(expired ? "expired" : why, request.status, "step");
     const { decision, justification } = readReview(ctx.bodyText, "step");
     roles.decide(request.id, decision === "Approve" ? "approve" : "deny", now, caller.oid, justification);
