@@ -164,6 +164,8 @@ describe("policy rules", () => {
         { id: "g1", description: "cloud-ops-approvers", kind: "group" },
         { id: "u1", description: "Megan", kind: "user" },
       ],
+      // The stage does not say isApproverJustificationRequired: false, so PIM's default (required) holds.
+      approverJustificationRequired: true,
     });
   });
 });
