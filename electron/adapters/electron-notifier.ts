@@ -1,9 +1,11 @@
+import { notificationFocus, type Focus } from "../app/app-controller.js";
 import type { EventTarget } from "../engine/lifecycle/events.js";
 import type { DesktopNotification, Notifier } from "../engine/notify/notifier.js";
-import { targetKey } from "../engine/planes/targets.js";
 
 // Electron's Notification, with node-notifier as the fallback where Electron reports no support.
-// A click opens the popup on the item; an expiry warning offers Renew where actions are shown.
+// A click opens the popup on the item. Where actions are shown (Windows, macOS), an expiry warning
+// offers Renew, and a request to approve offers Approve… and Deny…, which open the popup on that
+// request with the decision chosen (the reason is given there).
 
 export interface NotificationLike {
   on(event: "click" | "close", listener: () => void): void;
@@ -27,9 +29,8 @@ export interface NotificationCtor {
 export interface RoutingDeps {
   Notification: NotificationCtor;
   fallback: Notifier;
-  /** Opens the popup, focused on the group (or the main view). */
-  /** Opens the popup on the card of a group (its id) or a role (its target key). */
-  open: (cardKey: string | null) => void;
+  /** Opens the popup on a card (a group's id, a role's target key) or on a request to approve. */
+  focus: (f: Focus) => void;
   renew: (target: EventTarget) => void;
   /** Told why Electron could not show a notification (for the log); the fallback shows it instead. */
   onFailed?: (error: string) => void;
@@ -49,10 +50,16 @@ export class ElectronNotifier implements Notifier {
       urgency: n.urgency,
       ...(n.actions?.length ? { actions: n.actions.map((a) => ({ type: "button" as const, text: a.label })) } : {}),
     });
-    notification.on("click", () => this.d.open(n.target ? cardKey(n.target) : null));
+    notification.on("click", () => {
+      const f = notificationFocus(n, null);
+      if (f) this.d.focus(f);
+    });
     notification.on("action", (_e, index) => {
       const action = n.actions?.[index];
-      if (action?.id === "renew" && n.target) this.d.renew(n.target);
+      if (!action) return;
+      if (action.id === "renew" && n.target) return this.d.renew(n.target);
+      const f = notificationFocus(n, action.id);
+      if (f) this.d.focus(f);
     });
     notification.on("close", () => this.#live.delete(notification));
     notification.on("failed", (_e, error) => {
@@ -68,9 +75,4 @@ export class ElectronNotifier implements Notifier {
     this.#live.add(notification);
     notification.show();
   }
-}
-
-/** Which card the popup opens on: a group's id (as before there were planes), a role's target key. */
-function cardKey(t: EventTarget): string {
-  return t.kind === "role" || t.kind === "azure" ? targetKey(t) : t.groupId;
 }

@@ -3,6 +3,7 @@ import type { AppState } from "../shared/ipc-contract.js";
 import {
   startFailureMenu,
   startFailureTooltip,
+  trayBadge,
   trayIconState,
   trayMenu,
   trayTooltip,
@@ -17,6 +18,8 @@ import {
 export interface TrayLike {
   setImage(image: unknown): void;
   setToolTip(text: string): void;
+  /** Text beside the icon: drawn on macOS only (Electron ignores it elsewhere). */
+  setTitle(title: string): void;
   setContextMenu(menu: unknown): void;
   on(event: "click", listener: () => void): void;
   destroy(): void;
@@ -73,6 +76,8 @@ export interface TrayDeps {
   onAction: (action: MenuAction) => void;
   /** Left click opens the popup where the platform reports clicks. */
   onClick: () => void;
+  /** Where the count of requests to approve can sit beside the icon (macOS), and where only the tooltip carries it. */
+  platform: NodeJS.Platform;
   now?: () => number;
 }
 
@@ -96,6 +101,7 @@ export class TrayService {
   #icon: TrayIconState | null = null;
   #state: AppState | null = null;
   #failure: string | null = null;
+  #title = "";
 
   constructor(private readonly d: TrayDeps) {}
 
@@ -118,6 +124,7 @@ export class TrayService {
     if (this.#failure !== null) {
       // The sign-in icon is the one that already says "needs you"; the tooltip and menu say why.
       this.#show("signin");
+      this.#setTitle("");
       this.#tray?.setToolTip(startFailureTooltip(this.#failure));
       this.#tray?.setContextMenu(
         this.d.buildMenu(toElectronTemplate(startFailureMenu(this.#failure), this.d.onAction)),
@@ -129,6 +136,7 @@ export class TrayService {
     const now = (this.d.now ?? Date.now)();
     const icon = trayIconState(s, now);
     const tray = this.#show(icon);
+    this.#setTitle(trayBadge(s));
     tray.setToolTip(trayTooltip(s, now));
     tray.setContextMenu(this.d.buildMenu(toElectronTemplate(trayMenu(s, now), this.d.onAction)));
   }
@@ -142,6 +150,16 @@ export class TrayService {
     }
     this.#icon = icon;
     return this.#tray;
+  }
+
+  /**
+   * macOS draws the count of requests to approve beside the icon ("2"). Windows and Linux trays draw no
+   * text there (Electron's setTitle is macOS only): the tooltip and the menu say it instead.
+   */
+  #setTitle(title: string): void {
+    if (this.d.platform !== "darwin" || !this.#tray || title === this.#title) return;
+    this.#tray.setTitle(title);
+    this.#title = title;
   }
 
   destroy(): void {

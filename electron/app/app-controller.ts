@@ -2,7 +2,9 @@ import type { Engine } from "../engine/engine.js";
 import { ConsentRequiredError, PimTrayError } from "../engine/errors.js";
 import type { LifecycleService } from "../engine/lifecycle/lifecycle-service.js";
 import type { Logger } from "../engine/logger.js";
+import type { DesktopNotification } from "../engine/notify/notifier.js";
 import { notificationFor } from "../engine/notify/texts.js";
+import { targetKey } from "../engine/planes/targets.js";
 import {
   isChannel,
   validateRequest,
@@ -22,6 +24,27 @@ import { appStateView } from "./view-model.js";
 // channel's work is its handler's (handlers/), and each handler gets its payload as zod parsed it.
 
 export type { AppPlatform, TokenStorageControl } from "./handlers/handler.js";
+
+/** What the popup opens on: a card (a group's id, a role's target key), or a request to approve. */
+export type Focus = Pushes["app:focus"];
+export type FocusApproval = NonNullable<Focus["approval"]>;
+
+/**
+ * What clicking a notification (`actionId` null) or one of its buttons opens the popup on, on every
+ * front end that shows notifications. A request to approve opens on that request, with the decision
+ * the button asked for (null: the person chooses there, and gives the reason). Renew is no focus: null.
+ */
+export function notificationFocus(n: DesktopNotification, actionId: string | null): Focus | null {
+  if (n.approval) {
+    const decision =
+      actionId === "approve" ? "Approve" : actionId === "deny" ? "Deny" : actionId === null ? null : undefined;
+    return decision === undefined ? null : { groupId: null, approval: { ...n.approval, decision } };
+  }
+  if (actionId !== null) return null;
+  if (!n.target) return { groupId: null };
+  // A group's card is its id (as before there were planes); a role's is its target key.
+  return { groupId: n.target.kind === "role" || n.target.kind === "azure" ? targetKey(n.target) : n.target.groupId };
+}
 
 export class AppController {
   #pushListeners = new Set<<P extends PushChannel>(channel: P, data: Pushes[P]) => void>();
@@ -52,8 +75,9 @@ export class AppController {
     return () => this.#pushListeners.delete(listener);
   }
 
-  focus(groupId: string | null): void {
-    this.#push("app:focus", { groupId });
+  /** Shows an item in the popup: a card by `groupId`, or a request to approve (a plain click has decision null). */
+  focus(f: Focus): void {
+    this.#push("app:focus", f.approval ? { groupId: f.groupId, approval: f.approval } : { groupId: f.groupId });
   }
 
   #push<P extends PushChannel>(channel: P, data: Pushes[P]): void {

@@ -3,6 +3,7 @@ import {
   deactivateRequestOf,
   type ActiveView,
   type AppState,
+  type ApprovalView,
   type PendingViewDto,
   type ProfileView,
   type RequestOf,
@@ -27,6 +28,8 @@ export function trayIconState(s: AppState, now: number): TrayIconState {
 export type MenuAction =
   | { kind: "sign-in" }
   | { kind: "open" }
+  /** Opens the popup on a request that waits for my approval (the Approvals view, that request first). */
+  | { kind: "open-approval"; approval: { kind: PlaneKind; requestId: string } }
   | { kind: "activate-profile"; profileId: string }
   /** Deactivate one item on any plane, with the request's fields: a group's groupId and accessId, a role's target. */
   | ({ kind: "deactivate" } & RequestOf<"pim:deactivate">)
@@ -71,12 +74,38 @@ export function customEndpointsWarning(s: AppState): string | null {
   return c ? `⚠ Custom endpoints: sign-in ${host(c.authorityHost)}, Graph ${host(c.graphEndpoint)}` : null;
 }
 
+/** How many requests wait for my decision: none while signed out (the inbox cannot be read then). */
+export function approvalsWaiting(s: AppState): number {
+  return s.needsSignIn ? 0 : s.approvals.items.length;
+}
+
+/** "1 request to approve", "2 requests to approve". */
+export function approvalsText(n: number): string {
+  return `${n} ${n === 1 ? "request" : "requests"} to approve`;
+}
+
+/**
+ * The count beside the icon where the platform draws text there (macOS's menu bar title): "2", or
+ * "" for none. Windows and Linux trays show no text beside the icon, so there the tooltip and the
+ * menu carry the count.
+ */
+export function trayBadge(s: AppState): string {
+  const n = approvalsWaiting(s);
+  return n ? String(n) : "";
+}
+
+/** The menu lists at most this many requests by name; the popup shows them all. */
+export const MENU_APPROVALS_MAX = 5;
+
 export function trayTooltip(s: AppState, now: number): string {
   const warning = customEndpointsWarning(s);
   const withWarning = (t: string) => clip(warning ? `${t}\n${warning}` : t);
   if (s.needsSignIn) return withWarning("PIM Tray: sign in needed");
   const parts = [`PIM Tray: ${s.active.length} active`];
   if (s.pending.length) parts.push(`${s.pending.length} pending`);
+  // Before the countdown: someone else's work waits on it, and a long group name must not push it out of the cut.
+  const waiting = approvalsWaiting(s);
+  if (waiting) parts.push(approvalsText(waiting));
   const soonest = s.active
     .filter((a) => a.endDateTime)
     .sort((a, b) => Date.parse(a.endDateTime ?? "") - Date.parse(b.endDateTime ?? ""))[0];
@@ -144,6 +173,34 @@ function itemLabel(a: ActiveView | PendingViewDto): string {
   return labelOf(a, hint ? (n) => `${n} [${hint}]` : undefined);
 }
 
+/**
+ * "2 requests to approve…" (opens the popup on the first), then each request by name, each opening
+ * the popup on itself. Nothing while none waits.
+ */
+function approvalItems(s: AppState): MenuItemModel[] {
+  const all = s.approvals.items;
+  const first = all[0];
+  if (!first) return [];
+  // A group's row carries no kind (as rows always did); kindOf reads it as a group.
+  const open = (a: ApprovalView): MenuAction => ({
+    kind: "open-approval",
+    approval: { kind: kindOf(a), requestId: a.requestId },
+  });
+  const items: MenuItemModel[] = [
+    { type: "separator" },
+    { type: "action", id: "approvals", label: `${approvalsText(all.length)}…`, action: open(first) },
+    ...all.slice(0, MENU_APPROVALS_MAX).map((a): MenuItemModel => ({
+      type: "action",
+      id: `approval:${kindOf(a)}:${a.requestId}`,
+      label: `${a.requester.name}: ${a.label}…`,
+      action: open(a),
+    })),
+  ];
+  const more = all.length - MENU_APPROVALS_MAX;
+  if (more > 0) items.push({ type: "label", label: `and ${more} more in PIM Tray` });
+  return items;
+}
+
 export function trayMenu(s: AppState, now: number): MenuItemModel[] {
   const items: MenuItemModel[] = [];
   const warning = customEndpointsWarning(s);
@@ -154,6 +211,7 @@ export function trayMenu(s: AppState, now: number): MenuItemModel[] {
       : { type: "action", id: "sign-in", label: "Sign in…", action: { kind: "sign-in" } },
   );
   if (!s.needsSignIn) {
+    items.push(...approvalItems(s));
     if (s.profiles.length) {
       items.push({ type: "separator" }, { type: "label", label: "Profiles" });
       for (const p of s.profiles) {

@@ -1,5 +1,5 @@
 import { app, Menu, Tray } from "electron";
-import type { AppController } from "../app/app-controller.js";
+import type { AppController, FocusApproval } from "../app/app-controller.js";
 import type { MenuAction } from "../app/tray-model.js";
 import type { ElectronStoreSettings } from "../adapters/electron-settings.js";
 import { TrayService, type TrayDeps } from "../adapters/tray-service.js";
@@ -12,6 +12,7 @@ export function electronTray(d: Pick<TrayDeps, "iconFor" | "onAction" | "onClick
   return new TrayService({
     createTray: (i) => new Tray(i as Electron.NativeImage),
     buildMenu: (t) => Menu.buildFromTemplate(t),
+    platform: process.platform,
     ...d,
   });
 }
@@ -21,11 +22,21 @@ export interface AppTrayDeps {
   settings: ElectronStoreSettings;
   iconFor: TrayDeps["iconFor"];
   showPopup: () => void;
+  /** Opens the popup on a request to approve (the Approvals view, that request, with the decision asked for). */
+  openApproval: (approval: FocusApproval) => void;
   resetAndRelaunch: () => Promise<void>;
   logger: Logger;
 }
 
-export function createAppTray({ controller, settings, iconFor, showPopup, resetAndRelaunch, logger }: AppTrayDeps) {
+export function createAppTray({
+  controller,
+  settings,
+  iconFor,
+  showPopup,
+  openApproval,
+  resetAndRelaunch,
+  logger,
+}: AppTrayDeps) {
   const onAction = (a: MenuAction) => {
     const run = (p: Promise<unknown>) => void p.catch((e: unknown) => logger.error("tray action failed", e));
     switch (a.kind) {
@@ -33,6 +44,9 @@ export function createAppTray({ controller, settings, iconFor, showPopup, resetA
         return run(controller.invoke("auth:sign-in", {}));
       case "open":
         return showPopup();
+      case "open-approval":
+        // The popup opens on that request; a null decision means "show it" (the person chooses there).
+        return openApproval({ ...a.approval, decision: null });
       case "activate-profile":
         return run(controller.invoke("profiles:activate", { id: a.profileId }));
       case "deactivate": {

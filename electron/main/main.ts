@@ -1,6 +1,6 @@
 import { app, dialog, ipcMain, nativeImage, powerMonitor, shell } from "electron";
 import { join } from "node:path";
-import { AppController } from "../app/app-controller.js";
+import { AppController, type Focus } from "../app/app-controller.js";
 import { registerIpc } from "../adapters/ipc.js";
 import { HIDDEN_ARG, setStartAtLogin } from "../adapters/login-item.js";
 import { trayIconLoader, type TrayService } from "../adapters/tray-service.js";
@@ -14,6 +14,7 @@ import { startDemoEmulator } from "./demo-emulator.js";
 import { routeDesktopNotifications } from "./desktop-notifications.js";
 import { wireEngine } from "./engine-wiring.js";
 import { showFailedStart } from "./failed-start.js";
+import { FocusDelivery } from "./focus-delivery.js";
 import { denyAllPermissions, ORIGIN, Popup } from "./popup.js";
 import { settingsRecovery } from "./settings-recovery.js";
 import { StartPhase } from "./start-phase.js";
@@ -125,31 +126,37 @@ async function start(): Promise<void> {
     },
     logger,
   );
+  const focusDelivery = new FocusDelivery((f) => popup.window?.webContents.send("app:focus", f));
   registerIpc({
     ipcMain,
-    invoke: (c, p) => controller.invoke(c, p),
+    invoke: (c, p) => {
+      if (c === "app:get-state") focusDelivery.listening();
+      return controller.invoke(c, p);
+    },
     windowContentsId: () => popup.window?.webContents.id ?? null,
     origin: ORIGIN,
     onRejected: (c, why) => logger.warn(`IPC ${c} refused: ${why}`),
   });
-  controller.onPush((channel, data) => popup.window?.webContents.send(channel, data));
+  controller.onPush((channel, data) => {
+    if (channel === "app:focus") focusDelivery.focus(data as Focus);
+    else popup.window?.webContents.send(channel, data);
+  });
   const showPopup = popup.show;
+  /** A notification or the tray menu: the popup opens on an item (a card, or a request to approve). */
+  const showOn = (f: Focus) => {
+    showPopup();
+    controller.focus(f);
+  };
   const { tray, onAction } = createAppTray({
     controller,
     settings,
     iconFor: trayIcon,
     showPopup,
+    openApproval: (approval) => showOn({ groupId: null, approval }),
     resetAndRelaunch,
     logger,
   });
-  routeDesktopNotifications({
-    lifecycle,
-    openGroup: (groupId) => {
-      showPopup();
-      controller.focus(groupId);
-    },
-    logger,
-  });
+  routeDesktopNotifications({ lifecycle, focus: showOn, logger, platform: process.platform });
   powerMonitor.on("resume", () => void lifecycle.notifyResume());
   powerMonitor.on("unlock-screen", () => void lifecycle.notifyResume());
 

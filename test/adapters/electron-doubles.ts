@@ -110,16 +110,28 @@ export const nativeImageDouble = { createFromPath: (path: string) => new NativeI
 
 /**
  * A tray. Given a path it loads it and throws when that fails, as Electron does ("Failed to load
- * image from path"); given an empty image it shows a blank icon, which `blank` records.
+ * image from path"); given an empty image it shows a blank icon, which `blank` records. Text beside
+ * the icon (setTitle) shows on macOS only: elsewhere Electron ignores it and getTitle() stays "".
  */
 export class TrayDouble extends EventEmitter {
   image: NativeImageDouble;
   tooltip = "";
   menus: unknown[] = [];
   destroyed = false;
-  constructor(image: NativeImageDouble | string) {
+  #title = "";
+  constructor(
+    image: NativeImageDouble | string,
+    readonly platform: NodeJS.Platform = "linux",
+  ) {
     super();
     this.image = TrayDouble.#load(image);
+  }
+  setTitle(title: string): void {
+    if (this.platform === "darwin") this.#title = title;
+  }
+  /** What the menu bar shows beside the icon. */
+  getTitle(): string {
+    return this.#title;
   }
   static #load(image: NativeImageDouble | string): NativeImageDouble {
     if (typeof image !== "string") return image;
@@ -154,9 +166,10 @@ type NotificationOptions = {
 
 /**
  * Electron's Notification. show() returns at once; the OS answers later with `show`, or `failed`
- * (Windows reports an error string). `click` and `action` come only from the user.
+ * (Windows reports an error string). `click` and `action` come only from the user, and buttons
+ * exist only where Electron shows them (Windows and macOS; on Linux libnotify gets none).
  */
-export function notificationDouble(o: { supported?: boolean; fails?: string } = {}) {
+export function notificationDouble(o: { supported?: boolean; fails?: string; platform?: NodeJS.Platform } = {}) {
   const made: NotificationDouble[] = [];
   class NotificationDouble extends EventEmitter {
     shown = false;
@@ -185,9 +198,16 @@ export function notificationDouble(o: { supported?: boolean; fails?: string } = 
       if (!this.shown) throw new Error("a notification that was never shown cannot be clicked");
       this.emit("click", { sender: this });
     }
-    /** The user presses the action button at `index` (macOS). */
+    /** The buttons the person sees. */
+    get buttons(): string[] {
+      const platform = o.platform ?? "darwin";
+      return platform === "darwin" || platform === "win32" ? (this.options.actions ?? []).map((a) => a.text) : [];
+    }
+    /** The user presses the action button at `index` (Windows, macOS). */
     userActs(index: number): void {
       if (!this.shown) throw new Error("a notification that was never shown cannot be acted on");
+      if (index >= this.buttons.length)
+        throw new Error(`no button ${index}: the notification shows ${this.buttons.length}`);
       this.emit("action", { sender: this }, index);
     }
   }

@@ -9,7 +9,7 @@ import {
   type ElectronMenuItem,
   type TrayLike,
 } from "../../electron/adapters/tray-service.js";
-import { active, G1, NOW, state } from "../app/app-state.js";
+import { active, approval, G1, NOW, state, waiting } from "../app/app-state.js";
 import { nativeImageDouble, TrayDouble, type NativeImageDouble } from "./electron-doubles.js";
 
 describe("tray service", () => {
@@ -23,6 +23,7 @@ describe("tray service", () => {
     const fakeTray: TrayLike = {
       setImage: (i) => tray.images.push(i),
       setToolTip: (t) => tray.tooltips.push(t),
+      setTitle: () => expect.fail("setTitle off macOS: Electron ignores it there"),
       setContextMenu: (m) => tray.menus.push(m as ElectronMenuItem[]),
       on: (_e, l) => tray.clicks.push(l),
       destroy: () => undefined,
@@ -35,6 +36,7 @@ describe("tray service", () => {
       iconFor: (s) => `icon:${s}`,
       onAction: (a) => actions.push(a),
       onClick,
+      platform: "linux",
       now: () => NOW,
     });
     return { tray, actions, svc, onClick };
@@ -59,6 +61,66 @@ describe("tray service", () => {
     expect(actions).toEqual([{ kind: "deactivate", groupId: G1, accessId: "member" }, { kind: "open" }]);
     tray.clicks[0]?.();
     expect(onClick).toHaveBeenCalledOnce();
+  });
+});
+
+describe("requests to approve in the tray", () => {
+  function trayOn(platform: NodeJS.Platform) {
+    let tray: TrayDouble | null = null;
+    const actions: MenuAction[] = [];
+    const svc = new TrayService({
+      createTray: (i) => (tray = new TrayDouble(i as NativeImageDouble, platform)),
+      buildMenu: (t) => t,
+      iconFor: trayIconLoader({
+        nativeImage: nativeImageDouble,
+        assetsDir: "assets",
+        platform,
+        onMissing: (m) => expect.fail(m),
+      }),
+      onAction: (a) => actions.push(a),
+      onClick: () => undefined,
+      platform,
+      now: () => NOW,
+    });
+    const get = () => {
+      if (!tray) throw new Error("no tray yet");
+      return tray;
+    };
+    return { svc, get, actions };
+  }
+  const two = () =>
+    state({ approvals: waiting([approval("group", "Tenant Admins (member)"), approval("role", "Global Reader")]) });
+
+  it("macOS shows the count beside the icon, and clears it when none waits", () => {
+    const { svc, get } = trayOn("darwin");
+    svc.update(state());
+    expect(get().getTitle()).toBe("");
+    svc.update(two());
+    expect(get().getTitle()).toBe("2");
+    expect(get().tooltip).toBe("PIM Tray: 0 active · 2 requests to approve");
+    svc.update(state({ approvals: waiting([approval("group", "Tenant Admins (member)")]) }));
+    expect(get().getTitle()).toBe("1");
+    svc.update(state({ needsSignIn: true, approvals: waiting([approval("group", "Tenant Admins (member)")]) }));
+    expect(get().getTitle()).toBe("");
+    svc.update(two());
+    svc.fail("settings.json is damaged");
+    expect(get().getTitle()).toBe("");
+  });
+
+  it("Windows and Linux draw no text beside the icon: the tooltip and the menu carry the count", () => {
+    for (const platform of ["win32", "linux"] as const) {
+      const { svc, get, actions } = trayOn(platform);
+      svc.update(two());
+      expect(get().getTitle()).toBe("");
+      expect(get().tooltip).toBe("PIM Tray: 0 active · 2 requests to approve");
+      const menu = get().menus.at(-1) as ElectronMenuItem[];
+      expect(menu.find((i) => i.id === "approvals")?.label).toBe("2 requests to approve…");
+      menu.find((i) => i.id === "approvals")?.click?.();
+      expect(actions).toEqual([
+        { kind: "open-approval", approval: { kind: "group", requestId: two().approvals.items[0]?.requestId } },
+      ]);
+      expect(get().blank).toBe(false);
+    }
   });
 });
 
@@ -117,6 +179,7 @@ describe("tray icons as Electron loads them", () => {
       iconFor,
       onAction: () => undefined,
       onClick: () => undefined,
+      platform: "linux",
       now: () => NOW,
     });
     svc.update(state());
@@ -142,6 +205,7 @@ describe("tray icons as Electron loads them", () => {
       iconFor,
       onAction: () => undefined,
       onClick: () => undefined,
+      platform: "linux",
       now: () => NOW,
     });
     for (const s of [

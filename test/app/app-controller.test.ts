@@ -1,7 +1,7 @@
 // The controller's side of every call: refuse a bad payload before any handler runs, naming the
 // field; turn errors into plain words; push the new state after a change, and only then.
 import { describe, expect, it, vi } from "vitest";
-import { AppController } from "../../electron/app/app-controller.js";
+import { AppController, notificationFocus } from "../../electron/app/app-controller.js";
 import { PimTrayError } from "../../electron/engine/errors.js";
 import { silentLogger as silent } from "../../electron/engine/logger.js";
 import { CHANNELS, type Channel } from "../../electron/shared/ipc-contract.js";
@@ -111,5 +111,46 @@ describe("AppController.invoke", () => {
     });
     await new Promise((r) => setTimeout(r, 10));
     expect(pushes).toEqual([]);
+  });
+});
+
+describe("focus: what the popup opens on", () => {
+  const REQ = "0f9d6a52-5b1e-4c43-9d1f-3a4c1a0b7e21";
+  const asks = {
+    id: `approval-requested:azure:${REQ}`,
+    title: "Adele Vance asks for Owner on Contoso Production",
+    body: "b",
+    urgency: "normal" as const,
+    approval: { kind: "azure" as const, requestId: REQ },
+  };
+
+  it("pushes app:focus with a card, or with a request to approve and the decision asked for", () => {
+    const { c } = controller();
+    const pushed: unknown[] = [];
+    c.onPush((channel, data) => channel === "app:focus" && pushed.push(data));
+    c.focus({ groupId: G1 });
+    c.focus({ groupId: null, approval: { kind: "azure", requestId: REQ, decision: "Deny" } });
+    expect(pushed).toEqual([
+      { groupId: G1 },
+      { groupId: null, approval: { kind: "azure", requestId: REQ, decision: "Deny" } },
+    ]);
+  });
+
+  it("a notification about a request opens on it: a click chooses nothing, Approve… and Deny… choose their decision", () => {
+    expect(notificationFocus(asks, null)).toEqual({
+      groupId: null,
+      approval: { kind: "azure", requestId: REQ, decision: null },
+    });
+    expect(notificationFocus(asks, "approve")?.approval?.decision).toBe("Approve");
+    expect(notificationFocus(asks, "deny")?.approval?.decision).toBe("Deny");
+    expect(notificationFocus(asks, "something else")).toBeNull();
+  });
+
+  it("any other notification opens on its card when clicked; Renew opens nothing", () => {
+    const target = { groupId: G1, accessId: "member" as const, groupName: "Finance Admins" };
+    const soon = { id: "s", title: "t", body: "b", urgency: "critical" as const, target };
+    expect(notificationFocus(soon, null)).toEqual({ groupId: G1 });
+    expect(notificationFocus(soon, "renew")).toBeNull();
+    expect(notificationFocus({ id: "e", title: "t", body: "b", urgency: "normal" }, null)).toEqual({ groupId: null });
   });
 });

@@ -1,5 +1,6 @@
 // An app state for the tray's tests: signed in, nothing active, with what each test patches in.
-import type { AppState } from "../../electron/shared/ipc-contract.js";
+import { createHash } from "node:crypto";
+import type { AppState, ApprovalView, PlaneKind } from "../../electron/shared/ipc-contract.js";
 
 export const NOW = Date.parse("2026-11-27T13:00:00Z");
 export const iso = (ms: number) => new Date(NOW + ms).toISOString();
@@ -41,3 +42,57 @@ export const active = (groupId: string, name: string, endIn: number, startedAgo 
   endDateTime: iso(endIn),
   deactivatableAt: iso(-startedAgo + 5 * 60_000),
 });
+
+/** A GUID that is the same for the same text, so a test can name an item twice. */
+const guidOf = (text: string) =>
+  createHash("sha1")
+    .update(text)
+    .digest("hex")
+    .slice(0, 32)
+    .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+
+/** A request that waits for my approval, on any plane, labelled as the inbox labels it. */
+export function approval(kind: PlaneKind, label: string, requester = "Adele Vance"): ApprovalView {
+  const target =
+    kind === "group"
+      ? {
+          groupId: guidOf(`g:${label}`),
+          groupName: label.replace(/ \((member|owner)\)$/, ""),
+          accessId: "member" as const,
+        }
+      : kind === "role"
+        ? {
+            kind,
+            roleDefinitionId: guidOf(`r:${label}`),
+            directoryScopeId: "/",
+            scope: "/",
+            roleName: label,
+            scopeName: "Directory",
+          }
+        : {
+            kind,
+            roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${guidOf(`a:${label}`)}`,
+            scope: "/subscriptions/1",
+            roleName: label.split(" on ")[0] ?? label,
+            scopeName: label.split(" on ")[1] ?? "Production",
+          };
+  return {
+    ...target,
+    requestId: guidOf(`${kind}:${label}:${requester}`),
+    label,
+    requester: { id: guidOf(requester), name: requester, userPrincipalName: null },
+    justification: "Quarter close",
+    ticket: null,
+    durationMinutes: 120,
+    startDateTime: null,
+    createdDateTime: iso(-60_000),
+    expiresAt: iso(24 * 3600_000),
+    stage: { index: 1, count: 1 },
+    justificationRequired: true,
+  };
+}
+
+/** The inbox with "I approve requests" on and these requests in it. */
+export function waiting(items: ApprovalView[]): AppState["approvals"] {
+  return { enabled: true, items, notes: [], lastJustification: null, lastSyncAt: iso(0) };
+}
