@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, fetch as undiciFetch } from "undici";
-import { AppController, type AppPlatform } from "../app/app-controller.js";
+import { AppController, notificationFocus, type AppPlatform, type Focus } from "../app/app-controller.js";
 import { MemoryPersistence } from "../engine/auth/token-cache.js";
 import { DEFAULT_CLIENT_ID, resolveConnection } from "../engine/config.js";
 import { createEngine, createLifecycle } from "../engine/engine.js";
@@ -23,7 +23,14 @@ import { startEmulator, type RunningEmulator } from "../../emulator/index.js";
 // and lifecycle service against the emulator. Used by the renderer tests and for screenshots.
 
 export interface PreviewOptions {
+  /** An emulator to use; by default the preview starts its own with the demo tenant. */
   emulator?: RunningEmulator;
+  /**
+   * Who "Sign in" signs in as, on the demo tenant: "adele" (the default for the preview's own
+   * emulator; she requests access) or "megan" (she approves Adele's requests on every plane). Given
+   * with `emulator`, that emulator's automatic sign-in is set to this user.
+   */
+  signInAs?: string;
   configDir?: string;
   rendererDir?: string;
   logger?: Logger;
@@ -35,8 +42,17 @@ export interface RunningPreview {
   controller: AppController;
   lifecycle: LifecycleService;
   platform: AppPlatform & { loginItem: boolean; opened: string[]; hidden: number };
-  /** The desktop notifications the tray app would show, in order (a browser page cannot show them). */
+  /**
+   * The desktop notifications the tray app would show on Windows and macOS (with their Approve… and
+   * Deny… buttons), in order: a browser page cannot show them.
+   */
   notifications: DesktopNotification[];
+  /**
+   * What the tray app does when the person clicks a notification (`actionId` null) or one of its
+   * buttons ("approve", "deny", "renew"): the page gets the same app:focus push. Returns that push, or
+   * null when the click focuses nothing (Renew renews when the access expires instead).
+   */
+  clickNotification(n: DesktopNotification, actionId?: string | null): Focus | null;
   close(): Promise<void>;
 }
 
@@ -47,6 +63,18 @@ const TYPES: Record<string, string> = {
   ".map": "application/json",
 };
 
+/** A demo user by id, user principal name or its part before the @ (as the emulator's sign-in finds them). */
+export function demoUser(
+  emu: Pick<RunningEmulator, "users">,
+  name: string,
+): RunningEmulator["users"][number] | undefined {
+  const k = name.toLowerCase();
+  return emu.users.find(
+    (u) =>
+      u.id === k || u.userPrincipalName.toLowerCase() === k || u.userPrincipalName.toLowerCase().split("@")[0] === k,
+  );
+}
+
 export async function startPreview(o: PreviewOptions = {}): Promise<RunningPreview> {
   const ownEmulator = !o.emulator;
   const emu =
@@ -54,8 +82,14 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
     (await startEmulator({
       port: 0,
       dataDir: mkdtempSync(join(tmpdir(), "pimtray-preview-emu-")),
-      settings: { autoSignIn: "adele" },
+      settings: { autoSignIn: o.signInAs ?? "adele" },
     }));
+  if (o.signInAs && !demoUser(emu, o.signInAs)) {
+    if (ownEmulator) await emu.close();
+    const names = emu.users.map((u) => u.userPrincipalName.split("@")[0]).join(", ");
+    throw new Error(`The demo tenant has no user '${o.signInAs}'. Sign in as one of: ${names}.`);
+  }
+  if (o.emulator && o.signInAs) await o.emulator.control.configure({ autoSignIn: o.signInAs });
   const configDir = o.configDir ?? mkdtempSync(join(tmpdir(), "pimtray-preview-"));
   const logger = o.logger ?? silentLogger;
   const rendererDir = o.rendererDir ?? join(process.cwd(), "dist", "renderer");
@@ -90,7 +124,8 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
         logger.info(`notification: ${n.title}. ${n.body}`);
       },
     },
-    { logger, offerRenew: true },
+    // As the tray app on Windows and macOS, where notifications show their buttons.
+    { logger, offerRenew: true, offerApprovalActions: true },
   );
   const platform = {
     loginItem: false,
@@ -168,6 +203,12 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
     lifecycle,
     platform,
     notifications,
+    clickNotification(n, actionId = null) {
+      if (actionId === "renew" && n.target) lifecycle.renewWhenExpired(n.target);
+      const f = notificationFocus(n, actionId);
+      if (f) controller.focus(f);
+      return f;
+    },
     async close() {
       await lifecycle.stop();
       for (const s of streams) s.end();
