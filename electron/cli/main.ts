@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { join } from "node:path";
 import { describeCause, PimTrayError } from "../engine/errors.js";
 import { cmdActivate, cmdCancel, cmdDeactivate } from "./commands/activate.js";
+import { cmdApprovals, cmdDecide } from "./commands/approvals.js";
 import { cmdLogin, cmdLogout, cmdWhoami } from "./commands/auth.js";
 import { cmdDemoStop } from "./commands/demo.js";
 import { cmdHistory } from "./commands/history.js";
@@ -47,7 +48,7 @@ async function run(cmd: Command, action: Action, allowInteraction = true): Promi
     out.clearProgress();
     if (e instanceof PimTrayError) {
       ctx?.logger.warn(`${cmd.name()} failed: ${e.message}`, e.cause);
-      if (out.json) out.write(JSON.stringify({ error: { kind: e.kind, message: e.message, ...e.details } }));
+      if (out.json) out.write(JSON.stringify({ error: errorJson(e) }));
       else out.error(`pimtray: ${e.message}`);
       return exitCodeFor(e.kind);
     }
@@ -58,6 +59,15 @@ async function run(cmd: Command, action: Action, allowInteraction = true): Promi
     else out.error(`pimtray: unexpected error: ${describeCause(e)}.${where}`);
     return EXIT.internal;
   }
+}
+
+/**
+ * The error's kind and message with its details. A detail called `kind` (the plane an approval is on)
+ * would hide the error's own kind, which scripts branch on: it is written as `plane` instead.
+ */
+function errorJson(e: PimTrayError): Record<string, unknown> {
+  const { kind: plane, ...details } = e.details;
+  return { kind: e.kind, message: e.message, ...details, ...(plane !== undefined ? { plane } : {}) };
 }
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -143,6 +153,31 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--kind <kind>", "group, role or azure")
     .option("--scope <scope>", "role: directory scope id; Azure: ARM scope id or SUB/RG")
     .action(action((ctx, c) => cmdCancel(ctx, String(c.args[0]), c.opts())));
+  addGlobals(
+    program
+      .command("approvals")
+      .argument(
+        "[on|off]",
+        'turn "I approve requests" on or off for the tray app and `pimtray watch`; leave out to list',
+      )
+      .description("list the requests that wait for your approval, on every plane, with their request ids"),
+  )
+    .option("--kind <kind>", "only group, role or azure")
+    .action(action((ctx, c) => cmdApprovals(ctx, c.args[0] as string | undefined, c.opts())));
+  for (const [name, decision] of [
+    ["approve", "Approve"],
+    ["deny", "Deny"],
+  ] as const) {
+    addGlobals(
+      program
+        .command(name)
+        .argument("<request-id>", "the request id `pimtray approvals` shows (an Azure request's name, a GUID)")
+        .description(`${name} a request that waits for your approval (exit 10 if it was already decided)`),
+    )
+      .option("--justification <text>", "why (required: PIM records it with your decision)")
+      .option("--kind <kind>", "group, role or azure: look for the request on that plane only")
+      .action(action((ctx, c) => cmdDecide(ctx, decision, String(c.args[0]), c.opts())));
+  }
   addGlobals(
     program.command("watch").description("stay running: notifications before expiry, auto-activation, keep-active"),
   )

@@ -37,6 +37,29 @@ export function parseJustification(v: string | undefined): string | undefined {
   return v;
 }
 
+/**
+ * `approve` and `deny` --justification: always required by the CLI (PIM records it with the decision, and
+ * most policies ask approvers for one), not blank, and within the length limit.
+ */
+export function parseDecisionJustification(v: string | undefined, verb: "approve" | "deny"): string {
+  if (v === undefined || !v.trim()) {
+    throw new UsageError(
+      `Give a reason to ${verb} with --justification TEXT: PIM records it with your decision, and the requester sees it.`,
+    );
+  }
+  return parseJustification(v.trim()) ?? "";
+}
+
+/** `pimtray approvals [on|off]`: nothing lists what waits for me; on and off set "I approve requests". */
+export function parseApprovalsAction(v: string | undefined): "list" | "on" | "off" {
+  if (v === undefined) return "list";
+  const a = v.trim().toLowerCase();
+  if (a === "on" || a === "off" || a === "list") return a;
+  throw new UsageError(
+    `\`pimtray approvals\` takes on or off (or nothing, to list what waits for you), not '${v}'. To decide, run pimtray approve REQUEST_ID --justification TEXT.`,
+  );
+}
+
 export function parseStart(v: string | undefined): Date | undefined {
   if (v === undefined) return undefined;
   const d = new Date(v);
