@@ -56,8 +56,8 @@ function App() {
       api.onEvent((e) => {
         // What the user just did is already confirmed by its own message; background news is not.
         if (e.type === "provisioned" || e.type === "pending-approval") return;
-        // A new request to approve: its title says who asks for what; the Approvals tab has the rest.
-        if (e.type === "approval-requested") return notify("ok", `${e.title}.`);
+        // A new request to approve is the desktop notification's news; here the Approvals tab's count says it.
+        if (e.type === "approval-requested") return;
         notify(
           e.type === "denied" || e.type === "failed" || e.type === "error" || e.type === "keep-active-stopped"
             ? "error"

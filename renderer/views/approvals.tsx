@@ -36,12 +36,19 @@ function failure(e: unknown): { kind: string | null; message: string } {
   return { kind, message: e instanceof Error ? e.message : String(e) };
 }
 
-interface Stale {
+/** A request acted on here: decided (a short confirmation in its place) or stale (decided elsewhere first). */
+interface Settled {
   item: ApprovalView;
-  /** Where it stood in the list, so it stays there after the list is read again without it. */
+  /** Where it stood in the list, so what shows in its place stays there after the list is read again. */
   index: number;
+  outcome: "done" | "stale";
   message: string;
 }
+
+/** How long a decision's confirmation stays where the request was. */
+const CONFIRMATION_MS = 8000;
+
+type Row = { a: ApprovalView; settled: Settled | null };
 
 export function ApprovalsInbox({
   state,
@@ -61,16 +68,19 @@ export function ApprovalsInbox({
   const [loading, setLoading] = useState(true);
   /** Decided here: hidden at once, even if a read that started before the decision still lists them. */
   const [gone, setGone] = useState<ReadonlySet<string>>(new Set());
-  const [stale, setStale] = useState<ReadonlyMap<string, Stale>>(new Map());
+  const [settled, setSettled] = useState<ReadonlyMap<string, Settled>>(new Map());
   const [problems, setProblems] = useState<Record<string, string>>({});
   /** What the approver typed per request; untouched fields show the last justification used. */
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<Record<string, Decision>>({});
   const [chosen, setChosen] = useState<Record<string, Decision>>({});
+  /** The last decision's message, for screen readers: one live region that is always there. */
   const [confirmation, setConfirmation] = useState("");
   const [lastUsed, setLastUsed] = useState<string | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
   const fields = useRef(new Map<string, HTMLTextAreaElement>());
+  /** Decisions on their way, read synchronously: two clicks in one frame see the same (stale) `busy` state. */
+  const inFlight = useRef(new Set<string>());
   const handledFocus = useRef(0);
   const last = lastUsed ?? inbox.lastJustification ?? "";
 
@@ -91,26 +101,27 @@ export function ApprovalsInbox({
     void read(refresh);
   }, []); // once per opening of the tab, on purpose
 
-  useEffect(() => {
-    if (!confirmation) return;
-    const t = setTimeout(() => setConfirmation(""), 10_000);
-    return () => clearTimeout(t);
-  }, [confirmation]);
+  const forget = (k: string) =>
+    setSettled((s) => {
+      const next = new Map(s);
+      next.delete(k);
+      return next;
+    });
 
   const rows = useMemo(() => {
-    const list = inbox.items
-      .filter((a) => !gone.has(keyOf(a)))
-      .map((a) => ({ a, stale: stale.get(keyOf(a))?.message ?? null }));
-    const left = [...stale.entries()].filter(([k]) => !list.some((r) => keyOf(r.a) === k));
+    const list: Row[] = inbox.items
+      .filter((a) => !gone.has(keyOf(a)) || settled.has(keyOf(a)))
+      .map((a) => ({ a, settled: settled.get(keyOf(a)) ?? null }));
+    const left = [...settled.entries()].filter(([k]) => !list.some((r) => keyOf(r.a) === k));
     for (const [, s] of left.sort((x, y) => x[1].index - y[1].index))
-      list.splice(Math.min(s.index, list.length), 0, { a: s.item, stale: s.message });
+      list.splice(Math.min(Math.max(0, s.index), list.length), 0, { a: s.item, settled: s });
     return list;
-  }, [inbox.items, gone, stale]);
+  }, [inbox.items, gone, settled]);
 
   // A notification's request: highlighted, scrolled to, its decision preselected and its justification focused,
   // once it is in the list (at once, or after the opening read).
   const focusKey = focus ? keyOf(focus) : null;
-  const focusedRow = focusKey ? rows.find((r) => keyOf(r.a) === focusKey && !r.stale) : undefined;
+  const focusedRow = focusKey ? rows.find((r) => keyOf(r.a) === focusKey && !r.settled) : undefined;
   useEffect(() => {
     if (!focus || !focusKey || handledFocus.current === focus.seq || !focusedRow) return;
     handledFocus.current = focus.seq;
@@ -125,17 +136,21 @@ export function ApprovalsInbox({
 
   const decide = async (a: ApprovalView, decision: Decision) => {
     const k = keyOf(a);
-    if (busy[k]) return;
+    if (inFlight.current.has(k)) return;
     const justification = (drafts[k] ?? last).trim();
     if (a.justificationRequired && !justification) {
       setProblems((p) => ({ ...p, [k]: `Give a justification to ${decision === "Approve" ? "approve" : "deny"}.` }));
       return;
     }
+    inFlight.current.add(k);
     setBusy((b) => ({ ...b, [k]: decision }));
     setProblems(({ [k]: _, ...rest }) => rest);
     try {
       const out = await api().decide({ kind: kindOf(a), requestId: a.requestId, decision, justification });
+      const index = rows.findIndex((r) => keyOf(r.a) === k);
       setGone((g) => new Set(g).add(k));
+      setSettled((s) => new Map(s).set(k, { item: a, index, outcome: "done", message: out.message }));
+      setTimeout(() => forget(k), CONFIRMATION_MS);
       setConfirmation(out.message);
       if (justification) setLastUsed(justification);
       setDrafts(({ [k]: _, ...rest }) => rest);
@@ -144,23 +159,17 @@ export function ApprovalsInbox({
       const f = failure(e);
       if (f.kind === "conflict" || f.kind === "not-found") {
         const index = rows.findIndex((r) => keyOf(r.a) === k);
-        setStale((s) => new Map(s).set(k, { item: a, index: Math.max(0, index), message: f.message }));
+        setSettled((s) => new Map(s).set(k, { item: a, index, outcome: "stale", message: f.message }));
         // The lifecycle reads the inbox again after a stale decision; this waits for that read.
         void read(true);
       } else {
         setProblems((p) => ({ ...p, [k]: f.message }));
       }
     } finally {
+      inFlight.current.delete(k);
       setBusy(({ [k]: _, ...rest }) => rest);
     }
   };
-
-  const dismiss = (k: string) =>
-    setStale((s) => {
-      const next = new Map(s);
-      next.delete(k);
-      return next;
-    });
 
   return (
     <section aria-label="Requests waiting for your approval" class="approvals">
@@ -170,7 +179,7 @@ export function ApprovalsInbox({
           {loading ? "Reading…" : "Refresh"}
         </button>
       </div>
-      <p class="confirm" role="status" aria-live="polite" data-testid="approval-confirmation">
+      <p class="sr" role="status" aria-live="polite" data-testid="approval-announcement">
         {confirmation}
       </p>
       {inbox.notes.map((n) => (
@@ -193,8 +202,15 @@ export function ApprovalsInbox({
         </p>
       ) : null}
       <ul class="list">
-        {rows.map(({ a, stale: staleMessage }) => {
+        {rows.map(({ a, settled: s }) => {
           const k = keyOf(a);
+          if (s?.outcome === "done")
+            return (
+              <li key={k} class="item done" data-testid={`approval-${a.requestId}`}>
+                <span aria-hidden="true">✓ </span>
+                {s.message}
+              </li>
+            );
           return (
             <ApprovalItem
               key={k}
@@ -205,17 +221,25 @@ export function ApprovalsInbox({
               chosen={chosen[k] ?? null}
               busy={busy[k] ?? null}
               problem={problems[k] ?? null}
-              staleMessage={staleMessage}
+              staleMessage={s?.message ?? null}
               highlighted={highlight === k}
               fieldRef={(el) => (el ? fields.current.set(k, el) : fields.current.delete(k))}
               onDecide={(d) => void decide(a, d)}
-              onDismiss={() => dismiss(k)}
+              onDismiss={() => forget(k)}
             />
           );
         })}
       </ul>
     </section>
   );
+}
+
+/**
+ * Whether the requester chose a later start. Graph fills a request's start with the moment it was made when none
+ * was asked for, and PIM starts such a request when it is approved: a start within a minute of the request is "now".
+ */
+function startsLater(a: ApprovalView): boolean {
+  return a.startDateTime !== null && Date.parse(a.startDateTime) - Date.parse(a.createdDateTime) > 60_000;
 }
 
 function ApprovalItem({
@@ -265,8 +289,8 @@ function ApprovalItem({
       </div>
       <div class="muted small">
         {a.durationMinutes !== null ? `for ${minutesLabel(a.durationMinutes)}` : "for the policy's maximum"} ·{" "}
-        {a.startDateTime ? `starts ${moment(a.startDateTime, now)}` : "starts as soon as approved"} · asked{" "}
-        {moment(a.createdDateTime, now)}
+        {startsLater(a) && a.startDateTime ? `starts ${moment(a.startDateTime, now)}` : "starts as soon as approved"} ·
+        asked {moment(a.createdDateTime, now)}
       </div>
       <blockquote class={a.justification ? "why" : "why muted"}>
         {a.justification ? `“${a.justification}”` : "no justification given"}
@@ -321,10 +345,12 @@ function ApprovalItem({
             }}
           />
           <p class="muted small" id={`${id}-hint`}>
-            {needsReason
-              ? "The policy asks you for a reason to approve or deny."
-              : chosen
-                ? `You chose ${chosen} in the notification: press Enter or ${chosen} to send it.`
+            {chosen
+              ? needsReason
+                ? `You chose ${chosen} in the notification: give your reason (the policy asks for one), then press Enter or ${chosen}.`
+                : `You chose ${chosen} in the notification: press Enter or ${chosen} to send it.`
+              : needsReason
+                ? "The policy asks you for a reason to approve or deny."
                 : ""}
           </p>
           {problem && (
