@@ -22,7 +22,7 @@ export const recorded = {
   trays: [] as FakeTray[],
   menus: [] as Array<Array<{ id?: string; label?: string; enabled?: boolean; click?: () => void }>>,
   ipcHandlers: new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>(),
-  notifications: [] as Array<{ title: string; body: string }>,
+  notifications: [] as Array<{ title: string; body: string; buttons: string[] }>,
   opened: [] as string[],
   openedPaths: [] as string[],
   loginItems: [] as unknown[],
@@ -55,6 +55,12 @@ export function setNetFetch(fn: typeof fetchImpl): void {
 }
 
 let ready = false;
+
+/** The OS this Electron runs on: the tray's title and the notifications' buttons show only on some. */
+export let fakePlatform: NodeJS.Platform = process.platform;
+export function setFakePlatform(p: NodeJS.Platform): void {
+  fakePlatform = p;
+}
 
 class FakeWebContents extends EventEmitter {
   static nextId = 1;
@@ -127,6 +133,8 @@ function checkTrayImage(image: unknown): void {
 
 export class FakeTray extends EventEmitter {
   tooltip = "";
+  /** Text beside the icon: macOS only; Electron ignores setTitle elsewhere. */
+  title = "";
   image: unknown;
   destroyed = false;
   constructor(image: unknown) {
@@ -143,6 +151,9 @@ export class FakeTray extends EventEmitter {
   setToolTip(t: string) {
     this.tooltip = t;
   }
+  setTitle(t: string) {
+    if (fakePlatform === "darwin") this.title = t;
+  }
   setContextMenu(m: unknown) {
     recorded.menus.push(m as (typeof recorded.menus)[number]);
   }
@@ -151,13 +162,21 @@ export class FakeTray extends EventEmitter {
   }
 }
 
-/** Electron's Notification: `show` after show(), `failed` instead when the OS refuses, `click` on a user click. */
+/**
+ * Electron's Notification: `show` after show(), `failed` instead when the OS refuses, `click` on a user
+ * click, `action` on a button, and buttons only where Electron shows them (Windows, macOS).
+ */
 export class FakeNotification extends EventEmitter {
   static failWith: string | null = null;
   static instances: FakeNotification[] = [];
-  constructor(readonly options: { title: string; body: string }) {
+  shown = false;
+  constructor(readonly options: { title: string; body: string; actions?: Array<{ type: "button"; text: string }> }) {
     super();
     FakeNotification.instances.push(this);
+  }
+  /** The buttons the person sees. */
+  get buttons(): string[] {
+    return fakePlatform === "darwin" || fakePlatform === "win32" ? (this.options.actions ?? []).map((a) => a.text) : [];
   }
   static isSupported() {
     return true;
@@ -169,13 +188,22 @@ export class FakeNotification extends EventEmitter {
         this.emit("failed", { preventDefault: () => undefined }, failure);
         return;
       }
-      recorded.notifications.push({ title: this.options.title, body: this.options.body });
+      recorded.notifications.push({ title: this.options.title, body: this.options.body, buttons: this.buttons });
+      this.shown = true;
       this.emit("show", { preventDefault: () => undefined });
     });
   }
   /** The user clicks the shown notification. */
   userClick() {
+    if (!this.shown) throw new Error("a notification that was never shown cannot be clicked");
     this.emit("click", { preventDefault: () => undefined });
+  }
+  /** The user presses the button at `index`. */
+  userAct(index: number) {
+    if (!this.shown) throw new Error("a notification that was never shown cannot be acted on");
+    if (index >= this.buttons.length)
+      throw new Error(`no button ${index}: the notification shows ${this.buttons.length}`);
+    this.emit("action", { preventDefault: () => undefined }, index);
   }
   close() {
     this.emit("close", { preventDefault: () => undefined });

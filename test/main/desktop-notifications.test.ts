@@ -1,0 +1,91 @@
+// The tray app's notifications (electron/main/desktop-notifications.ts) on the fake electron module:
+// a request to approve shows Approve… and Deny… where Electron shows buttons (Windows, macOS), and
+// each, like a click, opens the popup on that request; on Linux there are no buttons, and a click does it.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Focus } from "../../electron/app/app-controller.js";
+import type { PendingApproval } from "../../electron/engine/approvals/approval-types.js";
+import type { LifecycleEvent } from "../../electron/engine/lifecycle/events.js";
+import { silentLogger } from "../../electron/engine/logger.js";
+import { routeDesktopNotifications, showsNotificationActions } from "../../electron/main/desktop-notifications.js";
+import { FakeNotification, setFakePlatform } from "./electron-fake.js";
+
+vi.mock("electron", () => import("./electron-fake.js"));
+
+const REQ = "8b0b3c8e-1c59-4f0e-a0a8-7d1d51bbf6a4";
+const asks: PendingApproval = {
+  kind: "group",
+  requestId: REQ,
+  approvalId: REQ,
+  target: { groupId: "5d3c8f0e-0000-4000-8000-000000000001", accessId: "member", groupName: "Tenant Admins" },
+  label: "Tenant Admins (member)",
+  requester: { id: "u", displayName: "Adele Vance", userPrincipalName: "adele@contoso.example" },
+  justification: "Quarter close",
+  ticket: null,
+  duration: "PT2H",
+  startDateTime: null,
+  createdDateTime: new Date().toISOString(),
+  expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+  stage: { index: 1, count: 1 },
+  justificationRequired: true,
+};
+
+/** Routes one approval-requested event on `platform` and returns the notification Electron was given. */
+async function notifiedOn(platform: NodeJS.Platform) {
+  setFakePlatform(platform);
+  const listeners = new Set<(e: LifecycleEvent) => void>();
+  const focused: Focus[] = [];
+  const route = routeDesktopNotifications({
+    lifecycle: {
+      on: (l) => (listeners.add(l), () => listeners.delete(l)),
+      renewWhenExpired: () => expect.fail("nothing to renew"),
+    },
+    focus: (f) => focused.push(f),
+    logger: silentLogger,
+    platform,
+  });
+  const before = FakeNotification.instances.length;
+  for (const l of listeners) l({ type: "approval-requested", approval: asks });
+  await route.settled();
+  await new Promise((r) => setImmediate(r));
+  route.close();
+  const n = FakeNotification.instances[before];
+  if (!n?.shown) throw new Error("no notification shown");
+  return { n, focused };
+}
+
+const focusOn = (decision: "Approve" | "Deny" | null): Focus => ({
+  groupId: null,
+  approval: { kind: "group", requestId: REQ, decision },
+});
+
+afterEach(() => setFakePlatform(process.platform));
+
+describe("a request to approve as a desktop notification", () => {
+  it("offers buttons only where Electron shows them", () => {
+    expect(["win32", "darwin", "linux"].map((p) => showsNotificationActions(p as NodeJS.Platform))).toEqual([
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  for (const platform of ["darwin", "win32"] as const) {
+    it(`${platform}: Approve… and Deny… open the popup on the request with that decision; a click with none`, async () => {
+      const { n, focused } = await notifiedOn(platform);
+      expect(n.options.title).toBe("Adele Vance asks for Tenant Admins (member)");
+      expect(n.buttons).toEqual(["Approve…", "Deny…"]);
+      n.userAct(0);
+      n.userAct(1);
+      n.userClick();
+      expect(focused).toEqual([focusOn("Approve"), focusOn("Deny"), focusOn(null)]);
+    });
+  }
+
+  it("linux: no buttons are asked for; a click opens the popup on the request", async () => {
+    const { n, focused } = await notifiedOn("linux");
+    expect(n.options.actions).toBeUndefined();
+    expect(n.buttons).toEqual([]);
+    n.userClick();
+    expect(focused).toEqual([focusOn(null)]);
+  });
+});
