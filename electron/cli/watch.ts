@@ -1,6 +1,7 @@
 import { createLifecycle } from "../engine/engine.js";
+import { UsageError } from "../engine/errors.js";
 import type { LifecycleEvent } from "../engine/lifecycle/events.js";
-import type { Picture } from "../engine/lifecycle/lifecycle-service.js";
+import type { LifecycleOptions, Picture } from "../engine/lifecycle/lifecycle-service.js";
 import { NodeNotifier } from "../engine/notify/node-notifier.js";
 import { routeNotifications } from "../engine/notify/route.js";
 import { clockTime, lineFor } from "../engine/notify/texts.js";
@@ -29,7 +30,27 @@ export function snapshotOf(p: Picture) {
       createdDateTime: r.createdDateTime,
       startDateTime: r.startDateTime,
     })),
+    // What waits for my decision: only read while "I approve requests" is on (`pimtray approvals on`).
+    approvals: {
+      on: p.approvals.on,
+      waiting: p.approvals.items.map((a) => ({ requestId: a.requestId, kind: a.kind, label: a.label })),
+    },
   };
+}
+
+/** Test-only (docs/cli.md): the approver's cadence, so a test sees a new request in seconds, not 5 minutes. */
+export const TEST_APPROVER_POLL_ENV = "PIMTRAY_TEST_APPROVER_POLL_MS";
+
+/** The lifecycle's options for this watch: the defaults, unless a test shortens the approver cadence. */
+export function watchOptions(env: NodeJS.ProcessEnv = process.env): LifecycleOptions | undefined {
+  const v = env[TEST_APPROVER_POLL_ENV];
+  if (!v) return undefined;
+  const ms = Number(v);
+  // At least a second, so a typo cannot turn the watch into a flood of Graph and ARM requests.
+  if (!Number.isInteger(ms) || ms < 1000) {
+    throw new UsageError(`${TEST_APPROVER_POLL_ENV} (for tests) takes whole milliseconds, at least 1000 (got '${v}').`);
+  }
+  return { approverPollMs: ms };
 }
 
 /** The same state for a person: a headline, then one line per activation and request. */
@@ -44,8 +65,11 @@ export function snapshotLines(s: ReturnType<typeof snapshotOf>, now = Date.now()
     ...(other ? [`${other} being activated`] : []),
   ];
   const who = s.account ? ` (${s.account.username})` : "";
+  const waiting = s.approvals.waiting.length;
+  const toDecide = waiting ? `; ${waiting} request${waiting === 1 ? " waits" : "s wait"} for your approval` : "";
   const head =
-    s.active.length || s.pending.length ? `Now: ${parts.join(", ")}${who}` : `Now: nothing active or pending${who}`;
+    (s.active.length || s.pending.length ? `Now: ${parts.join(", ")}${who}` : `Now: nothing active or pending${who}`) +
+    toDecide;
   // As labelOf reads: "Finance Admins (member)", "Global Reader", "Contributor on rg-web".
   const label = (x: { kind: string; name: string; scope: string; scopeName: string; accessId?: string }) =>
     x.kind === "group"
@@ -76,7 +100,13 @@ export function snapshotLines(s: ReturnType<typeof snapshotOf>, now = Date.now()
 export async function cmdWatch(ctx: CliContext, o: { notify?: boolean; autoActivate?: boolean }): Promise<number> {
   const { engine, out, logger } = ctx;
   // Other PIM Tray processes (the tray app, `pimtray activate`) write to the config folder; their changes show within 2 s.
-  const service = createLifecycle(engine, { stateDir: ctx.configDir, watchOthers: true });
+  const options = watchOptions();
+  if (options) logger.warn(`${TEST_APPROVER_POLL_ENV} is set: approvals are read every ${options.approverPollMs} ms`);
+  const service = createLifecycle(engine, {
+    stateDir: ctx.configDir,
+    watchOthers: true,
+    ...(options ? { options } : {}),
+  });
   const notifications = o.notify === false ? null : routeNotifications(service, new NodeNotifier(logger), { logger });
   // The first output is the state it starts in; what start-up itself found (an activation that
   // ended while nothing ran, a missed warning) follows it, as a change.
