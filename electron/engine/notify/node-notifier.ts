@@ -5,6 +5,11 @@ import { APP_ID, type DesktopNotification, type Notifier } from "./notifier.js";
 /**
  * node-notifier: notify-send on Linux, Notification Center on macOS, toasts on Windows (with our app
  * id). Used by `pimtray watch`, and by the tray app where Electron reports no notification support.
+ *
+ * It shows no buttons (Renew, Approve…, Deny…) and reports no click: node-notifier 10's notify-send
+ * backend passes only urgency, expire-time, icon, category, hint and app-name to notify-send (not
+ * libnotify's --action) and never waits for the notification. What a notification offers is therefore
+ * always also in the tray menu and the popup.
  */
 export class NodeNotifier implements Notifier {
   constructor(private readonly logger: Logger) {}
