@@ -21,9 +21,8 @@ import { StartPhase } from "./start-phase.js";
 import { refusedSwitches } from "./switches.js";
 
 // The composition root: the one place that wires Electron's capabilities (adapters) to the engine.
-// Hardening: contextIsolation + sandbox, no nodeIntegration, a strict CSP, navigation and
-// window.open blocked (popup.ts, app-protocol.ts), openExternal only for allow-listed https links
-// (in the controller).
+// Hardening: contextIsolation + sandbox, no nodeIntegration, a strict CSP, navigation and window.open
+// blocked (popup.ts, app-protocol.ts), openExternal only for allow-listed https links (in the controller).
 
 const ASSETS = join(__dirname, "..", "..", "assets");
 
