@@ -235,6 +235,41 @@ describe("popup: the approver's inbox", () => {
     expect(await toggle.isChecked()).toBe(false);
   });
 
+  it("names the plane and its API where approvals cannot be read, and lists the other planes", async () => {
+    const group = await requestAsAdele(emu, "group");
+    await requestAsAdele(emu, "role");
+    // The beta approvals API answering as if it had changed: the directory-role inbox cannot be read.
+    await emu.control.addFaults([
+      { kind: "status", status: 400, path: "/roleAssignmentScheduleRequests/filterByCurrentUser" },
+    ]);
+    const { p } = await open();
+    await openTab(p, 1);
+    const note = p.getByTestId("approval-note");
+    await note.waitFor({ timeout: 20_000 });
+    expect(await note.count()).toBe(1);
+    expect(await note.innerText()).toMatch(/^Entra ID roles: approvals unavailable \(Graph [^)]+\)/);
+    await item(p, group.id).waitFor();
+  });
+
+  it("reads the inbox from the planes when the tab opens, and not again within the minute", async () => {
+    await requestAsAdele(emu, "group");
+    const { p } = await open();
+    await expect.poll(() => approvalsTab(p).innerText(), { timeout: 20_000 }).toBe("Approvals 1");
+    await emu.control.clearRequests();
+    await approvalsTab(p).click();
+    await p.getByRole("button", { name: "Refresh" }).waitFor({ timeout: 20_000 });
+    // One read of each plane's inbox (groups, directory roles, Azure).
+    await expect.poll(async () => (await approvalReads()).length).toBeGreaterThanOrEqual(3);
+    await emu.control.clearRequests();
+    await p.getByRole("tab", { name: /Groups/ }).click();
+    await approvalsTab(p).click();
+    await p.getByRole("button", { name: "Refresh" }).waitFor();
+    expect(await approvalReads()).toEqual([]);
+    // Refresh is the approver's own: it reads at once.
+    await p.getByRole("button", { name: "Refresh" }).click();
+    await expect.poll(async () => (await approvalReads()).length).toBeGreaterThanOrEqual(3);
+  });
+
   it("is keyboard usable: the tab by arrow keys, the justification, then Approve", async () => {
     const r = await requestAsAdele(emu, "group");
     const { p } = await open();
