@@ -275,6 +275,8 @@ export class LifecycleService {
   /** After the user signs in: deferred auto-activation runs, and the picture refreshes. */
   async signedIn(): Promise<void> {
     this.#signInAnnounced = false;
+    // The approver's inbox too: it waited for an account.
+    if (this.#approvals) void this.#track(this.#approvals.refresh("signed-in"));
     await this.refresh("signed-in");
     // The reconcile starts deferred auto-activation itself; wait for it rather than race it.
     await this.idle();

@@ -100,6 +100,21 @@ describe("approvals in the lifecycle", () => {
     expect(reads.length).toBe(36);
   });
 
+  it("reads the inbox as soon as the approver signs in, not at the next interval", async () => {
+    const h = await new LifecycleHarness(emu).build({ signIn: null });
+    harnesses.push(h);
+    await h.engine.settings.update((s) => {
+      s.approvals.enabled = true;
+    });
+    await requestAsAdele(emu, "group");
+    await h.service.start();
+    expect(h.service.picture.approvals.items).toEqual([]);
+    await h.signIn("megan");
+    await h.service.signedIn();
+    expect(h.service.picture.approvals.items.map((a) => a.label)).toEqual(["Tenant Admins (member)"]);
+    expect(asked(h.events)).toEqual(["group Tenant Admins (member)"]);
+  });
+
   it("a decision from the tray leaves the inbox at once and remembers the reason", async () => {
     const h = await megan();
     await h.engine.settings.update((s) => {
