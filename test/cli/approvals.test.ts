@@ -84,80 +84,86 @@ async function decideElsewhere(plane: PlaneKind, id: string): Promise<void> {
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").pop() ?? "") as Record<string, unknown>;
 
 describe("pimtray approvals: what waits for me", () => {
-  it("lists one line per request on every plane, with its id, whether or not 'I approve requests' is on", async () => {
-    const made = {
-      group: await requestAsAdele(emu, "group", { duration: "PT2H", ticketNumber: "CHG-77" }),
-      role: await requestAsAdele(emu, "role", { duration: "PT1H" }),
-      azure: await requestAsAdele(emu, "azure", { duration: "PT4H" }),
-    };
-    // Settings say off (the default): running the command is the explicit ask.
-    const r = await megan.run(["approvals"]);
-    expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split("\n");
-    expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(
-      new RegExp(
-        `^${made.group.id}  Adele Vance asks for Tenant Admins \\(member\\) for 2 h: 'Quarter close'\\. Ticket CHG-77 \\(Emulator\\)\\. Times out in (1 d|23 h \\d+ min) \\(.+\\)\\.$`,
-      ),
-    );
-    expect(lines[1]).toMatch(
-      new RegExp(`^${made.role.id}  Adele Vance asks for Privileged Role Administrator for 1 h: 'Quarter close'\\.`),
-    );
-    expect(lines[2]).toMatch(
-      new RegExp(`^${made.azure.id}  Adele Vance asks for Owner on Contoso Production for 4 h: 'Quarter close'\\.`),
-    );
-    expect(r.stdout).not.toMatch(/Stage \d of/);
-    expect(lines[3]).toContain("pimtray approve REQUEST_ID --justification TEXT");
-    expect(r.stderr).toContain("Run `pimtray approvals on`");
+  it(
+    "lists one line per request on every plane, with its id, whether or not 'I approve requests' is on",
+    { timeout: 60_000 },
+    async () => {
+      const made = {
+        group: await requestAsAdele(emu, "group", { duration: "PT2H", ticketNumber: "CHG-77" }),
+        role: await requestAsAdele(emu, "role", { duration: "PT1H" }),
+        azure: await requestAsAdele(emu, "azure", { duration: "PT4H" }),
+      };
+      // Settings say off (the default): running the command is the explicit ask.
+      const r = await megan.run(["approvals"]);
+      expect(r.code).toBe(0);
+      const lines = r.stdout.trim().split("\n");
+      expect(lines).toHaveLength(4);
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^${made.group.id}  Adele Vance asks for Tenant Admins \\(member\\) for 2 h: 'Quarter close'\\. Ticket CHG-77 \\(Emulator\\)\\. Times out in (1 d|23 h \\d+ min) \\(.+\\)\\.$`,
+        ),
+      );
+      expect(lines[1]).toMatch(
+        new RegExp(`^${made.role.id}  Adele Vance asks for Privileged Role Administrator for 1 h: 'Quarter close'\\.`),
+      );
+      expect(lines[2]).toMatch(
+        new RegExp(`^${made.azure.id}  Adele Vance asks for Owner on Contoso Production for 4 h: 'Quarter close'\\.`),
+      );
+      expect(r.stdout).not.toMatch(/Stage \d of/);
+      expect(lines[3]).toContain("pimtray approve REQUEST_ID --justification TEXT");
+      expect(r.stderr).toContain("Run `pimtray approvals on`");
 
-    const j = await megan.json<Array<Record<string, unknown>>>(["approvals"]);
-    expect(j.code).toBe(0);
-    expect(j.body.map((a) => a.requestId)).toEqual([made.group.id, made.role.id, made.azure.id]);
-    expect(j.body[0]).toMatchObject({
-      requestId: made.group.id,
-      kind: "group",
-      name: "Tenant Admins",
-      label: "Tenant Admins (member)",
-      scope: G.tenantAdmins,
-      groupId: G.tenantAdmins,
-      accessId: "member",
-      requester: { id: U.adele, name: "Adele Vance", userPrincipalName: "adele@contoso.example" },
-      justification: "Quarter close",
-      ticket: { number: "CHG-77", system: "Emulator" },
-      duration: "PT2H",
-      durationMinutes: 120,
-      stage: { index: 1, count: 1 },
-      justificationRequired: true,
-    });
-    // The requested start: null (as soon as approved) or a time, as the plane reports it.
-    expect(j.body[0]).toHaveProperty("startDateTime");
-    expect(Date.parse(String(j.body[0]?.expiresAt)) - Date.parse(String(j.body[0]?.createdDateTime))).toBe(86_400_000);
-    expect(j.body[1]).toMatchObject({
-      kind: "role",
-      name: "Privileged Role Administrator",
-      scope: "/",
-      scopeName: "Directory",
-    });
-    expect(j.body[2]).toMatchObject({
-      kind: "azure",
-      name: "Owner",
-      label: "Owner on Contoso Production",
-      scope: S.production,
-      scopeName: "Contoso Production",
-      roleDefinitionId: expect.stringMatching(new RegExp(`/roleDefinitions/${AR.owner}$`, "i")),
-    });
+      const j = await megan.json<Array<Record<string, unknown>>>(["approvals"]);
+      expect(j.code).toBe(0);
+      expect(j.body.map((a) => a.requestId)).toEqual([made.group.id, made.role.id, made.azure.id]);
+      expect(j.body[0]).toMatchObject({
+        requestId: made.group.id,
+        kind: "group",
+        name: "Tenant Admins",
+        label: "Tenant Admins (member)",
+        scope: G.tenantAdmins,
+        groupId: G.tenantAdmins,
+        accessId: "member",
+        requester: { id: U.adele, name: "Adele Vance", userPrincipalName: "adele@contoso.example" },
+        justification: "Quarter close",
+        ticket: { number: "CHG-77", system: "Emulator" },
+        duration: "PT2H",
+        durationMinutes: 120,
+        stage: { index: 1, count: 1 },
+        justificationRequired: true,
+      });
+      // The requested start: null (as soon as approved) or a time, as the plane reports it.
+      expect(j.body[0]).toHaveProperty("startDateTime");
+      expect(Date.parse(String(j.body[0]?.expiresAt)) - Date.parse(String(j.body[0]?.createdDateTime))).toBe(
+        86_400_000,
+      );
+      expect(j.body[1]).toMatchObject({
+        kind: "role",
+        name: "Privileged Role Administrator",
+        scope: "/",
+        scopeName: "Directory",
+      });
+      expect(j.body[2]).toMatchObject({
+        kind: "azure",
+        name: "Owner",
+        label: "Owner on Contoso Production",
+        scope: S.production,
+        scopeName: "Contoso Production",
+        roleDefinitionId: expect.stringMatching(new RegExp(`/roleDefinitions/${AR.owner}$`, "i")),
+      });
 
-    // --kind shows one plane.
-    const azure = await megan.json<Array<{ requestId: string }>>(["approvals", "--kind", "azure"]);
-    expect(azure.body.map((a) => a.requestId)).toEqual([made.azure.id]);
-    // Nobody else's inbox holds them: Alex approves none, and Adele does not approve her own.
-    expect((await alex.json<unknown[]>(["approvals"])).body).toEqual([]);
-    expect((await adele.json<unknown[]>(["approvals"])).body).toEqual([]);
-    const none = await alex.run(["approvals", "--kind", "role"]);
-    expect(none.stdout.trim()).toBe("Nothing waits for your approval on Entra ID roles.");
-    // Listing decides nothing.
-    expect(await decisionsSent()).toEqual([]);
-  });
+      // --kind shows one plane.
+      const azure = await megan.json<Array<{ requestId: string }>>(["approvals", "--kind", "azure"]);
+      expect(azure.body.map((a) => a.requestId)).toEqual([made.azure.id]);
+      // Nobody else's inbox holds them: Alex approves none, and Adele does not approve her own.
+      expect((await alex.json<unknown[]>(["approvals"])).body).toEqual([]);
+      expect((await adele.json<unknown[]>(["approvals"])).body).toEqual([]);
+      const none = await alex.run(["approvals", "--kind", "role"]);
+      expect(none.stdout.trim()).toBe("Nothing waits for your approval on Entra ID roles.");
+      // Listing decides nothing.
+      expect(await decisionsSent()).toEqual([]);
+    },
+  );
 
   it("a plane whose approvals cannot be read is a note on stderr naming the plane and API; the others are listed", async () => {
     const group = await requestAsAdele(emu, "group");
@@ -183,6 +189,22 @@ describe("pimtray approvals: what waits for me", () => {
     const roles = await megan.run(["approvals", "--kind", "role"]);
     expect(roles.stdout.trim()).toBe("Nothing waits for your approval on Entra ID roles.");
     expect(roles.stderr).toMatch(/Entra ID roles: approvals unavailable/);
+  });
+
+  it("takes the global options: --arm-endpoint names Azure Resource Manager for a custom connection", async () => {
+    const azure = await requestAsAdele(emu, "azure");
+    // A custom sign-in and Graph endpoint without an ARM endpoint: Azure roles are off (no token goes to the real ARM).
+    const off = await megan.run(["approvals", "--json"], { PIMTRAY_ARM_ENDPOINT: "" });
+    expect(JSON.parse(off.stdout)).toEqual([]);
+    const flag = await megan.run(["approvals", "--json", "--arm-endpoint", emu.armBaseUrl], {
+      PIMTRAY_ARM_ENDPOINT: "",
+    });
+    expect((JSON.parse(flag.stdout) as Array<{ requestId: string }>).map((a) => a.requestId)).toEqual([azure.id]);
+    const r = await megan.run(["approve", azure.id, "--arm-endpoint", emu.armBaseUrl, "--justification", "ok"], {
+      PIMTRAY_ARM_ENDPOINT: "",
+    });
+    expect(r.code).toBe(0);
+    expect(await statusOf("azure", azure.id)).toBe("Provisioned");
   });
 
   it("approvals on|off sets 'I approve requests' in settings.json for the tray app and pimtray watch", async () => {
@@ -329,7 +351,7 @@ describe.each(PLANES)("deciding on the %s plane", (plane) => {
 });
 
 describe("refusals before any request", () => {
-  it("--justification is required (exit 2), and an unknown request id is exit 2", async () => {
+  it("--justification is required (exit 2), and an unknown request id is exit 2", { timeout: 60_000 }, async () => {
     const made = await requestAsAdele(emu, "group");
     for (const args of [
       ["approve", made.id],
@@ -368,41 +390,45 @@ describe("refusals before any request", () => {
 });
 
 describe("serial (multi-stage) approval", () => {
-  it("groups: Tenant Admins (owner) needs Megan, then a Security Reviewer; the output says stage 2 waits", async () => {
-    // Alex asks; stage 2's approvers are Security Reviewers (Adele and Alex), so Adele decides it.
-    const made = await emu.control.createRequestAs({
-      as: "alex",
-      plane: "group",
-      groupId: G.tenantAdmins,
-      accessId: "owner",
-      justification: "Rotate the break-glass owner",
-    });
-    const list = await megan.run(["approvals"]);
-    expect(list.stdout).toMatch(
-      new RegExp(`^${made.id}  Alex Wilber asks for Tenant Admins \\(owner\\).* Stage 1 of 2\\.$`, "m"),
-    );
-    const one = await megan.json(["approve", made.id, "--justification", "Stage one ok"]);
-    expect(one.code).toBe(0);
-    expect(one.body).toMatchObject({
-      requestId: made.id,
-      kind: "group",
-      decision: "Approve",
-      requestStatus: "PendingApproval",
-      stage: { index: 1, count: 2 },
-      nextStage: { index: 2, count: 2 },
-    });
-    expect(await statusOf("group", made.id)).toBe("PendingApproval");
-    // Stage 2 is Adele's now, and no longer Megan's.
-    expect((await megan.json<unknown[]>(["approvals"])).body).toEqual([]);
-    const two = await adele.run(["approvals"]);
-    expect(two.stdout).toMatch(
-      new RegExp(`^${made.id}  Alex Wilber asks for Tenant Admins \\(owner\\).* Stage 2 of 2\\.$`, "m"),
-    );
-    const done = await adele.run(["approve", made.id, "--justification", "Second look ok"]);
-    expect(done.code).toBe(0);
-    expect(done.stdout.trim()).toBe("Approved Tenant Admins (owner) for Alex Wilber. The request is Provisioned.");
-    expect(await statusOf("group", made.id)).toBe("Provisioned");
-  });
+  it(
+    "groups: Tenant Admins (owner) needs Megan, then a Security Reviewer; the output says stage 2 waits",
+    { timeout: 60_000 },
+    async () => {
+      // Alex asks; stage 2's approvers are Security Reviewers (Adele and Alex), so Adele decides it.
+      const made = await emu.control.createRequestAs({
+        as: "alex",
+        plane: "group",
+        groupId: G.tenantAdmins,
+        accessId: "owner",
+        justification: "Rotate the break-glass owner",
+      });
+      const list = await megan.run(["approvals"]);
+      expect(list.stdout).toMatch(
+        new RegExp(`^${made.id}  Alex Wilber asks for Tenant Admins \\(owner\\).* Stage 1 of 2\\.$`, "m"),
+      );
+      const one = await megan.json(["approve", made.id, "--justification", "Stage one ok"]);
+      expect(one.code).toBe(0);
+      expect(one.body).toMatchObject({
+        requestId: made.id,
+        kind: "group",
+        decision: "Approve",
+        requestStatus: "PendingApproval",
+        stage: { index: 1, count: 2 },
+        nextStage: { index: 2, count: 2 },
+      });
+      expect(await statusOf("group", made.id)).toBe("PendingApproval");
+      // Stage 2 is Adele's now, and no longer Megan's.
+      expect((await megan.json<unknown[]>(["approvals"])).body).toEqual([]);
+      const two = await adele.run(["approvals"]);
+      expect(two.stdout).toMatch(
+        new RegExp(`^${made.id}  Alex Wilber asks for Tenant Admins \\(owner\\).* Stage 2 of 2\\.$`, "m"),
+      );
+      const done = await adele.run(["approve", made.id, "--justification", "Second look ok"]);
+      expect(done.code).toBe(0);
+      expect(done.stdout.trim()).toBe("Approved Tenant Admins (owner) for Alex Wilber. The request is Provisioned.");
+      expect(await statusOf("group", made.id)).toBe("Provisioned");
+    },
+  );
 
   it("Azure: Owner on the key vault needs Megan, then a Security Reviewer (Alex)", async () => {
     const made = await emu.control.createRequestAs({
