@@ -3,7 +3,6 @@
 // requests are made through the emulator's control API, as if from her own PIM Tray.
 import type { Locator, Page } from "playwright-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { notificationFocus } from "../../electron/app/app-controller.js";
 import { startPreview, type RunningPreview } from "../../electron/preview/preview-server.js";
 import { DEMO_GROUPS } from "../../emulator/index.js";
 import { APPROVAL_LABELS, requestAsAdele } from "../helpers/approvals.js";
@@ -29,7 +28,7 @@ afterEach(async () => {
 async function open(
   o: { approvals?: boolean; dark?: boolean; tall?: boolean } = {},
 ): Promise<{ p: Page; pv: RunningPreview }> {
-  const pv = (preview ??= await startPreview({ emulator: emu }));
+  const pv = (preview ??= await startPreview({ emulator: emu, signInAs: "megan" }));
   const p = await suite.browser.newPage({
     // The tray popup's size; `tall: false` makes a list of three overflow, to see the scrolling.
     viewport: { width: 420, height: o.tall === false ? 560 : 760 },
@@ -287,17 +286,18 @@ describe("popup: the approver's inbox", () => {
 });
 
 /**
- * What the tray app does when a notification about `requestId`, or its Approve or Deny button, is clicked: the
- * same app:focus push, from the notification the lifecycle really announced (the preview records them).
+ * A click on the notification the lifecycle announced about `requestId` (`action` null), or on its Approve or Deny
+ * button: the preview harness pushes the same app:focus as the tray app does.
  */
 async function clickNotification(pv: RunningPreview, requestId: string, action: "approve" | "deny" | null) {
   await expect
     .poll(() => pv.notifications.some((n) => n.approval?.requestId === requestId), { timeout: 20_000 })
     .toBe(true);
   const n = pv.notifications.find((x) => x.approval?.requestId === requestId);
-  const f = n && notificationFocus(n, action);
-  if (!f) throw new Error(`no focus for the notification about ${requestId}`);
-  pv.controller.focus(f);
+  if (!n) throw new Error(`no notification about ${requestId}`);
+  // The button clicked is one the notification offers.
+  if (action) expect(n.actions?.map((x) => x.id)).toContain(action);
+  if (!pv.clickNotification(n, action)) throw new Error(`no focus for the notification about ${requestId}`);
 }
 
 describe("popup: opened from a notification", () => {
