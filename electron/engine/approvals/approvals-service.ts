@@ -20,12 +20,20 @@ import {
 // (for the stage's time-out) and, through the planes' policy cache, its policy. A decision re-reads
 // the approval first, so a request someone else decided meanwhile is reported, never decided twice.
 
-/** The API behind each plane's approvals, named in failures so people know which plane is affected. */
-export const APPROVAL_APIS: Record<PlaneKind, string> = {
-  group: "Graph v1.0 assignmentApprovals",
-  role: "Graph beta roleAssignmentApprovals",
-  azure: "ARM roleAssignmentApprovals 2021-01-01-preview",
+/**
+ * The APIs behind each plane's approvals, named in failures so people know which plane, and which API
+ * version, is affected: the list of what waits, and the approval read and decision.
+ */
+export const APPROVAL_APIS: Record<PlaneKind, { list: string; decide: string }> = {
+  group: { list: "Graph v1.0 assignmentScheduleRequests", decide: "Graph v1.0 assignmentApprovals" },
+  role: { list: "Graph v1.0 roleAssignmentScheduleRequests", decide: "Graph beta roleAssignmentApprovals" },
+  azure: {
+    list: "ARM roleAssignmentScheduleRequests 2020-10-01",
+    decide: "ARM roleAssignmentApprovals 2021-01-01-preview",
+  },
 };
+
+type Api = keyof (typeof APPROVAL_APIS)[PlaneKind];
 
 export interface ApprovalsOptions {
   planes: Record<PlaneKind, ApproverPlane>;
@@ -57,6 +65,8 @@ export class ApprovalsService {
   readonly #decided = new Map<string, { decision: Decision; at: number }>();
   readonly #status = new Map<PlaneKind, ApprovalPlaneStatus>();
   #listing: Promise<PendingApproval[]> | null = null;
+  /** Decisions being sent, by request id: a second one at the same moment (popup and notification) is refused. */
+  readonly #sending = new Set<string>();
 
   constructor(o: ApprovalsOptions) {
     this.#o = o;
@@ -100,13 +110,13 @@ export class ApprovalsService {
         listed.push(...r.value.filter((a) => !this.#decided.has(key(a.kind, a.requestId))));
       } else {
         firstError ??= r.reason;
-        const note = failureNote(kind, r.reason);
+        const note = failureNote(kind, r.reason, "list");
         this.#status.set(kind, { kind, state: "error", note, count: null });
         this.#o.logger.warn(`approvals: ${note}`, r.reason);
       }
     });
     if (kinds.length && results.every((r) => r.status === "rejected")) {
-      throw wrapFailure(kinds[0] as PlaneKind, firstError); // kinds is not empty here
+      throw wrapFailure(kinds[0] as PlaneKind, firstError, "list"); // kinds is not empty here
     }
     const live = new Set(listed.map((a) => key(a.kind, a.requestId)));
     for (const k of [...this.#details.keys()]) if (!live.has(k)) this.#details.delete(k);
@@ -156,6 +166,26 @@ export class ApprovalsService {
   ): Promise<DecisionResult> {
     const id = requestId.trim();
     if (!id) throw new UsageError("Give the request id that `pimtray approvals` shows.");
+    const busy = id.toLowerCase();
+    if (this.#sending.has(busy)) {
+      throw new ConflictError(`A decision on request ${id} is being sent already. Nothing was sent twice.`, {
+        details: { requestId: id },
+      });
+    }
+    this.#sending.add(busy);
+    try {
+      return await this.#decide(id, decision, justification, o);
+    } finally {
+      this.#sending.delete(busy);
+    }
+  }
+
+  async #decide(
+    id: string,
+    decision: Decision,
+    justification: string,
+    o: { kind?: PlaneKind },
+  ): Promise<DecisionResult> {
     const reason = justification.trim();
     for (const k of o.kind ? [o.kind] : PLANE_KINDS) {
       const mine = this.#decided.get(key(k, id));
@@ -175,7 +205,7 @@ export class ApprovalsService {
     }
     const plane = this.#o.planes[item.kind];
     const stages = await plane.stages(item.approvalId).catch((e: unknown) => {
-      throw wrapFailure(item.kind, e);
+      throw wrapFailure(item.kind, e, "decide");
     });
     const stage = stages.find((s) => s.status === "InProgress" && s.assignedToMe);
     if (!stage) throw this.#settled(item, stages);
@@ -193,12 +223,12 @@ export class ApprovalsService {
         throw this.#settled(item, await plane.stages(item.approvalId).catch(() => []), e);
       } else if (e instanceof ServiceError && e.status === 403) {
         throw new PolicyError(
-          `PIM refused your decision on ${item.label}: you are not an approver of its open stage, or it is your own request (${APPROVAL_APIS[item.kind]}).`,
+          `PIM refused your decision on ${item.label}: you are not an approver of its open stage, or it is your own request (${APPROVAL_APIS[item.kind].decide}).`,
           ["ApproverRule"],
           { cause: e },
         );
       } else {
-        throw wrapFailure(item.kind, e);
+        throw wrapFailure(item.kind, e, "decide");
       }
     }
     this.#decided.set(key(item.kind, item.requestId), { decision, at: this.#now() });
@@ -294,15 +324,15 @@ function message(e: unknown): string {
 }
 
 /** "Entra ID roles: approvals unavailable (Graph beta roleAssignmentApprovals): …". */
-export function failureNote(kind: PlaneKind, e: unknown): string {
-  return `${PLANE_LABELS[kind].many}: approvals unavailable (${APPROVAL_APIS[kind]}): ${message(e).split("\n")[0] ?? ""}`;
+export function failureNote(kind: PlaneKind, e: unknown, api: Api): string {
+  return `${PLANE_LABELS[kind].many}: approvals unavailable (${APPROVAL_APIS[kind][api]}): ${message(e).split("\n")[0] ?? ""}`;
 }
 
 /** A failure of a plane's approval API, keeping its kind (and exit code) and naming the plane and API. */
-function wrapFailure(kind: PlaneKind, e: unknown): PimTrayError {
+function wrapFailure(kind: PlaneKind, e: unknown, api: Api): PimTrayError {
   if (e instanceof PimTrayError && (e.kind === "auth" || e.kind === "consent" || e.kind === "usage")) return e;
-  return new PimTrayError(e instanceof PimTrayError ? e.kind : "server", failureNote(kind, e), {
+  return new PimTrayError(e instanceof PimTrayError ? e.kind : "server", failureNote(kind, e, api), {
     cause: e,
-    details: { plane: kind, api: APPROVAL_APIS[kind] },
+    details: { plane: kind, api: APPROVAL_APIS[kind][api] },
   });
 }

@@ -220,3 +220,32 @@ describe("serial approval and approver groups", () => {
     expect(r.requestStatus).toBe("Provisioned");
   });
 });
+
+describe("two decisions at the same moment", () => {
+  it("sends one: the second (say, the popup and a notification at once) is refused without a request", async () => {
+    const created = await requestAsAdele(emu, "group");
+    const megan = await as("megan");
+    await megan.approvals.list();
+    await emu.control.clearRequests();
+    const [a, b] = await Promise.allSettled([
+      megan.approvals.decide(created.id, "Approve", "From the popup"),
+      megan.approvals.decide(created.id, "Deny", "From the notification"),
+    ]);
+    expect(a.status).toBe("fulfilled");
+    expect(b.status === "rejected" && b.reason instanceof PimTrayError && b.reason.kind).toBe("conflict");
+    const patches = (await emu.control.requests()).filter((e) => e.method === "PATCH");
+    expect(patches).toHaveLength(1);
+  });
+
+  it("a plane whose inbox cannot be read is named with the API that failed; the others still list", async () => {
+    await requestAsAdele(emu, "group");
+    await emu.control.addFaults([{ kind: "status", status: 503, path: "/v1.0/roleManagement/" }]);
+    const megan = await as("megan");
+    const items = await megan.approvals.list();
+    expect(items.map((a) => a.kind)).toEqual(["group"]);
+    const role = megan.approvals.status().find((s) => s.kind === "role");
+    expect(role?.state).toBe("error");
+    expect(role?.note).toMatch(/^Entra ID roles: approvals unavailable \(Graph v1\.0 roleAssignmentScheduleRequests\)/);
+    await emu.control.clearFaults();
+  });
+});
