@@ -15,7 +15,7 @@ export const approvalHandlers = {
     });
     const who = item.requester.displayName ?? item.requester.userPrincipalName ?? item.requester.id;
     const next =
-      requestStatus === "PendingApproval" && decision === "Approve" && item.stage.index < item.stage.count
+      decision === "Approve" && item.stage.index < item.stage.count
         ? ` It now waits for stage ${item.stage.index + 1} of ${item.stage.count}.`
         : "";
     return {

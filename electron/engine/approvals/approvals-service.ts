@@ -237,14 +237,15 @@ export class ApprovalsService {
     this.#o.logger.info(
       `approvals: ${verb(decision)} ${item.kind} request ${item.requestId} (${item.label}, stage ${item.stage.index} of ${item.stage.count})`,
     );
-    const requestStatus = await plane.requestStatus(item.requestId).catch(() => null);
+    const requestStatus =
+      (await plane.requestStatus(item.requestId).catch(() => null)) ?? impliedStatus(item, decision);
     return { item, decision, requestStatus };
   }
 
   /** Why a request that has no open stage for me cannot be decided, in plain words. */
   #settled(item: PendingApproval, stages: ApprovalStage[], cause?: unknown): PimTrayError {
     const decided = [...stages].reverse().find((s) => s.status === "Completed" && s.reviewResult !== "NotReviewed");
-    const details = { requestId: item.requestId, kind: item.kind };
+    const details = { requestId: item.requestId, plane: item.kind };
     this.#items = this.#items.filter((a) => a !== item);
     if (decided) {
       const who = decided.reviewedBy ?? "another approver";
@@ -309,6 +310,16 @@ export function stageTiming(
     ...stages.slice(0, i).map((s) => (s.reviewedDateTime ? Date.parse(s.reviewedDateTime) : created)),
   );
   return { expiresAt: new Date(opened + STAGE_WINDOW_MS).toISOString(), stage: { index: i + 1, count: stages.length } };
+}
+
+/**
+ * What a decision makes of the request where the plane cannot be asked (ARM lists only pending requests
+ * to an approver): a Deny settles it; an Approve before the last stage leaves it waiting for the next.
+ * After the last stage it is being provisioned, which only the requester's plane reports: null.
+ */
+function impliedStatus(item: PendingApproval, decision: Decision): string | null {
+  if (decision === "Deny") return "Denied";
+  return item.stage.index < item.stage.count ? "PendingApproval" : null;
 }
 
 function requesterName(a: PendingApproval): string {

@@ -72,6 +72,7 @@ export class LifecycleService {
   /** Background work started by timers (renewals), so idle() can wait for it. */
   #work = new Set<Promise<unknown>>();
   #folder: FolderSync | null = null;
+  #saving: Promise<void> = Promise.resolve();
   readonly #renewals: Renewals;
   /** The approver's inbox, on its own cadence; null where the engine offers none (tests of the requester side). */
   readonly #approvals: ApprovalWatch | null;
@@ -169,6 +170,8 @@ export class LifecycleService {
         while (this.#inflight) await this.#inflight.catch(() => undefined);
         await this.#armExpiry();
         this.#publish();
+        // "I approve requests" may have been turned on or off there (`pimtray approvals on`): look now.
+        if (this.#approvals) await this.#approvals.refresh("settings changed by another process");
       },
       track: (work) => void this.#track(work),
     });
@@ -438,9 +441,15 @@ export class LifecycleService {
     }
   }
 
+  /**
+   * Saves one at a time, in order: an announcement saves without waiting, and two writes in flight
+   * could otherwise land out of order, the older state last (a restart would then announce again).
+   */
   async #save(): Promise<void> {
+    const run = this.#saving.then(() => this.#d.store.save(this.#state));
+    this.#saving = run.catch(() => undefined);
     try {
-      await this.#d.store.save(this.#state);
+      await run;
     } catch (e) {
       this.#d.logger.error("could not save the lifecycle state", e);
     }
