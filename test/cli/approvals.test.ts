@@ -180,7 +180,9 @@ describe("pimtray approvals: what waits for me", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(group.id);
     expect(r.stdout).toContain(azure.id);
-    expect(r.stderr).toMatch(/^Entra ID roles: approvals unavailable \(Graph v1\.0 roleAssignmentScheduleRequests\): /m);
+    expect(r.stderr).toMatch(
+      /^Entra ID roles: approvals unavailable \(Graph v1\.0 roleAssignmentScheduleRequests\): /m,
+    );
     const j = await megan.json<Array<{ requestId: string }>>(["approvals"]);
     expect(j.code).toBe(0);
     expect(j.body.map((a) => a.requestId)).toEqual([group.id, azure.id]);
