@@ -36,6 +36,24 @@ export interface RoutingDeps {
   onFailed?: (error: string) => void;
 }
 
+/**
+ * What a click on a notification (`actionId` null) or one of its buttons does, wherever it was shown
+ * (Electron's notifications, notify-send's on Linux): Renew renews the item when it expires; anything
+ * else opens the popup on the item or the request to approve.
+ */
+export function actOnNotification(
+  n: DesktopNotification,
+  actionId: string | null,
+  d: Pick<RoutingDeps, "focus" | "renew">,
+): void {
+  if (actionId === "renew") {
+    if (n.target) d.renew(n.target);
+    return;
+  }
+  const f = notificationFocus(n, actionId);
+  if (f) d.focus(f);
+}
+
 export class ElectronNotifier implements Notifier {
   /** Shown notifications, held until closed: one that is garbage-collected no longer reports clicks. */
   readonly #live = new Set<NotificationLike>();
@@ -50,16 +68,10 @@ export class ElectronNotifier implements Notifier {
       urgency: n.urgency,
       ...(n.actions?.length ? { actions: n.actions.map((a) => ({ type: "button" as const, text: a.label })) } : {}),
     });
-    notification.on("click", () => {
-      const f = notificationFocus(n, null);
-      if (f) this.d.focus(f);
-    });
+    notification.on("click", () => actOnNotification(n, null, this.d));
     notification.on("action", (_e, index) => {
       const action = n.actions?.[index];
-      if (!action) return;
-      if (action.id === "renew" && n.target) return this.d.renew(n.target);
-      const f = notificationFocus(n, action.id);
-      if (f) this.d.focus(f);
+      if (action) actOnNotification(n, action.id, this.d);
     });
     notification.on("close", () => this.#live.delete(notification));
     notification.on("failed", (_e, error) => {

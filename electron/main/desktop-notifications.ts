@@ -1,14 +1,17 @@
-import { Notification } from "electron";
+import { app, Notification } from "electron";
 import type { Focus } from "../app/app-controller.js";
-import { ElectronNotifier, type NotificationCtor } from "../adapters/electron-notifier.js";
+import { actOnNotification, ElectronNotifier, type NotificationCtor } from "../adapters/electron-notifier.js";
 import type { LifecycleService } from "../engine/lifecycle/lifecycle-service.js";
 import type { Logger } from "../engine/logger.js";
 import { NodeNotifier } from "../engine/notify/node-notifier.js";
+import type { Notifier } from "../engine/notify/notifier.js";
+import { CLICK_ACTION, NotifySendNotifier } from "../engine/notify/notify-send.js";
 import { routeNotifications, type NotificationRoute } from "../engine/notify/route.js";
 
 // Lifecycle events as desktop notifications: Electron's where the OS shows them, node-notifier where
-// it refuses. Clicking one opens the popup on its item; "Renew" renews when the access expires;
-// "Approve…" and "Deny…" open the popup on that request with the decision chosen, for the reason.
+// it refuses, and on Linux libnotify's notify-send for those with buttons. Clicking one opens the
+// popup on its item; "Renew" renews when the access expires; "Approve…" and "Deny…" open the popup on
+// that request with the decision chosen, for the reason.
 
 export interface DesktopNotificationDeps {
   lifecycle: Pick<LifecycleService, "on" | "renewWhenExpired">;
@@ -16,13 +19,15 @@ export interface DesktopNotificationDeps {
   focus: (f: Focus) => void;
   logger: Logger;
   platform: NodeJS.Platform;
+  /** notify-send's environment on Linux (PATH, the session bus); this process's by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
- * Whether notifications here show buttons. Electron's Notification has actions on Windows and macOS
- * only; on Linux it goes through libnotify without them, and node-notifier's notify-send backend
- * passes no actions either (and does not wait, so it reports no click). Linux offers no buttons that
- * would not appear: a click on Electron's notification opens the popup on the request instead.
+ * Whether Electron's notifications here show buttons: on Windows and macOS only. On Linux Electron goes
+ * through libnotify without them, so a notification with buttons goes through notify-send instead
+ * (notify-send.ts), where it offers actions (libnotify 0.8 and later); elsewhere it shows without
+ * buttons, and a click on it opens the popup on its item.
  */
 export function showsNotificationActions(platform: NodeJS.Platform): boolean {
   return platform === "win32" || platform === "darwin";
@@ -33,19 +38,44 @@ export function routeDesktopNotifications({
   focus,
   logger,
   platform,
+  env,
 }: DesktopNotificationDeps): NotificationRoute {
-  const notifier = new ElectronNotifier({
+  const renew = lifecycle.renewWhenExpired.bind(lifecycle);
+  const electron = new ElectronNotifier({
     Notification: Notification as unknown as NotificationCtor,
     fallback: new NodeNotifier(logger),
     focus,
-    renew: (t) => lifecycle.renewWhenExpired(t),
+    renew,
     onFailed: (why) =>
       logger.warn(`a desktop notification could not be shown (${why}); showing it through the fallback`),
   });
-  return routeNotifications(lifecycle, notifier, {
+  const withButtons =
+    platform === "linux"
+      ? new NotifySendNotifier({
+          logger,
+          // Without actions (no notify-send 0.8, or it failed): Electron's, which reports a click.
+          fallback: electron,
+          env,
+          // The same path as a click or a button on Electron's notification.
+          onAction: (n, action) => actOnNotification(n, action === CLICK_ACTION ? null : action, { focus, renew }),
+        })
+      : null;
+  if (withButtons) app.on("will-quit", () => withButtons.close());
+  const notifier: Notifier = withButtons
+    ? { notify: (n) => (n.actions?.length ? withButtons : electron).notify(n) }
+    : electron;
+  const route = routeNotifications(lifecycle, notifier, {
     logger,
     // As before on every platform: Electron drops a button it cannot show, and the warning's text points to the popup.
     offerRenew: true,
-    offerApprovalActions: showsNotificationActions(platform),
+    // On Linux, notify-send shows them where it can, and its fallback drops them where it cannot.
+    offerApprovalActions: withButtons !== null || showsNotificationActions(platform),
   });
+  return {
+    settled: route.settled,
+    close: () => {
+      route.close();
+      withButtons?.close();
+    },
+  };
 }

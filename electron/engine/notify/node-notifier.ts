@@ -8,7 +8,8 @@ import { APP_ID, type DesktopNotification, type Notifier } from "./notifier.js";
  *
  * It shows no buttons (Renew, Approve…, Deny…) and reports no click: node-notifier 10's notify-send
  * backend passes only urgency, expire-time, icon, category, hint and app-name to notify-send (not
- * libnotify's --action) and never waits for the notification. What a notification offers is therefore
+ * libnotify's --action) and never waits for the notification. The tray app on Linux therefore shows
+ * notifications with buttons through notify-send itself (notify-send.ts). What a notification offers is
  * always also in the tray menu and the popup.
  */
 export class NodeNotifier implements Notifier {
