@@ -126,8 +126,9 @@ export class NotifySendNotifier implements Notifier {
         this.#admit(w);
         resolve();
       });
-      child.once("error", (e) => {
-        // Only a failed start gets here before "spawn"; afterwards, "close" reports the end.
+      // Kept for the process's life: a failed kill is an "error" too, and an unheard one would throw.
+      child.on("error", (e) => {
+        // Only a failed start matters here (no pid); afterwards, "close" reports the end.
         if (ended || child.pid !== undefined) return;
         ended = true;
         this.o.logger.warn(`notify-send could not be started (${e.message}); showing the notification without buttons`);

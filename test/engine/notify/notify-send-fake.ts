@@ -109,14 +109,25 @@ export class FakeNotifySend {
     return existsSync(join(this.state, `closed.${pid}`));
   }
 
-  cleanup(): void {
-    // A run closed just before may still be writing its closed.<pid>: retried, as rm -rf would race too.
+  /** Once every run has ended (a run just closed may still be writing its closed.<pid>), removes the folder. */
+  async cleanup(): Promise<void> {
+    const alive = (pid: string) => {
+      try {
+        process.kill(Number(pid), 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await until("the stand-in's runs to end", () => !this.calls().some((c) => alive(c.pid)), 10_000).catch(() => {
+      for (const c of this.calls()) if (alive(c.pid)) process.kill(Number(c.pid), "SIGKILL");
+    });
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
   }
 }
 
 /** Polls `ok` until it holds, or fails naming `what`. */
-export async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
+export async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -37,9 +37,10 @@ const asks: PendingApproval = {
 const ASKS_TITLE = "Adele Vance asks for Tenant Admins (member)";
 const inNine = () => new Date(Date.now() + 9 * 60_000).toISOString();
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  // Last in, first out: the route closes its notify-send runs before their stand-in goes.
+  for (const c of cleanups.splice(0).reverse()) await c();
   setFakePlatform(process.platform);
 });
 

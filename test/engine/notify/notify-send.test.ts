@@ -42,9 +42,9 @@ const numbered = (i: number): DesktopNotification => ({
 
 let fakes: FakeNotifySend[] = [];
 let notifiers: NotifySendNotifier[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const n of notifiers) n.close();
-  for (const f of fakes) f.cleanup();
+  await Promise.all(fakes.map((f) => f.cleanup()));
   fakes = [];
   notifiers = [];
 });
