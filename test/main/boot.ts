@@ -19,6 +19,9 @@ export async function boot(
   if (o.settings !== undefined)
     writeFileSync(join(dir, "settings.json"), typeof o.settings === "string" ? o.settings : JSON.stringify(o.settings));
   process.env.PIMTRAY_CONFIG_DIR = dir;
+  // No session bus: on Linux the app's notify-send (notifications with buttons) fails at once and the
+  // Electron fake's notification is shown instead, so no test pops a real notification on a desktop.
+  process.env.DBUS_SESSION_BUS_ADDRESS = "unix:path=/nonexistent";
   for (const [k, v] of Object.entries(o.env ?? {})) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
