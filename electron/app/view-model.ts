@@ -1,4 +1,5 @@
 import type { ActivationOutcome } from "../engine/activation/activation-service.js";
+import { askFacts, requesterName } from "../engine/approvals/approval-facts.js";
 import type { PendingApproval } from "../engine/approvals/approval-types.js";
 import type { ResolvedConnection } from "../engine/config.js";
 import { parseIsoDuration } from "../engine/duration.js";
@@ -234,24 +235,16 @@ export function approvalsView(a: ApprovalsPicture, s: Settings): ApprovalsView {
 }
 
 export function approvalView(a: PendingApproval): ApprovalView {
-  const ms = a.duration ? parseIsoDuration(a.duration) : null;
   return {
     ...targetFields(a.target),
     requestId: a.requestId,
     label: a.label,
     requester: {
       id: a.requester.id,
-      name: a.requester.displayName ?? a.requester.userPrincipalName ?? a.requester.id,
+      name: requesterName(a),
       userPrincipalName: a.requester.userPrincipalName,
     },
-    justification: a.justification,
-    ticket: a.ticket,
-    durationMinutes: ms === null ? null : Math.round(ms / 60_000),
-    startDateTime: a.startDateTime,
-    createdDateTime: a.createdDateTime,
-    expiresAt: a.expiresAt,
-    stage: a.stage,
-    justificationRequired: a.justificationRequired,
+    ...askFacts(a),
   };
 }
 

@@ -1,33 +1,24 @@
+import { askFacts, requesterName } from "../engine/approvals/approval-facts.js";
 import type { DecisionResult, PendingApproval } from "../engine/approvals/approval-types.js";
-import { parseIsoDuration } from "../engine/duration.js";
 import { approvalSentence } from "../engine/notify/texts.js";
 import { targetJson } from "./present.js";
 
 // What `pimtray approvals`, `approve` and `deny` print: one line per request for people, and the
 // JSON shapes docs/cli.md documents as a contract (field names and order stay as they are).
 
-function requesterName(a: PendingApproval): string {
-  return a.requester.displayName ?? a.requester.userPrincipalName ?? a.requester.id;
-}
-
 /** One waiting request in JSON: its id, the target's fields as every other command writes them, and the ask. */
 export function approvalJson(a: PendingApproval) {
-  const ms = a.duration ? parseIsoDuration(a.duration) : null;
+  const { justification, ticket, ...facts } = askFacts(a);
   return {
     requestId: a.requestId,
     // kind, name, scope, scopeName and the plane's own fields, as every other command writes a target.
     ...targetJson(a.target),
     label: a.label,
     requester: { id: a.requester.id, name: a.requester.displayName, userPrincipalName: a.requester.userPrincipalName },
-    justification: a.justification,
-    ticket: a.ticket,
+    justification,
+    ticket,
     duration: a.duration,
-    durationMinutes: ms === null ? null : Math.round(ms / 60_000),
-    startDateTime: a.startDateTime,
-    createdDateTime: a.createdDateTime,
-    expiresAt: a.expiresAt,
-    stage: a.stage,
-    justificationRequired: a.justificationRequired,
+    ...facts,
   };
 }
 

@@ -1,3 +1,4 @@
+import { requesterName } from "../../engine/approvals/approval-facts.js";
 import type { FeatureHandlers } from "./handler.js";
 import { approvalsView } from "../view-model.js";
 
@@ -13,7 +14,7 @@ export const approvalHandlers = {
     const { item, decision, requestStatus } = await lifecycle.decideApproval(r.requestId, r.decision, r.justification, {
       kind: r.kind,
     });
-    const who = item.requester.displayName ?? item.requester.userPrincipalName ?? item.requester.id;
+    const who = requesterName(item);
     const next =
       decision === "Approve" && item.stage.index < item.stage.count
         ? ` It now waits for stage ${item.stage.index + 1} of ${item.stage.count}.`

@@ -4,6 +4,7 @@ import type { PolicySummary } from "../graph/policy-summary.js";
 import { OutcomeUnknownError } from "../http/http-client.js";
 import type { Logger } from "../logger.js";
 import { PLANE_KINDS, PLANE_LABELS, type PlaneKind, type TargetRef } from "../planes/targets.js";
+import { requesterName } from "./approval-facts.js";
 import {
   STAGE_WINDOW_MS,
   type ApprovalPlaneStatus,
@@ -320,10 +321,6 @@ export function stageTiming(
 function impliedStatus(item: PendingApproval, decision: Decision): string | null {
   if (decision === "Deny") return "Denied";
   return item.stage.index < item.stage.count ? "PendingApproval" : null;
-}
-
-function requesterName(a: PendingApproval): string {
-  return a.requester.displayName ?? a.requester.userPrincipalName ?? a.requester.id;
 }
 
 function clock(ms: number): string {

@@ -1,3 +1,4 @@
+import { requesterName as requesterOf } from "../approvals/approval-facts.js";
 import type { PendingApproval } from "../approvals/approval-types.js";
 import { formatDuration, parseIsoDuration } from "../duration.js";
 import type { EventTarget, LifecycleEvent } from "../lifecycle/events.js";
@@ -97,10 +98,6 @@ export function notificationFor(e: LifecycleEvent, now: number, locale?: string)
     case "submitted":
       return null;
   }
-}
-
-function requesterOf(a: PendingApproval): string {
-  return a.requester.displayName ?? a.requester.userPrincipalName ?? a.requester.id;
 }
 
 /**
