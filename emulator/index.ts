@@ -6,6 +6,7 @@ export { DEMO_APPROVER_GROUPS, DEMO_DOMAIN, DEMO_GROUPS, DEMO_TENANT_ID, DEMO_US
 export { DEMO_ADMINISTRATIVE_UNITS, DEMO_ROLES } from "./roles/seed.js";
 export { ARM_ELIGIBILITIES, ARM_ROLES, ARM_SCOPES, ARM_SUBSCRIPTIONS } from "./arm/seed.js";
 export { EmulatorControl, ControlError } from "./control-client.js";
+export { demoApprovalRequest, type DemoApproval, type DemoApprovalOptions } from "./demo-approvals.js";
 export type { PimInstanceView, PimRequestView, SettingsPatch } from "./control-client.js";
 export type { ControlRequest, ControlRequestResult } from "./control-requests.js";
 export type { FaultRule } from "./faults.js";

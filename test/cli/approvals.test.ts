@@ -7,14 +7,17 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PlaneKind } from "../../electron/engine/planes/targets.js";
 import {
-  ARM_ELIGIBILITIES as E,
   ARM_ROLES as AR,
   ARM_SCOPES as S,
   DEMO_GROUPS as G,
   DEMO_USERS as U,
 } from "../../emulator/index.js";
-import { DEMO_ROLES as R } from "../../emulator/roles/seed.js";
-import { APPROVAL_LABELS, requestAsAdele } from "../helpers/approvals.js";
+import {
+  APPROVAL_LABELS,
+  decideElsewhere as decideOnControl,
+  requestAsAdele,
+  requestDemoApproval,
+} from "../helpers/approvals.js";
 import { CliHarness } from "../helpers/cli.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 
@@ -75,11 +78,7 @@ async function statusOf(plane: PlaneKind, id: string): Promise<string | undefine
 }
 
 /** Another approver's decision, as PIM records it (the control API decides as an approver would). */
-async function decideElsewhere(plane: PlaneKind, id: string): Promise<void> {
-  if (plane === "group") await emu.control.approve(id);
-  else if (plane === "role") await emu.control.decideRole(id, "approve");
-  else await emu.control.decideArm(id, "approve");
-}
+const decideElsewhere = (plane: PlaneKind, id: string) => decideOnControl(emu, plane, id);
 
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").pop() ?? "") as Record<string, unknown>;
 
@@ -397,13 +396,7 @@ describe("serial (multi-stage) approval", () => {
     { timeout: 60_000 },
     async () => {
       // Alex asks; stage 2's approvers are Security Reviewers (Adele and Alex), so Adele decides it.
-      const made = await emu.control.createRequestAs({
-        as: "alex",
-        plane: "group",
-        groupId: G.tenantAdmins,
-        accessId: "owner",
-        justification: "Rotate the break-glass owner",
-      });
+      const made = await requestDemoApproval(emu, "groupSerial", { justification: "Rotate the break-glass owner" });
       const list = await megan.run(["approvals"]);
       expect(list.stdout).toMatch(
         new RegExp(`^${made.id}  Alex Wilber asks for Tenant Admins \\(owner\\).* Stage 1 of 2\\.$`, "m"),
@@ -433,14 +426,7 @@ describe("serial (multi-stage) approval", () => {
   );
 
   it("Azure: Owner on the key vault needs Megan, then a Security Reviewer (Alex)", async () => {
-    const made = await emu.control.createRequestAs({
-      as: "adele",
-      plane: "azure",
-      scope: S.keyVault,
-      roleDefinitionId: AR.owner,
-      linkedRoleEligibilityScheduleId: `${S.production}/providers/Microsoft.Authorization/roleEligibilitySchedules/${E.prodOwner}`,
-      justification: "Vault key rotation",
-    });
+    const made = await requestDemoApproval(emu, "azureSerial", { justification: "Vault key rotation" });
     const one = await megan.run(["approve", made.id, "--justification", "Stage one ok"]);
     expect(one.code).toBe(0);
     expect(one.stdout.trim()).toBe(
@@ -463,12 +449,7 @@ describe("serial (multi-stage) approval", () => {
 
   it("Entra ID roles are single-stage in PIM: Groups Administrator is approved by any member of PIM Approvers, once", async () => {
     // Microsoft documents no multi-stage approval for directory roles; a role's approval always has one step.
-    const made = await emu.control.createRequestAs({
-      as: "alex",
-      plane: "role",
-      roleDefinitionId: R.groupsAdministrator,
-      justification: "Clean up stale groups",
-    });
+    const made = await requestDemoApproval(emu, "roleByGroup", { justification: "Clean up stale groups" });
     const list = await megan.json<Array<{ requestId: string; stage: unknown }>>(["approvals", "--kind", "role"]);
     expect(list.body).toEqual([expect.objectContaining({ requestId: made.id, stage: { index: 1, count: 1 } })]);
     const r = await megan.run(["approve", made.id, "--justification", "Member of PIM Approvers"]);

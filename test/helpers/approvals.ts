@@ -1,16 +1,13 @@
 // Requests that wait for Megan's approval on each plane, created as Adele through the emulator's control API.
+import type { PendingApproval } from "../../electron/engine/approvals/approval-types.js";
+import type { PlaneKind } from "../../electron/engine/planes/targets.js";
 import {
-  ARM_ELIGIBILITIES as E,
-  ARM_ROLES as AR,
-  ARM_SCOPES as S,
-  DEMO_GROUPS as G,
+  demoApprovalRequest,
   type ControlRequestResult,
+  type DemoApproval,
+  type DemoApprovalOptions,
   type RunningEmulator,
 } from "../../emulator/index.js";
-import { DEMO_ROLES as R } from "../../emulator/roles/seed.js";
-import type { PlaneKind } from "../../electron/engine/planes/targets.js";
-
-const AUTHZ = "providers/Microsoft.Authorization";
 
 /** What each plane's approval request is for, as the inbox labels it. */
 export const APPROVAL_LABELS: Record<PlaneKind, string> = {
@@ -21,28 +18,52 @@ export const APPROVAL_LABELS: Record<PlaneKind, string> = {
 
 /** Adele asks, on `plane`, for the demo target whose policy needs Megan's approval. */
 export function requestAsAdele(
-  emu: RunningEmulator,
+  emu: Pick<RunningEmulator, "control">,
   plane: PlaneKind,
-  o: { justification?: string; duration?: string; ticketNumber?: string; as?: string } = {},
+  o: DemoApprovalOptions = {},
 ): Promise<ControlRequestResult> {
-  const common = {
-    as: o.as ?? "adele",
-    justification: o.justification ?? "Quarter close",
-    ...(o.duration ? { duration: o.duration } : {}),
-    ...(o.ticketNumber ? { ticketNumber: o.ticketNumber } : {}),
+  return emu.control.createRequestAs(demoApprovalRequest(plane, o));
+}
+
+/** One of the demo tenant's approval requests (serial ones, one approved by a group): see emulator/demo-approvals.ts. */
+export function requestDemoApproval(
+  emu: Pick<RunningEmulator, "control">,
+  which: DemoApproval,
+  o: DemoApprovalOptions = {},
+): Promise<ControlRequestResult> {
+  return emu.control.createRequestAs(demoApprovalRequest(which, o));
+}
+
+/** Another approver's decision, as PIM records it (the control API decides as an approver would). */
+export async function decideElsewhere(
+  emu: Pick<RunningEmulator, "control">,
+  plane: PlaneKind,
+  id: string,
+  decision: "approve" | "deny" = "approve",
+): Promise<void> {
+  if (plane === "group") await (decision === "approve" ? emu.control.approve(id) : emu.control.deny(id));
+  else if (plane === "role") await emu.control.decideRole(id, decision);
+  else await emu.control.decideArm(id, decision);
+}
+
+/** A request to approve as the engine hands it on (no emulator needed): Adele asks for Tenant Admins (member). */
+export function adeleAsks(overrides: Partial<PendingApproval> = {}): PendingApproval {
+  const id = "8b0b3c8e-1c59-4f0e-a0a8-7d1d51bbf6a4";
+  return {
+    kind: "group",
+    requestId: id,
+    approvalId: id,
+    target: { groupId: "5d3c8f0e-0000-4000-8000-000000000001", accessId: "member", groupName: "Tenant Admins" },
+    label: "Tenant Admins (member)",
+    requester: { id: "u", displayName: "Adele Vance", userPrincipalName: "adele@contoso.example" },
+    justification: "Quarter close",
+    ticket: null,
+    duration: "PT2H",
+    startDateTime: null,
+    createdDateTime: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    stage: { index: 1, count: 1 },
+    justificationRequired: true,
+    ...overrides,
   };
-  switch (plane) {
-    case "group":
-      return emu.control.createRequestAs({ ...common, plane, groupId: G.tenantAdmins, accessId: "member" });
-    case "role":
-      return emu.control.createRequestAs({ ...common, plane, roleDefinitionId: R.privilegedRoleAdministrator });
-    case "azure":
-      return emu.control.createRequestAs({
-        ...common,
-        plane,
-        scope: S.production,
-        roleDefinitionId: `/subscriptions/${S.production.split("/")[2]}/${AUTHZ}/roleDefinitions/${AR.owner}`,
-        linkedRoleEligibilityScheduleId: `${S.production}/${AUTHZ}/roleEligibilitySchedules/${E.prodOwner}`,
-      });
-  }
 }

@@ -2,8 +2,8 @@
 // a request to approve shows Approve… and Deny… where Electron shows buttons (Windows, macOS), and
 // each, like a click, opens the popup on that request; on Linux there are no buttons, and a click does it.
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { adeleAsks } from "../helpers/approvals.js";
 import type { Focus } from "../../electron/app/app-controller.js";
-import type { PendingApproval } from "../../electron/engine/approvals/approval-types.js";
 import type { LifecycleEvent } from "../../electron/engine/lifecycle/events.js";
 import { silentLogger } from "../../electron/engine/logger.js";
 import { routeDesktopNotifications, showsNotificationActions } from "../../electron/main/desktop-notifications.js";
@@ -11,23 +11,8 @@ import { FakeNotification, setFakePlatform } from "./electron-fake.js";
 
 vi.mock("electron", () => import("./electron-fake.js"));
 
-const REQ = "8b0b3c8e-1c59-4f0e-a0a8-7d1d51bbf6a4";
-const asks: PendingApproval = {
-  kind: "group",
-  requestId: REQ,
-  approvalId: REQ,
-  target: { groupId: "5d3c8f0e-0000-4000-8000-000000000001", accessId: "member", groupName: "Tenant Admins" },
-  label: "Tenant Admins (member)",
-  requester: { id: "u", displayName: "Adele Vance", userPrincipalName: "adele@contoso.example" },
-  justification: "Quarter close",
-  ticket: null,
-  duration: "PT2H",
-  startDateTime: null,
-  createdDateTime: new Date().toISOString(),
-  expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-  stage: { index: 1, count: 1 },
-  justificationRequired: true,
-};
+const asks = adeleAsks();
+const REQ = asks.requestId;
 
 /** Routes one approval-requested event on `platform` and returns the notification Electron was given. */
 async function notifiedOn(platform: NodeJS.Platform) {

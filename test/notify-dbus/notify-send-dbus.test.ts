@@ -4,13 +4,13 @@
 // the daemon's accessibility tree (AT-SPI), so the daemon itself emits ActionInvoked. (A signal sent
 // with dbus-send is not the daemon's: libnotify ignores it, as it should.)
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { adeleAsks } from "../helpers/approvals.js";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Focus } from "../../electron/app/app-controller.js";
-import type { PendingApproval } from "../../electron/engine/approvals/approval-types.js";
 import type { LifecycleEvent } from "../../electron/engine/lifecycle/events.js";
 import { silentLogger } from "../../electron/engine/logger.js";
 import type { DesktopNotification } from "../../electron/engine/notify/notifier.js";
@@ -35,23 +35,8 @@ const CLICK_TOOLS = ["/usr/bin/xdotool", "/usr/libexec/at-spi-bus-launcher"];
 const missing = TOOLS.filter((t) => !existsSync(t));
 const missingForClicks = CLICK_TOOLS.filter((t) => !existsSync(t));
 
-const REQ = "8b0b3c8e-1c59-4f0e-a0a8-7d1d51bbf6a4";
-const asks: PendingApproval = {
-  kind: "group",
-  requestId: REQ,
-  approvalId: REQ,
-  target: { groupId: "5d3c8f0e-0000-4000-8000-000000000001", accessId: "member", groupName: "Tenant Admins" },
-  label: "Tenant Admins (member)",
-  requester: { id: "u", displayName: "Adele Vance", userPrincipalName: "adele@contoso.example" },
-  justification: "Quarter close",
-  ticket: null,
-  duration: "PT2H",
-  startDateTime: null,
-  createdDateTime: new Date().toISOString(),
-  expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-  stage: { index: 1, count: 1 },
-  justificationRequired: true,
-};
+const asks = adeleAsks();
+const REQ = asks.requestId;
 const ASKS_TITLE = "Adele Vance asks for Tenant Admins (member)";
 
 let work: string;

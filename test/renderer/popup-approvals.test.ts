@@ -4,8 +4,7 @@
 import type { Locator, Page } from "playwright-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startPreview, type RunningPreview } from "../../electron/preview/preview-server.js";
-import { DEMO_GROUPS } from "../../emulator/index.js";
-import { APPROVAL_LABELS, requestAsAdele } from "../helpers/approvals.js";
+import { APPROVAL_LABELS, decideElsewhere, requestAsAdele, requestDemoApproval } from "../helpers/approvals.js";
 import { haveChromium, popupSuite, SHOTS, type PopupSuite } from "../helpers/chromium.js";
 
 const suite = popupSuite({ autoSignIn: "megan", provisioningDelayMs: 0 });
@@ -169,7 +168,7 @@ describe("popup: the approver's inbox", () => {
     const i = item(p, r.id);
     await justification(i).fill("Vault restore approved");
     // Another approver (here: the emulator, as the portal would) decides first.
-    await emu.control.decideArm(r.id, "approve");
+    await decideElsewhere(emu, "azure", r.id);
     await emu.control.clearRequests();
     await i.getByRole("button", { name: "Approve" }).click();
     const alert = i.getByRole("alert");
@@ -188,13 +187,7 @@ describe("popup: the approver's inbox", () => {
 
   it("shows the stage of a serial approval, and what comes next", async () => {
     // Tenant Admins (owner): Megan, then the Security Reviewers. Alex asks, so Adele could review stage 2.
-    const r = await emu.control.createRequestAs({
-      as: "alex",
-      plane: "group",
-      groupId: DEMO_GROUPS.tenantAdmins,
-      accessId: "owner",
-      justification: "Tenant migration",
-    });
+    const r = await requestDemoApproval(emu, "groupSerial", { justification: "Tenant migration" });
     const { p } = await open();
     await openTab(p, 1);
     const i = item(p, r.id);
@@ -361,7 +354,7 @@ describe("popup: opened from a notification", () => {
     await expect
       .poll(() => pv.notifications.some((n) => n.approval?.requestId === r.id), { timeout: 20_000 })
       .toBe(true);
-    await emu.control.decideRole(r.id, "approve");
+    await decideElsewhere(emu, "role", r.id);
     await pv.controller.invoke("approvals:list", { refresh: true });
     await clickNotification(pv, r.id, "approve");
     await p.getByText("The request you opened no longer waits for your decision").waitFor({ timeout: 20_000 });
@@ -376,14 +369,7 @@ describe("popup: the approver's inbox, for the docs", () => {
   ])("shows requests across the planes, a serial one among them (%s)", async (theme, file) => {
     await requestAsAdele(emu, "group", { justification: "Quarter close", duration: "PT2H" });
     const role = await requestAsAdele(emu, "role", { justification: "Rotate the break-glass account" });
-    await emu.control.createRequestAs({
-      as: "alex",
-      plane: "group",
-      groupId: DEMO_GROUPS.tenantAdmins,
-      accessId: "owner",
-      justification: "Tenant migration",
-      duration: "PT1H",
-    });
+    await requestDemoApproval(emu, "groupSerial", { justification: "Tenant migration", duration: "PT1H" });
     await requestAsAdele(emu, "azure", { justification: "Restore the production vault", ticketNumber: "INC0042" });
     const { p, pv } = await open({ dark: theme === "dark" });
     // One decided before, through the same channel: its reason is offered for the rest.

@@ -8,15 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Engine } from "../../../electron/engine/engine.js";
 import { PimTrayError } from "../../../electron/engine/errors.js";
 import type { PlaneKind } from "../../../electron/engine/planes/targets.js";
-import {
-  ARM_ELIGIBILITIES as E,
-  ARM_ROLES as AR,
-  ARM_SCOPES as S,
-  DEMO_GROUPS as G,
-  DEMO_USERS as U,
-} from "../../../emulator/index.js";
-import { DEMO_ROLES as R } from "../../../emulator/roles/seed.js";
-import { APPROVAL_LABELS, requestAsAdele } from "../../helpers/approvals.js";
+import { DEMO_USERS as U } from "../../../emulator/index.js";
+import { APPROVAL_LABELS, decideElsewhere, requestAsAdele, requestDemoApproval } from "../../helpers/approvals.js";
 import { startTestEmulator } from "../../helpers/emulator.js";
 import { engineAgainst } from "../../helpers/engine.js";
 
@@ -117,9 +110,7 @@ describe.each(PLANES)("approvals on the %s plane", (plane) => {
     const megan = await as("megan");
     expect(await megan.approvals.list()).toHaveLength(1);
     // Another session of an approver decides it (the emulator's control API decides as PIM would).
-    if (plane === "group") await emu.control.approve(created.id);
-    else if (plane === "role") await emu.control.decideRole(created.id, "approve");
-    else await emu.control.decideArm(created.id, "approve");
+    await decideElsewhere(emu, plane, created.id);
     const e = await errorOf(megan.approvals.decide(created.id, "Approve", "Fine by me"));
     expect(e.kind).toBe("conflict");
     expect(e.message).toContain(APPROVAL_LABELS[plane]);
@@ -162,13 +153,7 @@ async function azureRequestId(adele: Engine, name: string): Promise<string> {
 describe("serial approval and approver groups", () => {
   it("groups: Megan approves stage 1 and the request waits for stage 2, which a Security Reviewer decides", async () => {
     // Tenant Admins (owner): Megan, then any member of Security Reviewers (Adele, Alex); Alex asks.
-    const created = await emu.control.createRequestAs({
-      as: "alex",
-      plane: "group",
-      groupId: G.tenantAdmins,
-      accessId: "owner",
-      justification: "Rotate the break-glass owner",
-    });
+    const created = await requestDemoApproval(emu, "groupSerial", { justification: "Rotate the break-glass owner" });
     const megan = await as("megan");
     const [first] = await megan.approvals.list();
     expect(first).toMatchObject({ requestId: created.id, stage: { index: 1, count: 2 } });
@@ -186,14 +171,7 @@ describe("serial approval and approver groups", () => {
   });
 
   it("Azure: Owner on the key vault needs Megan, then a Security Reviewer; a deny at stage 2 settles it", async () => {
-    const created = await emu.control.createRequestAs({
-      as: "adele",
-      plane: "azure",
-      scope: S.keyVault,
-      roleDefinitionId: AR.owner,
-      linkedRoleEligibilityScheduleId: `${S.production}/providers/Microsoft.Authorization/roleEligibilitySchedules/${E.prodOwner}`,
-      justification: "Vault key rotation",
-    });
+    const created = await requestDemoApproval(emu, "azureSerial", { justification: "Vault key rotation" });
     expect(created.status).toBe("PendingApproval");
     const megan = await as("megan");
     expect((await megan.approvals.list()).map((a) => a.stage)).toEqual([{ index: 1, count: 2 }]);
@@ -208,12 +186,7 @@ describe("serial approval and approver groups", () => {
   });
 
   it("Entra ID roles: Groups Administrator is approved by any member of PIM Approvers", async () => {
-    const created = await emu.control.createRequestAs({
-      as: "alex",
-      plane: "role",
-      roleDefinitionId: R.groupsAdministrator,
-      justification: "Clean up stale groups",
-    });
+    const created = await requestDemoApproval(emu, "roleByGroup", { justification: "Clean up stale groups" });
     const megan = await as("megan");
     expect((await megan.approvals.list()).map((a) => a.label)).toEqual(["Groups Administrator"]);
     const r = await megan.approvals.decide(created.id, "Approve", "Member of PIM Approvers");

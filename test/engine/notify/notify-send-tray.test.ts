@@ -3,11 +3,11 @@
 // on PATH, notify-send-fake.ts), and what the person picks there takes the path a click or a button on
 // Electron's notification takes; without notify-send 0.8 they are Electron's, without buttons.
 import { mkdtempSync, rmSync } from "node:fs";
+import { adeleAsks } from "../../helpers/approvals.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Focus } from "../../../electron/app/app-controller.js";
-import type { PendingApproval } from "../../../electron/engine/approvals/approval-types.js";
 import type { EventTarget, LifecycleEvent } from "../../../electron/engine/lifecycle/events.js";
 import { silentLogger } from "../../../electron/engine/logger.js";
 import { routeDesktopNotifications } from "../../../electron/main/desktop-notifications.js";
@@ -16,24 +16,9 @@ import { FakeNotifySend, until } from "./notify-send-fake.js";
 
 vi.mock("electron", () => import("../../main/electron-fake.js"));
 
-const REQ = "8b0b3c8e-1c59-4f0e-a0a8-7d1d51bbf6a4";
 const finance: EventTarget = { groupId: "g-fin", groupName: "Finance Admins", accessId: "member" };
-const asks: PendingApproval = {
-  kind: "group",
-  requestId: REQ,
-  approvalId: REQ,
-  target: { groupId: "5d3c8f0e-0000-4000-8000-000000000001", accessId: "member", groupName: "Tenant Admins" },
-  label: "Tenant Admins (member)",
-  requester: { id: "u", displayName: "Adele Vance", userPrincipalName: "adele@contoso.example" },
-  justification: "Quarter close",
-  ticket: null,
-  duration: "PT2H",
-  startDateTime: null,
-  createdDateTime: new Date().toISOString(),
-  expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-  stage: { index: 1, count: 1 },
-  justificationRequired: true,
-};
+const asks = adeleAsks();
+const REQ = asks.requestId;
 const ASKS_TITLE = "Adele Vance asks for Tenant Admins (member)";
 const inNine = () => new Date(Date.now() + 9 * 60_000).toISOString();
 
