@@ -6,12 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PlaneKind } from "../../electron/engine/planes/targets.js";
-import {
-  ARM_ROLES as AR,
-  ARM_SCOPES as S,
-  DEMO_GROUPS as G,
-  DEMO_USERS as U,
-} from "../../emulator/index.js";
+import { ARM_ROLES as AR, ARM_SCOPES as S, DEMO_GROUPS as G, DEMO_USERS as U } from "../../emulator/index.js";
 import {
   APPROVAL_LABELS,
   decideElsewhere as decideOnControl,
