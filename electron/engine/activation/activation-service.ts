@@ -25,6 +25,7 @@ import {
   type TrackOptions,
 } from "./activation-types.js";
 import { activateMany } from "./bulk.js";
+import { RequestTracker } from "./request-tracker.js";
 import { cancel, deactivate } from "./deactivate.js";
 import { AlreadyExists, submitRequest } from "./submit.js";
 import { existingFor, trackRequest } from "./tracking.js";
@@ -64,6 +65,12 @@ export class ActivationService {
       now: d.now ?? Date.now,
       sleep: d.sleep ?? realSleep,
       record: (e) => this.#record(e),
+      tracker: new RequestTracker({
+        planes: d.planes,
+        logger: d.logger,
+        now: d.now ?? Date.now,
+        sleep: d.sleep ?? realSleep,
+      }),
     };
   }
 

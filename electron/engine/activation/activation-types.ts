@@ -12,6 +12,7 @@ import {
 import type { HistoryEntry, NewHistoryEntry } from "../history/history-log.js";
 import type { Logger } from "../logger.js";
 import type { PimTrayError } from "../errors.js";
+import type { RequestTracker } from "./request-tracker.js";
 
 // The activation service's vocabulary, shared by its parts (submit, tracking, deactivation, bulk).
 // activation-service.ts re-exports all of it, so callers import from there.
@@ -122,4 +123,6 @@ export interface ActivationContext {
   sleep: (ms: number) => Promise<void>;
   /** Appends to the history; never fails (a full disk is logged, not thrown). */
   record: (e: NewHistoryEntry) => Promise<void>;
+  /** The one tracker every request of this process is followed by (request-tracker.ts). */
+  tracker: RequestTracker;
 }

@@ -1,3 +1,4 @@
+import { parseIsoDuration } from "../duration.js";
 import { PimTrayError } from "../errors.js";
 import { equalsIgnoreCase } from "../graph/graph-errors.js";
 import { isPending } from "../graph/pim-client.js";
@@ -17,7 +18,6 @@ import { PollSchedule } from "./polling.js";
 
 /** A Granted request starting this long from now is scheduled, not provisioning. */
 const SCHEDULED_AFTER_MS = 5000;
-const CONFIRM_ATTEMPTS = 6;
 const DEFAULT_TRACK_TIMEOUT_MS = 60_000;
 
 /** ARM's final refusals (Graph says only Denied); TimedOut is an approval nobody decided in time. */
@@ -92,7 +92,7 @@ export async function trackRequest(
   );
   for (;;) {
     const outcome = fromRequest(r, base, ctx.now());
-    if (outcome.status === "active") return confirmActive(ctx, outcome, r);
+    if (outcome.status === "active") return withEnd(outcome, r, ctx.now());
     if (["denied", "canceled", "failed", "scheduled"].includes(outcome.status)) return outcome;
     if (waitFor === "none") return outcome;
     if (outcome.status === "pending-approval") {
@@ -105,32 +105,24 @@ export async function trackRequest(
     }
     const left = deadline - ctx.now();
     if (left <= 0) return outcome;
-    await ctx.sleep(Math.min(schedule.next(), left));
-    r = await ctx.planes.request(requestId, base.kind ?? "group");
+    r = await ctx.tracker.next(base.kind ?? "group", requestId, Math.min(schedule.next(), left), r.status);
   }
 }
 
-/** Provisioned: confirm the assignment instance exists and report its end time. */
-async function confirmActive(
-  ctx: ActivationContext,
-  outcome: ActivationOutcome,
-  r: ScheduleRequest,
-): Promise<ActivationOutcome> {
-  for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
-    const [active] = await ctx.planes.activeAssignments(refOf(outcome));
-    if (active) {
-      // The service's names are better than ids a caller fell back on (a reduced scope's name, say).
-      const names =
-        active.kind === "role" || active.kind === "azure"
-          ? { roleName: active.roleName, scopeName: active.scopeName }
-          : {};
-      return { ...outcome, ...names, startDateTime: active.startDateTime, endDateTime: active.endDateTime };
-    }
-    // Propagation from request to instance can lag by a few seconds.
-    await ctx.sleep(500 * (attempt + 1));
-  }
-  ctx.logger.warn(`request ${r.id} is Provisioned but no assignment instance is visible yet`);
-  return outcome;
+/**
+ * Provisioned is reported as soon as the request says so, with no second read: PIM ends an activation
+ * its requested duration after it starts, so the end time follows from the request. The start is the
+ * request's, or now when PIM left it out (at most a poll interval late). The lifecycle's next look
+ * shows PIM's own instance.
+ */
+export function withEnd(outcome: ActivationOutcome, r: ScheduleRequest, now: number): ActivationOutcome {
+  const start = r.startDateTime ? Date.parse(r.startDateTime) : now;
+  const duration = (r.duration ? parseIsoDuration(r.duration) : null) ?? outcome.durationMs;
+  return {
+    ...outcome,
+    startDateTime: new Date(start).toISOString(),
+    endDateTime: duration ? new Date(start + duration).toISOString() : null,
+  };
 }
 
 /** The target's fields of an outcome (without the duration). */

@@ -2,8 +2,9 @@
 // state, and the confirmation that a Provisioned request left an assignment behind.
 import { describe, expect, it } from "vitest";
 import type { ActivationContext } from "../../../electron/engine/activation/activation-types.js";
+import { RequestTracker } from "../../../electron/engine/activation/request-tracker.js";
 import { fromRequest, trackRequest } from "../../../electron/engine/activation/tracking.js";
-import type { ActiveAssignment, ScheduleRequest } from "../../../electron/engine/graph/pim-client.js";
+import type { ScheduleRequest } from "../../../electron/engine/graph/pim-client.js";
 import type { Planes } from "../../../electron/engine/planes/planes.js";
 import { silentLogger } from "../../../electron/engine/logger.js";
 
@@ -25,42 +26,45 @@ function req(status: string, startDateTime: string | null = null): ScheduleReque
   };
 }
 
-/** A context whose PIM answers from scripts and whose sleep moves a fake clock. */
-function context(statuses: string[], instances: Array<ActiveAssignment | undefined> = []) {
+/** A context whose PIM answers from scripts and whose sleep moves a fake clock; tracking goes through the real tracker. */
+function context(statuses: string[]) {
   let now = T0;
   const slept: number[] = [];
-  const reads = { request: 0, active: 0 };
+  const reads = { request: 0, list: 0, active: 0 };
+  const next = () => req(statuses[Math.min(reads.request + reads.list, statuses.length - 1)] ?? "Failed");
   const pim = {
-    request: async () => req(statuses[Math.min(reads.request++, statuses.length - 1)] ?? "Failed"),
+    request: async () => {
+      const r = next();
+      reads.request++;
+      return r;
+    },
+    for: () => ({
+      myRequests: async () => {
+        const r = next();
+        reads.list++;
+        return [r];
+      },
+    }),
     activeAssignments: async () => {
-      const a = instances[reads.active++];
-      return a ? [a] : [];
+      reads.active++;
+      return [];
     },
   } as unknown as Planes;
+  const sleep = async (ms: number) => {
+    slept.push(ms);
+    now += ms;
+  };
   const ctx: ActivationContext = {
     planes: pim,
     principal: async () => ({ objectId: "me", username: "me@example.com" }),
     logger: silentLogger,
     now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += ms;
-    },
+    sleep,
     record: async () => undefined,
+    tracker: new RequestTracker({ planes: pim, logger: silentLogger, now: () => now, sleep }),
   };
   return { ctx, slept, reads };
 }
-
-const instance: ActiveAssignment = {
-  groupId: "g1",
-  groupName: "Finance Admins",
-  accessId: "member",
-  startDateTime: new Date(T0).toISOString(),
-  endDateTime: new Date(T0 + 3600_000).toISOString(),
-  assignmentType: "activated",
-  groupDescription: null,
-  groupMailNickname: null,
-};
 
 describe("request tracking", () => {
   it("reads PIM's status words, in any case", () => {
@@ -85,17 +89,22 @@ describe("request tracking", () => {
     });
   });
 
-  it("polls provisioning at 500 ms, then every second, and reports the assignment's end time", async () => {
-    const { ctx, slept } = context(
-      ["PendingProvisioning", "PendingProvisioning", "PendingProvisioning", "Provisioned"],
-      [instance],
-    );
+  it("polls provisioning at 500 ms, then every second, with one list read each, and reports the end time from the request", async () => {
+    const { ctx, slept, reads } = context([
+      "PendingProvisioning",
+      "PendingProvisioning",
+      "PendingProvisioning",
+      "Provisioned",
+    ]);
     const o = await trackRequest(ctx, "r1", base);
     expect(slept).toEqual([500, 1000, 1000]);
+    // The first look is the request itself; every later one is a list read shared by the plane.
+    expect(reads).toEqual({ request: 1, list: 3, active: 0 });
     expect(o).toMatchObject({
       status: "active",
-      startDateTime: instance.startDateTime,
-      endDateTime: instance.endDateTime,
+      // PIM left the start out: it is taken as when Provisioned was seen, and the end an hour later.
+      startDateTime: new Date(T0 + 2500).toISOString(),
+      endDateTime: new Date(T0 + 2500 + 3600_000).toISOString(),
     });
   });
 
@@ -125,11 +134,16 @@ describe("request tracking", () => {
     expect(reads.request).toBe(0);
   });
 
-  it("a Provisioned request whose assignment does not show within six looks is still reported active", async () => {
-    const { ctx, slept, reads } = context(["Provisioned"], []);
-    const o = await trackRequest(ctx, "r1", base);
-    expect(o).toMatchObject({ status: "active", endDateTime: null });
-    expect(reads.active).toBe(6);
-    expect(slept).toEqual([500, 1000, 1500, 2000, 2500, 3000]);
+  it("a Provisioned request is reported at once, with its end time from its own start, without a second read", async () => {
+    const { ctx, slept, reads } = context(["Provisioned"]);
+    const started = new Date(T0 - 1000).toISOString();
+    const o = await trackRequest(ctx, "r1", base, {}, { ...req("Provisioned"), startDateTime: started });
+    expect(o).toMatchObject({
+      status: "active",
+      startDateTime: started,
+      endDateTime: new Date(T0 - 1000 + 3600_000).toISOString(),
+    });
+    expect(reads).toEqual({ request: 0, list: 0, active: 0 });
+    expect(slept).toEqual([]);
   });
 });
