@@ -12,7 +12,7 @@ import { createLifecycle, type Engine } from "../electron/engine/engine.js";
 import type { LifecycleService } from "../electron/engine/lifecycle/lifecycle-service.js";
 import type { PlaneKind } from "../electron/engine/planes/targets.js";
 import { startEmulator, type RunningEmulator } from "../emulator/index.js";
-import { requestAsAdele } from "../test/helpers/approvals.js";
+import { decideElsewhere, requestAsAdele } from "../test/helpers/approvals.js";
 import { engineAgainst } from "../test/helpers/engine.js";
 import { EmulatorClockForTests } from "../test/helpers/fake-clock.js";
 
@@ -101,13 +101,16 @@ async function main(): Promise<void> {
     const run = await megan(emu, dir, true);
     await run.service.start();
     const created = new Map<string, number>();
+    const lastByPlane = new Map<PlaneKind, string>();
     for (let i = 0; i < 36; i++) {
       await run.clock.advance(Math.round(Math.random() * 6 * 60_000));
       const plane = PLANES[i % 3] as PlaneKind; // i % 3 indexes the three planes
-      // Each plane's demo request can wait only once per requester at a time: decide the last one first.
-      const open = run.service.picture.approvals.items.find((a) => a.kind === plane);
-      if (open) await run.service.decideApproval(open.requestId, "Deny", "bench");
+      // Each plane's demo request can wait only once per requester at a time: the last one is denied
+      // first (by another approver, through the control API; it may have been decided already).
+      const last = lastByPlane.get(plane);
+      if (last) await decideElsewhere(emu, plane, last, "deny").catch(() => undefined);
       const r = await requestAsAdele(emu, plane, { justification: `bench ${i}` });
+      lastByPlane.set(plane, r.id);
       created.set(r.id.toLowerCase(), run.clock.now());
     }
     await run.clock.advance(10 * 60_000);

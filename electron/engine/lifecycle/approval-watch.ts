@@ -24,6 +24,8 @@ export interface ApprovalWatchDeps {
   logger: Logger;
   /** Announces an event unless its key was announced before (the lifecycle's #emit). */
   emit: (key: string, e: LifecycleEvent) => void;
+  /** Saves what was announced (lifecycle-state.json); awaited, so a look ends with its announcements on disk. */
+  persist: () => Promise<void>;
   /** The lifecycle publishes its picture with this part replaced. */
   publish: (p: ApprovalsPicture) => void;
   /** Whether someone is signed in: without an account there is no inbox to read. */
@@ -94,6 +96,7 @@ export class ApprovalWatch {
     try {
       const items = await this.#d.approvals.list();
       for (const a of items) this.#d.emit(approvalKey(a), { type: "approval-requested", approval: a });
+      if (items.length) await this.#d.persist();
       this.#set({ on: true, items, planes: this.#d.approvals.status(), lastSyncAt: clock.now() });
       logger.info(`approvals (${reason}): ${items.length} waiting`);
       this.#schedule(this.#d.everyMs ?? APPROVAL_WATCH_MS);

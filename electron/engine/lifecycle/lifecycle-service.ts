@@ -107,10 +107,8 @@ export class LifecycleService {
           clock: deps.clock,
           logger: deps.logger,
           everyMs: this.#o.approverPollMs,
-          emit: (key, e) => {
-            this.#emit(key, e);
-            void this.#save();
-          },
+          emit: (key, e) => this.#emit(key, e),
+          persist: () => this.#save(),
           publish: (approvals) => {
             this.#picture = { ...this.#picture, approvals };
             this.#publish();
