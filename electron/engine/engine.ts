@@ -13,7 +13,7 @@ import { AuthError } from "./errors.js";
 import { GraphClient, type TokenSource } from "./graph/graph-client.js";
 import { PimClient } from "./graph/pim-client.js";
 import type { HistoryLog } from "./history/history-log.js";
-import { HttpClient, type FetchLike, type HttpClientOptions } from "./http/http-client.js";
+import { HttpClient, type FetchLike, type HttpClientOptions, type RetryEvent } from "./http/http-client.js";
 import { systemClock, type Clock } from "./lifecycle/clock.js";
 import { LifecycleService, type LifecycleOptions } from "./lifecycle/lifecycle-service.js";
 import { FileStateStore, MemoryStateStore } from "./lifecycle/lifecycle-state.js";
@@ -78,8 +78,17 @@ export interface Engine {
 
 /** Wires the engine. Front ends supply the capabilities (fetch, persistence, sign-in UI, storage). */
 export function createEngine(o: EngineOptions): Engine {
+  // A 429 from Graph or ARM slows every profile's submissions down (activation/submission-gate.ts).
+  let throttled: (retryAfterMs: number) => void = () => undefined;
+  const onRetry = (http: HttpClientOptions | undefined) => ({
+    onRetry: (e: RetryEvent) => {
+      http?.onRetry?.(e);
+      if (e.reason.startsWith("HTTP 429")) throttled(e.delayMs);
+    },
+  });
   const http = new HttpClient(o.fetch, {
     ...o.http,
+    ...onRetry(o.http),
     ...(o.now ? { now: o.now } : {}),
     ...(o.sleep ? { sleep: o.sleep } : {}),
   });
@@ -98,6 +107,7 @@ export function createEngine(o: EngineOptions): Engine {
   const timing = o.now ? { now: o.now } : {};
   const armHttp = new HttpClient(o.fetch, {
     ...(o.armHttp ?? o.http),
+    ...onRetry(o.armHttp ?? o.http),
     ...(o.now ? { now: o.now } : {}),
     ...(o.sleep ? { sleep: o.sleep } : {}),
   });
@@ -162,6 +172,7 @@ export function createEngine(o: EngineOptions): Engine {
     ...(o.now ? { now: o.now } : {}),
     ...(o.sleep ? { sleep: o.sleep } : {}),
   });
+  throttled = (ms) => activation.throttled(ms);
   const account = { auth, settings: o.settings };
   return {
     connection: o.connection,

@@ -22,9 +22,11 @@ import {
   type OutcomeBase,
   type Progress,
   type Target,
+  type ManyOptions,
   type TrackOptions,
 } from "./activation-types.js";
 import { activateMany } from "./bulk.js";
+import { START_CONCURRENCY, SubmissionGate } from "./submission-gate.js";
 import { RequestTracker } from "./request-tracker.js";
 import { cancel, deactivate } from "./deactivate.js";
 import { AlreadyExists, submitRequest } from "./submit.js";
@@ -56,6 +58,8 @@ const PAST_START_SLACK_MS = 60_000;
 
 export class ActivationService {
   readonly #ctx: ActivationContext;
+  /** The submission gates of the profiles in flight: a 429 halves each. */
+  readonly #gates = new Set<SubmissionGate>();
 
   constructor(private readonly d: ActivationDeps) {
     this.#ctx = {
@@ -136,7 +140,8 @@ export class ActivationService {
     let request: ScheduleRequest;
     try {
       progress("submitting", input.validateOnly ? "validating" : "submitting");
-      request = await submitRequest(ctx, submission, policy, who, progress);
+      const submit = () => submitRequest(ctx, submission, policy, who, progress);
+      request = await (opts.gate ? opts.gate.run(submit) : submit());
     } catch (e) {
       if (e instanceof AlreadyExists) {
         const existing = await existingFor(ctx, who);
@@ -203,11 +208,27 @@ export class ActivationService {
   }
 
   /** Several activations at once, a few at a time; one failure never stops the others. */
-  activateMany(
+  async activateMany(
     inputs: ActivateInput[],
-    opts: TrackOptions & { concurrency?: number } = {},
+    opts: ManyOptions & { concurrency?: number } = {},
   ): Promise<ActivationOutcome[]> {
-    return activateMany((input, o) => this.activate(input, o), inputs, opts);
+    const gate = new SubmissionGate(this.#ctx.now, this.#ctx.sleep, opts.concurrency ?? START_CONCURRENCY);
+    this.#gates.add(gate);
+    try {
+      return await activateMany((input, o) => this.activate(input, o), inputs, { ...opts, gate });
+    } finally {
+      this.#gates.delete(gate);
+    }
+  }
+
+  /** A 429 from Graph or ARM (the HTTP layer says so): every profile in flight halves its submissions. */
+  throttled(retryAfterMs: number): void {
+    for (const g of this.#gates) g.throttled(retryAfterMs);
+  }
+
+  /** The submission limits of the profiles in flight, as they changed (for the bench). */
+  get gates(): readonly SubmissionGate[] {
+    return [...this.#gates];
   }
 
   /**

@@ -13,6 +13,7 @@ import type { HistoryEntry, NewHistoryEntry } from "../history/history-log.js";
 import type { Logger } from "../logger.js";
 import type { PimTrayError } from "../errors.js";
 import type { RequestTracker } from "./request-tracker.js";
+import type { SubmissionGate } from "./submission-gate.js";
 
 // The activation service's vocabulary, shared by its parts (submit, tracking, deactivation, bulk).
 // activation-service.ts re-exports all of it, so callers import from there.
@@ -98,6 +99,13 @@ export interface TrackOptions {
   waitFor?: WaitFor;
   timeoutMs?: number;
   onProgress?: (p: Progress) => void;
+  /** Where the submission (policy check and POST) takes its slot; tracking afterwards holds none. */
+  gate?: { run<T>(fn: () => Promise<T>): Promise<T> };
+}
+
+export interface ManyOptions extends TrackOptions {
+  /** Told of each item as soon as it is known, in the order they complete. */
+  onOutcome?: (o: ActivationOutcome, index: number) => void;
 }
 
 export interface HistorySink {
@@ -106,6 +114,8 @@ export interface HistorySink {
 
 export interface ActivationDeps {
   planes: Planes;
+  /** A profile's submissions at once, halved on each 429 (submission-gate.ts); one of its own when not given. */
+  gate?: SubmissionGate;
   /** The signed-in user's object id and sign-in name. */
   principal: () => Promise<{ objectId: string; username: string }>;
   history: HistorySink;

@@ -1,33 +1,29 @@
 import { PimTrayError } from "../errors.js";
-import { named, type ActivateInput, type ActivationOutcome, type TrackOptions } from "./activation-types.js";
+import { named, type ActivateInput, type ActivationOutcome, type ManyOptions } from "./activation-types.js";
 
-// Several activations at once (a profile, `pimtray activate` with several groups).
+// Several activations at once (a profile, `pimtray activate` with several targets). Every item starts
+// at once; the gate in `opts` (submission-gate.ts) limits how many POSTs are in flight, and the one
+// tracker follows every submitted request with shared reads. Each outcome is told as it completes.
 
-/** Enough to overlap the waits for PIM without looking like a burst to Graph's throttling. */
-const DEFAULT_CONCURRENCY = 4;
-
-/** Several activations at once, a few at a time; one failure never stops the others. */
+/** Several activations at once; one failure never stops the others. */
 export async function activateMany(
-  activate: (input: ActivateInput, opts: TrackOptions) => Promise<ActivationOutcome>,
+  activate: (input: ActivateInput, opts: ManyOptions) => Promise<ActivationOutcome>,
   inputs: ActivateInput[],
-  opts: TrackOptions & { concurrency?: number } = {},
+  opts: ManyOptions = {},
 ): Promise<ActivationOutcome[]> {
-  const results: ActivationOutcome[] = new Array(inputs.length);
-  let next = 0;
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      const input = inputs[i];
-      if (!input) return;
+  const { onOutcome, ...each } = opts;
+  return Promise.all(
+    inputs.map(async (input, i) => {
+      let o: ActivationOutcome;
       try {
-        results[i] = await activate(input, opts);
+        o = await activate(input, each);
       } catch (e) {
-        results[i] = failedOutcome(input, e);
+        o = failedOutcome(input, e);
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? DEFAULT_CONCURRENCY, inputs.length) }, worker));
-  return results;
+      onOutcome?.(o, i);
+      return o;
+    }),
+  );
 }
 
 function failedOutcome(input: ActivateInput, e: unknown): ActivationOutcome {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { ActivateInput, ActivationOutcome } from "../../../electron/engine/activation/activation-service.js";
 import { activateMany } from "../../../electron/engine/activation/bulk.js";
+import { SubmissionGate } from "../../../electron/engine/activation/submission-gate.js";
 import { PolicyError } from "../../../electron/engine/errors.js";
 
 /** These inputs are all groups' (the planes' union is exercised by the plane tests). */
@@ -24,36 +25,41 @@ const done = (i: ActivateInput): ActivationOutcome => ({
 });
 
 describe("bulk activation", () => {
-  it("runs at most four at a time and returns the outcomes in the order asked", async () => {
+  it("starts every item at once, tells each outcome as it completes, and returns them in the order asked", async () => {
     let running = 0;
     let most = 0;
+    const told: string[] = [];
     const inputs = ["a", "b", "c", "d", "e", "f", "g"].map(input);
-    const outcomes = await activateMany(async (i) => {
-      running += 1;
-      most = Math.max(most, running);
-      // Later inputs finish first, so order comes from the index, not from completion.
-      await new Promise((r) => setTimeout(r, 10 * (8 - inputs.indexOf(i))));
-      running -= 1;
-      return done(i);
-    }, inputs);
-    expect(most).toBe(4);
-    expect(outcomes.map((o) => ("groupId" in o ? o.groupId : null))).toEqual(["a", "b", "c", "d", "e", "f", "g"]);
-  });
-
-  it("honours a given concurrency", async () => {
-    let running = 0;
-    let most = 0;
-    await activateMany(
+    const outcomes = await activateMany(
       async (i) => {
-        most = Math.max(most, ++running);
-        await new Promise((r) => setTimeout(r, 5));
+        running += 1;
+        most = Math.max(most, running);
+        // Later inputs finish first, so order comes from the index, not from completion.
+        await new Promise((r) => setTimeout(r, 10 * (8 - inputs.indexOf(i))));
         running -= 1;
         return done(i);
       },
-      ["a", "b", "c"].map(input),
-      { concurrency: 1 },
+      inputs,
+      { onOutcome: (o) => told.push("groupId" in o ? (o.groupId ?? "") : "") },
     );
-    expect(most).toBe(1);
+    // No slot is held while waiting for PIM: the gate limits only the POSTs (below).
+    expect(most).toBe(7);
+    expect(told).toEqual(["g", "f", "e", "d", "c", "b", "a"]);
+    expect(outcomes.map((o) => ("groupId" in o ? o.groupId : null))).toEqual(["a", "b", "c", "d", "e", "f", "g"]);
+  });
+
+  it("passes the gate on to each activation", async () => {
+    const gate = new SubmissionGate(Date.now, async () => undefined, 1);
+    const seen: unknown[] = [];
+    await activateMany(
+      async (i, o) => {
+        seen.push(o.gate);
+        return done(i);
+      },
+      ["a", "b"].map(input),
+      { gate },
+    );
+    expect(seen).toEqual([gate, gate]);
   });
 
   it("a failure becomes a failed outcome carrying its error; the others go on", async () => {
@@ -70,5 +76,39 @@ describe("bulk activation", () => {
 
   it("nothing asked, nothing done", async () => {
     expect(await activateMany(async () => Promise.reject(new Error("not called")), [])).toEqual([]);
+  });
+});
+
+describe("the submission gate", () => {
+  it("starts at eight at once, halves on each 429 down to one, and holds new submissions for the Retry-After", async () => {
+    let now = 0;
+    const slept: number[] = [];
+    const gate = new SubmissionGate(
+      () => now,
+      async (ms) => {
+        slept.push(ms);
+        now += ms;
+      },
+    );
+    let running = 0;
+    let most = 0;
+    const post = () =>
+      gate.run(async () => {
+        most = Math.max(most, ++running);
+        await new Promise((r) => setTimeout(r, 5));
+        running -= 1;
+      });
+    await Promise.all(Array.from({ length: 20 }, post));
+    expect(most).toBe(8);
+    gate.throttled(3000);
+    gate.throttled(3000);
+    gate.throttled(3000);
+    gate.throttled(3000);
+    expect(gate.limits).toEqual([8, 4, 2, 1]);
+    most = 0;
+    await Promise.all(Array.from({ length: 5 }, post));
+    expect(most).toBe(1);
+    // Only the first waited out the pause; the clock had moved past it for the rest.
+    expect(slept).toEqual([3000]);
   });
 });
