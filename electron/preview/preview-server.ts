@@ -22,9 +22,12 @@ import { startEmulator, type RunningEmulator } from "../../emulator/index.js";
 // The preview harness: the popup in a plain browser, with window.pimtray backed by the real engine
 // and lifecycle service against the emulator. Used by the renderer tests and for screenshots.
 
+/** What the preview needs of an emulator: its facts and control API (it may run in another process). */
+export type PreviewEmulator = Omit<RunningEmulator, "emulator">;
+
 export interface PreviewOptions {
-  /** An emulator to use; by default the preview starts its own with the demo tenant. */
-  emulator?: RunningEmulator;
+  /** An emulator to use (in this process or another); by default the preview starts its own with the demo tenant. */
+  emulator?: PreviewEmulator;
   /**
    * Who "Sign in" signs in as, on the demo tenant: "adele" (the default for the preview's own
    * emulator; she requests access) or "megan" (she approves Adele's requests on every plane). Given
@@ -38,7 +41,7 @@ export interface PreviewOptions {
 
 export interface RunningPreview {
   url: string;
-  emulator: RunningEmulator;
+  emulator: PreviewEmulator;
   controller: AppController;
   lifecycle: LifecycleService;
   platform: AppPlatform & { loginItem: boolean; opened: string[]; hidden: number };
@@ -77,7 +80,7 @@ export function demoUser(
 
 export async function startPreview(o: PreviewOptions = {}): Promise<RunningPreview> {
   const ownEmulator = !o.emulator;
-  const emu =
+  const emu: PreviewEmulator =
     o.emulator ??
     (await startEmulator({
       port: 0,
