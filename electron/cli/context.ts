@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { rootCertificates } from "node:tls";
 import { join } from "node:path";
-import { EnvHttpProxyAgent, fetch as undiciFetch } from "undici";
+import { rootCertificates } from "node:tls";
 import type { SignInUi } from "../engine/auth/auth-service.js";
 import { OwnerOnlyFilePersistence } from "../engine/auth/file-persistence.js";
 import { DEFAULT_CLIENT_ID, resolveConnection, type CloudName } from "../engine/config.js";
@@ -13,9 +12,9 @@ import type { Logger } from "../engine/logger.js";
 import { defaultConfigDir, FILES } from "../engine/paths.js";
 import { FileSettingsStore } from "../engine/profiles/settings-store.js";
 import type { Settings } from "../engine/profiles/settings-schema.js";
-import { ensureDemoEmulator, type DemoEmulator } from "../node/demo-emulator.js";
-import { followSignInPage } from "../node/demo-sign-in.js";
+import type { DemoEmulator } from "../node/demo-emulator.js";
 import { fileLogger } from "../node/file-logger.js";
+import { httpsFetch } from "./https-fetch.js";
 import type { Out } from "./output.js";
 
 export interface GlobalOptions {
@@ -42,11 +41,22 @@ export interface CliContext {
   demo: DemoEmulator | null;
 }
 
-function nodeFetch(extraCa: string | null): FetchLike {
-  // HTTPS_PROXY/NO_PROXY are honoured; NODE_EXTRA_CA_CERTS is honoured by Node's TLS unless we pass
-  // our own CA list, which only demo mode does (and then it includes the public roots too).
-  const dispatcher = new EnvHttpProxyAgent(extraCa ? { connect: { ca: [...rootCertificates, extraCa] } } : {});
-  return (url, init) => undiciFetch(url, { ...init, dispatcher });
+/** Whether a proxy is configured: the variables undici's EnvHttpProxyAgent reads, in either case. */
+export function proxyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"].some((k) => Boolean(env[k]));
+}
+
+/**
+ * HTTP for the engine. Without a proxy, node:https (https-fetch.ts); with one, undici's proxy agent, imported
+ * on the first request so that only runs through a proxy load it.
+ */
+function cliFetch(extraCa: string | null): FetchLike {
+  if (!proxyConfigured()) return httpsFetch(extraCa ? { ca: [...rootCertificates, extraCa] } : {});
+  let client: Promise<FetchLike> | null = null;
+  return async (url, init) => {
+    client ??= import("./proxy-fetch.js").then((m) => m.proxyFetch(extraCa));
+    return (await client)(url, init);
+  };
 }
 
 function systemBrowser(out: Out): (url: string) => Promise<void> {
@@ -86,6 +96,7 @@ export async function createContext(o: GlobalOptions, out: Out, allowInteraction
   let demo: DemoEmulator | null = null;
   if (o.demo) {
     configDir = join(configDir, "demo");
+    const { ensureDemoEmulator } = await import("../node/demo-emulator.js");
     demo = await ensureDemoEmulator(configDir);
   }
   mkdirSync(configDir, { recursive: true, mode: 0o700 });
@@ -111,12 +122,14 @@ export async function createContext(o: GlobalOptions, out: Out, allowInteraction
   });
 
   const ui: SignInUi = {
-    openBrowser: demo ? (url) => followSignInPage(url, demo.caPem) : systemBrowser(out),
+    openBrowser: demo
+      ? async (url) => (await import("../node/demo-sign-in.js")).followSignInPage(url, demo.caPem)
+      : systemBrowser(out),
     showDeviceCode: (info) => out.error(info.message),
   };
   const engine = createEngine({
     connection,
-    fetch: nodeFetch(demo?.caPem ?? null),
+    fetch: cliFetch(demo?.caPem ?? null),
     persistence: new OwnerOnlyFilePersistence(join(configDir, FILES.tokenCache)),
     ui,
     settings: store,

@@ -1,20 +1,29 @@
 import { Command, CommanderError, Option } from "commander";
 import { join } from "node:path";
 import { describeCause, PimTrayError } from "../engine/errors.js";
-import { cmdActivate, cmdCancel, cmdDeactivate } from "./commands/activate.js";
-import { cmdApprovals, cmdDecide } from "./commands/approvals.js";
-import { cmdLogin, cmdLogout, cmdWhoami } from "./commands/auth.js";
-import { cmdDemoStop } from "./commands/demo.js";
-import { cmdHistory } from "./commands/history.js";
-import { cmdEligible, cmdStatus } from "./commands/pim.js";
-import { cmdProfile } from "./commands/profiles.js";
-import { createContext, type CliContext, type GlobalOptions } from "./context.js";
-import { cmdWatch } from "./watch.js";
+import type { CliContext, GlobalOptions } from "./context.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { createOut } from "./output.js";
 
 // `pimtray`: the engine for scripts and runbooks. Exit codes and JSON fields are documented in
 // docs/cli.md and are a contract.
+//
+// Start-up time (docs/cli.md): this module holds only the command line's shape. The engine (MSAL, undici,
+// zod), the context and each command's module are imported when a command runs, so `--version` and
+// `--help` load commander and nothing else, and a command loads what it needs. test/cli/startup.test.ts
+// checks what each path loads.
+
+/** Each command's module, imported when that command runs. */
+const commands = {
+  activate: () => import("./commands/activate.js"),
+  approvals: () => import("./commands/approvals.js"),
+  auth: () => import("./commands/auth.js"),
+  demo: () => import("./commands/demo.js"),
+  history: () => import("./commands/history.js"),
+  pim: () => import("./commands/pim.js"),
+  profiles: () => import("./commands/profiles.js"),
+  watch: () => import("./watch.js"),
+};
 
 function addGlobals(cmd: Command): Command {
   return cmd
@@ -42,6 +51,7 @@ async function run(cmd: Command, action: Action, allowInteraction = true): Promi
   if (opts.interactive === false || process.env.PIMTRAY_NO_INTERACTIVE === "1") allowInteraction = false;
   let ctx: CliContext | null = null;
   try {
+    const { createContext } = await import("./context.js");
     ctx = await createContext(opts, out, allowInteraction);
     return await action(ctx, cmd);
   } catch (e) {
@@ -88,18 +98,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--select-account", "choose a different account")
     .option("--account <user>", "switch to an account already signed in here (no prompt)")
     .option("--plane <plane>", "consent for one plane only: role or azure (groups otherwise)")
-    .action(action((ctx, c) => cmdLogin(ctx, c.opts())));
+    .action(action(async (ctx, c) => (await commands.auth()).cmdLogin(ctx, c.opts())));
   addGlobals(program.command("logout").description("sign out and remove tokens from this computer"))
     .option("--all", "sign out every account")
-    .action(action((ctx, c) => cmdLogout(ctx, c.opts())));
+    .action(action(async (ctx, c) => (await commands.auth()).cmdLogout(ctx, c.opts())));
   addGlobals(program.command("whoami").description("show the signed-in account and connection")).action(
-    action((ctx) => cmdWhoami(ctx), false),
+    action(async (ctx) => (await commands.auth()).cmdWhoami(ctx), false),
   );
   addGlobals(program.command("eligible").description("list eligibilities with their policy, on every plane"))
     .option("--kind <kind>", "only group, role or azure")
-    .action(action((ctx, c) => cmdEligible(ctx, c.opts())));
+    .action(action(async (ctx, c) => (await commands.pim()).cmdEligible(ctx, c.opts())));
   addGlobals(program.command("status").description("show active activations and pending requests, every plane")).action(
-    action((ctx) => cmdStatus(ctx)),
+    action(async (ctx) => (await commands.pim()).cmdStatus(ctx)),
   );
 
   addGlobals(
@@ -122,12 +132,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--profile", "the name is a profile")
     .option("--group", "the name is a group")
     .action(
-      action((ctx, c) => {
+      action(async (ctx, c) => {
         const o = c.opts<Record<string, unknown>>();
         // commander folds --wait/--no-wait into one boolean; undefined means neither was given.
         const wait = o.wait === true;
         const noWait = o.wait === false;
-        return cmdActivate(ctx, String(c.args[0]), { ...(o as object), wait, noWait });
+        return (await commands.activate()).cmdActivate(ctx, String(c.args[0]), { ...(o as object), wait, noWait });
       }),
     );
   addGlobals(
@@ -142,7 +152,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--wait", "wait for the 5-minute minimum if needed")
     .option("--profile", "the name is a profile")
     .option("--group", "the name is a group")
-    .action(action((ctx, c) => cmdDeactivate(ctx, String(c.args[0]), c.opts())));
+    .action(action(async (ctx, c) => (await commands.activate()).cmdDeactivate(ctx, String(c.args[0]), c.opts())));
   addGlobals(
     program
       .command("cancel")
@@ -152,7 +162,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--as <role>", "member or owner")
     .option("--kind <kind>", "group, role or azure")
     .option("--scope <scope>", "role: directory scope id; Azure: ARM scope id or SUB/RG")
-    .action(action((ctx, c) => cmdCancel(ctx, String(c.args[0]), c.opts())));
+    .action(action(async (ctx, c) => (await commands.activate()).cmdCancel(ctx, String(c.args[0]), c.opts())));
   addGlobals(
     program
       .command("approvals")
@@ -163,7 +173,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .description("list the requests that wait for your approval, on every plane, with their request ids"),
   )
     .option("--kind <kind>", "only group, role or azure")
-    .action(action((ctx, c) => cmdApprovals(ctx, c.args[0] as string | undefined, c.opts())));
+    .action(
+      action(async (ctx, c) =>
+        (await commands.approvals()).cmdApprovals(ctx, c.args[0] as string | undefined, c.opts()),
+      ),
+    );
   for (const [name, decision] of [
     ["approve", "Approve"],
     ["deny", "Deny"],
@@ -176,17 +190,19 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
       .option("--justification <text>", "why (required: PIM records it with your decision)")
       .option("--kind <kind>", "group, role or azure: look for the request on that plane only")
-      .action(action((ctx, c) => cmdDecide(ctx, decision, String(c.args[0]), c.opts())));
+      .action(
+        action(async (ctx, c) => (await commands.approvals()).cmdDecide(ctx, decision, String(c.args[0]), c.opts())),
+      );
   }
   addGlobals(
     program.command("watch").description("stay running: notifications before expiry, auto-activation, keep-active"),
   )
     .option("--no-notify", "print events only; no desktop notifications")
     .option("--no-auto-activate", "do not activate profiles flagged for login")
-    .action(action((ctx, c) => cmdWatch(ctx, c.opts()), false));
+    .action(action(async (ctx, c) => (await commands.watch()).cmdWatch(ctx, c.opts()), false));
   addGlobals(program.command("history").description("show the local audit log of activations"))
     .option("--limit <n>", "how many entries (default 20)")
-    .action(action((ctx, c) => cmdHistory(ctx, c.opts())));
+    .action(action(async (ctx, c) => (await commands.history()).cmdHistory(ctx, c.opts())));
 
   addGlobals(
     program
@@ -220,13 +236,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--keep-active-renewals <n>", "renew at most n times")
     .option("--notify <minutes>", "expiry warnings, minutes before, e.g. 10,2")
     .option("--name <new-name>", "rename (edit)")
-    .action(action((ctx, c) => cmdProfile(ctx, String(c.args[0]), c.args[1] as string | undefined, c.opts())));
+    .action(
+      action(async (ctx, c) =>
+        (await commands.profiles()).cmdProfile(ctx, String(c.args[0]), c.args[1] as string | undefined, c.opts()),
+      ),
+    );
 
   const demo = program.command("demo").description("control the local demo tenant used by --demo");
   addGlobals(demo.command("stop").description("stop the background demo emulator")).action(async function (
     this: Command,
   ) {
-    setExit(await cmdDemoStop(this.optsWithGlobals<GlobalOptions>()));
+    setExit(await (await commands.demo()).cmdDemoStop(this.optsWithGlobals<GlobalOptions>()));
   });
   return program;
 }

@@ -1,4 +1,3 @@
-import notifier from "node-notifier";
 import type { Logger } from "../logger.js";
 import { APP_ID, type DesktopNotification, type Notifier } from "./notifier.js";
 
@@ -15,7 +14,16 @@ import { APP_ID, type DesktopNotification, type Notifier } from "./notifier.js";
 export class NodeNotifier implements Notifier {
   constructor(private readonly logger: Logger) {}
 
-  notify(n: DesktopNotification): Promise<void> {
+  async notify(n: DesktopNotification): Promise<void> {
+    // Imported on the first notification: the tray app keeps it as a fallback it rarely needs, and
+    // neither the app nor `pimtray` should pay for loading it at start.
+    let notifier: typeof import("node-notifier");
+    try {
+      notifier = (await import("node-notifier")).default;
+    } catch (e) {
+      this.logger.warn(`desktop notification failed: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
     return new Promise((resolve) => {
       notifier.notify(
         {

@@ -1,0 +1,89 @@
+import type { IncomingMessage } from "node:http";
+import { Agent, request } from "node:https";
+import type { Readable } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import type { FetchLike } from "../engine/http/http-client.js";
+
+/**
+ * Idle connections are closed after this long: under the 5 s keep-alive of Node servers (the emulator)
+ * and of most proxies in front of Graph, so a request never goes out on a connection the server is closing.
+ */
+const IDLE_MS = 3_000;
+
+/**
+ * The engine's fetch on node:https, for a CLI that reaches Graph, ARM and the sign-in host directly (no
+ * proxy: with one, proxy-fetch.ts uses undici). Measured for `pimtray status` (docs/cli.md, "Start-up
+ * time"): undici took longer to load than the rest of the engine, and its first request was slower again;
+ * node:https is part of Node and answers the same first request in a fraction of that.
+ *
+ * Only what FetchLike promises: status, headers and the body as text, decoded from gzip, deflate or br.
+ * Redirects are not followed (Graph, ARM and the token endpoints answer without them). Connections are
+ * kept alive and shared by every request of the process; NODE_EXTRA_CA_CERTS is honoured by Node's TLS
+ * unless `ca` replaces the trusted list (demo mode).
+ */
+export function httpsFetch(options: { ca?: string[] } = {}): FetchLike {
+  const agent = new Agent({ keepAlive: true, timeout: IDLE_MS, ...(options.ca ? { ca: options.ca } : {}) });
+  return (url, init) =>
+    new Promise((resolve, reject) => {
+      const target = new URL(url);
+      if (target.protocol !== "https:") {
+        reject(new TypeError(`only https is supported, not ${target.protocol}`));
+        return;
+      }
+      const req = request(
+        target,
+        {
+          method: init.method,
+          headers: { accept: "*/*", "accept-encoding": "gzip, deflate, br", ...init.headers },
+          agent,
+          // An abort (the engine's timeout) ends the request with an AbortError, before or after the answer.
+          signal: init.signal,
+        },
+        (res) =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: { forEach: (cb) => forEachHeader(res, cb) },
+            text: () => bodyText(res),
+          }),
+      );
+      req.once("error", reject);
+      req.end(init.body);
+    });
+}
+
+function forEachHeader(res: IncomingMessage, cb: (value: string, key: string) => void): void {
+  for (const [key, value] of Object.entries(res.headers)) {
+    if (value !== undefined) cb(Array.isArray(value) ? value.join(", ") : value, key);
+  }
+}
+
+function decoded(res: IncomingMessage): Readable {
+  const encoding = String(res.headers["content-encoding"] ?? "")
+    .trim()
+    .toLowerCase();
+  const decoder =
+    encoding === "gzip" || encoding === "x-gzip"
+      ? createGunzip()
+      : encoding === "deflate"
+        ? createInflate()
+        : encoding === "br"
+          ? createBrotliDecompress()
+          : null;
+  if (!decoder) return res;
+  res.once("error", (e) => decoder.destroy(e));
+  return res.pipe(decoder);
+}
+
+function bodyText(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const body = decoded(res);
+    const chunks: Buffer[] = [];
+    body.on("data", (c: Buffer) => chunks.push(c));
+    body.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    body.once("error", reject);
+    // The connection closed before the whole body came: an error, never a short body taken as complete.
+    res.once("close", () => {
+      if (!res.complete) reject(new Error("the connection closed before the whole answer arrived"));
+    });
+  });
+}
