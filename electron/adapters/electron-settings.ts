@@ -1,4 +1,4 @@
-import Store from "electron-store";
+import type Store from "electron-store";
 import { join } from "node:path";
 import { UsageError } from "../engine/errors.js";
 import { FILES } from "../engine/paths.js";
@@ -28,9 +28,10 @@ export class ElectronStoreSettings implements SettingsRepository {
     const draft = structuredClone(await this.load());
     const parsed = settingsSchema.safeParse(change(draft) ?? draft);
     if (!parsed.success) throw new UsageError(`Not saved: ${describeIssues(parsed.error)}.`);
-    // Created only after a successful load: electron-store must never see (and clear) a damaged file.
+    // Created only after a successful load: electron-store must never see (and clear) a damaged file. It is
+    // imported then too: electron-store (with conf and ajv) is not needed to start the app and show the tray.
     // configFileMode: electron-store's default 0o666 becomes 0644 under a usual umask; the file names the account.
-    this.#store ??= new Store<Settings>({
+    this.#store ??= new (await import("electron-store")).default<Settings>({
       cwd: this.configDir,
       name: "settings",
       clearInvalidConfig: false,

@@ -1,7 +1,6 @@
 import { net, safeStorage, shell } from "electron";
 import { join } from "node:path";
 import { rootCertificates } from "node:tls";
-import { Agent, fetch as undiciFetch } from "undici";
 import { ElectronStoreSettings } from "../adapters/electron-settings.js";
 import { AppTokenCache } from "../adapters/safe-storage-persistence.js";
 import { DEFAULT_CLIENT_ID, resolveConnection } from "../engine/config.js";
@@ -11,7 +10,6 @@ import { HistoryLog } from "../engine/history/history-log.js";
 import type { FetchLike } from "../engine/http/http-client.js";
 import type { Logger } from "../engine/logger.js";
 import { FILES } from "../engine/paths.js";
-import { followSignInPage } from "../node/demo-sign-in.js";
 import type { AppDemoEmulator } from "./demo-emulator.js";
 
 // The engine on Electron's capabilities: settings.json through electron-store, the token cache under
@@ -28,6 +26,12 @@ export interface EngineWiring {
   /** Demo mode: the emulator replaces the tenant, the endpoints and the sign-in browser. */
   demoEmu: AppDemoEmulator | null;
   logger: Logger;
+}
+
+async function demoFetch(caPem: string): Promise<FetchLike> {
+  const { Agent, fetch } = await import("undici");
+  const dispatcher = new Agent({ connect: { ca: [...rootCertificates, caPem] } });
+  return (url, init) => fetch(url, { ...init, dispatcher });
 }
 
 export async function wireEngine({ configDir, demoEmu, logger }: EngineWiring) {
@@ -52,12 +56,8 @@ export async function wireEngine({ configDir, demoEmu, logger }: EngineWiring) {
     path: join(configDir, "msal-cache.bin"),
   });
   // net.fetch uses the system proxy and the OS trust store; demo mode trusts the emulator's own CA.
-  const fetch: FetchLike = demoEmu
-    ? (() => {
-        const dispatcher = new Agent({ connect: { ca: [...rootCertificates, demoEmu.caPem] } });
-        return (url, init) => undiciFetch(url, { ...init, dispatcher });
-      })()
-    : (url, init) => net.fetch(url, init);
+  // undici and the demo sign-in are imported in demo mode only: the app otherwise never loads them.
+  const fetch: FetchLike = demoEmu ? await demoFetch(demoEmu.caPem) : (url, init) => net.fetch(url, init);
   const connection = resolveConnection({
     cloud: s.connection.cloud,
     tenant: demoEmu ? demoEmu.tenantId : s.connection.tenant,
@@ -72,7 +72,11 @@ export async function wireEngine({ configDir, demoEmu, logger }: EngineWiring) {
     connection,
     fetch,
     persistence: cache,
-    ui: { openBrowser: demoEmu ? (url) => followSignInPage(url, demoEmu.caPem) : (url) => shell.openExternal(url) },
+    ui: {
+      openBrowser: demoEmu
+        ? async (url) => (await import("../node/demo-sign-in.js")).followSignInPage(url, demoEmu.caPem)
+        : (url) => shell.openExternal(url),
+    },
     settings,
     history,
     logger,

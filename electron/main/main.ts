@@ -10,7 +10,6 @@ import { defaultConfigDir, FILES } from "../engine/paths.js";
 import { fileLogger } from "../node/file-logger.js";
 import { registerAppScheme, serveRenderer } from "./app-protocol.js";
 import { createAppTray } from "./app-tray.js";
-import { startDemoEmulator } from "./demo-emulator.js";
 import { routeDesktopNotifications } from "./desktop-notifications.js";
 import { wireEngine } from "./engine-wiring.js";
 import { showFailedStart } from "./failed-start.js";
@@ -101,7 +100,8 @@ async function start(): Promise<void> {
   denyAllPermissions();
   serveRenderer();
 
-  const demoEmu = demo ? await startDemoEmulator(configDir) : null;
+  // Demo mode only: the emulator's launcher (and undici with it) is not loaded otherwise.
+  const demoEmu = demo ? await (await import("./demo-emulator.js")).startDemoEmulator(configDir) : null;
   const { engine, settings, cache } = await wireEngine({ configDir, demoEmu, logger });
   // Watching the config folder shows what `pimtray` and other processes change there within 2 s.
   const lifecycle = createLifecycle(engine, { stateDir: configDir, watchOthers: true });
