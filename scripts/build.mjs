@@ -1,5 +1,5 @@
 // Bundles the CLI, the emulator it starts for --demo, the tray app's main process, its preload and the popup
-// with esbuild. The CLI carries its dependencies; elsewhere they stay external, loaded from node_modules.
+// with esbuild. The CLI and main carry the dependencies they load at start; the emulator's stay external.
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -65,13 +65,18 @@ await Promise.all([
     outfile: "dist/renderer/preview-bridge.js",
   }),
   // The Electron main process (CommonJS, as Electron loads it) and the sandboxed preload, which must be
-  // one self-contained file: a sandboxed preload cannot require local modules.
+  // one self-contained file: a sandboxed preload cannot require local modules. Main carries what it needs
+  // before its tray shows (MSAL, zod), which measured faster than resolving and reading them file by file
+  // from node_modules (docs/cli.md, "Start-up time"). What it loads later, if at all, stays there:
+  // electron-store (ESM, on the first save, and it imports electron itself), node-notifier (runs helpers
+  // from its own folder), undici (demo mode only).
   build({
     ...common,
     format: "cjs",
     entryPoints: ["electron/main/main.ts"],
     outfile: "dist/electron/main.cjs",
-    external: ["electron"],
+    packages: undefined,
+    external: ["electron", "electron-store", "node-notifier", "undici"],
     logOverride: { "empty-import-meta": "silent" },
   }),
   build({

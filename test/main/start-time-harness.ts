@@ -4,9 +4,9 @@
 //    resolve hook, CommonJS through Module._resolveFilename), and `sourcesLoaded` turns that list into the
 //    source files behind it, reading each bundle's source map, so a dependency bundled into a chunk is seen
 //    exactly as one loaded from node_modules;
-//  - `electronFakePreload`: the built composition root (dist/electron/main.cjs) under plain Node, with the
-//    Electron fake of test/main (bundled to one CommonJS file) in place of `electron`, for require and import
-//    alike. It prints "tray" when main creates its Tray, and writes "@tray" to the record if there is one.
+//  - `electronFakeArgs`: the built composition root (dist/electron/main.cjs) under plain Node, with the
+//    Electron fake of test/main (bundled to one CommonJS file) in place of `electron`. It prints "tray" when
+//    main creates its Tray, and writes "@tray" to the record if there is one.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -86,11 +86,14 @@ export function loadedFrom(sources: Set<string>, folder: string): boolean {
 }
 
 /**
- * The Electron fake as one CommonJS file in `dir`, and a preload (for --import) that puts it in place of
- * `electron` for require and import, and marks the Tray's creation: "tray" on stdout, and `TRAY_MARK` in
- * `record` if given.
+ * The Electron fake as one CommonJS file in `dir`, and the Node arguments that put it in place of `electron`
+ * (a --require preload) and mark the Tray's creation: "tray" on stdout, and `TRAY_MARK` in `record` if
+ * given. CommonJS only, as Electron loads main: an --import preload or an import hook would send main, and
+ * every package it loads, through Node's ES module loader (and a hooks thread), which makes the start it
+ * measures far slower than Electron's. Nothing imports `electron` as an ES module before the tray shows
+ * (electron-store does, on the first save: see `appEnv`).
  */
-export async function electronFakePreload(dir: string, record?: string): Promise<string> {
+export async function electronFakeArgs(dir: string, record?: string): Promise<string[]> {
   const fake = join(dir, "electron-fake.cjs");
   await build({
     entryPoints: [join(ROOT, "test", "main", "electron-fake.ts")],
@@ -101,29 +104,18 @@ export async function electronFakePreload(dir: string, record?: string): Promise
     outfile: fake,
     logLevel: "warning",
   });
-  const hooks = join(dir, "electron-hooks.mjs");
-  writeFileSync(
-    hooks,
-    `export async function resolve(specifier, context, next) {
-  return specifier === "electron"
-    ? { url: ${JSON.stringify(pathToFileURL(fake).href)}, shortCircuit: true }
-    : next(specifier, context);
-}
-`,
-  );
-  const preload = join(dir, "electron-preload.mjs");
+  const preload = join(dir, "electron-preload.cjs");
   writeFileSync(
     preload,
-    `import { appendFileSync } from "node:fs";
-import Module, { createRequire, register } from "node:module";
+    `const { appendFileSync } = require("node:fs");
+const Module = require("node:module");
 const fake = ${JSON.stringify(fake)};
-register(${JSON.stringify(pathToFileURL(hooks).href)});
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   return request === "electron" ? fake : resolveFilename.call(this, request, ...rest);
 };
 const record = ${JSON.stringify(record ?? null)};
-const trays = createRequire(import.meta.url)(fake).recorded.trays;
+const trays = require(fake).recorded.trays;
 const push = trays.push.bind(trays);
 trays.push = (...t) => {
   if (record) appendFileSync(record, ${JSON.stringify(TRAY_MARK)} + "\\n");
@@ -132,14 +124,13 @@ trays.push = (...t) => {
 };
 `,
   );
-  return preload;
+  return ["--require", preload];
 }
 
 /**
  * The environment for the composition root under Node: its own config folder, no session bus (no real
- * notification on a desktop, as test/main/boot.ts), and an Electron package that never downloads a
- * binary should anything still reach the real one (an ES module required from CommonJS resolves its own
- * imports without Node 20's hooks).
+ * notification on a desktop, as test/main/boot.ts), and an Electron package that never downloads a binary
+ * should an ES module reach the real one (electron-store does in builds that load it at start).
  */
 export function appEnv(configDir: string, scratch: string): NodeJS.ProcessEnv {
   return {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   appEnv,
-  electronFakePreload,
+  electronFakeArgs,
   loadedFrom,
   loadRecorder,
   MAIN,
@@ -21,9 +21,9 @@ const dir = mkdtempSync(join(tmpdir(), "pimtray-start-time-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Starts the app until its tray shows, then ends it; what it printed. */
-function startUntilTray(env: NodeJS.ProcessEnv, preloads: string[]): Promise<{ stdout: string; stderr: string }> {
+function startUntilTray(env: NodeJS.ProcessEnv, nodeArgs: string[]): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...preloads.flatMap((p) => ["--import", p]), MAIN], {
+    const child = spawn(process.execPath, [...nodeArgs, MAIN], {
       env,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -48,8 +48,8 @@ describe("the tray app's start, up to the tray", () => {
     const record = join(dir, "loaded.txt");
     const config = join(dir, "config");
     mkdirSync(config);
-    const preloads = [loadRecorder(dir, record), await electronFakePreload(dir, record)];
-    const r = await startUntilTray(appEnv(config, dir), preloads);
+    const nodeArgs = ["--import", loadRecorder(dir, record), ...(await electronFakeArgs(dir, record))];
+    const r = await startUntilTray(appEnv(config, dir), nodeArgs);
     expect(r.stdout, r.stderr).toContain("tray");
     const lines = recorded(record);
     expect(lines).toContain(TRAY_MARK);
