@@ -61,6 +61,7 @@ describe("pimtray --version and --help", () => {
 
 describe("pimtray status, signed in", () => {
   it("loads the engine and MSAL, and neither undici, node-notifier, electron-store nor the emulator", async () => {
+    await suite.emu.control.clearRequests();
     const r = await traced(["status", "--json"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toHaveProperty("active");
@@ -73,6 +74,10 @@ describe("pimtray status, signed in", () => {
     for (const other of ["activate", "approvals", "profiles"])
       expect(loadedFrom(r.sources, `electron/cli/commands/${other}.ts`), other).toBe(false);
     expect(loadedFrom(r.sources, "electron/cli/watch.ts")).toBe(false);
+    // Three planes' tokens, asked for together: the sign-in host's metadata is read once, not once each.
+    const log = await suite.emu.control.requests();
+    expect(log.filter((e) => e.path.endsWith("/.well-known/openid-configuration"))).toHaveLength(1);
+    expect(log.filter((e) => e.path.startsWith("/arm/") || e.path.startsWith("/v1.0/"))).toHaveLength(6);
   });
 
   it("loads undici when a proxy is configured, and reaches the emulator through it (NO_PROXY: directly)", async () => {

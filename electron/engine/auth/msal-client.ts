@@ -1,4 +1,10 @@
-import { LogLevel, PublicClientApplication } from "@azure/msal-node";
+import {
+  LogLevel,
+  PublicClientApplication,
+  type INetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
+} from "@azure/msal-node";
 import type { ResolvedConnection } from "../config.js";
 import type { HttpClient } from "../http/http-client.js";
 import type { Logger } from "../logger.js";
@@ -35,7 +41,7 @@ export function createMsalClient(options: {
       ),
     },
     system: {
-      networkClient: network,
+      networkClient: oneDiscoveryAtATime(network),
       loggerOptions: {
         piiLoggingEnabled: false,
         logLevel: LogLevel.Warning,
@@ -46,4 +52,28 @@ export function createMsalClient(options: {
     },
   });
   return { pca, network };
+}
+
+/**
+ * MSAL reads the authority's metadata (its OpenID configuration) before its first token, and keeps it once
+ * read; but token requests made together, one per plane at start, each read it before any answer is kept.
+ * Reads of the same document made while one is in flight share its answer (each caller gets its own copy).
+ * Nothing is kept after it: MSAL's own cache decides when to read again.
+ */
+function oneDiscoveryAtATime(network: INetworkModule): INetworkModule {
+  const inFlight = new Map<string, Promise<NetworkResponse<unknown>>>();
+  return {
+    sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number) {
+      if (!new URL(url).pathname.endsWith("/.well-known/openid-configuration"))
+        return network.sendGetRequestAsync<T>(url, options, timeout);
+      let read = inFlight.get(url);
+      if (!read) {
+        read = network.sendGetRequestAsync<unknown>(url, options, timeout).finally(() => inFlight.delete(url));
+        inFlight.set(url, read);
+      }
+      return read.then((r) => structuredClone(r) as NetworkResponse<T>);
+    },
+    sendPostRequestAsync: <T>(url: string, options?: NetworkRequestOptions) =>
+      network.sendPostRequestAsync<T>(url, options),
+  };
 }
