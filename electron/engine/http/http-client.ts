@@ -1,8 +1,9 @@
 import { NetworkError } from "../errors.js";
 
 /**
- * The one fetch both front ends hand in: Node's (undici, honouring HTTPS_PROXY and
- * NODE_EXTRA_CA_CERTS) for the CLI, Electron's net.fetch (system proxy, OS trust store) for the app.
+ * The one fetch both front ends hand in: for the CLI, Node's own https with keep-alive (quick to load;
+ * NODE_EXTRA_CA_CERTS honoured), or undici's when HTTPS_PROXY or HTTP_PROXY is set; for the app,
+ * Electron's net.fetch (system proxy, OS trust store).
  */
 export type FetchLike = (
   url: string,
