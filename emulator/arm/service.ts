@@ -102,11 +102,14 @@ function ok(call: ArmCall, status: number, body: unknown): void {
   sendArm(call.ctx, status, body, call.limitHeaders);
 }
 
-/** One page of `items`, with ARM's nextLink (the whole URL, to follow verbatim). */
-function page(call: ArmCall, items: unknown[]): void {
+/**
+ * One page of `items`, with ARM's nextLink (the whole URL, to follow verbatim). `view` turns an item into what
+ * the page shows, for the page's items only: a large tenant's list is not built whole for every page.
+ */
+function page<T>(call: ArmCall, items: T[], view: (item: T) => unknown = (item) => item): void {
   const size = call.deps.settings.armPageSize;
   const skip = Number.parseInt(call.ctx.query.get("$skipToken") ?? call.ctx.query.get("$skiptoken") ?? "0", 10) || 0;
-  const slice = items.slice(skip, skip + size);
+  const slice = items.slice(skip, skip + size).map(view);
   let nextLink: string | undefined;
   if (skip + size < items.length) {
     const q = new URLSearchParams(call.ctx.query);
@@ -267,9 +270,8 @@ function listEligibilities(call: ArmCall, scope: string): void {
   const items = call.arm
     .currentEligibilities(now)
     .filter((e) => (!f.principal || e.principalId === f.principal) && (!f.roleGuid || e.roleGuid === f.roleGuid))
-    .filter((e) => inScope(e.scope, scope, f.atScope))
-    .map((e) => eligibilityView(call.arm, e, scope, user(call, e.principalId)));
-  page(call, items);
+    .filter((e) => inScope(e.scope, scope, f.atScope));
+  page(call, items, (e) => eligibilityView(call.arm, e, scope, user(call, e.principalId)));
 }
 
 function listInstances(call: ArmCall, scope: string): void {
