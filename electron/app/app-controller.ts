@@ -57,6 +57,8 @@ export class AppController {
     private readonly logger: Logger,
   ) {
     this.#context = { engine, lifecycle, platform, eligibleNames: new EligibleNames(), state: () => this.state() };
+    // The list's policies as the background fill reads them (pim:eligible with policies "later").
+    this.#context.eligibleNames.policies.on((p) => this.#push("pim:policies-read", p));
     lifecycle.onState(() => void this.#pushState());
     lifecycle.on((e) => {
       const text = notificationFor(e, Date.now());

@@ -5,6 +5,7 @@ import type { ResolvedConnection } from "../engine/config.js";
 import { parseIsoDuration } from "../engine/duration.js";
 import type { EligibleWithPolicy } from "../engine/eligible.js";
 import type { PolicySummary } from "../engine/graph/pim-client.js";
+import { UNKNOWN_POLICY } from "../engine/graph/policy-summary.js";
 import type { ApprovalsPicture } from "../engine/lifecycle/events.js";
 import type { Picture } from "../engine/lifecycle/lifecycle-service.js";
 import type { PlaneStatus } from "../engine/planes/planes.js";
@@ -14,6 +15,7 @@ import {
   PLANE_LABELS,
   refOf,
   type ActiveAssignment,
+  type Eligibility,
   type NamedRef,
   type PlaneKind,
   type RoleNames,
@@ -98,11 +100,21 @@ export function pendingNames(r: PictureRows["pending"][number]): NamedRef {
 }
 
 export function eligibleViews(rows: readonly EligibleWithPolicy[]): EligibleView[] {
-  const hints = groupHints(
-    rows.flatMap((r) => (r.eligibility.kind === "role" || r.eligibility.kind === "azure" ? [] : [r.eligibility])),
+  const policies = new Map(rows.map((r) => [r.eligibility, policyView(r.policy)]));
+  return eligibleListViews(
+    rows.map((r) => r.eligibility),
+    (e) => policies.get(e) ?? policyView(UNKNOWN_POLICY),
   );
-  return rows.map(({ eligibility: e, policy }): EligibleView => {
-    const common = { eligibleUntil: e.endDateTime, policy: policyView(policy) };
+}
+
+/** The list's rows, each with the policy `policyOf` gives it (read, or still loading). */
+export function eligibleListViews(
+  list: readonly Eligibility[],
+  policyOf: (e: Eligibility) => PolicyView,
+): EligibleView[] {
+  const hints = groupHints(list.flatMap((e) => (e.kind === "role" || e.kind === "azure" ? [] : [e])));
+  return list.map((e): EligibleView => {
+    const common = { eligibleUntil: e.endDateTime, policy: policyOf(e) };
     switch (e.kind) {
       case "role":
         return {

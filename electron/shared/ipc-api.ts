@@ -6,6 +6,12 @@ import type { Channel, RequestOf, Responses } from "./ipc-contract.js";
 export type { Channel, RequestOf, Responses };
 
 export interface PolicyView {
+  /**
+   * Absent once read. "loading": main has not read it yet (a list asked for with `policies: "later"`); it
+   * follows in a `pim:policies-read` push. "unread": the read failed (network, service); Activate reads it again.
+   * Either way the other fields say nothing yet (`known` is false).
+   */
+  status?: "loading" | "unread" | undefined;
   known: boolean;
   maxMinutes: number | null;
   approvalRequired: boolean;
@@ -250,6 +256,19 @@ export function deactivateRequestOf(a: ActiveView): RequestOf<"pim:deactivate"> 
 export type Result<T> =
   { ok: true; value: T } | { ok: false; error: { kind: string; message: string; adminConsentUrl?: string } };
 
+/** A row's policy, by the row's target key (`targetKey`). */
+export interface RowPolicy {
+  key: string;
+  policy: PolicyView;
+}
+
+/** Policies main has read for the rows of the last list. */
+export interface PoliciesPush {
+  policies: RowPolicy[];
+  /** How many of the list's policies are still to be read. */
+  remaining: number;
+}
+
 /** Main → renderer pushes. */
 export interface Pushes {
   "app:state": AppState;
@@ -259,6 +278,8 @@ export interface Pushes {
     groupId: string | null;
     approval?: { kind: PlaneKind; requestId: string; decision: "Approve" | "Deny" | null } | undefined;
   };
+  /** Policies of the list's rows as main reads them, after `pim:eligible` with `policies: "later"`. */
+  "pim:policies-read": PoliciesPush;
 }
 export type PushChannel = keyof Pushes;
 
@@ -291,6 +312,8 @@ export function createApi(t: Transport) {
     signIn: (p: RequestOf<"auth:sign-in"> = {}) => call("auth:sign-in", p),
     signOut: () => call("auth:sign-out"),
     eligible: (p: RequestOf<"pim:eligible"> = {}) => call("pim:eligible", p),
+    /** Rows' policies (by target key), read ahead of the rest: the rows on screen, the row Activate checks. */
+    policies: (p: RequestOf<"pim:policies">) => call("pim:policies", p),
     activate: (p: RequestOf<"pim:activate">) => call("pim:activate", p),
     deactivate: (p: RequestOf<"pim:deactivate">) => call("pim:deactivate", p),
     cancel: (p: RequestOf<"pim:cancel">) => call("pim:cancel", p),
@@ -313,6 +336,7 @@ export function createApi(t: Transport) {
     onState: (l: (s: AppState) => void) => t.subscribe("app:state", l),
     onEvent: (l: (e: Pushes["app:event"]) => void) => t.subscribe("app:event", l),
     onFocus: (l: (e: Pushes["app:focus"]) => void) => t.subscribe("app:focus", l),
+    onPolicies: (l: (e: Pushes["pim:policies-read"]) => void) => t.subscribe("pim:policies-read", l),
   };
 }
 

@@ -11,6 +11,7 @@ import type {
   OutcomeView,
   PlaneStatusView,
   ProfileView,
+  RowPolicy,
 } from "./ipc-api.js";
 
 // The one IPC contract between main, preload and renderer. Every channel has, in one map, a request
@@ -90,9 +91,25 @@ export const contract = {
       .strict(),
     response: returns<AppState>(),
   },
+  /**
+   * The eligibility list. `policies`: "wait" (the default) reads every row's policy first; "later" answers at
+   * once, each policy main has not read yet marked loading, and sends them in `pim:policies-read` pushes.
+   * `refresh` reads every policy again.
+   */
   "pim:eligible": {
-    request: z.object({ refresh: z.boolean().optional() }).strict().optional(),
+    request: z
+      .object({ refresh: z.boolean().optional(), policies: z.enum(["wait", "later"]).optional() })
+      .strict()
+      .optional(),
     response: returns<EligibleView[]>(),
+  },
+  /**
+   * These rows' policies (by target key), read ahead of the rest of the list; answers once they are read.
+   * Keys of rows main did not list are left out of the answer.
+   */
+  "pim:policies": {
+    request: z.object({ keys: z.array(z.string().min(1).max(1024)).min(1).max(200) }).strict(),
+    response: returns<RowPolicy[]>(),
   },
   "pim:activate": {
     request: z

@@ -4,13 +4,16 @@ import type { FeatureHandlers } from "./handler.js";
 // plane's permissions ("Turn on Azure roles").
 
 export const authHandlers = {
-  "auth:sign-in": async (r, { engine, lifecycle, state }) => {
+  "auth:sign-in": async (r, { engine, lifecycle, eligibleNames, state }) => {
     await engine.signIn({ method: r.method ?? "browser", selectAccount: r.selectAccount ?? false });
+    // The popup asks for the list next: it is read while the lifecycle reads the picture, not after.
+    eligibleNames.readAhead(() => engine.planes.eligibilities());
     await lifecycle.signedIn();
     return state();
   },
-  "auth:sign-out": async (_r, { engine, lifecycle, state }) => {
+  "auth:sign-out": async (_r, { engine, lifecycle, eligibleNames, state }) => {
     await engine.signOut();
+    eligibleNames.policies.clear();
     await lifecycle.refresh("signed-out");
     return state();
   },

@@ -2,6 +2,7 @@ import type { Engine } from "../../engine/engine.js";
 import type { LifecycleService } from "../../engine/lifecycle/lifecycle-service.js";
 import { targetKey, type Eligibility, type TargetRef } from "../../engine/planes/targets.js";
 import type { AppState, Channel, ParsedRequest, Responses } from "../../shared/ipc-contract.js";
+import { EligiblePolicies } from "../eligible-policies.js";
 
 // What a channel's handler is: a function from the validated request (zod's output for that
 // channel, so no handler re-types its payload) to the channel's response type, with the app's
@@ -25,9 +26,29 @@ export interface AppPlatform {
   hidePopup(): void;
 }
 
-/** The last eligibility list the popup loaded (every plane), by targetKey: where names and Azure schedules come from. */
+/**
+ * The last eligibility list the popup loaded (every plane), by targetKey: where names and Azure schedules
+ * come from; and its policies, read in the background when the popup asks for them later.
+ */
 export class EligibleNames {
   #rows = new Map<string, Eligibility>();
+  readonly policies = new EligiblePolicies();
+  #ahead: { at: number; list: Promise<Eligibility[]> } | null = null;
+
+  /** Starts reading the list the popup is about to ask for (after a sign-in), for `takeAhead`. */
+  readAhead(read: () => Promise<Eligibility[]>, now = Date.now()): void {
+    const list = read();
+    // Its failure is the next reader's to see (it reads again), not an unhandled rejection.
+    list.catch(() => undefined);
+    this.#ahead = { at: now, list };
+  }
+
+  /** The list read ahead, once, if it was started at most `maxAgeMs` ago. */
+  takeAhead(maxAgeMs: number, now = Date.now()): Promise<Eligibility[]> | null {
+    const ahead = this.#ahead;
+    this.#ahead = null;
+    return ahead && now - ahead.at <= maxAgeMs ? ahead.list : null;
+  }
 
   remember(list: readonly Eligibility[]): void {
     this.#rows = new Map(list.map((e) => [targetKey(e), e]));
@@ -42,6 +63,11 @@ export class EligibleNames {
   /** The eligibility for exactly this target. */
   find(t: TargetRef): Eligibility | undefined {
     return this.#rows.get(targetKey(t));
+  }
+
+  /** The eligibility whose targetKey this is. */
+  byKey(key: string): Eligibility | undefined {
+    return this.#rows.get(key);
   }
 
   all(): Eligibility[] {

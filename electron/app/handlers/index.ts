@@ -28,8 +28,8 @@ export const READ_ONLY: ReadonlySet<Channel> = new Set<Channel>([
   "app:hide",
 ]);
 
-/** Reads of the planes that change nothing either (each plane's state, the Azure scope picker): no push. */
-export const PLANE_READS: ReadonlySet<Channel> = new Set<Channel>(["pim:planes", "pim:azure-scopes"]);
+/** Reads of the planes that change nothing either (each plane's state, the Azure scope picker, rows' policies): no push. */
+export const PLANE_READS: ReadonlySet<Channel> = new Set<Channel>(["pim:planes", "pim:azure-scopes", "pim:policies"]);
 
 /** Whether a channel's success is followed by a state push. */
 export function changesState(channel: Channel): boolean {

@@ -2,13 +2,23 @@ import type { Target } from "../../engine/activation/activation-service.js";
 import { PimTrayError } from "../../engine/errors.js";
 import { refOf, type TargetRef } from "../../engine/planes/targets.js";
 import { namesFor, planeTargetFor } from "../plane-targets.js";
-import { eligibleViews, outcomeView, pendingNames, planeStatusViews, type PictureRows } from "../view-model.js";
+import {
+  eligibleListViews,
+  eligibleViews,
+  outcomeView,
+  pendingNames,
+  planeStatusViews,
+  type PictureRows,
+} from "../view-model.js";
 import type { ParsedRequest } from "../../shared/ipc-contract.js";
 import type { FeatureHandlers, HandlerContext } from "./handler.js";
 
 // PIM from the popup, on every plane: the eligibility list, activate, deactivate, cancel a request,
 // each plane's state, and the scopes below an Azure eligibility (the scope picker). Groups are
 // named as they always were (groupId, accessId); roles and Azure roles by `target`.
+
+/** How long a list read ahead at sign-in stays good enough to answer the popup's first pim:eligible. */
+const READ_AHEAD_MS = 30_000;
 
 type TargetRequest = Pick<ParsedRequest<"pim:activate">, "groupId" | "accessId" | "target">;
 
@@ -45,11 +55,27 @@ async function activationTarget(r: TargetRequest, { engine, eligibleNames }: Han
 }
 
 export const pimHandlers = {
-  "pim:eligible": async (_r, { engine, eligibleNames }) => {
-    const rows = await engine.eligibleWithPolicies();
-    eligibleNames.remember(rows.map((row) => row.eligibility));
-    return eligibleViews(rows);
+  "pim:eligible": async (r, { engine, eligibleNames }) => {
+    if (r?.refresh) engine.planes.invalidatePolicies();
+    if (r?.policies !== "later") {
+      const rows = await engine.eligibleWithPolicies();
+      eligibleNames.remember(rows.map((row) => row.eligibility));
+      eligibleNames.policies.remember(rows);
+      return eligibleViews(rows);
+    }
+    // The list at once (read ahead since the sign-in, if that was a moment ago); its policies follow
+    // (pim:policies-read pushes), so a long list is never held up by them.
+    const ahead = r.refresh ? null : eligibleNames.takeAhead(READ_AHEAD_MS);
+    const list = ahead ? await ahead.catch(() => engine.planes.eligibilities()) : await engine.planes.eligibilities();
+    eligibleNames.remember(list);
+    eligibleNames.policies.fill(engine.planes, list);
+    return eligibleListViews(list, (e) => eligibleNames.policies.viewOf(e));
   },
+  "pim:policies": async (r, { engine, eligibleNames }) =>
+    eligibleNames.policies.read(
+      engine.planes,
+      r.keys.flatMap((k) => eligibleNames.byKey(k) ?? []),
+    ),
   "pim:activate": async (r, ctx) => {
     const { engine, lifecycle } = ctx;
     const outcome = await engine.activation.activate(
