@@ -1,7 +1,7 @@
 // The popup's entry: holds the app state main pushes, and shows the sign-in panel or the tabs.
 import { render } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
-import type { AppState, EligibleView, PlaneStatusView } from "../electron/shared/ipc-api.js";
+import type { AppState, EligibleView, PlaneStatusView, PolicyView, RowPolicy } from "../electron/shared/ipc-api.js";
 import { useToasts } from "./hooks.js";
 import { ActiveView } from "./views/active.js";
 import { ApprovalsInbox, type ApprovalFocus } from "./views/approvals.js";
@@ -14,6 +14,17 @@ import { TabBar, type Tab } from "./views/tab-bar.js";
 function App() {
   const [state, setState] = useState<AppState | null>(null);
   const [eligible, setEligible] = useState<EligibleView[]>([]);
+  // Policies main read after the list (pushed, or asked for), by row key. Never emptied while signed in: a
+  // push may overtake the list it belongs to, and main pushes each policy once.
+  const [policies, setPolicies] = useState<ReadonlyMap<string, PolicyView>>(() => new Map());
+  const mergePolicies = useCallback((rows: RowPolicy[]) => {
+    if (!rows.length) return;
+    setPolicies((prev) => {
+      const next = new Map(prev);
+      for (const r of rows) next.set(r.key, r.policy);
+      return next;
+    });
+  }, []);
   // Each plane's state: from every state push, and read again after each list (a list is what updates it).
   const [planes, setPlanes] = useState<PlaneStatusView[]>([]);
   const [loading, setLoading] = useState(false);
@@ -27,7 +38,8 @@ function App() {
   const loadEligible = useCallback(async () => {
     setLoading(true);
     try {
-      setEligible(await api.eligible({}));
+      // The list at once; its policies follow (a tenant with thousands of eligibilities waits for none).
+      setEligible(await api.eligible({ policies: "later" }));
       setPlanes(await api.planes());
     } catch (e) {
       notify("error", e instanceof Error ? e.message : String(e));
@@ -53,6 +65,7 @@ function App() {
         setState(s);
         setPlanes(s.planes);
       }),
+      api.onPolicies((p) => mergePolicies(p.policies)),
       api.onEvent((e) => {
         // What the user just did is already confirmed by its own message; background news is not.
         if (e.type === "provisioned" || e.type === "pending-approval") return;
@@ -78,7 +91,7 @@ function App() {
       }),
     ];
     return () => offs.forEach((off) => off());
-  }, [api, reload, notify]);
+  }, [api, reload, notify, mergePolicies]);
 
   useEffect(() => {
     // Escape puts the popup back in the tray, as tray popups do.
@@ -92,6 +105,8 @@ function App() {
   const signedIn = Boolean(state && !state.needsSignIn);
   useEffect(() => {
     if (signedIn) void loadEligible();
+    // Another account may follow: its list starts with nothing known.
+    else setPolicies(new Map());
   }, [signedIn, loadEligible]);
 
   if (!state) return <main class="loading">Loading…</main>;
@@ -125,6 +140,8 @@ function App() {
               <GroupsView
                 state={state}
                 eligible={eligible}
+                policies={policies}
+                onPolicies={mergePolicies}
                 planes={planes}
                 loading={loading}
                 notify={notify}

@@ -1,8 +1,10 @@
 // One activation request on any plane: duration within the policy, justification, ticket, start time,
 // and for an Azure role the scope (its eligibility's, or a narrower one: a reduced-scope activation).
-// The policy is enforced here before anything is sent; main checks again.
-import { useState } from "preact/hooks";
-import type { AppState, EligibleView, OutcomeView, RequestOf } from "../../electron/shared/ipc-api.js";
+// The policy is enforced here before anything is sent; main checks again. A long list is shown before main
+// has read every policy: a form opened on a row whose policy is still loading asks for it at once, and
+// sends nothing until it is known.
+import { useEffect, useState } from "preact/hooks";
+import type { AppState, EligibleView, OutcomeView, PolicyView, RequestOf } from "../../electron/shared/ipc-api.js";
 import { api } from "../bridge.js";
 import { minutesLabel } from "../format.js";
 import { useAction, type Notify } from "../hooks.js";
@@ -33,19 +35,57 @@ function targetOf(
 
 export function ActivateForm({
   e,
+  policy: listed,
+  onPolicy,
   state,
   notify,
   onDone,
 }: {
   e: EligibleView;
+  /** The row's policy as the list knows it (it may still be loading). */
+  policy?: PolicyView;
+  /** The policy this form read because the list had not yet. */
+  onPolicy?: (p: PolicyView) => void;
   state: AppState;
   notify: Notify;
   onDone: () => void;
 }) {
-  const max = e.policy.maxMinutes ?? 8 * 60;
-  const [minutes, setMinutes] = useState(Math.min(60, max));
-  // Prefilled from a profile that holds this target, else the last justification used.
   const key = targetKey(e);
+  const [read, setRead] = useState<PolicyView | null>(null);
+  const fromList = listed ?? e.policy;
+  // What the list knows once read; until then, what this form read for itself.
+  const policy = fromList.status === undefined ? fromList : (read ?? fromList);
+  useEffect(() => {
+    if (fromList.status === undefined) return;
+    let live = true;
+    api()
+      .policies({ keys: [key] })
+      .then(([r]) => {
+        if (!live) return;
+        // A row main no longer lists: PIM decides at submission, as for an unknown policy.
+        const p = r?.policy ?? { ...fromList, status: "unread" as const };
+        setRead(p);
+        if (r) onPolicy?.(r.policy);
+      })
+      .catch(() => live && setRead({ ...fromList, status: "unread" }));
+    return () => {
+      live = false;
+    };
+    // Once per form: the read is for the row it opened on.
+  }, [key]);
+  const reading = policy.status === "loading";
+  const max = policy.maxMinutes ?? 8 * 60;
+  const [minutes, setMinutes] = useState(Math.min(60, max));
+  const [durationTouched, setDurationTouched] = useState(false);
+  // The policy arrived after the form opened: the default duration follows it until the person chose one.
+  useEffect(() => {
+    if (!durationTouched) setMinutes(Math.min(60, max));
+  }, [max]);
+  const chooseMinutes = (m: number) => {
+    setDurationTouched(true);
+    setMinutes(m);
+  };
+  // Prefilled from a profile that holds this target, else the last justification used.
   const fromProfile = state.profiles.find(
     (p) => p.justification && p.targets.some((t) => targetKey(t) === key),
   )?.justification;
@@ -66,12 +106,14 @@ export function ActivateForm({
   const submit = async (ev: Event) => {
     ev.preventDefault();
     setProblem(null);
+    // Never sent on a policy not yet read: its limits are what this form checks.
+    if (reading) return setProblem(`Reading the policy for ${name}: a moment.`);
     if (minutes > max)
       return setProblem(`${name} can be active for at most ${minutesLabel(max)}. Choose ${minutesLabel(max)} or less.`);
     if (minutes < 5) return setProblem("PIM activations last at least 5 minutes.");
-    if (e.policy.justificationRequired && !justification.trim())
+    if (policy.justificationRequired && !justification.trim())
       return setProblem(`This ${what} requires a justification: say why you need it.`);
-    if (e.policy.ticketRequired && (!ticketSystem.trim() || !ticketNumber.trim()))
+    if (policy.ticketRequired && (!ticketSystem.trim() || !ticketNumber.trim()))
       return setProblem(`This ${what} requires a ticket: fill in the ticket system and number.`);
     if (later && !startAt) return setProblem("Choose when the activation should start, or pick Now.");
     const out: OutcomeView | undefined = await run("activate", () =>
@@ -95,8 +137,18 @@ export function ActivateForm({
   return (
     <form class="activate" onSubmit={submit} aria-label={`Activate ${name}`} aria-busy={busy !== null}>
       {e.kind === "azure" && <ScopePicker e={e} picked={scope} onPick={setScope} />}
+      {reading && (
+        <p class="muted small" role="status" data-testid="policy-reading">
+          Reading the policy for {name}…
+        </p>
+      )}
+      {policy.status === "unread" && (
+        <p class="muted small" data-testid="policy-unread">
+          The policy could not be read: PIM checks it when you activate.
+        </p>
+      )}
       <label for={`dur-${id}`}>
-        Duration <span class="muted">(at most {minutesLabel(max)})</span>
+        Duration <span class="muted">{reading ? "(reading the policy…)" : `(at most ${minutesLabel(max)})`}</span>
       </label>
       <div class="row">
         <input
@@ -106,7 +158,7 @@ export function ActivateForm({
           max={max}
           step={5}
           value={Math.min(minutes, max)}
-          onInput={(ev) => setMinutes(Number((ev.target as HTMLInputElement).value))}
+          onInput={(ev) => chooseMinutes(Number((ev.target as HTMLInputElement).value))}
           aria-valuetext={minutesLabel(minutes)}
         />
         <input
@@ -115,18 +167,18 @@ export function ActivateForm({
           aria-label="Duration in minutes"
           min={5}
           value={minutes}
-          onInput={(ev) => setMinutes(Number((ev.target as HTMLInputElement).value))}
+          onInput={(ev) => chooseMinutes(Number((ev.target as HTMLInputElement).value))}
         />
         <span class="muted">min</span>
       </div>
-      <label for={`just-${id}`}>Justification{e.policy.justificationRequired ? " (required)" : ""}</label>
+      <label for={`just-${id}`}>Justification{policy.justificationRequired ? " (required)" : ""}</label>
       <textarea
         id={`just-${id}`}
         rows={2}
         value={justification}
         onInput={(ev) => setJustification((ev.target as HTMLTextAreaElement).value)}
       />
-      {e.policy.ticketRequired && (
+      {policy.ticketRequired && (
         <div class="row">
           <input
             aria-label="Ticket system"
@@ -172,8 +224,8 @@ export function ActivateForm({
           {problem}
         </p>
       )}
-      <button type="submit" class="primary" disabled={busy !== null}>
-        {busy ? "Working…" : validateOnly ? "Validate" : "Activate"}
+      <button type="submit" class="primary" disabled={busy !== null || reading}>
+        {busy ? "Working…" : reading ? "Reading the policy…" : validateOnly ? "Validate" : "Activate"}
       </button>
     </form>
   );

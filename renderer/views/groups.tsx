@@ -1,16 +1,27 @@
 // The first tab: everything the user may activate (groups, Entra ID roles, Azure roles), filtered by
 // plane and as they type, each with its policy at a glance and, for roles, the scope it applies to.
-import { useMemo, useState } from "preact/hooks";
-import type { AppState, EligibleView, PlaneStatusView } from "../../electron/shared/ipc-api.js";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { AppState, EligibleView, PlaneStatusView, PolicyView, RowPolicy } from "../../electron/shared/ipc-api.js";
+import { api } from "../bridge.js";
 import { minutesLabel } from "../format.js";
 import type { Notify } from "../hooks.js";
 import { kindOf, nameOf, targetKey, testIdOf, type PlaneKind } from "../targets.js";
 import { ActivateForm } from "./activate-form.js";
 import { GroupHint } from "./group-hint.js";
 import { PlaneFilter, PlaneNotes, type PlaneChoice } from "./plane-filter.js";
+import { VirtualList } from "./virtual-list.js";
 
-function Badges({ e }: { e: EligibleView }) {
-  const p = e.policy;
+function Badges({ p }: { p: PolicyView }) {
+  // Main reads a long list's policies after showing it: a row says so until its policy arrives.
+  if (p.status === "loading")
+    return (
+      <span class="badges">
+        <span class="badge muted loading" data-testid="policy-loading">
+          policy loading…
+        </span>
+      </span>
+    );
+  if (p.status === "unread") return <span class="badge muted">policy not read</span>;
   if (!p.known) return <span class="badge muted">policy unknown</span>;
   return (
     <span class="badges">
@@ -54,6 +65,34 @@ export function ScopeLine({ e }: { e: EligibleView }) {
 /** The test id a row has had since there were groups only ("group-Finance Admins-member"), or its plane's. */
 const rowTestId = (e: EligibleView) => `${kindOf(e)}-${testIdOf(e)}`;
 
+/** A row of the list with what filtering and keying it needs, worked out once per list (not per keystroke). */
+interface Row {
+  e: EligibleView;
+  key: string;
+  kind: PlaneKind;
+  /** What the filter matches, lower-cased: the name, and the scope or the group's hint. */
+  text: string;
+  testId: string;
+}
+
+const rowOf = (e: EligibleView): Row => ({
+  e,
+  key: targetKey(e),
+  kind: kindOf(e),
+  text: (e.kind === "role" || e.kind === "azure"
+    ? `${e.roleName} ${e.scopeName}`
+    : `${e.groupName} ${e.groupHint ?? ""}`
+  ).toLowerCase(),
+  testId: rowTestId(e),
+});
+const keyOfRow = (r: Row) => r.key;
+/** Rows of a plane, with or without a second line (a scope, a group's hint), are about one height. */
+const shapeOfRow = (r: Row) => (r.e.groupHint ? `${r.kind}+hint` : r.kind);
+const testIdOfRow = (r: Row) => r.testId;
+
+/** How long the rows on screen stay put before main is asked to read their policies first. */
+const ASK_FIRST_MS = 120;
+
 const EMPTY: Record<PlaneChoice, string> = {
   all: "You have nothing eligible in PIM.",
   group: "You have no PIM for Groups eligibilities.",
@@ -64,6 +103,8 @@ const EMPTY: Record<PlaneChoice, string> = {
 export function GroupsView({
   state,
   eligible,
+  policies,
+  onPolicies,
   planes,
   loading,
   notify,
@@ -73,6 +114,10 @@ export function GroupsView({
 }: {
   state: AppState;
   eligible: EligibleView[];
+  /** Policies main read after the list, by row key: newer than the rows' own. */
+  policies: ReadonlyMap<string, PolicyView>;
+  /** Policies read on request (the rows on screen, the row being activated). */
+  onPolicies: (rows: RowPolicy[]) => void;
   /** Each plane's latest state: the filter's badges and the notes under it. */
   planes: PlaneStatusView[];
   loading: boolean;
@@ -85,25 +130,101 @@ export function GroupsView({
   const [filter, setFilter] = useState("");
   const [plane, setPlane] = useState<PlaneChoice>("all");
   const [open, setOpen] = useState<string | null>(focusGroup);
-  const onPlane = useMemo(
-    () => (plane === "all" ? eligible : eligible.filter((e) => kindOf(e) === plane)),
-    [plane, eligible],
-  );
+  const rows = useMemo(() => eligible.map(rowOf), [eligible]);
+  const onPlane = useMemo(() => (plane === "all" ? rows : rows.filter((r) => r.kind === plane)), [plane, rows]);
   const shown = useMemo(() => {
     const k = filter.trim().toLowerCase();
-    if (!k) return onPlane;
-    return onPlane.filter((e) =>
-      (e.kind === "role" || e.kind === "azure" ? `${e.roleName} ${e.scopeName}` : `${e.groupName} ${e.groupHint ?? ""}`)
-        .toLowerCase()
-        .includes(k),
-    );
+    return k ? onPlane.filter((r) => r.text.includes(k)) : onPlane;
   }, [filter, onPlane]);
+  const policyOf = useCallback((r: Row) => policies.get(r.key) ?? r.e.policy, [policies]);
+  const counts = useMemo(() => {
+    const c: Record<PlaneKind, number> = { group: 0, role: 0, azure: 0 };
+    for (const r of rows) c[r.kind] += 1;
+    return c;
+  }, [rows]);
+  const stillLoading = useMemo(() => rows.filter((r) => policyOf(r).status === "loading").length, [rows, policyOf]);
   const activeKeys = new Set(state.active.map(targetKey));
   const pendingKeys = new Set(state.pending.map(targetKey));
-  const counts = (k: PlaneKind) => eligible.filter((e) => kindOf(e) === k).length;
+
+  // The rows on screen whose policies are still loading are read next (main reads the list's in order).
+  const asked = useRef(new Set<string>());
+  const askTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => void (askTimer.current && clearTimeout(askTimer.current)), []);
+  const onRange = useCallback(
+    (start: number, end: number) => {
+      if (askTimer.current) clearTimeout(askTimer.current);
+      const keys = shown
+        .slice(start, end)
+        .filter((r) => policyOf(r).status === "loading" && !asked.current.has(r.key))
+        .map((r) => r.key);
+      if (!keys.length) return;
+      askTimer.current = setTimeout(() => {
+        for (const k of keys) asked.current.add(k);
+        api()
+          .policies({ keys: keys.slice(0, 200) })
+          .then(onPolicies)
+          // What could not be read shows as such through the pushes; nothing to tell here.
+          .catch(() => undefined);
+      }, ASK_FIRST_MS);
+    },
+    [shown, policyOf, onPolicies],
+  );
+
+  const renderRow = (r: Row) => {
+    const { e, key } = r;
+    const isOpen = open === key;
+    const policy = policyOf(r);
+    return (
+      <>
+        <div class="row">
+          <div class="grow">
+            <div class="name">
+              {nameOf(e)}{" "}
+              {e.kind === "role" || e.kind === "azure" ? (
+                <span class={`plane ${e.kind}`}>{e.kind === "role" ? "Entra ID role" : "Azure role"}</span>
+              ) : (
+                <span class={`role ${e.accessId}`}>{e.accessId}</span>
+              )}
+            </div>
+            {e.kind === "role" || e.kind === "azure" ? <ScopeLine e={e} /> : <GroupHint hint={e.groupHint} />}
+            <Badges p={policy} />
+          </div>
+          {activeKeys.has(key) ? (
+            <span class="state ok">active</span>
+          ) : pendingKeys.has(key) ? (
+            <span class="state warn">pending</span>
+          ) : (
+            <button type="button" aria-expanded={isOpen} onClick={() => setOpen(isOpen ? null : key)}>
+              {isOpen ? "Close" : "Activate…"}
+            </button>
+          )}
+        </div>
+        {isOpen && (
+          <ActivateForm
+            e={e}
+            policy={policy}
+            onPolicy={(p) => onPolicies([{ key, policy: p }])}
+            state={state}
+            notify={notify}
+            onDone={() => {
+              setOpen(null);
+              onChanged();
+            }}
+          />
+        )}
+      </>
+    );
+  };
+
   return (
     <section aria-label="Eligible groups and roles">
-      <PlaneFilter value={plane} onChange={setPlane} planes={planes} counts={counts} total={eligible.length} />
+      <PlaneFilter
+        value={plane}
+        onChange={setPlane}
+        planes={planes}
+        counts={(k) => counts[k]}
+        total={eligible.length}
+      />
       <PlaneNotes planes={planes} notify={notify} onTurnedOn={onPlaneTurnedOn} />
       <input
         class="search"
@@ -114,53 +235,24 @@ export function GroupsView({
         onInput={(ev) => setFilter((ev.target as HTMLInputElement).value)}
       />
       {loading && <p class="muted">Loading your eligible groups and roles…</p>}
+      {stillLoading > 0 && (
+        <p class="muted small" data-testid="policy-progress">
+          Reading policies: {stillLoading} of {eligible.length} to go. You can filter and activate meanwhile.
+        </p>
+      )}
       {!loading && shown.length === 0 && (
         <p class="muted">{onPlane.length ? "Nothing matches the filter." : EMPTY[plane]}</p>
       )}
-      <ul class="list">
-        {shown.map((e) => {
-          const key = targetKey(e);
-          const isOpen = open === key;
-          return (
-            <li key={key} class="item" data-testid={rowTestId(e)}>
-              <div class="row">
-                <div class="grow">
-                  <div class="name">
-                    {nameOf(e)}{" "}
-                    {e.kind === "role" || e.kind === "azure" ? (
-                      <span class={`plane ${e.kind}`}>{e.kind === "role" ? "Entra ID role" : "Azure role"}</span>
-                    ) : (
-                      <span class={`role ${e.accessId}`}>{e.accessId}</span>
-                    )}
-                  </div>
-                  {e.kind === "role" || e.kind === "azure" ? <ScopeLine e={e} /> : <GroupHint hint={e.groupHint} />}
-                  <Badges e={e} />
-                </div>
-                {activeKeys.has(key) ? (
-                  <span class="state ok">active</span>
-                ) : pendingKeys.has(key) ? (
-                  <span class="state warn">pending</span>
-                ) : (
-                  <button type="button" aria-expanded={isOpen} onClick={() => setOpen(isOpen ? null : key)}>
-                    {isOpen ? "Close" : "Activate…"}
-                  </button>
-                )}
-              </div>
-              {isOpen && (
-                <ActivateForm
-                  e={e}
-                  state={state}
-                  notify={notify}
-                  onDone={() => {
-                    setOpen(null);
-                    onChanged();
-                  }}
-                />
-              )}
-            </li>
-          );
-        })}
-      </ul>
+      <VirtualList
+        items={shown}
+        keyOf={keyOfRow}
+        testIdOf={testIdOfRow}
+        shapeOf={shapeOfRow}
+        renderRow={renderRow}
+        label="Eligible groups and roles"
+        pinned={[open]}
+        onRange={onRange}
+      />
     </section>
   );
 }
