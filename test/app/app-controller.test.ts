@@ -29,6 +29,7 @@ const BAD: Record<Channel, { payload: unknown; field: string }> = {
   "auth:sign-in": { payload: { method: "password" }, field: "'method'" },
   "auth:sign-out": { payload: { all: true }, field: "all" },
   "pim:eligible": { payload: { refresh: "yes" }, field: "'refresh'" },
+  "pim:policies": { payload: { keys: [] }, field: "'keys'" },
   "pim:activate": { payload: { groupId: "finance", accessId: "member", durationMinutes: 60 }, field: "'groupId'" },
   "pim:deactivate": { payload: { groupId: G1, accessId: "admin" }, field: "'accessId'" },
   "pim:cancel": { payload: { requestId: "r-1" }, field: "'requestId'" },
