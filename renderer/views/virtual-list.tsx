@@ -7,13 +7,13 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
 
-/** Lists longer than this (about three screens) render only the rows near the screen. */
-export const VIRTUAL_FROM = 30;
+/** Lists longer than this render only the rows near the screen. */
+export const VIRTUAL_FROM = 50;
 /**
  * How far above and below the screen rows are rendered, in pixels: a scroll shows rows, not gaps, and a
  * keystroke that replaces the rows builds few (each new row costs its style, layout and paint).
  */
-const OVERSCAN_PX = 200;
+const OVERSCAN_PX = 300;
 /** A row's height before any row of its shape, or any row at all, was measured. */
 const FIRST_ESTIMATE_PX = 64;
 
