@@ -77,6 +77,11 @@ export class AppController {
     return () => this.#pushListeners.delete(listener);
   }
 
+  /** Stops the background work it started (the list's policy reads), for a front end that shuts down. */
+  close(): void {
+    this.#context.eligibleNames.policies.clear();
+  }
+
   /** Shows an item in the popup: a card by `groupId`, or a request to approve (a plain click has decision null). */
   focus(f: Focus): void {
     this.#push("app:focus", f.approval ? { groupId: f.groupId, approval: f.approval } : { groupId: f.groupId });

@@ -5,10 +5,22 @@ import { requestsToApprove } from "./requests-to-approve.js";
 // npm run preview: the popup in your browser against the demo tenant.
 //   --as megan               sign in as Megan Bowen, who approves Adele's requests (default: adele)
 //   --requests-to-approve    Adele asks for access on each plane, so Megan's inbox has three requests
+//   --large N                a large tenant: the demo tenant plus N generated groups, N/2 directory roles and
+//                            N Azure roles for Adele (as the emulator's --large), to try the popup with thousands
 const { values } = parseArgs({
-  options: { as: { type: "string", default: "adele" }, "requests-to-approve": { type: "boolean", default: false } },
+  options: {
+    as: { type: "string", default: "adele" },
+    "requests-to-approve": { type: "boolean", default: false },
+    large: { type: "string" },
+  },
 });
-const p = await startPreview({ signInAs: values.as }).catch((e: unknown) => {
+const large = values.large === undefined ? undefined : Number(values.large);
+if (large !== undefined && !(Number.isInteger(large) && large >= 1 && large <= 20_000)) {
+  process.stderr.write(`--large must be a whole number from 1 to 20000; got '${values.large}'.\n`);
+  process.exit(2);
+}
+const seed = large === undefined ? undefined : ({ kind: "large", groups: large } as const);
+const p = await startPreview({ signInAs: values.as, ...(seed ? { seed } : {}) }).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(2);
 });

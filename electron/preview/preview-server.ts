@@ -17,7 +17,7 @@ import { routeNotifications } from "../engine/notify/route.js";
 import { FILES } from "../engine/paths.js";
 import { FileSettingsStore } from "../engine/profiles/settings-store.js";
 import { followSignInPage } from "../node/demo-sign-in.js";
-import { startEmulator, type RunningEmulator } from "../../emulator/index.js";
+import { startEmulator, type RunningEmulator, type SeedSpec } from "../../emulator/index.js";
 
 // The preview harness: the popup in a plain browser, with window.pimtray backed by the real engine
 // and lifecycle service against the emulator. Used by the renderer tests and for screenshots.
@@ -34,6 +34,8 @@ export interface PreviewOptions {
    * with `emulator`, that emulator's automatic sign-in is set to this user.
    */
   signInAs?: string;
+  /** The tenant of the preview's own emulator: the demo tenant unless a large one is asked for. */
+  seed?: SeedSpec;
   configDir?: string;
   rendererDir?: string;
   logger?: Logger;
@@ -85,6 +87,7 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
     (await startEmulator({
       port: 0,
       dataDir: mkdtempSync(join(tmpdir(), "pimtray-preview-emu-")),
+      ...(o.seed ? { seed: o.seed } : {}),
       settings: { autoSignIn: o.signInAs ?? "adele" },
     }));
   if (o.signInAs && !demoUser(emu, o.signInAs)) {
@@ -213,6 +216,7 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
       return f;
     },
     async close() {
+      controller.close();
       await lifecycle.stop();
       for (const s of streams) s.end();
       server.closeAllConnections();

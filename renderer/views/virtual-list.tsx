@@ -7,13 +7,18 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
 
-/** Lists longer than this render only the rows near the screen. */
-export const VIRTUAL_FROM = 50;
+/** Lists longer than this (about three screens) render only the rows near the screen. */
+export const VIRTUAL_FROM = 30;
 /**
  * How far above and below the screen rows are rendered, in pixels: a scroll shows rows, not gaps, and a
  * keystroke that replaces the rows builds few (each new row costs its style, layout and paint).
  */
-const OVERSCAN_PX = 300;
+const OVERSCAN_PX = 200;
+/**
+ * A new list (a keystroke in the filter) renders the rows on screen only, and the rows around them this much
+ * later: the keystroke's frame builds half as many rows, and typing on skips the rest.
+ */
+const SETTLE_MS = 80;
 /** A row's height before any row of its shape, or any row at all, was measured. */
 const FIRST_ESTIMATE_PX = 64;
 
@@ -116,11 +121,24 @@ export function VirtualList<T>({
   // version: a height was measured.
   const tops = useMemo(() => heights.current.tops(keys, shapes), [keys, shapes, version]);
   const top = (i: number) => tops[i] ?? 0;
+  // The list the rows around the screen were last rendered for; another one renders the screen's first.
+  const settledKeys = useRef<readonly string[] | null>(null);
+  const settling = useRef(false);
+  settling.current = virtual && settledKeys.current !== keys;
+  useEffect(() => {
+    if (!settling.current) return;
+    const t = setTimeout(() => {
+      settledKeys.current = keys;
+      rerender(0);
+    }, SETTLE_MS);
+    return () => clearTimeout(t);
+  }, [keys, virtual]);
 
   const rangeOf = (t: Float64Array): [number, number] => {
     if (!virtual) return [0, n];
-    const lo = view.current.top - OVERSCAN_PX;
-    const hi = view.current.bottom + OVERSCAN_PX;
+    const around = settling.current ? 0 : OVERSCAN_PX;
+    const lo = view.current.top - around;
+    const hi = view.current.bottom + around;
     const start = Math.min(
       n,
       firstIndex(n, (i) => (t[i + 1] ?? 0) > lo),

@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { PolicyFill, type FilledPolicy } from "../../electron/engine/eligible.js";
 import { ServiceError } from "../../electron/engine/errors.js";
 import type { PolicySummary } from "../../electron/engine/graph/pim-client.js";
+import { silentLogger } from "../../electron/engine/logger.js";
+import { PolicyCache } from "../../electron/engine/planes/policy-cache.js";
 import { targetKey, type Eligibility, type TargetRef } from "../../electron/engine/planes/targets.js";
 
 const group = (i: number): Eligibility =>
@@ -134,5 +136,53 @@ describe("PolicyFill", () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(c.batches).toEqual([]);
     expect(p.started).toEqual(["g0:member", "g5:member"]);
+  });
+});
+
+describe("PolicyCache", () => {
+  const rules = [
+    {
+      "@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyExpirationRule",
+      id: "Expiration_EndUser_Assignment",
+      maximumDuration: "PT2H",
+    },
+  ];
+
+  it("reads a policy once when it is asked for again while the first read is in flight (the fill and Activate)", async () => {
+    const cache = new PolicyCache(silentLogger, 60_000, Date.now);
+    let reads = 0;
+    let release: () => void = () => undefined;
+    const read = async () => {
+      reads += 1;
+      await new Promise<void>((r) => (release = r));
+      return rules;
+    };
+    const [a, b] = [cache.get("g1:member", read), cache.get("g1:member", read)];
+    release();
+    expect((await a).maxDurationMs).toBe(2 * 3600_000);
+    expect(await b).toEqual(await a);
+    expect(reads).toBe(1);
+    // Kept: a later ask reads nothing.
+    await cache.get("g1:member", read);
+    expect(reads).toBe(1);
+  });
+
+  it("does not keep a read that began before clear(): the next ask reads again", async () => {
+    const cache = new PolicyCache(silentLogger, 60_000, Date.now);
+    let reads = 0;
+    let release: () => void = () => undefined;
+    const read = async () => {
+      reads += 1;
+      await new Promise<void>((r) => (release = r));
+      return rules;
+    };
+    const first = cache.get("g1:member", read);
+    cache.clear();
+    release();
+    await first;
+    const again = cache.get("g1:member", read);
+    release();
+    await again;
+    expect(reads).toBe(2);
   });
 });

@@ -7,6 +7,10 @@ import { summarizePolicy, UNKNOWN_POLICY, type PolicySummary, type RawRule } fro
 
 export class PolicyCache {
   readonly #entries = new Map<string, { at: number; value: PolicySummary }>();
+  /** Reads in flight, by key: a second ask while the first is read joins it (a list's fill and an activation). */
+  readonly #reading = new Map<string, Promise<PolicySummary>>();
+  /** Bumped by clear(), so a read begun before it is not kept. */
+  #generation = 0;
 
   constructor(
     private readonly logger: Logger,
@@ -22,6 +26,20 @@ export class PolicyCache {
   async get(key: string, read: () => Promise<RawRule[] | null | undefined>): Promise<PolicySummary> {
     const hit = this.#entries.get(key);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
+    const reading = this.#reading.get(key);
+    if (reading) return reading;
+    const next: Promise<PolicySummary> = this.#read(key, read, this.#generation).finally(() => {
+      if (this.#reading.get(key) === next) this.#reading.delete(key);
+    });
+    this.#reading.set(key, next);
+    return next;
+  }
+
+  async #read(
+    key: string,
+    read: () => Promise<RawRule[] | null | undefined>,
+    generation: number,
+  ): Promise<PolicySummary> {
     let value: PolicySummary;
     try {
       const rules = await read();
@@ -31,11 +49,14 @@ export class PolicyCache {
       this.logger.info(`policy for ${key} not readable (${e.code}); PIM will decide at submission`);
       value = UNKNOWN_POLICY;
     }
-    this.#entries.set(key, { at: this.now(), value });
+    // A read that began before clear() answers its callers, and is not kept: the next ask reads again.
+    if (generation === this.#generation) this.#entries.set(key, { at: this.now(), value });
     return value;
   }
 
   clear(): void {
     this.#entries.clear();
+    this.#reading.clear();
+    this.#generation += 1;
   }
 }
