@@ -55,9 +55,13 @@ const unused = {
 
 // The CLI: split at its dynamic imports, so each command loads only its own chunks, and with its dependencies
 // bundled, which measured faster than loading them from node_modules (docs/cli.md, "Start-up time"). Chunks sit
-// beside the entry: the demo emulator is found relative to the code that starts it.
+// beside the entry: the demo emulator is found relative to the code that starts it. Minified: V8 reads and
+// pre-parses every byte of a chunk before it runs, and Node 20 keeps no compile cache for ES modules, so
+// fewer bytes are less work at every start (about 20 ms of CPU for `status`, measured); the source maps
+// still name every source, and every error class PIM Tray and MSAL test for sets its name explicitly.
 const cli = {
   ...common,
+  minify: true,
   entryPoints: { pimtray: "electron/cli/pimtray.ts" },
   outdir: "dist/cli",
   outExtension: { ".js": ".mjs" },
