@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { rootCertificates } from "node:tls";
 import type { SignInUi } from "../engine/auth/auth-service.js";
+import { AUTHORITY_METADATA_FILE, AuthorityMetadataFile } from "../engine/auth/authority-metadata.js";
 import { OwnerOnlyFilePersistence } from "../engine/auth/file-persistence.js";
 import { DEFAULT_CLIENT_ID, resolveConnection, type CloudName } from "../engine/config.js";
 import { createEngine, type Engine } from "../engine/engine.js";
@@ -130,7 +131,11 @@ export async function createContext(o: GlobalOptions, out: Out, allowInteraction
   const engine = createEngine({
     connection,
     fetch: cliFetch(demo?.caPem ?? null),
-    persistence: new OwnerOnlyFilePersistence(join(configDir, FILES.tokenCache)),
+    // The sign-in host's metadata is kept beside the tokens: a warm run then starts with its first Graph request,
+    // not with a read of the host's OpenID configuration.
+    persistence: new OwnerOnlyFilePersistence(join(configDir, FILES.tokenCache), {
+      authorityMetadata: new AuthorityMetadataFile(join(configDir, AUTHORITY_METADATA_FILE)),
+    }),
     ui,
     settings: store,
     history,

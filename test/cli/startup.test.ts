@@ -74,7 +74,19 @@ describe("pimtray status, signed in", () => {
     for (const other of ["activate", "approvals", "profiles"])
       expect(loadedFrom(r.sources, `electron/cli/commands/${other}.ts`), other).toBe(false);
     expect(loadedFrom(r.sources, "electron/cli/watch.ts")).toBe(false);
-    // Three planes' tokens, asked for together: the sign-in host's metadata is read once, not once each.
+    // The sign-in host's metadata was kept by the run before (test/cli/startup-metadata.test.ts): no request
+    // goes to the sign-in host, only the six reads of the three planes.
+    const log = await suite.emu.control.requests();
+    expect(log.filter((e) => e.path.endsWith("/.well-known/openid-configuration"))).toHaveLength(0);
+    expect(log.filter((e) => e.path.startsWith("/arm/") || e.path.startsWith("/v1.0/"))).toHaveLength(6);
+    expect(log).toHaveLength(6);
+  });
+
+  it("without the kept metadata, reads it once for the three planes' tokens, not once each", async () => {
+    rmSync(join(suite.cli.configDir, "authority-metadata.json"));
+    await suite.emu.control.clearRequests();
+    const r = await traced(["status", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
     const log = await suite.emu.control.requests();
     expect(log.filter((e) => e.path.endsWith("/.well-known/openid-configuration"))).toHaveLength(1);
     expect(log.filter((e) => e.path.startsWith("/arm/") || e.path.startsWith("/v1.0/"))).toHaveLength(6);

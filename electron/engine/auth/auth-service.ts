@@ -1,6 +1,6 @@
 import type { AccountInfo } from "@azure/msal-node";
 import type { ResolvedConnection } from "../config.js";
-import { AuthError } from "../errors.js";
+import { AuthError, ConsentRequiredError, PimTrayError } from "../errors.js";
 import type { HttpClient } from "../http/http-client.js";
 import type { Logger } from "../logger.js";
 import { acquireAccessToken } from "./access-token.js";
@@ -29,25 +29,94 @@ export interface AuthServiceOptions {
   signInTimeoutMs?: number;
 }
 
-/** Owns the MSAL public client: sign-in, silent tokens, step-up, sign-out, account switch. */
+interface Msal {
+  client: MsalClient;
+  prompts: SignInPrompts;
+}
+
+/**
+ * Owns the MSAL public client: sign-in, silent tokens, step-up, sign-out, account switch. The client is
+ * created on first use, once the sign-in host's metadata kept from an earlier run (if the persistence keeps
+ * any) is read: a command that never asks for a token or an account never creates it.
+ */
 export class AuthService {
-  readonly #client: MsalClient;
-  readonly #prompts: SignInPrompts;
+  #msal: Promise<Msal> | null = null;
   readonly #o: AuthServiceOptions;
   #preferred: string | undefined;
   #method: SignInMethod;
+  /** Whether this process has written the metadata MSAL read, or dropped the kept one: each at most once. */
+  #metadataKept = false;
+  #metadataDropped = false;
 
   constructor(options: AuthServiceOptions) {
     this.#o = options;
     this.#preferred = options.preferredAccountId;
     this.#method = options.method ?? "browser";
-    this.#client = createMsalClient(options);
-    this.#prompts = new SignInPrompts({
-      client: this.#client,
-      connection: options.connection,
-      ui: options.ui,
-      signInTimeoutMs: options.signInTimeoutMs,
+  }
+
+  #ready(): Promise<Msal> {
+    this.#msal ??= this.#create();
+    return this.#msal;
+  }
+
+  async #create(): Promise<Msal> {
+    const store = this.#o.persistence.authorityMetadata;
+    let authorityMetadata: string | null = null;
+    if (store) {
+      try {
+        authorityMetadata = await store.load(this.#o.connection.authority);
+      } catch (e) {
+        // Losing it costs one request: MSAL reads the document as it did before there was a store.
+        this.#o.logger.warn("the sign-in host's kept metadata could not be read; reading it again", e);
+      }
+    }
+    const client = createMsalClient({ ...this.#o, authorityMetadata });
+    const prompts = new SignInPrompts({
+      client,
+      connection: this.#o.connection,
+      ui: this.#o.ui,
+      signInTimeoutMs: this.#o.signInTimeoutMs,
     });
+    return { client, prompts };
+  }
+
+  async #client(): Promise<MsalClient> {
+    return (await this.#ready()).client;
+  }
+
+  /**
+   * After a token: MSAL accepted the metadata it read from the network (it checks the issuer before any
+   * token, even a cached one), so it is kept for the next run. Never fatal: the token is what was asked for.
+   */
+  async #keepMetadata(client: MsalClient): Promise<void> {
+    const store = this.#o.persistence.authorityMetadata;
+    const read = client.metadata();
+    if (!store || this.#metadataKept || read === null || read === "store") return;
+    this.#metadataKept = true;
+    try {
+      await store.save(this.#o.connection.authority, read);
+    } catch (e) {
+      this.#o.logger.warn("the sign-in host's metadata could not be kept for the next run", e);
+    }
+  }
+
+  /**
+   * A token failed while MSAL used the kept metadata: it may be what failed (an endpoint that moved), so the
+   * next run reads it from the network again. Not for answers about the person (consent, sign in again),
+   * which the metadata cannot cause and which a plane may give at every run.
+   */
+  async #dropMetadata(client: MsalClient, e: unknown): Promise<void> {
+    const store = this.#o.persistence.authorityMetadata;
+    if (!store || this.#metadataDropped || client.metadata() !== "store") return;
+    if (e instanceof ConsentRequiredError) return;
+    if (e instanceof PimTrayError && e.details.needsSignIn === true) return;
+    this.#metadataDropped = true;
+    try {
+      await store.clear();
+      this.#o.logger.info("a token failed with the sign-in host's kept metadata; the next run reads it again");
+    } catch (err) {
+      this.#o.logger.warn("the sign-in host's kept metadata could not be removed", err);
+    }
   }
 
   get method(): SignInMethod {
@@ -59,11 +128,11 @@ export class AuthService {
   }
 
   async accounts(): Promise<AccountSummary[]> {
-    return (await this.#client.pca.getTokenCache().getAllAccounts()).map(summary);
+    return (await (await this.#client()).pca.getTokenCache().getAllAccounts()).map(summary);
   }
 
   async #account(): Promise<AccountInfo | null> {
-    const all = await this.#client.pca.getTokenCache().getAllAccounts();
+    const all = await (await this.#client()).pca.getTokenCache().getAllAccounts();
     return all.find((a) => a.homeAccountId === this.#preferred) ?? all[0] ?? null;
   }
 
@@ -84,13 +153,21 @@ export class AuthService {
     } = {},
   ): Promise<AccountSummary> {
     const method = options.method ?? this.#method;
-    const result = await this.#prompts.prompt(
-      method,
-      options.claims,
-      options.loginHint,
-      options.selectAccount ?? false,
-      options.scopes,
-    );
+    const { client, prompts } = await this.#ready();
+    let result;
+    try {
+      result = await prompts.prompt(
+        method,
+        options.claims,
+        options.loginHint,
+        options.selectAccount ?? false,
+        options.scopes,
+      );
+    } catch (e) {
+      await this.#dropMetadata(client, e);
+      throw e;
+    }
+    await this.#keepMetadata(client);
     if (!result.account) throw new AuthError("Sign-in finished but returned no account. Try again.");
     this.#method = method;
     this.#preferred = result.account.homeAccountId;
@@ -98,7 +175,7 @@ export class AuthService {
   }
 
   async switchAccount(idOrUsername: string): Promise<AccountSummary> {
-    const all = await this.#client.pca.getTokenCache().getAllAccounts();
+    const all = await (await this.#client()).pca.getTokenCache().getAllAccounts();
     const k = idOrUsername.toLowerCase();
     const hit = all.find((a) => a.homeAccountId.toLowerCase() === k || a.username.toLowerCase() === k);
     if (!hit) {
@@ -112,7 +189,7 @@ export class AuthService {
 
   /** Removes the account(s) from the cache; nothing is left on disk for them. */
   async signOut(all = false): Promise<AccountSummary[]> {
-    const cache = this.#client.pca.getTokenCache();
+    const cache = (await this.#client()).pca.getTokenCache();
     const accounts = await cache.getAllAccounts();
     const current = await this.#account();
     const targets = all ? accounts : current ? [current] : [];
@@ -127,18 +204,27 @@ export class AuthService {
    * front end allows it) with the same method the user signed in with.
    */
   async getAccessToken(request: TokenRequest = {}): Promise<string> {
+    const { client, prompts } = await this.#ready();
     const account = await this.#account();
-    return acquireAccessToken(
-      {
-        client: this.#client,
-        connection: this.#o.connection,
-        prompts: this.#prompts,
-        logger: this.#o.logger,
-        method: this.#method,
-        allowInteraction: this.#o.allowInteraction !== false,
-      },
-      account,
-      request,
-    );
+    let token: string;
+    try {
+      token = await acquireAccessToken(
+        {
+          client,
+          connection: this.#o.connection,
+          prompts,
+          logger: this.#o.logger,
+          method: this.#method,
+          allowInteraction: this.#o.allowInteraction !== false,
+        },
+        account,
+        request,
+      );
+    } catch (e) {
+      await this.#dropMetadata(client, e);
+      throw e;
+    }
+    await this.#keepMetadata(client);
+    return token;
   }
 }

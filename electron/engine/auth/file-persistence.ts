@@ -1,5 +1,6 @@
 import { readFile, rm } from "node:fs/promises";
 import { writeFileAtomic } from "../fs-util.js";
+import type { AuthorityMetadataStore } from "./authority-metadata.js";
 import type { TokenCachePersistence } from "./token-cache.js";
 
 /**
@@ -8,9 +9,14 @@ import type { TokenCachePersistence } from "./token-cache.js";
  */
 export class OwnerOnlyFilePersistence implements TokenCachePersistence {
   readonly description: string;
+  readonly authorityMetadata?: AuthorityMetadataStore;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    options: { authorityMetadata?: AuthorityMetadataStore } = {},
+  ) {
     this.description = `in ${path}, readable only by you`;
+    if (options.authorityMetadata) this.authorityMetadata = options.authorityMetadata;
   }
 
   async load(): Promise<string | null> {

@@ -1,4 +1,5 @@
 import type { ICachePlugin, TokenCacheContext } from "@azure/msal-node";
+import type { AuthorityMetadataStore } from "./authority-metadata.js";
 
 /** Where the serialized MSAL cache lives: a file for the CLI, OS encryption or memory for the app. */
 export interface TokenCachePersistence {
@@ -8,6 +9,11 @@ export interface TokenCachePersistence {
   clear(): Promise<void>;
   /** Shown in settings: "encrypted with the OS key store", "memory only", "file readable only by you". */
   readonly description: string;
+  /**
+   * Where the sign-in host's metadata is kept between runs, beside the tokens (the CLI's file); none for a
+   * long-lived process, which reads it once per run anyway.
+   */
+  readonly authorityMetadata?: AuthorityMetadataStore;
 }
 
 export class MemoryPersistence implements TokenCachePersistence {

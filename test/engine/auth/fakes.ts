@@ -49,5 +49,6 @@ export function fakeClient(pca: Partial<FakePca>): MsalClient {
   return {
     pca: all as unknown as PublicClientApplication,
     network: { lastTokenError: null } as MsalNetworkModule,
+    metadata: () => null,
   };
 }
