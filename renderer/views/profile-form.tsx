@@ -1,12 +1,10 @@
 // Editing one profile. The draft logic (profile ⇄ form fields ⇄ save request) is in profile-draft.ts.
-import { useState } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import type { EligibleView, ProfileTargetView } from "../../electron/shared/ipc-api.js";
 import { api } from "../bridge.js";
 import type { Notify } from "../hooks.js";
-import { saveRequestOf, targetKey, withTarget, type ProfileDraft } from "../profile-draft.js";
-import { kindOf, labelOf, PLANE_LABELS, type PlaneKind } from "../targets.js";
-
-const PLANES: PlaneKind[] = ["group", "role", "azure"];
+import { saveRequestOf, withTarget, type ProfileDraft } from "../profile-draft.js";
+import { Picklists, usePicks } from "./picklist.js";
 
 export function ProfileForm({
   initial,
@@ -24,6 +22,9 @@ export function ProfileForm({
 }) {
   const [draft, setDraft] = useState(initial);
   const [problem, setProblem] = useState<string | null>(null);
+  const [filter, setFilter] = useState("");
+  const picks = usePicks(eligible);
+  const picked = useMemo(() => new Set(draft.targets), [draft.targets]);
   const set = (patch: Partial<ProfileDraft>) => setDraft({ ...draft, ...patch });
   const save = async (ev: Event) => {
     ev.preventDefault();
@@ -42,41 +43,22 @@ export function ProfileForm({
     <form class="profile-form" onSubmit={save} aria-label="Profile">
       <label for="pname">Name</label>
       <input id="pname" value={draft.name} onInput={(ev) => set({ name: (ev.target as HTMLInputElement).value })} />
-      {PLANES.map((plane) => {
-        const rows = eligible.filter((e) => kindOf(e) === plane);
-        // Groups are always offered (as before); a plane with nothing eligible is left out.
-        if (plane !== "group" && rows.length === 0) return null;
-        return (
-          <fieldset key={plane}>
-            <legend>{PLANE_LABELS[plane].many}</legend>
-            <div class="picklist">
-              {rows.map((e) => {
-                const k = targetKey(e);
-                return (
-                  <label key={k} class="inline">
-                    <input
-                      type="checkbox"
-                      checked={draft.targets.includes(k)}
-                      onChange={(ev) =>
-                        set({ targets: withTarget(draft.targets, k, (ev.target as HTMLInputElement).checked) })
-                      }
-                    />{" "}
-                    {e.kind === "role" || e.kind === "azure" ? (
-                      labelOf(e)
-                    ) : (
-                      <>
-                        {e.groupName}
-                        {e.groupHint ? <span class="muted small"> ({e.groupHint})</span> : null}{" "}
-                        <span class={`role ${e.accessId}`}>{e.accessId}</span>
-                      </>
-                    )}
-                  </label>
-                );
-              })}
-            </div>
-          </fieldset>
-        );
-      })}
+      <input
+        class="search"
+        type="search"
+        placeholder="Filter by name"
+        aria-label="Filter the groups and roles to pick"
+        value={filter}
+        onInput={(ev) => setFilter((ev.target as HTMLInputElement).value)}
+        // Enter in the filter is not "Save profile".
+        onKeyDown={(ev) => ev.key === "Enter" && ev.preventDefault()}
+      />
+      <Picklists
+        picks={picks}
+        filter={filter}
+        picked={picked}
+        onPick={(k, on) => set({ targets: withTarget(draft.targets, k, on) })}
+      />
       <label for="pdur">Duration in minutes (empty: the policy's maximum)</label>
       <input
         id="pdur"

@@ -1,6 +1,7 @@
 // A list that renders only the rows near the screen once it is long, so a tenant with thousands of
 // eligibilities filters and scrolls at the speed of a short one. The page scrolls as before (the popup has
-// one scroll bar); rows off screen are stood in for by spacers of their measured (or estimated) height.
+// one scroll bar), or the box the list sits in (the profile editor's picklists); rows off screen are stood in
+// for by spacers of their measured (or estimated) height.
 // For screen readers each row says where it is in the whole list (aria-posinset of aria-setsize); arrow
 // keys, Home and End move between rows, scrolling a row in when it is not rendered yet. A short list renders
 // whole, as it always did (find in page, and no work for nothing).
@@ -36,6 +37,13 @@ export interface VirtualListProps<T> {
   pinned?: ReadonlyArray<string | null>;
   /** The rows rendered around the screen changed: [start, end) of `items`. */
   onRange?: (start: number, end: number) => void;
+  /** What scrolls the list into view: the page (the default), or the element the list sits in. */
+  scroller?: "page" | "parent";
+  /** The <ul>'s and each row's <li>'s class. */
+  listClass?: string;
+  itemClass?: string;
+  /** A row's height before any was measured: a good guess renders the right number of rows at once. */
+  estimatePx?: number;
 }
 
 /** The first i in [0, n) for which `ok(i)` holds (`ok` false then true), else n. */
@@ -57,6 +65,8 @@ class Heights {
   #sum = 0;
   gap = 6;
 
+  constructor(readonly first: number) {}
+
   set(key: string, shape: string, h: number): boolean {
     const before = this.byKey.get(key);
     if (before !== undefined && Math.abs(before - h) < 1) return false;
@@ -72,7 +82,7 @@ class Heights {
   estimate(shape: string): number {
     const s = this.#shapes.get(shape);
     if (s?.count) return s.sum / s.count;
-    return this.byKey.size ? this.#sum / this.byKey.size : FIRST_ESTIMATE_PX;
+    return this.byKey.size ? this.#sum / this.byKey.size : this.first;
   }
 
   /** tops[i]: where row i starts; tops[n]: the list's height plus one gap. */
@@ -101,6 +111,10 @@ export function VirtualList<T>({
   label,
   pinned,
   onRange,
+  scroller = "page",
+  listClass = "list",
+  itemClass = "item",
+  estimatePx = FIRST_ESTIMATE_PX,
 }: VirtualListProps<T>) {
   const ul = useRef<HTMLUListElement>(null);
   const n = items.length;
@@ -108,10 +122,10 @@ export function VirtualList<T>({
   const keys = useMemo(() => items.map(keyOf), [items, keyOf]);
   const shapes = useMemo(() => (shapeOf ? items.map(shapeOf) : []), [items, shapeOf]);
   // Kept across filters: a row measured once is known wherever it is listed.
-  const heights = useRef(new Heights());
+  const heights = useRef(new Heights(estimatePx));
   const [version, remeasured] = useReducer((v: number) => v + 1, 0);
   const [, rerender] = useReducer((v: number) => v + 1, 0);
-  /** The screen, in the list's own coordinates (0 is its top): updated on scroll and resize. */
+  /** The screen (or the box that scrolls), in the list's own coordinates (0 is its top): updated on scroll and resize. */
   const view = useRef({ top: 0, bottom: typeof window === "undefined" ? 800 : window.innerHeight });
   /** A scroll owed once the re-render after a measurement is on screen (keeps the rows in view where they were). */
   const owedScroll = useRef(0);
@@ -157,16 +171,24 @@ export function VirtualList<T>({
   const topsNow = useRef(tops);
   topsNow.current = tops;
 
-  // Follow the screen: re-render only when the rows to render change.
-  useEffect(() => {
+  /** The element that scrolls the list, or null for the page. */
+  const box = () => (scroller === "parent" ? (ul.current?.parentElement ?? null) : null);
+
+  // Follow the screen: re-render only when the rows to render change. Set up before the first paint, so a list
+  // in a box of its own (whose size no estimate knows) paints the rows that fill it, not the page's worth.
+  useLayoutEffect(() => {
     if (!virtual) return;
     let frame = 0;
+    const scrolls = box();
     const update = () => {
       frame = 0;
       const el = ul.current;
       if (!el) return;
       const rect = el.getBoundingClientRect();
-      view.current = { top: -rect.top, bottom: window.innerHeight - rect.top };
+      if (scrolls) {
+        const top = scrolls.getBoundingClientRect().top + scrolls.clientTop - rect.top;
+        view.current = { top, bottom: top + scrolls.clientHeight };
+      } else view.current = { top: -rect.top, bottom: window.innerHeight - rect.top };
       const [s, e] = rangeOf(topsNow.current);
       const [ls, le] = lastRange.current;
       if (s !== ls || e !== le) rerender(0);
@@ -175,11 +197,11 @@ export function VirtualList<T>({
       frame ||= requestAnimationFrame(update);
     };
     update();
-    window.addEventListener("scroll", onScroll, { passive: true });
+    (scrolls ?? window).addEventListener("scroll", onScroll, { passive: true });
     window.addEventListener("resize", onScroll);
     return () => {
       if (frame) cancelAnimationFrame(frame);
-      window.removeEventListener("scroll", onScroll);
+      (scrolls ?? window).removeEventListener("scroll", onScroll);
       window.removeEventListener("resize", onScroll);
     };
   }, [virtual, n]);
@@ -190,7 +212,7 @@ export function VirtualList<T>({
     const el = ul.current;
     if (!el || !virtual) return;
     if (owedScroll.current) {
-      window.scrollBy(0, owedScroll.current);
+      (box() ?? window).scrollBy(0, owedScroll.current);
       owedScroll.current = 0;
     }
     const h = heights.current;
@@ -234,7 +256,10 @@ export function VirtualList<T>({
     // Not rendered: scroll it in, and focus it once it is.
     pendingFocus.current = i;
     const rect = ul.current?.getBoundingClientRect();
-    if (rect) window.scrollTo({ top: window.scrollY + rect.top + top(i) - 8 });
+    if (!rect) return;
+    const scrolls = box();
+    if (scrolls) scrolls.scrollTo({ top: scrolls.scrollTop + rect.top - scrolls.getBoundingClientRect().top + top(i) });
+    else window.scrollTo({ top: window.scrollY + rect.top + top(i) - 8 });
   };
   const onKeyDown = (ev: KeyboardEvent) => {
     const target = ev.target as HTMLElement;
@@ -288,7 +313,7 @@ export function VirtualList<T>({
     out.push(
       <li
         key={keys[i]}
-        class="item"
+        class={itemClass}
         data-testid={testIdOf(item)}
         data-key={keys[i]}
         data-index={i}
@@ -303,7 +328,14 @@ export function VirtualList<T>({
   }
   out.push(spacer(next, n));
   return (
-    <ul class="list" ref={ul} aria-label={label} onKeyDown={onKeyDown} onFocusIn={onFocusIn} onFocusOut={onFocusOut}>
+    <ul
+      class={listClass}
+      ref={ul}
+      aria-label={label}
+      onKeyDown={onKeyDown}
+      onFocusIn={onFocusIn}
+      onFocusOut={onFocusOut}
+    >
       {out}
     </ul>
   );

@@ -165,3 +165,65 @@ describe("popup: a large tenant", () => {
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("TEXTAREA");
   }, 60_000);
 });
+
+describe("popup: a large tenant's profile editor", () => {
+  it("renders only the picklist rows near their box, yet scrolling reaches the last and a filter finds any", async () => {
+    await signIn();
+    const groups = Number(await page.getByTestId("plane-group").locator(".count").innerText());
+    const azure = Number(await page.getByTestId("plane-azure").locator(".count").innerText());
+    await page.getByRole("tab", { name: "Profiles" }).click();
+    await page.getByRole("button", { name: "New profile" }).click();
+    const box = (plane: string) => page.getByTestId(`picklist-${plane}`);
+    const picks = (plane: string) => box(plane).locator("li.pick");
+    // Each box (150 px high) holds a few rows, and a few around them: not hundreds.
+    for (const plane of ["group", "role", "azure"]) {
+      await expect.poll(() => picks(plane).count()).toBeGreaterThan(3);
+      expect(await picks(plane).count()).toBeLessThan(40);
+    }
+    expect(await picks("group").first().getAttribute("aria-setsize")).toBe(String(groups));
+    expect(await picks("group").first().getAttribute("aria-posinset")).toBe("1");
+    // Scrolled to its end (measured rows replace estimates on the way): the last group is there and visible.
+    const last = box("group").locator(`li.pick[aria-posinset="${groups}"]`);
+    await expect
+      .poll(async () => {
+        await box("group").evaluate((el) => el.scrollTo(0, el.scrollHeight));
+        return last.count();
+      })
+      .toBe(1);
+    expect(await last.isVisible()).toBe(true);
+    expect(await picks("group").first().getAttribute("aria-posinset")).not.toBe("1");
+    expect(await picks("group").count()).toBeLessThan(40);
+    await page.screenshot({ path: `${SHOTS}/large-picklist-scrolled.png` });
+    // The filter narrows every box: a generated group far down the list, and the boxes with nothing for it say so.
+    const filter = page.getByLabel("Filter the groups and roles to pick");
+    await filter.fill("0199");
+    await expect.poll(() => picks("group").count()).toBe(1);
+    const found = picks("group").first();
+    expect(await found.getAttribute("data-testid")).toMatch(/^pick-group-\S+ \S+ 0199-(member|owner)$/);
+    expect(await found.getAttribute("aria-setsize")).toBeNull();
+    expect(await picks("azure").count()).toBe(0);
+    expect(await box("azure").innerText()).toContain("Nothing matches the filter.");
+    // Enter in the filter does not save the profile.
+    await filter.press("Enter");
+    await found.getByRole("checkbox").check();
+    // An Azure role on a generated resource group, picked while the filter shows the long list's far rows.
+    await filter.fill("rg-gen-");
+    await expect.poll(() => picks("azure").count()).toBeGreaterThan(3);
+    expect(Number(await picks("azure").first().getAttribute("aria-setsize"))).toBeLessThan(azure);
+    const azurePick = picks("azure").first();
+    const azureLabel = (await azurePick.innerText()).trim();
+    await azurePick.getByRole("checkbox").check();
+    // Cleared: the picks stay picked though off screen, and the legends count them.
+    await filter.fill("");
+    await expect.poll(() => picks("group").first().getAttribute("aria-posinset")).toBe("1");
+    expect(await box("group").locator("xpath=..").locator("legend").innerText()).toContain("1 picked");
+    expect(await box("azure").locator("xpath=..").locator("legend").innerText()).toContain("1 picked");
+    await page.getByLabel("Name").fill("Far rows");
+    await page.getByRole("button", { name: "Save profile" }).click();
+    const saved = page.getByTestId("profile-Far rows");
+    await saved.waitFor();
+    const text = await saved.innerText();
+    expect(text).toMatch(/0199/);
+    expect(text).toContain(azureLabel);
+  }, 60_000);
+});
