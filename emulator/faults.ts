@@ -67,6 +67,24 @@ export class FaultInjector {
     return this.#rules.map((r) => ({ ...r.rule, remaining: Number.isFinite(r.remaining) ? r.remaining : null }));
   }
 
+  /**
+   * The status rule, if any, for a request inside a batch: the batch's round trip already took the latency, and
+   * an inner request cannot be dropped on its own.
+   */
+  decideStatus(method: string, path: string): FaultDecision["status"] {
+    for (const active of this.#rules) {
+      const { rule } = active;
+      if (rule.kind !== "status" || active.remaining <= 0) continue;
+      if (rule.path && !path.toLowerCase().includes(rule.path.toLowerCase())) continue;
+      if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
+      if (rule.ratio !== undefined && this.#random() >= rule.ratio) continue;
+      active.remaining -= 1;
+      this.#rules = this.#rules.filter((r) => r.remaining > 0);
+      return { status: rule.status, retryAfter: rule.retryAfter };
+    }
+    return null;
+  }
+
   /** Decides what to do with one request. Latency adds up; the first status or drop rule wins. */
   decide(method: string, path: string): FaultDecision {
     const out: FaultDecision = { delayMs: 0, status: null, drop: null };

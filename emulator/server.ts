@@ -84,6 +84,7 @@ export class Emulator {
       now: () => this.clock.now(),
       settings: this.settings,
       caeRevokedAt: this.caeRevokedAt,
+      innerFault: (method, path) => this.faults.decideStatus(method, path),
     });
     this.arm = new ArmService({
       arm: () => this.#armState,

@@ -49,7 +49,7 @@ export class EligiblePolicies {
   }
 
   /** Reads the list's policies in the background; a fill for an older list stops. */
-  fill(planes: Pick<Planes, "policy">, list: readonly Eligibility[]): void {
+  fill(planes: Pick<Planes, "policy" | "warmPolicies">, list: readonly Eligibility[]): void {
     this.#fill?.stop();
     const fill = new PolicyFill(planes, list, {
       onBatch: (results, remaining) => {

@@ -13,10 +13,13 @@ export interface EligibleWithPolicy {
 
 /** What the person may activate on every plane, each with the policy that governs it, in the planes' order. */
 export async function eligibleWithPolicies(
-  pim: Pick<Planes, "eligibilities" | "policy">,
+  pim: Pick<Planes, "eligibilities" | "policy" | "warmPolicies">,
   limit = POLICY_CONCURRENCY,
 ): Promise<EligibleWithPolicy[]> {
-  return mapLimit(await pim.eligibilities(), limit, async (eligibility) => ({
+  const list = await pim.eligibilities();
+  // Read together first (Graph batches, ARM lists per scope), so each policy() below answers from the cache.
+  await pim.warmPolicies(list.map(refOf));
+  return mapLimit(list, limit, async (eligibility) => ({
     eligibility,
     policy: await pim.policy(refOf(eligibility)),
   }));
@@ -50,6 +53,8 @@ export interface PolicyFillOptions {
 }
 
 type Lane = "graph" | "arm";
+/** Policies read together by one of a lane's workers: a Graph batch holds 20 requests. */
+const CHUNK = 20;
 // Graph and Azure Resource Manager throttle each caller on their own budgets, so each gets its own lane.
 const laneOf = (e: Eligibility): Lane => (e.kind === "azure" ? "arm" : "graph");
 
@@ -87,7 +92,8 @@ export class PolicyFill {
   readonly done: Promise<void>;
 
   constructor(
-    private readonly pim: Pick<Planes, "policy">,
+    /** With warmPolicies, each worker reads a chunk of the list together; without, one policy at a time. */
+    private readonly pim: Pick<Planes, "policy"> & Partial<Pick<Planes, "warmPolicies">>,
     list: readonly Eligibility[],
     private readonly o: PolicyFillOptions,
   ) {
@@ -163,8 +169,31 @@ export class PolicyFill {
   }
 
   async #work(lane: Lane): Promise<void> {
-    for (let x = this.#queues[lane].shift(); x && !this.#stopped; x = this.#queues[lane].shift())
-      await this.#read(x.eligibility, true).catch(() => undefined); // reported as a failed row by #read
+    for (let chunk = this.#take(lane); chunk.length && !this.#stopped; chunk = this.#take(lane)) {
+      if (chunk.length > 1) await this.pim.warmPolicies?.(chunk.map((x) => refOf(x.eligibility)));
+      // Answered from the cache the warm filled; a target it could not read is read (or reported failed) here.
+      await Promise.all(chunk.map((x) => this.#read(x.eligibility, true).catch(() => undefined)));
+    }
+  }
+
+  /**
+   * The next targets to read together from the head of a lane: on Graph, up to a batch; on ARM, those at the
+   * head's scope (ARM answers every role's policy at a scope in one list).
+   */
+  #take(lane: Lane): Queued[] {
+    const q = this.#queues[lane];
+    const head = q[0];
+    if (!head || this.#stopped) return [];
+    if (!this.pim.warmPolicies) return q.splice(0, 1);
+    if (lane === "graph") return q.splice(0, CHUNK);
+    const scope = scopeOf(head.eligibility);
+    const chunk: Queued[] = [];
+    this.#queues[lane] = q.filter((x) => {
+      if (chunk.length >= CHUNK || scopeOf(x.eligibility) !== scope) return true;
+      chunk.push(x);
+      return false;
+    });
+    return chunk;
   }
 
   /** Reads one policy and reports it; `counts`: it is one of the list's still to read (not a second try). */
@@ -217,3 +246,5 @@ export class PolicyFill {
 function settle(waiters: readonly Waiter[]): [(p: PolicySummary) => void, (e: unknown) => void] {
   return [(p) => waiters.forEach((w) => w.resolve(p)), (e) => waiters.forEach((w) => w.reject(e))];
 }
+
+const scopeOf = (e: Eligibility): string => (e.kind === "azure" ? e.scope.toLowerCase().replace(/\/+$/, "") : "");

@@ -23,6 +23,16 @@ export interface GraphDeps {
   settings: GraphSettings;
   /** Per user: tokens issued before this emulator time (s) must answer a CAE claims challenge. */
   caeRevokedAt: Map<string, number>;
+  /**
+   * The status fault (throttling, an outage) for one request inside a $batch, if a rule says so: Graph answers
+   * each inner request on its own, so a batch can come back 200 with some of its requests throttled.
+   */
+  innerFault?: (method: string, path: string) => InjectedStatus | null;
+}
+
+export interface InjectedStatus {
+  status: number;
+  retryAfter: number | undefined;
 }
 
 /** One authenticated Graph request, as every route group sees it. */

@@ -1,6 +1,8 @@
 // Graph's front door: authenticate, advance PIM to now, dispatch to a route group, and turn a
 // GraphFault into Graph's error envelope.
-import { type Ctx, sendGraphError } from "../http.js";
+import { type Ctx, sendGraphError, sendJson } from "../http.js";
+import { sendInjectedStatus } from "../faults.js";
+import { handleBatch } from "./batch.js";
 import { rejectUnknownOptions } from "../odata.js";
 import { authenticate } from "./auth.js";
 import { type GraphCall, type GraphDeps, PIM_BASE } from "./common.js";
@@ -21,6 +23,16 @@ export class GraphService {
       rejectUnknownOptions(ctx.query);
       const caller = await authenticate(ctx, this.deps);
       if (!caller) return;
+      if (/^\$batch\/?$/i.test(rest)) {
+        const version = /^\/(v1\.0|beta)/i.exec(ctx.path)?.[1] ?? "v1.0";
+        const responses = await handleBatch(ctx, version, async (inner, innerRest) => {
+          const injected = this.deps.innerFault?.(inner.method, inner.path);
+          if (injected) sendInjectedStatus(inner, injected, true);
+          else await this.handle(inner, innerRest);
+        });
+        sendJson(ctx, 200, { responses });
+        return;
+      }
       const pim = this.deps.pim();
       pim.advance(this.deps.now());
       await route({ ctx, caller, pim, deps: this.deps }, rest);

@@ -6,16 +6,21 @@ import type { Eligibility, PolicySummary } from "../../electron/engine/graph/pim
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
 describe("eligibleWithPolicies", () => {
-  it("pairs each eligibility with its policy, in order, with at most POLICY_CONCURRENCY reads in flight", async () => {
+  it("warms every policy together first, then pairs each eligibility with its policy, in order, with at most POLICY_CONCURRENCY reads in flight", async () => {
     const list = Array.from(
       { length: 20 },
       (_, i) => ({ groupId: `g${i}`, groupName: `Group ${i}`, accessId: i % 2 ? "owner" : "member" }) as Eligibility,
     );
     let inFlight = 0;
     let most = 0;
+    const calls: string[] = [];
     const pim = {
       eligibilities: async () => list,
+      warmPolicies: async (targets: readonly TargetRef[]) => {
+        calls.push(`warm ${targets.length}`);
+      },
       policy: async (t: TargetRef) => {
+        calls.push("policy");
         const { groupId, accessId } = t as GroupRef;
         most = Math.max(most, ++inFlight);
         // Later groups answer sooner: order must still follow the list.
@@ -29,6 +34,8 @@ describe("eligibleWithPolicies", () => {
       list.map((e) => [e.groupId, `${e.groupId}:${e.accessId}`]),
     );
     expect(most).toBe(POLICY_CONCURRENCY);
+    expect(calls[0]).toBe("warm 20");
+    expect(calls.filter((c) => c.startsWith("warm"))).toHaveLength(1);
   });
 
   it("mapLimit handles an empty list and a limit above the count", async () => {

@@ -215,6 +215,9 @@ export class ActivationService {
     const gate = new SubmissionGate(this.#ctx.now, this.#ctx.sleep, opts.concurrency ?? START_CONCURRENCY);
     this.#gates.add(gate);
     try {
+      // One read for every policy (a Graph batch, an ARM list per scope) instead of one per item; each item's
+      // policy check then answers from the cache, or joins the read.
+      await this.#ctx.planes.warmPolicies(inputs.map((i) => refOf(i.target)));
       return await activateMany((input, o) => this.activate(input, o), inputs, { ...opts, gate });
     } finally {
       this.#gates.delete(gate);

@@ -68,6 +68,11 @@ export class PimClient {
     return this.#policies.policy(groupId, accessId);
   }
 
+  /** Reads the policies of these group roles not yet known together (Graph batches); never throws. */
+  warmPolicies(targets: ReadonlyArray<{ groupId: string; accessId: AccessId }>): Promise<void> {
+    return this.#policies.warm(targets);
+  }
+
   invalidatePolicies(): void {
     this.#policies.invalidate();
   }

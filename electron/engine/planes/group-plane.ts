@@ -44,6 +44,10 @@ export class GroupPlane implements PlaneClient<"group"> {
     return this.pim.policy(target.groupId, target.accessId);
   }
 
+  warmPolicies(targets: readonly GroupRef[]): Promise<void> {
+    return this.pim.warmPolicies(targets);
+  }
+
   invalidatePolicies(): void {
     this.pim.invalidatePolicies();
   }

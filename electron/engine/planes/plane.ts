@@ -60,6 +60,11 @@ export interface PlaneClient<K extends PlaneKind = PlaneKind> {
   cancel(id: string): Promise<void>;
   /** The policy for a target, cached for a while; a refused read gives UNKNOWN_POLICY. */
   policy(target: RefOf<K>): Promise<PolicySummary>;
+  /**
+   * Reads the policies of several targets not yet known together (a Graph batch, an ARM list per scope), so that
+   * policy() for each answers from the cache. Never throws: a failure reaches whoever asks policy() for it.
+   */
+  warmPolicies(targets: readonly RefOf<K>[]): Promise<void>;
   invalidatePolicies(): void;
   submit(s: PlaneSubmission<RefOf<K>>, o?: SubmitOptions): Promise<RequestOf<K>>;
 }

@@ -9,7 +9,7 @@ import {
 import type { PolicySummary } from "../graph/policy-summary.js";
 import type { Logger } from "../logger.js";
 import type { AzurePlane } from "./azure/azure-client.js";
-import type { AnyPlane, PlaneClient, PlaneSubmission, SubmitOptions } from "./plane.js";
+import type { AnyPlane, PlaneClient, PlaneSubmission, RefOf, SubmitOptions } from "./plane.js";
 import {
   kindOf,
   PLANE_KINDS,
@@ -141,6 +141,16 @@ export class Planes {
 
   policy(target: TargetRef): Promise<PolicySummary> {
     return this.#plane(target).policy(target as never);
+  }
+
+  /** Reads the policies of these targets not yet known, together on each plane; never throws. */
+  async warmPolicies(targets: readonly TargetRef[]): Promise<void> {
+    const of = <K extends PlaneKind>(k: K) => targets.filter((t) => kindOf(t) === k) as RefOf<K>[];
+    const warm = <K extends PlaneKind>(k: K) => {
+      const mine = of(k);
+      return mine.length ? this.for(k).warmPolicies(mine) : Promise.resolve();
+    };
+    await Promise.all([warm("group"), warm("role"), warm("azure")]);
   }
 
   invalidatePolicies(): void {

@@ -72,6 +72,17 @@ export class AzurePlane implements PlaneClient<"azure"> {
     return this.#policies.policy(target, eligibility?.scope);
   }
 
+  async warmPolicies(targets: readonly AzureRef[]): Promise<void> {
+    const withScopes = await Promise.all(
+      targets.map(async (target) => {
+        // As policy(): the eligibility only widens the lookup, and without it the target's own scope is read.
+        const eligibility = await this.#eligibilityFor(target).catch(() => null);
+        return { target, eligibilityScope: eligibility?.scope };
+      }),
+    );
+    return this.#policies.warm(withScopes);
+  }
+
   invalidatePolicies(): void {
     this.#policies.clear();
     this.#known = null;

@@ -1,7 +1,7 @@
 import { odataString } from "../../graph/graph-client.js";
 import type { Logger } from "../../logger.js";
 import type { PolicySummary, RawRule } from "../../graph/policy-summary.js";
-import { PolicyCache } from "../policy-cache.js";
+import { PolicyCache, type RulesAnswer } from "../policy-cache.js";
 import type { AzureRef } from "../targets.js";
 import type { ArmClient } from "./arm-client.js";
 import { ancestorScopes, AUTHZ, normScope, roleGuid, sameRole } from "./arm-ids.js";
@@ -72,25 +72,64 @@ export class AzurePolicies {
    * scope) with no policy of its own there, the nearest parent's applies, up to `eligibilityScope`.
    */
   policy(target: AzureRef, eligibilityScope?: string): Promise<PolicySummary> {
-    const key = `${normScope(target.scope)}|${roleGuid(target.roleDefinitionId)}`;
-    return this.#cache.get(key, async () => {
-      const scopes = [target.scope, ...(eligibilityScope ? ancestorScopes(target.scope, eligibilityScope) : [])];
-      if (eligibilityScope && !scopes.some((s) => normScope(s) === normScope(eligibilityScope))) {
-        scopes.push(eligibilityScope);
-      }
-      let refused: unknown = null;
-      for (const scope of scopes) {
-        try {
-          const rules = await this.#read(scope, target.roleDefinitionId);
-          if (rules) return rules;
-        } catch (e) {
-          // Refused at the child: the parent may still answer; the cache decides what a refusal means.
-          refused = e;
+    return this.#cache.get(keyOf(target), () => this.#readNearest(target, eligibilityScope));
+  }
+
+  /**
+   * Reads the policies of these targets not yet known, one list per scope (ARM answers every role's policy at a
+   * scope in one list). A target with no policy of its own at its scope is read on its own, up its eligibility's
+   * scopes. Never throws.
+   */
+  warm(targets: ReadonlyArray<{ target: AzureRef; eligibilityScope?: string | undefined }>): Promise<void> {
+    const byKey = new Map(targets.map((t) => [keyOf(t.target), t]));
+    return this.#cache.warm(
+      [...byKey].map(([key, t]) => ({ key, read: () => this.#readNearest(t.target, t.eligibilityScope) })),
+      async (keys) => {
+        const byScope = new Map<string, AzureRef[]>();
+        for (const key of keys) {
+          const t = byKey.get(key)?.target;
+          if (t) byScope.set(normScope(t.scope), [...(byScope.get(normScope(t.scope)) ?? []), t]);
         }
+        const out = new Map<string, RulesAnswer>();
+        await Promise.all(
+          [...byScope.values()].map(async (refs) => {
+            const scope = refs[0]?.scope ?? "";
+            let items: RawAssignment[];
+            try {
+              items = await this.#list(scope);
+            } catch (error) {
+              for (const t of refs) out.set(keyOf(t), { ok: false, error });
+              return;
+            }
+            for (const t of refs) {
+              const rules = rulesFor(items, t.roleDefinitionId);
+              // None at this scope: left out, so the target is read on its own, up its eligibility's scopes.
+              if (rules) out.set(keyOf(t), { ok: true, rules });
+            }
+          }),
+        );
+        return out;
+      },
+    );
+  }
+
+  async #readNearest(target: AzureRef, eligibilityScope?: string): Promise<RawRule[] | null> {
+    const scopes = [target.scope, ...(eligibilityScope ? ancestorScopes(target.scope, eligibilityScope) : [])];
+    if (eligibilityScope && !scopes.some((s) => normScope(s) === normScope(eligibilityScope))) {
+      scopes.push(eligibilityScope);
+    }
+    let refused: unknown = null;
+    for (const scope of scopes) {
+      try {
+        const rules = await this.#read(scope, target.roleDefinitionId);
+        if (rules) return rules;
+      } catch (e) {
+        // Refused at the child: the parent may still answer; the cache decides what a refusal means.
+        refused = e;
       }
-      if (refused) throw refused;
-      return null;
-    });
+    }
+    if (refused) throw refused;
+    return null;
   }
 
   clear(): void {
@@ -98,14 +137,22 @@ export class AzurePolicies {
   }
 
   async #read(scope: string, roleDefinitionId: string): Promise<RawRule[] | null> {
-    const items = await this.arm.list<RawAssignment>(
-      `${scope.replace(/\/+$/, "")}${AUTHZ}/roleManagementPolicyAssignments`,
-      {
-        $filter: `roleDefinitionId eq ${odataString(roleDefinitionId)}`,
-      },
-    );
-    const mine = items.find((i) => sameRole(i.properties?.roleDefinitionId ?? "", roleDefinitionId));
-    const rules = mine?.properties?.effectiveRules;
-    return rules?.length ? toRawRules(rules) : null;
+    return rulesFor(await this.#list(scope, roleDefinitionId), roleDefinitionId);
   }
+
+  /** The policy assignments at a scope: one role's, or (without a role) every role's. */
+  #list(scope: string, roleDefinitionId?: string): Promise<RawAssignment[]> {
+    return this.arm.list<RawAssignment>(
+      `${scope.replace(/\/+$/, "")}${AUTHZ}/roleManagementPolicyAssignments`,
+      roleDefinitionId ? { $filter: `roleDefinitionId eq ${odataString(roleDefinitionId)}` } : {},
+    );
+  }
+}
+
+const keyOf = (target: AzureRef) => `${normScope(target.scope)}|${roleGuid(target.roleDefinitionId)}`;
+
+function rulesFor(items: readonly RawAssignment[], roleDefinitionId: string): RawRule[] | null {
+  const mine = items.find((i) => sameRole(i.properties?.roleDefinitionId ?? "", roleDefinitionId));
+  const rules = mine?.properties?.effectiveRules;
+  return rules?.length ? toRawRules(rules) : null;
 }

@@ -54,6 +54,10 @@ export class RolePlane implements PlaneClient<"role"> {
     return this.#policies.policy(target.roleDefinitionId);
   }
 
+  warmPolicies(targets: readonly RoleRef[]): Promise<void> {
+    return this.#policies.warm(targets.map((t) => t.roleDefinitionId));
+  }
+
   invalidatePolicies(): void {
     this.#policies.invalidate();
   }
