@@ -68,21 +68,29 @@ export class FaultInjector {
   }
 
   /**
-   * The status rule, if any, for a request inside a batch: the batch's round trip already took the latency, and
-   * an inner request cannot be dropped on its own.
+   * What happens to a request inside a batch: its status fault (throttling, an outage) and the latency its rules
+   * add, which delays the whole batch's answer. A latency rule that already delayed the batch (`outer`, its path)
+   * is not added again: one round trip is one round trip. An inner request cannot be dropped on its own; a drop
+   * rule is not used up by it.
    */
-  decideStatus(method: string, path: string): FaultDecision["status"] {
+  decideInner(method: string, path: string, outer: string): Pick<FaultDecision, "delayMs" | "status"> {
+    const out: Pick<FaultDecision, "delayMs" | "status"> = { delayMs: 0, status: null };
     for (const active of this.#rules) {
       const { rule } = active;
-      if (rule.kind !== "status" || active.remaining <= 0) continue;
+      if (rule.kind === "drop" || active.remaining <= 0) continue;
+      if (rule.kind === "latency" && (!rule.path || outer.toLowerCase().includes(rule.path.toLowerCase()))) continue;
       if (rule.path && !path.toLowerCase().includes(rule.path.toLowerCase())) continue;
       if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
+      if (rule.kind === "status" && out.status) continue;
       if (rule.ratio !== undefined && this.#random() >= rule.ratio) continue;
       active.remaining -= 1;
-      this.#rules = this.#rules.filter((r) => r.remaining > 0);
-      return { status: rule.status, retryAfter: rule.retryAfter };
+      if (rule.kind === "latency") {
+        const max = Math.max(rule.minMs, rule.maxMs ?? rule.minMs);
+        out.delayMs += rule.minMs + this.#random() * (max - rule.minMs);
+      } else out.status = { status: rule.status, retryAfter: rule.retryAfter };
     }
-    return null;
+    this.#rules = this.#rules.filter((r) => r.remaining > 0);
+    return out;
   }
 
   /** Decides what to do with one request. Latency adds up; the first status or drop rule wins. */

@@ -84,7 +84,7 @@ export class Emulator {
       now: () => this.clock.now(),
       settings: this.settings,
       caeRevokedAt: this.caeRevokedAt,
-      innerFault: (method, path) => this.faults.decideStatus(method, path),
+      innerFault: (method, path, outer) => this.faults.decideInner(method, path, outer),
     });
     this.arm = new ArmService({
       arm: () => this.#armState,

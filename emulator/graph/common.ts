@@ -27,7 +27,7 @@ export interface GraphDeps {
    * The status fault (throttling, an outage) for one request inside a $batch, if a rule says so: Graph answers
    * each inner request on its own, so a batch can come back 200 with some of its requests throttled.
    */
-  innerFault?: (method: string, path: string) => InjectedStatus | null;
+  innerFault?: (method: string, path: string, outerPath: string) => { delayMs: number; status: InjectedStatus | null };
 }
 
 export interface InjectedStatus {

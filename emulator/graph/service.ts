@@ -25,11 +25,15 @@ export class GraphService {
       if (!caller) return;
       if (/^\$batch\/?$/i.test(rest)) {
         const version = /^\/(v1\.0|beta)/i.exec(ctx.path)?.[1] ?? "v1.0";
+        // Graph runs a batch's requests side by side: the batch answers when its slowest request does.
+        let delayMs = 0;
         const responses = await handleBatch(ctx, version, async (inner, innerRest) => {
-          const injected = this.deps.innerFault?.(inner.method, inner.path);
-          if (injected) sendInjectedStatus(inner, injected, true);
+          const fault = this.deps.innerFault?.(inner.method, inner.path, ctx.path);
+          delayMs = Math.max(delayMs, fault?.delayMs ?? 0);
+          if (fault?.status) sendInjectedStatus(inner, fault.status, true);
           else await this.handle(inner, innerRest);
         });
+        if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
         sendJson(ctx, 200, { responses });
         return;
       }

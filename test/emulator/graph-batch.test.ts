@@ -88,4 +88,17 @@ describe("$batch", () => {
     expect(first?.headers["retry-after"]).toBe("3");
     expect(second?.status).toBe(200);
   });
+
+  it("a latency rule for a request inside the batch delays the batch's answer", async () => {
+    emu.emulator.faults.clear();
+    emu.emulator.faults.add([{ kind: "latency", minMs: 400, path: "roleManagementPolicyAssignments", count: 1 }]);
+    const started = Date.now();
+    const res = await adele.request("POST", "/v1.0/$batch", {
+      requests: [{ id: "1", method: "GET", url: policyUrl(G.financeAdmins) }],
+    });
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    // Used up by the batch's request: the rule is gone.
+    expect(emu.emulator.faults.list()).toEqual([]);
+  });
 });
