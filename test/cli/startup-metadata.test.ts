@@ -69,8 +69,9 @@ describe("the sign-in host's metadata, kept between runs", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.openid).toBe(1);
     expect(r.stderr).toBe("");
-    // Still signed in, with the same picture, and no prompt.
-    expect(r.body).toEqual(before.body);
+    // Still signed in, every plane read, and no prompt.
+    expect(r.body.planes.map((p) => p.state)).toEqual(["ok", "ok", "ok"]);
+    expect(r.body.active).toEqual(before.body.active);
     expect((await suite.cli.run(["whoami", "--no-interactive"])).code).toBe(0);
     expect(kept(suite).authority).toBe(`${suite.emu.origin}/${suite.emu.tenantId}`);
     expect((await status(suite)).openid).toBe(0);

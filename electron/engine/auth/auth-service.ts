@@ -44,9 +44,12 @@ export class AuthService {
   readonly #o: AuthServiceOptions;
   #preferred: string | undefined;
   #method: SignInMethod;
-  /** Whether this process has written the metadata MSAL read, or dropped the kept one: each at most once. */
-  #metadataKept = false;
-  #metadataDropped = false;
+  /**
+   * Writing the metadata MSAL read, or removing the kept one: each at most once per process, and every caller
+   * waits for it, so a command that ends on its first failure or token has finished with the file.
+   */
+  #keeping: Promise<void> | null = null;
+  #dropping: Promise<void> | null = null;
 
   constructor(options: AuthServiceOptions) {
     this.#o = options;
@@ -88,16 +91,14 @@ export class AuthService {
    * After a token: MSAL accepted the metadata it read from the network (it checks the issuer before any
    * token, even a cached one), so it is kept for the next run. Never fatal: the token is what was asked for.
    */
-  async #keepMetadata(client: MsalClient): Promise<void> {
+  #keepMetadata(client: MsalClient): Promise<void> {
     const store = this.#o.persistence.authorityMetadata;
     const read = client.metadata();
-    if (!store || this.#metadataKept || read === null || read === "store") return;
-    this.#metadataKept = true;
-    try {
-      await store.save(this.#o.connection.authority, read);
-    } catch (e) {
-      this.#o.logger.warn("the sign-in host's metadata could not be kept for the next run", e);
-    }
+    if (!store || read === null || read === "store") return Promise.resolve();
+    this.#keeping ??= store
+      .save(this.#o.connection.authority, read)
+      .catch((e: unknown) => this.#o.logger.warn("the sign-in host's metadata could not be kept for the next run", e));
+    return this.#keeping;
   }
 
   /**
@@ -105,18 +106,16 @@ export class AuthService {
    * next run reads it from the network again. Not for answers about the person (consent, sign in again),
    * which the metadata cannot cause and which a plane may give at every run.
    */
-  async #dropMetadata(client: MsalClient, e: unknown): Promise<void> {
+  #dropMetadata(client: MsalClient, e: unknown): Promise<void> {
     const store = this.#o.persistence.authorityMetadata;
-    if (!store || this.#metadataDropped || client.metadata() !== "store") return;
-    if (e instanceof ConsentRequiredError) return;
-    if (e instanceof PimTrayError && e.details.needsSignIn === true) return;
-    this.#metadataDropped = true;
-    try {
-      await store.clear();
-      this.#o.logger.info("a token failed with the sign-in host's kept metadata; the next run reads it again");
-    } catch (err) {
-      this.#o.logger.warn("the sign-in host's kept metadata could not be removed", err);
-    }
+    if (!store || client.metadata() !== "store") return Promise.resolve();
+    if (e instanceof ConsentRequiredError) return Promise.resolve();
+    if (e instanceof PimTrayError && e.details.needsSignIn === true) return Promise.resolve();
+    this.#dropping ??= store.clear().then(
+      () => this.#o.logger.info("a token failed with the sign-in host's kept metadata; the next run reads it again"),
+      (err: unknown) => this.#o.logger.warn("the sign-in host's kept metadata could not be removed", err),
+    );
+    return this.#dropping;
   }
 
   get method(): SignInMethod {
