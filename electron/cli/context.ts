@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { rootCertificates } from "node:tls";
@@ -69,6 +68,8 @@ function systemBrowser(out: Out): (url: string) => Promise<void> {
           ? ["cmd", ["/c", "start", '""', url.replace(/&/g, "^&")]]
           : ["xdg-open", [url]];
     out.error("Opening your browser to sign in. If it does not open, run `pimtray login --device-code`.");
+    // Imported here: only an interactive sign-in opens a browser, and every other command starts without it.
+    const { spawn } = await import("node:child_process");
     await new Promise<void>((resolve, reject) => {
       const child = spawn(cmd as string, args as string[], { stdio: "ignore", detached: true });
       child.once("error", (e) => reject(new Error(`could not open a browser (${e.message}); use --device-code`)));
