@@ -85,6 +85,28 @@ const rowOf = (e: EligibleView): Row => ({
   ).toLowerCase(),
   testId: rowTestId(e),
 });
+/** The rows of a list, and of each plane: worked out once per list, not each time the tab is opened. */
+const rowsOfList = new WeakMap<EligibleView[], { all: Row[]; group: Row[]; role: Row[]; azure: Row[] }>();
+function rowsOf(eligible: EligibleView[]) {
+  let out = rowsOfList.get(eligible);
+  if (!out) {
+    const all = eligible.map(rowOf);
+    out = { all, group: [], role: [], azure: [] };
+    for (const r of all) out[r.kind].push(r);
+    rowsOfList.set(eligible, out);
+  }
+  return out;
+}
+
+/**
+ * The rows whose text holds `k` (lower case), from `rows`. A longer filter than the last one looks only at what
+ * the last one kept (typing on narrows hundreds of rows, not thousands).
+ */
+function filterRows(rows: Row[], k: string, last: { rows: Row[]; k: string; shown: Row[] } | null): Row[] {
+  if (!k) return rows;
+  const from = last && last.rows === rows && last.k && k.includes(last.k) ? last.shown : rows;
+  return from.filter((r) => r.text.includes(k));
+}
 const keyOfRow = (r: Row) => r.key;
 /** Rows of a plane, with or without a second line (a scope, a group's hint), are about one height. */
 const shapeOfRow = (r: Row) => (r.e.groupHint ? `${r.kind}+hint` : r.kind);
@@ -107,6 +129,7 @@ export function GroupsView({
   onPolicies,
   planes,
   loading,
+  moreRows,
   notify,
   onChanged,
   onPlaneTurnedOn,
@@ -121,6 +144,8 @@ export function GroupsView({
   /** Each plane's latest state: the filter's badges and the notes under it. */
   planes: PlaneStatusView[];
   loading: boolean;
+  /** The list is a long list's first part; the rest is on its way. */
+  moreRows?: boolean | undefined;
   notify: Notify;
   onChanged: () => void;
   /** After "Turn on Azure roles" (or Entra ID roles): read the list again. */
@@ -130,18 +155,22 @@ export function GroupsView({
   const [filter, setFilter] = useState("");
   const [plane, setPlane] = useState<PlaneChoice>("all");
   const [open, setOpen] = useState<string | null>(focusGroup);
-  const rows = useMemo(() => eligible.map(rowOf), [eligible]);
-  const onPlane = useMemo(() => (plane === "all" ? rows : rows.filter((r) => r.kind === plane)), [plane, rows]);
+  const byPlane = rowsOf(eligible);
+  const rows = byPlane.all;
+  const onPlane = plane === "all" ? rows : byPlane[plane];
+  const lastFilter = useRef<{ rows: Row[]; k: string; shown: Row[] } | null>(null);
   const shown = useMemo(() => {
     const k = filter.trim().toLowerCase();
-    return k ? onPlane.filter((r) => r.text.includes(k)) : onPlane;
+    const out = filterRows(onPlane, k, lastFilter.current);
+    lastFilter.current = { rows: onPlane, k, shown: out };
+    return out;
   }, [filter, onPlane]);
   const policyOf = useCallback((r: Row) => policies.get(r.key) ?? r.e.policy, [policies]);
-  const counts = useMemo(() => {
-    const c: Record<PlaneKind, number> = { group: 0, role: 0, azure: 0 };
-    for (const r of rows) c[r.kind] += 1;
-    return c;
-  }, [rows]);
+  const counts: Record<PlaneKind, number> = {
+    group: byPlane.group.length,
+    role: byPlane.role.length,
+    azure: byPlane.azure.length,
+  };
   const stillLoading = useMemo(() => rows.filter((r) => policyOf(r).status === "loading").length, [rows, policyOf]);
   const activeKeys = new Set(state.active.map(targetKey));
   const pendingKeys = new Set(state.pending.map(targetKey));
@@ -235,6 +264,11 @@ export function GroupsView({
         onInput={(ev) => setFilter((ev.target as HTMLInputElement).value)}
       />
       {loading && <p class="muted">Loading your eligible groups and roles…</p>}
+      {!loading && moreRows && (
+        <p class="muted small" data-testid="rows-progress">
+          More eligibilities arriving: {eligible.length} so far. You can filter and activate meanwhile.
+        </p>
+      )}
       {stillLoading > 0 && (
         <p class="muted small" data-testid="policy-progress">
           Reading policies: {stillLoading} of {eligible.length} to go. You can filter and activate meanwhile.

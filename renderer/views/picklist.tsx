@@ -1,7 +1,7 @@
 // The profile editor's lists to pick from: one box per plane (groups, Entra ID roles, Azure roles), each a
 // virtual list, so a tenant with thousands of eligibilities opens the editor and filters it as fast as a small
 // one. The filter narrows every box at once; what is picked stays picked while the filter hides it.
-import { useMemo } from "preact/hooks";
+import { useMemo, useRef } from "preact/hooks";
 import type { EligibleView } from "../../electron/shared/ipc-api.js";
 import { targetKey } from "../profile-draft.js";
 import { kindOf, labelOf, PLANE_LABELS, testIdOf, type PlaneKind } from "../targets.js";
@@ -33,14 +33,23 @@ const keyOfPick = (p: Pick) => p.key;
 const testIdOfPick = (p: Pick) => p.testId;
 const shapeOfPick = (p: Pick) => (p.e.groupHint ? "hint" : "plain");
 
-/** The eligibilities of each plane, ready to filter: built once per list. */
-export function usePicks(eligible: EligibleView[]): Record<PlaneKind, Pick[]> {
-  return useMemo(() => {
-    const out: Record<PlaneKind, Pick[]> = { group: [], role: [], azure: [] };
+type Picks = Record<PlaneKind, Pick[]>;
+const picksOfList = new WeakMap<EligibleView[], Picks>();
+
+/** The eligibilities of each plane, ready to filter: built once per list, not each time the editor opens. */
+export function picksOf(eligible: EligibleView[]): Picks {
+  let out = picksOfList.get(eligible);
+  if (!out) {
+    out = { group: [], role: [], azure: [] };
     for (const e of eligible) out[kindOf(e)].push(pickOf(e));
-    return out;
-  }, [eligible]);
+    picksOfList.set(eligible, out);
+  }
+  return out;
 }
+
+/** A longer filter than the last one looks only at what the last one kept. */
+const narrow = (all: Pick[], k: string, last: { k: string; shown: Pick[] } | undefined) =>
+  !k ? all : (last?.k && k.includes(last.k) ? last.shown : all).filter((p) => p.text.includes(k));
 
 export function Picklists({
   picks,
@@ -48,16 +57,21 @@ export function Picklists({
   picked,
   onPick,
 }: {
-  picks: Record<PlaneKind, Pick[]>;
+  picks: Picks;
   /** What the person typed in the editor's filter. */
   filter: string;
   picked: ReadonlySet<string>;
   onPick: (key: string, on: boolean) => void;
 }) {
   const k = filter.trim().toLowerCase();
+  const last = useRef<{ picks: Picks; k: string; shown: Picks } | null>(null);
   const shown = useMemo(() => {
-    const f = (ps: Pick[]) => (k ? ps.filter((p) => p.text.includes(k)) : ps);
-    return { group: f(picks.group), role: f(picks.role), azure: f(picks.azure) };
+    const before = last.current?.picks === picks ? last.current : null;
+    const f = (plane: PlaneKind) =>
+      narrow(picks[plane], k, before ? { k: before.k, shown: before.shown[plane] } : undefined);
+    const out = { group: f("group"), role: f("role"), azure: f("azure") };
+    last.current = { picks, k, shown: out };
+    return out;
   }, [picks, k]);
   const counts = useMemo(() => {
     const n = (ps: Pick[]) => ps.reduce((c, p) => (picked.has(p.key) ? c + 1 : c), 0);

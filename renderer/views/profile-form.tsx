@@ -4,7 +4,7 @@ import type { EligibleView, ProfileTargetView } from "../../electron/shared/ipc-
 import { api } from "../bridge.js";
 import type { Notify } from "../hooks.js";
 import { saveRequestOf, withTarget, type ProfileDraft } from "../profile-draft.js";
-import { Picklists, usePicks } from "./picklist.js";
+import { Picklists, picksOf } from "./picklist.js";
 
 export function ProfileForm({
   initial,
@@ -23,7 +23,7 @@ export function ProfileForm({
   const [draft, setDraft] = useState(initial);
   const [problem, setProblem] = useState<string | null>(null);
   const [filter, setFilter] = useState("");
-  const picks = usePicks(eligible);
+  const picks = picksOf(eligible);
   const picked = useMemo(() => new Set(draft.targets), [draft.targets]);
   const set = (patch: Partial<ProfileDraft>) => setDraft({ ...draft, ...patch });
   const save = async (ev: Event) => {

@@ -6,7 +6,7 @@
 // keys, Home and End move between rows, scrolling a row in when it is not rendered yet. A short list renders
 // whole, as it always did (find in page, and no work for nothing).
 import type { ComponentChildren } from "preact";
-import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useReducer, useRef, useState } from "preact/hooks";
 
 /** Lists longer than this (about three screens) render only the rows near the screen. */
 export const VIRTUAL_FROM = 30;
@@ -46,6 +46,20 @@ export interface VirtualListProps<T> {
   estimatePx?: number;
 }
 
+/**
+ * `items.map(f)`, worked out once per list and function: a list shown again (the full list, cleared back to)
+ * costs no pass over its thousands of rows.
+ */
+const mapped = new WeakMap<readonly unknown[], Map<unknown, readonly string[]>>();
+function mapOnce<T>(items: readonly T[], f: (item: T) => string): readonly string[] {
+  let byF = mapped.get(items);
+  if (!byF) mapped.set(items, (byF = new Map()));
+  let out = byF.get(f);
+  if (!out) byF.set(f, (out = items.map(f)));
+  return out;
+}
+const NO_SHAPES: readonly string[] = [];
+
 /** The first i in [0, n) for which `ok(i)` holds (`ok` false then true), else n. */
 function firstIndex(n: number, ok: (i: number) => boolean): number {
   let lo = 0;
@@ -63,6 +77,9 @@ class Heights {
   readonly byKey = new Map<string, number>();
   readonly #shapes = new Map<string, { sum: number; count: number }>();
   #sum = 0;
+  /** Counts the changes: where rows start, worked out for a list, holds until the next one. */
+  #version = 0;
+  readonly #tops = new WeakMap<readonly string[], { version: number; tops: Float64Array }>();
   gap = 6;
 
   constructor(readonly first: number) {}
@@ -76,6 +93,7 @@ class Heights {
     this.#shapes.set(shape, s);
     this.#sum += h - (before ?? 0);
     this.byKey.set(key, h);
+    this.#version += 1;
     return true;
   }
 
@@ -83,6 +101,15 @@ class Heights {
     const s = this.#shapes.get(shape);
     if (s?.count) return s.sum / s.count;
     return this.byKey.size ? this.#sum / this.byKey.size : this.first;
+  }
+
+  /** tops() of a whole list, kept until a height changes. */
+  topsOf(keys: readonly string[], shapes: readonly string[]): Float64Array {
+    const known = this.#tops.get(keys);
+    if (known?.version === this.#version) return known.tops;
+    const tops = this.tops(keys, shapes);
+    this.#tops.set(keys, { version: this.#version, tops });
+    return tops;
   }
 
   /** tops[i]: where row i starts; tops[n]: the list's height plus one gap. */
@@ -119,11 +146,11 @@ export function VirtualList<T>({
   const ul = useRef<HTMLUListElement>(null);
   const n = items.length;
   const virtual = n > VIRTUAL_FROM;
-  const keys = useMemo(() => items.map(keyOf), [items, keyOf]);
-  const shapes = useMemo(() => (shapeOf ? items.map(shapeOf) : []), [items, shapeOf]);
+  const keys = mapOnce(items, keyOf);
+  const shapes = shapeOf ? mapOnce(items, shapeOf) : NO_SHAPES;
   // Kept across filters: a row measured once is known wherever it is listed.
   const heights = useRef(new Heights(estimatePx));
-  const [version, remeasured] = useReducer((v: number) => v + 1, 0);
+  const [, remeasured] = useReducer((v: number) => v + 1, 0);
   const [, rerender] = useReducer((v: number) => v + 1, 0);
   /** The screen (or the box that scrolls), in the list's own coordinates (0 is its top): updated on scroll and resize. */
   const view = useRef({ top: 0, bottom: typeof window === "undefined" ? 800 : window.innerHeight });
@@ -132,8 +159,7 @@ export function VirtualList<T>({
   const pendingFocus = useRef<number | null>(null);
   const [focusKey, setFocusKey] = useState<string | null>(null);
 
-  // version: a height was measured.
-  const tops = useMemo(() => heights.current.tops(keys, shapes), [keys, shapes, version]);
+  const tops = heights.current.topsOf(keys, shapes);
   const top = (i: number) => tops[i] ?? 0;
   // The list the rows around the screen were last rendered for; another one renders the screen's first.
   const settledKeys = useRef<readonly string[] | null>(null);
