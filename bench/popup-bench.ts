@@ -11,7 +11,11 @@
 //    and the Groups & roles tab opened again (the list mounted from data already loaded);
 //  - keystrokes in the filter: the first letter (from the full list), more letters (narrowing), and clearing
 //    back to the full list, each from the keydown to style and layout done ("work"), and to the next frame
-//    painted ("paint": this adds the wait for the frame, up to one vsync);
+//    painted ("paint": this adds the wait for the frame, up to one vsync); beside them the browser's own share,
+//    the same keystrokes in a bare input added to the same page (no handler: Chromium's input, editing and
+//    frame, which every keystroke pays however little the popup does);
+//  - the Profiles tab's editor: opening it (New profile: three picklists of the whole list) and keystrokes in
+//    its filter (first letter, narrowing, clearing), work and paint as above;
 //  - the preview process's heap (V8, after a GC) before sign-in, once the list and every policy are loaded,
 //    and after a full refresh (pim:eligible with refresh: every policy read again).
 // At least 30 samples per latency figure (BENCH_POPUP_SAMPLES, BENCH_POPUP_SIGNIN_SAMPLES,
@@ -73,6 +77,8 @@ interface Probe {
   policiesKnownAt: number | null;
   keys: Array<{ work: number; paint: number }>;
   tabs: Array<{ work: number; paint: number }>;
+  /** New profile clicked: the editor with its picklists. */
+  opens: Array<{ work: number; paint: number }>;
 }
 
 /**
@@ -88,6 +94,7 @@ function probe(): void {
     policiesKnownAt: null,
     keys: [],
     tabs: [],
+    opens: [],
   };
   (window as unknown as { __bench: Probe }).__bench = b;
   const afterTask = (cb: () => void) => {
@@ -145,6 +152,10 @@ function probe(): void {
       if (button?.id === "tab-groups") {
         const t0 = ev.timeStamp;
         measure(t0, (m) => b.tabs.push(m));
+      }
+      if (button?.textContent?.trim() === "New profile") {
+        const t0 = ev.timeStamp;
+        measure(t0, (m) => b.opens.push(m));
       }
     },
     true,
@@ -360,11 +371,6 @@ async function main(): Promise<void> {
     await tabs(SAMPLES);
     const tabSamples = (await probeOf(page)).tabs;
 
-    const search = page.getByLabel("Filter groups and roles");
-    await search.focus();
-    const first: Probe["keys"] = [];
-    const narrowing: Probe["keys"] = [];
-    const clearing: Probe["keys"] = [];
     const press = async (key: string, into: Probe["keys"]) => {
       const n = (await probeOf(page)).keys.length;
       await page.keyboard.press(key);
@@ -372,13 +378,45 @@ async function main(): Promise<void> {
       const m = (await probeOf(page)).keys[n];
       if (m) into.push(m);
     };
-    for (let i = 0; i < SAMPLES; i++) {
-      await press(QUERY[0] ?? "r", first);
-      for (const ch of QUERY.slice(1)) await press(ch, narrowing);
-      await page.keyboard.press("Control+A");
-      await press("Backspace", clearing);
-    }
+    /** SAMPLES rounds of the query typed into the focused filter, and cleared. */
+    const typing = async () => {
+      const out = { first: [] as Probe["keys"], narrowing: [] as Probe["keys"], clearing: [] as Probe["keys"] };
+      for (let i = 0; i < SAMPLES; i++) {
+        await press(QUERY[0] ?? "r", out.first);
+        for (const ch of QUERY.slice(1)) await press(ch, out.narrowing);
+        await page.keyboard.press("Control+A");
+        await press("Backspace", out.clearing);
+      }
+      return out;
+    };
+    await page.getByLabel("Filter groups and roles").focus();
+    const { first, narrowing, clearing } = await typing();
     const shownAfterClear = await page.locator("ul.list > li[data-testid]").count();
+
+    // The browser's own share: a bare input (no handler, outside the popup's tree) on the same page.
+    await page.evaluate(() => {
+      const bare = document.createElement("input");
+      bare.className = "search";
+      bare.id = "bench-bare";
+      document.body.prepend(bare);
+    });
+    await page.locator("#bench-bare").focus();
+    const bare = await typing();
+    await page.evaluate(() => document.getElementById("bench-bare")?.remove());
+
+    // The profile editor: opened (and cancelled) SAMPLES times, then its filter typed into.
+    await page.getByRole("tab", { name: "Profiles" }).click();
+    for (let i = 0; i < SAMPLES; i++) {
+      await page.getByRole("button", { name: "New profile" }).click();
+      await page.waitForFunction((k) => (window as unknown as { __bench: Probe }).__bench.opens.length > k, i);
+      await page.getByRole("button", { name: "Cancel" }).click();
+    }
+    const openSamples = (await probeOf(page)).opens;
+    await page.getByRole("button", { name: "New profile" }).click();
+    await page.getByLabel("Filter the groups and roles to pick").focus();
+    const picking = await typing();
+    const picksAfterClear = await page.locator("li.pick").count();
+    await page.getByRole("button", { name: "Cancel" }).click();
 
     // A full refresh: the list and every policy read again (refresh drops the policy caches).
     const read = policiesRead(preview);
@@ -417,12 +455,37 @@ async function main(): Promise<void> {
         narrowing: { work: stats(narrowing.map((k) => k.work)), paint: stats(narrowing.map((k) => k.paint)) },
         clearing: { work: stats(clearing.map((k) => k.work)), paint: stats(clearing.map((k) => k.paint)) },
       },
+      bareInputKeystrokeMs: {
+        work: stats([...bare.first, ...bare.narrowing, ...bare.clearing].map((k) => k.work)),
+        paint: stats([...bare.first, ...bare.narrowing, ...bare.clearing].map((k) => k.paint)),
+      },
+      profileEditorOpenedMs: {
+        work: stats(openSamples.map((t) => t.work)),
+        paint: stats(openSamples.map((t) => t.paint)),
+      },
+      picklistKeystrokeMs: {
+        query: QUERY,
+        firstLetter: {
+          work: stats(picking.first.map((k) => k.work)),
+          paint: stats(picking.first.map((k) => k.paint)),
+        },
+        narrowing: {
+          work: stats(picking.narrowing.map((k) => k.work)),
+          paint: stats(picking.narrowing.map((k) => k.paint)),
+        },
+        clearing: {
+          work: stats(picking.clearing.map((k) => k.work)),
+          paint: stats(picking.clearing.map((k) => k.paint)),
+        },
+      },
       rowsInTheDomWithTheFullList: shownAfterClear,
+      picklistRowsInTheDomWithTheFullList: picksAfterClear,
       previewHeapMiB: { beforeSignIn: before, listAndPoliciesLoaded: loaded, afterFullRefresh: refreshed },
     };
     const line = (label: string, s: Stats) =>
       `  ${label.padEnd(44)} median ${String(s.median).padStart(7)}  p95 ${String(s.p95).padStart(7)}  max ${String(s.max).padStart(7)}  (${s.samples})`;
     const k = results.keystrokeMs;
+    const pk = results.picklistKeystrokeMs;
     process.stdout.write(
       [
         "",
@@ -442,7 +505,17 @@ async function main(): Promise<void> {
         line("keystroke, narrowing, to paint", k.narrowing.paint),
         line("keystroke, clearing, work", k.clearing.work),
         line("keystroke, clearing, to paint", k.clearing.paint),
-        `  rows in the DOM with the full list: ${shownAfterClear}`,
+        line("keystroke in a bare input (browser), work", results.bareInputKeystrokeMs.work),
+        line("keystroke in a bare input, to paint", results.bareInputKeystrokeMs.paint),
+        line("profile editor opened, work", results.profileEditorOpenedMs.work),
+        line("profile editor opened, to paint", results.profileEditorOpenedMs.paint),
+        line("picklist keystroke, first letter, work", pk.firstLetter.work),
+        line("picklist keystroke, first letter, to paint", pk.firstLetter.paint),
+        line("picklist keystroke, narrowing, work", pk.narrowing.work),
+        line("picklist keystroke, narrowing, to paint", pk.narrowing.paint),
+        line("picklist keystroke, clearing, work", pk.clearing.work),
+        line("picklist keystroke, clearing, to paint", pk.clearing.paint),
+        `  rows in the DOM with the full list: ${shownAfterClear}; in the three picklists: ${picksAfterClear}`,
         `  load average ${loadAtStart.join(" ")} at the start, ${results.machine.loadAverageAtEnd.join(" ")} at the end (${results.machine.cpus} CPUs)`,
         `  preview heap (MiB used after GC): before sign-in ${before.heapUsedMiB}, list and policies loaded ${loaded.heapUsedMiB}, after a full refresh ${refreshed.heapUsedMiB}`,
         "",
