@@ -164,6 +164,12 @@ export function VirtualList<T>({
   // The list the rows around the screen were last rendered for; another one renders the screen's first.
   const settledKeys = useRef<readonly string[] | null>(null);
   const settling = useRef(false);
+  // A list shown again (the full list, cleared back to) was settled long ago: it renders the screen's rows first too.
+  const renderedKeys = useRef(keys);
+  if (renderedKeys.current !== keys) {
+    renderedKeys.current = keys;
+    settledKeys.current = null;
+  }
   settling.current = virtual && settledKeys.current !== keys;
   useEffect(() => {
     if (!settling.current) return;
