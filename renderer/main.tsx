@@ -28,6 +28,8 @@ function App() {
   // Each plane's state: from every state push, and read again after each list (a list is what updates it).
   const [planes, setPlanes] = useState<PlaneStatusView[]>([]);
   const [loading, setLoading] = useState(false);
+  /** The list shown is a long list's first part; main pushes the rest. */
+  const [moreRows, setMoreRows] = useState(false);
   const [tab, setTab] = useState<Tab>("groups");
   const [focusGroup, setFocusGroup] = useState<string | null>(null);
   const [focusApproval, setFocusApproval] = useState<ApprovalFocus | null>(null);
@@ -39,6 +41,7 @@ function App() {
     setLoading(true);
     try {
       // The list at once; its policies follow (a tenant with thousands of eligibilities waits for none).
+      setMoreRows(false);
       setEligible(await api.eligible({ policies: "later" }));
       setPlanes(await api.planes());
     } catch (e) {
@@ -66,6 +69,13 @@ function App() {
         setPlanes(s.planes);
       }),
       api.onPolicies((p) => mergePolicies(p.policies)),
+      // The rest of a long list (main answered with its first pages): the whole list so far each time.
+      api.onEligibleRows((p) => {
+        setEligible(p.rows);
+        setMoreRows(!p.complete);
+        if (p.complete) void api.planes().then(setPlanes, () => undefined);
+        if (p.error) notify("error", p.error);
+      }),
       api.onEvent((e) => {
         // What the user just did is already confirmed by its own message; background news is not.
         if (e.type === "provisioned" || e.type === "pending-approval") return;
@@ -144,6 +154,7 @@ function App() {
                 onPolicies={mergePolicies}
                 planes={planes}
                 loading={loading}
+                moreRows={moreRows}
                 notify={notify}
                 onChanged={() => void reload()}
                 onPlaneTurnedOn={() => void loadEligible()}

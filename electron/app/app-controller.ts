@@ -17,7 +17,7 @@ import {
 } from "../shared/ipc-contract.js";
 import { EligibleNames, type AppPlatform, type HandlerContext } from "./handlers/handler.js";
 import { changesState, HANDLERS } from "./handlers/index.js";
-import { appStateView } from "./view-model.js";
+import { appStateView, eligibleListViews } from "./view-model.js";
 
 // Everything behind the IPC contract, free of Electron: the Electron IPC adapter and the preview
 // harness both call invoke(). Payloads are validated here, because the renderer is untrusted; each
@@ -59,6 +59,14 @@ export class AppController {
     this.#context = { engine, lifecycle, platform, eligibleNames: new EligibleNames(), state: () => this.state() };
     // The list's policies as the background fill reads them (pim:eligible with policies "later").
     this.#context.eligibleNames.policies.on((p) => this.#push("pim:policies-read", p));
+    // The rest of a long list, after its first part answered pim:eligible.
+    this.#context.eligibleNames.onRows((s) =>
+      this.#push("pim:eligible-rows", {
+        rows: eligibleListViews(s.list, (e) => this.#context.eligibleNames.policies.viewOf(e)),
+        complete: s.complete,
+        ...(s.error ? { error: s.error } : {}),
+      }),
+    );
     lifecycle.onState(() => void this.#pushState());
     lifecycle.on((e) => {
       const text = notificationFor(e, Date.now());

@@ -280,8 +280,19 @@ export interface Pushes {
   };
   /** Policies of the list's rows as main reads them, after `pim:eligible` with `policies: "later"`. */
   "pim:policies-read": PoliciesPush;
+  /**
+   * The rest of a long list, after `pim:eligible` with `policies: "later"` answered with its first part: the
+   * whole list so far each time, then complete. `error`: the read failed after a part was shown.
+   */
+  "pim:eligible-rows": EligibleRowsPush;
 }
 export type PushChannel = keyof Pushes;
+
+export interface EligibleRowsPush {
+  rows: EligibleView[];
+  complete: boolean;
+  error?: string | undefined;
+}
 
 export interface Transport {
   invoke<C extends Channel>(channel: C, payload: RequestOf<C> | undefined): Promise<Result<Responses[C]>>;
@@ -337,6 +348,7 @@ export function createApi(t: Transport) {
     onEvent: (l: (e: Pushes["app:event"]) => void) => t.subscribe("app:event", l),
     onFocus: (l: (e: Pushes["app:focus"]) => void) => t.subscribe("app:focus", l),
     onPolicies: (l: (e: Pushes["pim:policies-read"]) => void) => t.subscribe("pim:policies-read", l),
+    onEligibleRows: (l: (e: Pushes["pim:eligible-rows"]) => void) => t.subscribe("pim:eligible-rows", l),
   };
 }
 

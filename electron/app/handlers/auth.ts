@@ -7,7 +7,7 @@ export const authHandlers = {
   "auth:sign-in": async (r, { engine, lifecycle, eligibleNames, state }) => {
     await engine.signIn({ method: r.method ?? "browser", selectAccount: r.selectAccount ?? false });
     // The popup asks for the list next: it is read while the lifecycle reads the picture, not after.
-    eligibleNames.readAhead(() => engine.planes.eligibilities());
+    eligibleNames.readAhead((onPart) => engine.planes.eligibilities(onPart));
     await lifecycle.signedIn();
     return state();
   },

@@ -3,6 +3,7 @@ import type { LifecycleService } from "../../engine/lifecycle/lifecycle-service.
 import { targetKey, type Eligibility, type TargetRef } from "../../engine/planes/targets.js";
 import type { AppState, Channel, ParsedRequest, Responses } from "../../shared/ipc-contract.js";
 import { EligiblePolicies } from "../eligible-policies.js";
+import { EligibleRead, type ListSoFar, type ReadInParts } from "../eligible-read.js";
 
 // What a channel's handler is: a function from the validated request (zod's output for that
 // channel, so no handler re-types its payload) to the channel's response type, with the app's
@@ -33,21 +34,45 @@ export interface AppPlatform {
 export class EligibleNames {
   #rows = new Map<string, Eligibility>();
   readonly policies = new EligiblePolicies();
-  #ahead: { at: number; list: Promise<Eligibility[]> } | null = null;
+  #ahead: { at: number; read: EligibleRead } | null = null;
+  /** The read whose later parts go to the popup; a newer list stops the older one's. */
+  #following: (() => void) | null = null;
+  readonly #rowListeners = new Set<(s: ListSoFar) => void>();
 
   /** Starts reading the list the popup is about to ask for (after a sign-in), for `takeAhead`. */
-  readAhead(read: () => Promise<Eligibility[]>, now = Date.now()): void {
-    const list = read();
-    // Its failure is the next reader's to see (it reads again), not an unhandled rejection.
-    list.catch(() => undefined);
-    this.#ahead = { at: now, list };
+  readAhead(read: ReadInParts, now = Date.now()): void {
+    this.#ahead = { at: now, read: new EligibleRead(read) };
   }
 
   /** The list read ahead, once, if it was started at most `maxAgeMs` ago. */
-  takeAhead(maxAgeMs: number, now = Date.now()): Promise<Eligibility[]> | null {
+  takeAhead(maxAgeMs: number, now = Date.now()): EligibleRead | null {
     const ahead = this.#ahead;
     this.#ahead = null;
-    return ahead && now - ahead.at <= maxAgeMs ? ahead.list : null;
+    return ahead && now - ahead.at <= maxAgeMs ? ahead.read : null;
+  }
+
+  /**
+   * Tells the popup the rest of `read` (after its first part was answered): each later part, then the whole
+   * list, through `onRows` listeners. A newer list (a refresh) stops an older one's parts.
+   */
+  follow(read: EligibleRead | null, onComplete: (list: Eligibility[]) => void): void {
+    this.#following?.();
+    this.#following = null;
+    if (!read) return;
+    const tell = (s: ListSoFar) => {
+      for (const l of this.#rowListeners) l(s);
+    };
+    this.#following = read.follow((s) => {
+      if (s.complete && !s.error) onComplete(s.list);
+      tell(s);
+    });
+    // At once, ahead of the list's own answer: the popup learns that more is coming.
+    if (read.latest) tell({ list: read.latest, complete: false });
+  }
+
+  onRows(listener: (s: ListSoFar) => void): () => void {
+    this.#rowListeners.add(listener);
+    return () => this.#rowListeners.delete(listener);
   }
 
   remember(list: readonly Eligibility[]): void {

@@ -1,6 +1,8 @@
 import type { Target } from "../../engine/activation/activation-service.js";
 import { PimTrayError } from "../../engine/errors.js";
 import { refOf, type TargetRef } from "../../engine/planes/targets.js";
+import type { Eligibility } from "../../engine/planes/targets.js";
+import { EligibleRead } from "../eligible-read.js";
 import { namesFor, planeTargetFor } from "../plane-targets.js";
 import {
   eligibleListViews,
@@ -63,13 +65,25 @@ export const pimHandlers = {
       eligibleNames.policies.remember(rows);
       return eligibleViews(rows);
     }
-    // The list at once (read ahead since the sign-in, if that was a moment ago); its policies follow
-    // (pim:policies-read pushes), so a long list is never held up by them.
+    // The list at once (read ahead since the sign-in, if that was a moment ago), as soon as its first page is
+    // in: the rest follows in pim:eligible-rows pushes and its policies in pim:policies-read pushes, so a long
+    // list is held up neither by its last pages nor by its policies.
+    const fresh = () => new EligibleRead((onPart) => engine.planes.eligibilities(onPart));
     const ahead = r.refresh ? null : eligibleNames.takeAhead(READ_AHEAD_MS);
-    const list = ahead ? await ahead.catch(() => engine.planes.eligibilities()) : await engine.planes.eligibilities();
-    eligibleNames.remember(list);
-    eligibleNames.policies.fill(engine.planes, list);
-    return eligibleListViews(list, (e) => eligibleNames.policies.viewOf(e));
+    let read = ahead ?? fresh();
+    const first = await read.first().catch(async (e: unknown) => {
+      if (!ahead) throw e;
+      // The read ahead failed (an expired session then, a network blip): read again, once.
+      read = fresh();
+      return read.first();
+    });
+    const shown = (list: Eligibility[]) => {
+      eligibleNames.remember(list);
+      eligibleNames.policies.fill(engine.planes, list);
+    };
+    shown(first.list);
+    eligibleNames.follow(first.complete ? null : read, shown);
+    return eligibleListViews(first.list, (e) => eligibleNames.policies.viewOf(e));
   },
   "pim:policies": async (r, { engine, eligibleNames }) =>
     eligibleNames.policies.read(

@@ -96,8 +96,16 @@ export class GraphClient {
     return { status: res.status, body, requestId, token };
   }
 
-  /** Follows @odata.nextLink to the end. Paging is never skipped: a truncated list would lie. */
-  async list<T>(path: string, query: Record<string, string> = {}, maxPages = 200): Promise<T[]> {
+  /**
+   * Follows @odata.nextLink to the end. Paging is never skipped: a truncated list would lie. `onPage` hears each
+   * page but the last as it arrives (a long list can be shown before its end).
+   */
+  async list<T>(
+    path: string,
+    query: Record<string, string> = {},
+    maxPages = 200,
+    onPage?: (items: readonly T[]) => void,
+  ): Promise<T[]> {
     const out: T[] = [];
     let next: string | undefined = this.url(path, query);
     for (let page = 0; next; page++) {
@@ -116,6 +124,7 @@ export class GraphClient {
       });
       out.push(...(r.body.value ?? []));
       next = r.body["@odata.nextLink"];
+      if (next) onPage?.(r.body.value ?? []);
     }
     return out;
   }

@@ -38,6 +38,17 @@ export class GroupNames {
 
   /** Names for the groups of `raw`, keyed by lower-case group id; groups nobody could name are absent. */
   async resolve(raw: GroupRef[]): Promise<Map<string, GroupInfo>> {
+    const { names, missing } = this.#known(raw);
+    if (missing.size) await this.#lookup([...missing], names);
+    return names;
+  }
+
+  /** The names `raw` carries or that were seen before, without asking Graph (for a list still arriving). */
+  known(raw: readonly GroupRef[]): Map<string, GroupInfo> {
+    return this.#known(raw).names;
+  }
+
+  #known(raw: readonly GroupRef[]): { names: Map<string, GroupInfo>; missing: Set<string> } {
     const names = new Map<string, GroupInfo>();
     const missing = new Set<string>();
     for (const r of raw) {
@@ -53,8 +64,7 @@ export class GroupNames {
         missing.add(id);
       }
     }
-    if (missing.size) await this.#lookup([...missing], names);
-    return names;
+    return { names, missing };
   }
 
   /** Falls back to /groups when $expand=group came back empty. Needs a group-read scope; without one we show ids. */

@@ -42,8 +42,8 @@ export class PimClient {
     this.#policies = new PolicyReader(graph, logger, options.policyTtlMs ?? 10 * 60_000, options.now ?? Date.now);
   }
 
-  eligibilities(): Promise<Eligibility[]> {
-    return this.#instances.eligibilities();
+  eligibilities(onPart?: (soFar: Eligibility[]) => void): Promise<Eligibility[]> {
+    return this.#instances.eligibilities(onPart);
   }
 
   activeAssignments(filter?: { groupId: string; accessId: AccessId }): Promise<ActiveAssignment[]> {

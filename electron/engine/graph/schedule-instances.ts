@@ -1,6 +1,6 @@
 import { odataString, type GraphClient } from "./graph-client.js";
 import { equalsIgnoreCase } from "./graph-errors.js";
-import { GROUP_EXPAND, identity, type GroupNames, type GroupRef } from "./group-names.js";
+import { GROUP_EXPAND, identity, type GroupInfo, type GroupNames, type GroupRef } from "./group-names.js";
 import { access, PIM_GROUP_BASE, type AccessId, type ActiveAssignment, type Eligibility } from "./pim-types.js";
 
 // The signed-in user's eligibility and assignment schedule instances, with their groups named.
@@ -18,22 +18,20 @@ export class ScheduleInstances {
     private readonly names: GroupNames,
   ) {}
 
-  async eligibilities(): Promise<Eligibility[]> {
+  /** `onPart`: the list so far, after each page but the last (names from the expansion only). */
+  async eligibilities(onPart?: (soFar: Eligibility[]) => void): Promise<Eligibility[]> {
+    const seen: RawInstance[] = [];
     const raw = await this.graph.list<RawInstance>(
       `${PIM_GROUP_BASE}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')`,
       { $expand: GROUP_EXPAND },
+      undefined,
+      onPart &&
+        ((page) => {
+          seen.push(...page);
+          onPart(named(seen, this.names.known(seen)));
+        }),
     );
-    const names = await this.names.resolve(raw);
-    return raw
-      .map((r) => ({
-        groupId: r.groupId.toLowerCase(),
-        groupName: names.get(r.groupId.toLowerCase())?.name ?? r.groupId,
-        ...identity(names.get(r.groupId.toLowerCase())),
-        accessId: access(r.accessId),
-        startDateTime: r.startDateTime ?? null,
-        endDateTime: r.endDateTime ?? null,
-      }))
-      .sort((a, b) => a.groupName.localeCompare(b.groupName) || a.accessId.localeCompare(b.accessId));
+    return named(raw, await this.names.resolve(raw));
   }
 
   async activeAssignments(filter?: { groupId: string; accessId: AccessId }): Promise<ActiveAssignment[]> {
@@ -55,4 +53,18 @@ export class ScheduleInstances {
       assignmentType: equalsIgnoreCase(r.assignmentType, "assigned") ? "assigned" : "activated",
     }));
   }
+}
+
+/** Eligibilities from raw instances, named, by group name then access. */
+function named(raw: readonly RawInstance[], names: Map<string, GroupInfo>): Eligibility[] {
+  return raw
+    .map((r) => ({
+      groupId: r.groupId.toLowerCase(),
+      groupName: names.get(r.groupId.toLowerCase())?.name ?? r.groupId,
+      ...identity(names.get(r.groupId.toLowerCase())),
+      accessId: access(r.accessId),
+      startDateTime: r.startDateTime ?? null,
+      endDateTime: r.endDateTime ?? null,
+    }))
+    .sort((a, b) => a.groupName.localeCompare(b.groupName) || a.accessId.localeCompare(b.accessId));
 }

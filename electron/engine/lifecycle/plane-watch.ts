@@ -126,15 +126,23 @@ export class PlaneWatch {
   ): Promise<void> {
     for (const a of active) rememberNames(this.names, a);
     const unknown = requests.filter((r) => !this.names.has(targetKey(r)) && !this.#namesTried.has(targetKey(r)));
-    const kinds = new Set<PlaneKind>(unknown.map(kindOf));
-    // The first look learns every plane's names: profiles name targets by id.
-    if (!this.#namesLoaded && readAny) for (const k of PLANE_KINDS) kinds.add(k);
-    if (readAny) this.#namesLoaded = true;
     for (const r of unknown) this.#namesTried.add(targetKey(r));
     const unavailable = this.#unavailable();
     const healthy = (k: PlaneKind) => ["ok", "not-tried", undefined].includes(this.#health.get(k)?.state);
-    const from = [...kinds].filter((k) => enabled[k] && !unavailable.has(k) && healthy(k));
-    if (!from.length) return;
-    for (const e of await readNames(this.d.planes, from, this.d.logger)) rememberNames(this.names, e);
+    const usable = (kinds: Iterable<PlaneKind>) =>
+      [...kinds].filter((k) => enabled[k] && !unavailable.has(k) && healthy(k));
+    const learn = async (from: PlaneKind[]) => {
+      for (const e of await readNames(this.d.planes, from, this.d.logger)) rememberNames(this.names, e);
+    };
+    // Requests this look must announce by name: read now.
+    const needed = usable(new Set(unknown.map(kindOf)));
+    if (needed.length) await learn(needed);
+    // The first look also learns every other plane's names (profiles name targets by id), in the background: a
+    // large tenant's lists are many pages, and the first look (a sign-in) is not held up by them.
+    if (!this.#namesLoaded && readAny) {
+      this.#namesLoaded = true;
+      const rest = usable(PLANE_KINDS).filter((k) => !needed.includes(k));
+      if (rest.length) void learn(rest);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { acrsClaims } from "../auth/claims.js";
 import { toIsoDuration } from "../duration.js";
 import type { PimClient } from "../graph/pim-client.js";
+import type { Eligibility } from "../graph/pim-types.js";
 import type { PolicySummary } from "../graph/policy-summary.js";
 import type { PlaneClient, PlaneSubmission, SubmitOptions } from "./plane.js";
 import type { GroupAssignment, GroupEligibility, GroupRef, GroupRequest } from "./targets.js";
@@ -13,8 +14,9 @@ export class GroupPlane implements PlaneClient<"group"> {
 
   constructor(readonly pim: PimClient) {}
 
-  async eligibilities(): Promise<GroupEligibility[]> {
-    return (await this.pim.eligibilities()).map((e) => ({ kind: "group", ...e }));
+  async eligibilities(onPart?: (soFar: GroupEligibility[]) => void): Promise<GroupEligibility[]> {
+    const asPlane = (list: readonly Eligibility[]): GroupEligibility[] => list.map((e) => ({ kind: "group", ...e }));
+    return asPlane(await this.pim.eligibilities(onPart && ((soFar) => onPart(asPlane(soFar)))));
   }
 
   async activeAssignments(filter?: GroupRef): Promise<GroupAssignment[]> {

@@ -50,7 +50,8 @@ export interface SubmitOptions {
 
 export interface PlaneClient<K extends PlaneKind = PlaneKind> {
   readonly kind: K;
-  eligibilities(): Promise<EligibilityOf<K>[]>;
+  /** `onPart`: a long list so far, after each page but the last, so it can be shown before its end. */
+  eligibilities(onPart?: (soFar: EligibilityOf<K>[]) => void): Promise<EligibilityOf<K>[]>;
   /** My active assignments; `filter` narrows to one target (server-side where the service can). */
   activeAssignments(filter?: RefOf<K>): Promise<AssignmentOf<K>[]>;
   /** My requests, newest first; `filter` narrows server-side where the service can. */

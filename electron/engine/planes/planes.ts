@@ -94,9 +94,23 @@ export class Planes {
     this.#set(kind, state, note, null);
   }
 
-  /** Every enabled plane's eligibilities. Throws only when no plane answered (the first failure, groups first). */
-  eligibilities(): Promise<Eligibility[]> {
-    return this.#across<Eligibility>("eligibilities", (p) => p.eligibilities());
+  /**
+   * Every enabled plane's eligibilities. Throws only when no plane answered (the first failure, groups first).
+   * `onPart` hears the list so far, in plane order, each time a plane's page arrives or a plane finishes: a long
+   * list (many pages on a plane) can be shown before its end.
+   */
+  eligibilities(onPart?: (soFar: Eligibility[]) => void): Promise<Eligibility[]> {
+    if (!onPart) return this.#across<Eligibility>("eligibilities", (p) => p.eligibilities());
+    const parts = new Map<PlaneKind, readonly Eligibility[]>();
+    const told = (kind: PlaneKind, soFar: readonly Eligibility[]) => {
+      parts.set(kind, soFar);
+      onPart(PLANE_KINDS.flatMap((k) => parts.get(k) ?? []));
+    };
+    return this.#across<Eligibility>("eligibilities", async (p) => {
+      const list = await p.eligibilities((soFar: Eligibility[]) => told(p.kind, soFar));
+      told(p.kind, list);
+      return list;
+    });
   }
 
   /** My active assignments: one target's (on its plane only), or every enabled plane's. */

@@ -106,8 +106,15 @@ export class ArmClient {
     }
   }
 
-  /** Follows nextLink verbatim to the end. Paging is never skipped: a truncated list would lie. */
-  async list<T>(path: string, query: Record<string, string> = {}): Promise<T[]> {
+  /**
+   * Follows nextLink verbatim to the end. Paging is never skipped: a truncated list would lie. `onPage` hears each
+   * page but the last as it arrives (a long list can be shown before its end).
+   */
+  async list<T>(
+    path: string,
+    query: Record<string, string> = {},
+    onPage?: (items: readonly T[]) => void,
+  ): Promise<T[]> {
     const out: T[] = [];
     let next: string | null | undefined = path;
     let q: Record<string, string> | undefined = query;
@@ -129,6 +136,7 @@ export class ArmClient {
       });
       out.push(...(r.body?.value ?? []));
       next = r.body?.nextLink;
+      if (next) onPage?.(r.body?.value ?? []);
       q = undefined;
     }
     return out;

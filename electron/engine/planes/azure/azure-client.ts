@@ -40,8 +40,8 @@ export class AzurePlane implements PlaneClient<"azure"> {
     this.#scopes = new AzureScopes(arm);
   }
 
-  async eligibilities(): Promise<AzureEligibility[]> {
-    const list = await this.#instances.eligibilities();
+  async eligibilities(onPart?: (soFar: AzureEligibility[]) => void): Promise<AzureEligibility[]> {
+    const list = await this.#instances.eligibilities(onPart);
     this.#known = { at: this.#now(), list };
     return list;
   }

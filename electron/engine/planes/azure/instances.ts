@@ -74,11 +74,19 @@ export class ScheduleInstances {
   constructor(private readonly arm: ArmClient) {}
 
   /** My eligibilities at every scope, by role name then scope name. */
-  async eligibilities(): Promise<AzureEligibility[]> {
-    const raw = await this.arm.list<RawInstance>(`${AUTHZ}/roleEligibilityScheduleInstances`, MINE);
-    return raw
-      .map(toEligibility)
-      .sort((a, b) => a.roleName.localeCompare(b.roleName) || a.scopeName.localeCompare(b.scopeName));
+  /** `onPart`: the list so far, after each page but the last. */
+  async eligibilities(onPart?: (soFar: AzureEligibility[]) => void): Promise<AzureEligibility[]> {
+    const seen: RawInstance[] = [];
+    const raw = await this.arm.list<RawInstance>(
+      `${AUTHZ}/roleEligibilityScheduleInstances`,
+      MINE,
+      onPart &&
+        ((page) => {
+          seen.push(...page);
+          onPart(azureEligibilities(seen));
+        }),
+    );
+    return azureEligibilities(raw);
   }
 
   /** My active assignments; `filter` narrows to one role at one scope. */
@@ -89,4 +97,10 @@ export class ScheduleInstances {
       ? all.filter((a) => sameRole(a.roleDefinitionId, filter.roleDefinitionId) && sameScope(a.scope, filter.scope))
       : all;
   }
+}
+
+function azureEligibilities(raw: readonly RawInstance[]): AzureEligibility[] {
+  return raw
+    .map(toEligibility)
+    .sort((a, b) => a.roleName.localeCompare(b.roleName) || a.scopeName.localeCompare(b.scopeName));
 }

@@ -30,8 +30,8 @@ export class RolePlane implements PlaneClient<"role"> {
     this.#policies = new RolePolicies(graph, logger, options.policyTtlMs ?? 10 * 60_000, options.now ?? Date.now);
   }
 
-  eligibilities(): Promise<RoleEligibility[]> {
-    return this.#instances.eligibilities();
+  eligibilities(onPart?: (soFar: RoleEligibility[]) => void): Promise<RoleEligibility[]> {
+    return this.#instances.eligibilities(onPart);
   }
 
   activeAssignments(filter?: RoleRef): Promise<RoleAssignment[]> {

@@ -26,24 +26,23 @@ export class RoleInstances {
     private readonly logger: Logger,
   ) {}
 
-  async eligibilities(): Promise<RoleEligibility[]> {
-    const raw = await this.graph.list<RawInstance>(`${ROLE_BASE}/roleEligibilityScheduleInstances/${MINE}`, {
-      $expand: NAMES_EXPAND,
-    });
+  /** `onPart`: the list so far, after each page but the last. */
+  async eligibilities(onPart?: (soFar: RoleEligibility[]) => void): Promise<RoleEligibility[]> {
+    const seen: RawInstance[] = [];
+    const raw = await this.graph.list<RawInstance>(
+      `${ROLE_BASE}/roleEligibilityScheduleInstances/${MINE}`,
+      { $expand: NAMES_EXPAND },
+      undefined,
+      onPart &&
+        ((page) => {
+          seen.push(...page);
+          onPart(roleEligibilities(seen));
+        }),
+    );
     // list() follows every nextLink, so exactly 50 in all is what a silently capped list looks like.
     if (raw.length === SUSPECT_PAGE)
       this.logger.warn(`exactly ${SUSPECT_PAGE} directory-role eligibilities arrived; Graph may have cut the list`);
-    return raw
-      .map((r) => ({
-        kind: "role" as const,
-        roleDefinitionId: r.roleDefinitionId,
-        directoryScopeId: r.directoryScopeId,
-        ...namesOf(r),
-        memberType: r.memberType ?? null,
-        startDateTime: r.startDateTime ?? null,
-        endDateTime: r.endDateTime ?? null,
-      }))
-      .sort((a, b) => a.roleName.localeCompare(b.roleName) || a.scopeName.localeCompare(b.scopeName));
+    return roleEligibilities(raw);
   }
 
   async activeAssignments(filter?: RoleRef): Promise<RoleAssignment[]> {
@@ -62,4 +61,19 @@ export class RoleInstances {
       assignmentType: equalsIgnoreCase(r.assignmentType, "assigned") ? "assigned" : "activated",
     }));
   }
+}
+
+/** Eligibilities from raw instances, by role name then scope name. */
+function roleEligibilities(raw: readonly RawInstance[]): RoleEligibility[] {
+  return raw
+    .map((r) => ({
+      kind: "role" as const,
+      roleDefinitionId: r.roleDefinitionId,
+      directoryScopeId: r.directoryScopeId,
+      ...namesOf(r),
+      memberType: r.memberType ?? null,
+      startDateTime: r.startDateTime ?? null,
+      endDateTime: r.endDateTime ?? null,
+    }))
+    .sort((a, b) => a.roleName.localeCompare(b.roleName) || a.scopeName.localeCompare(b.scopeName));
 }
