@@ -22,6 +22,7 @@ const commands = {
   doctor: () => import("./commands/doctor.js"),
   history: () => import("./commands/history.js"),
   pim: () => import("./commands/pim.js"),
+  policy: () => import("./commands/policy.js"),
   profiles: () => import("./commands/profiles.js"),
   watch: () => import("./watch.js"),
 };
@@ -242,6 +243,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
         (await commands.profiles()).cmdProfile(ctx, String(c.args[0]), c.args[1] as string | undefined, c.opts()),
       ),
     );
+
+  // Not through run(): it needs neither the engine nor a sign-in, and it must still answer when the policy
+  // it reports is what stops every other command.
+  addGlobals(
+    program
+      .command("policy")
+      .description("show your organisation's managed policy: each value, where it comes from, locked fields, problems"),
+  ).action(async function (this: Command) {
+    setExit(await (await commands.policy()).cmdPolicy(this.optsWithGlobals<GlobalOptions>()));
+  });
 
   const demo = program.command("demo").description("control the local demo tenant used by --demo");
   addGlobals(demo.command("stop").description("stop the background demo emulator")).action(async function (
