@@ -93,8 +93,8 @@ export class AuthService {
    */
   #keepMetadata(client: MsalClient): Promise<void> {
     const store = this.#o.persistence.authorityMetadata;
-    const read = client.metadata();
-    if (!store || read === null || read === "store") return Promise.resolve();
+    const read = client.readMetadata();
+    if (!store || read === null) return Promise.resolve();
     this.#keeping ??= store
       .save(this.#o.connection.authority, read)
       .catch((e: unknown) => this.#o.logger.warn("the sign-in host's metadata could not be kept for the next run", e));
@@ -108,7 +108,7 @@ export class AuthService {
    */
   #dropMetadata(client: MsalClient, e: unknown): Promise<void> {
     const store = this.#o.persistence.authorityMetadata;
-    if (!store || client.metadata() !== "store") return Promise.resolve();
+    if (!store || !client.keptMetadata) return Promise.resolve();
     if (e instanceof ConsentRequiredError) return Promise.resolve();
     if (e instanceof PimTrayError && e.details.needsSignIn === true) return Promise.resolve();
     this.#dropping ??= store.clear().then(

@@ -15,11 +15,10 @@ export interface MsalClient {
   pca: PublicClientApplication;
   /** Kept so errors can be read in full where MSAL keeps only their first word. */
   network: MsalNetworkModule;
-  /**
-   * The authority's metadata: `"store"` when MSAL was given the document kept from an earlier run; otherwise
-   * the document MSAL read from the network in this process (JSON text), or null while it has read none.
-   */
-  metadata: () => "store" | string | null;
+  /** Whether MSAL was given the authority's metadata kept from an earlier run (and so reads none). */
+  keptMetadata: boolean;
+  /** The authority's metadata MSAL read from the network in this process (JSON text), or null while none. */
+  readMetadata: () => string | null;
 }
 
 /** The MSAL public client over our HTTP layer and the given cache persistence, logging without PII. */
@@ -68,7 +67,7 @@ export function createMsalClient(options: {
       },
     },
   });
-  return { pca, network, metadata: () => (options.authorityMetadata ? "store" : read) };
+  return { pca, network, keptMetadata: Boolean(options.authorityMetadata), readMetadata: () => read };
 }
 
 /**

@@ -49,6 +49,7 @@ export function fakeClient(pca: Partial<FakePca>): MsalClient {
   return {
     pca: all as unknown as PublicClientApplication,
     network: { lastTokenError: null } as MsalNetworkModule,
-    metadata: () => null,
+    keptMetadata: false,
+    readMetadata: () => null,
   };
 }
