@@ -3,6 +3,7 @@ import { Agent, request } from "node:https";
 import type { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { FetchLike } from "../engine/http/http-client.js";
+import { withSystemTrust } from "./system-ca.js";
 
 /**
  * Idle connections are closed after this long: under the 5 s keep-alive of Node servers (the emulator)
@@ -19,10 +20,12 @@ const IDLE_MS = 3_000;
  * Only what FetchLike promises: status, headers and the body as text, decoded from gzip, deflate or br.
  * Redirects are not followed (Graph, ARM and the token endpoints answer without them). Connections are
  * kept alive and shared by every request of the process; NODE_EXTRA_CA_CERTS is honoured by Node's TLS
- * unless `ca` replaces the trusted list (demo mode).
+ * unless `ca` replaces the trusted list (demo mode). With --use-system-ca, the OS store is trusted too
+ * (system-ca.ts), besides Node's roots and NODE_EXTRA_CA_CERTS.
  */
 export function httpsFetch(options: { ca?: string[] } = {}): FetchLike {
-  const agent = new Agent({ keepAlive: true, timeout: IDLE_MS, ...(options.ca ? { ca: options.ca } : {}) });
+  const ca = withSystemTrust(options.ca);
+  const agent = new Agent({ keepAlive: true, timeout: IDLE_MS, ...(ca ? { ca } : {}) });
   return (url, init) =>
     new Promise((resolve, reject) => {
       const target = new URL(url);

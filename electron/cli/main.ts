@@ -41,18 +41,22 @@ function addGlobals(cmd: Command): Command {
     .option("--config-dir <dir>", "settings, history and token cache folder [PIMTRAY_CONFIG_DIR]")
     .option("--demo", "use a local demo tenant (no Azure account needed)")
     .option("--no-interactive", "never prompt to sign in; fail with exit 3 instead [PIMTRAY_NO_INTERACTIVE=1]")
-    .option("-v, --verbose", "log details to stderr");
+    .option("-v, --verbose", "log details to stderr")
+    .option("--use-system-ca", "also trust the operating system's certificate store [PIMTRAY_USE_SYSTEM_CA=1]");
 }
 
 type Action = (ctx: CliContext, cmd: Command) => Promise<number>;
 
 async function run(cmd: Command, action: Action, allowInteraction = true): Promise<number> {
-  const opts = cmd.optsWithGlobals<GlobalOptions & { interactive?: boolean }>();
+  const opts = cmd.optsWithGlobals<GlobalOptions & { interactive?: boolean; useSystemCa?: boolean }>();
   const out = createOut(Boolean(opts.json));
   // Scripts say --no-interactive (or PIMTRAY_NO_INTERACTIVE=1) so a lapsed sign-in fails fast.
   if (opts.interactive === false || process.env.PIMTRAY_NO_INTERACTIVE === "1") allowInteraction = false;
   let ctx: CliContext | null = null;
   try {
+    // --use-system-ca: the OS store is read before the first request, and a store that cannot be read says so.
+    if (opts.useSystemCa || process.env.PIMTRAY_USE_SYSTEM_CA === "1")
+      await (await import("./system-ca.js")).useSystemCa();
     const { createContext } = await import("./context.js");
     ctx = await createContext(opts, out, allowInteraction);
     return await action(ctx, cmd);
@@ -253,6 +257,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
   ).action(async function (this: Command) {
     setExit(await (await commands.policy()).cmdPolicy(this.optsWithGlobals<GlobalOptions>()));
   });
+
+  // Not through run(): the doctor reports a configuration that cannot be loaded as its first failed check.
+  addGlobals(
+    program
+      .command("doctor")
+      .description("check the connection, TLS, proxy, clock, token cache, consent, policy and notifications"),
+  )
+    .option("--export <file.zip>", "also write a zip of the logs, this report and the settings, secrets scrubbed")
+    .action(async function (this: Command) {
+      setExit(await (await commands.doctor()).cmdDoctor(this.optsWithGlobals(), program.version() ?? ""));
+    });
 
   const demo = program.command("demo").description("control the local demo tenant used by --demo");
   addGlobals(demo.command("stop").description("stop the background demo emulator")).action(async function (

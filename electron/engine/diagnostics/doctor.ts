@@ -46,6 +46,8 @@ export interface DoctorProbes {
   autostart?: () => Promise<AutostartInfo>;
   update?: () => Promise<UpdateInfo>;
   versions: () => Promise<Versions>;
+  /** Checks only this front end makes (the CLI's settings file, its --use-system-ca), shown after the proxy. */
+  extraChecks?: Check[];
   now?: () => number;
 }
 
@@ -145,6 +147,7 @@ export async function runDoctor(p: DoctorProbes): Promise<DoctorReport> {
   const checks = [
     versions,
     proxy,
+    ...(p.extraChecks ?? []),
     ...endpointChecks,
     inspectionCheck(results, p.customEndpoints, p.frontEnd),
     clockCheck(results),
