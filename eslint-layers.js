@@ -24,7 +24,9 @@ export const LAYERS = [
     why: "domain logic: no Electron, no UI",
     layers: ["engine"],
     files: [],
-    packages: ["@azure/msal-node", "zod", "node-notifier", "undici"],
+    // plist, bplist-parser and registry-js read managed policy (macOS, Windows; imported on that OS only);
+    // yazl writes the diagnostics zip.
+    packages: ["@azure/msal-node", "zod", "node-notifier", "undici", "plist", "bplist-parser", "registry-js", "yazl"],
     node: true,
   },
   {
@@ -56,7 +58,7 @@ export const LAYERS = [
     why: "thin Electron glue behind small interfaces",
     layers: ["adapters", "app", "engine", "shared", "api"],
     files: [],
-    packages: ["electron", "electron-store"],
+    packages: ["electron", "electron-store", "electron-updater"],
     node: true,
   },
   {
@@ -74,7 +76,8 @@ export const LAYERS = [
     why: "`pimtray`",
     layers: ["cli", "node", "engine"],
     files: [],
-    packages: ["commander", "undici"],
+    // system-ca: the OS trust store for --use-system-ca on Node 20.
+    packages: ["commander", "undici", "system-ca"],
     node: true,
   },
   {
