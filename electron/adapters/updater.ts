@@ -13,6 +13,7 @@
 // - disableWebInstaller: web installers may skip signature verification, and PIM Tray publishes none.
 // - Its log goes to ours, scrubbed (it logs feed URLs and file paths; PIM Tray gives it no token).
 import type { AppUpdater } from "electron-updater";
+import type { AppUpdaterEvents } from "electron-updater/out/AppUpdater.js";
 import { scrub, type Logger } from "../engine/logger.js";
 import type {
   CheckResult,
@@ -37,8 +38,10 @@ export type AppUpdaterLike = Pick<
   | "checkForUpdates"
   | "downloadUpdate"
   | "quitAndInstall"
-  | "on"
->;
+> & {
+  // Only the subscription: AppUpdater's `on` returns the updater itself, which a double cannot be.
+  on<E extends keyof AppUpdaterEvents>(event: E, listener: AppUpdaterEvents[E]): unknown;
+};
 
 export const NOT_UPDATABLE =
   "This copy of PIM Tray cannot update itself: it is a development run, or it was installed in a way that is updated by a package manager or your organisation's software distribution. Update it the way it was installed.";
