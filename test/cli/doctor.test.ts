@@ -133,6 +133,29 @@ describe("pimtray doctor when something is wrong", () => {
   });
 });
 
+describe("pimtray doctor and managed policy", () => {
+  it("names the policy's source, and reports its problems as a warning (the valid values still apply)", async () => {
+    const file = join(scratch, "policy.json");
+    writeFileSync(file, JSON.stringify({ SupportContact: "Service desk, extension 1234", Tenant: "x" }), {
+      mode: 0o600,
+    });
+    const d = await doctor([], { PIMTRAY_POLICY_FILE: file });
+    expect(d.code, d.stderr).toBe(0);
+    const policy = d.check("policy");
+    expect(policy.status).toBe("warn");
+    expect(policy.detail).toContain(file);
+    expect(policy.detail).toContain('Unknown policy "Tenant"');
+    expect(policy.data.values).toEqual({ SupportContact: "Service desk, extension 1234" });
+    expect(policy.fix).toContain("pimtray policy");
+  });
+
+  it("without any policy, says so", async () => {
+    const d = await doctor();
+    expect(d.check("policy").status).toBe("ok");
+    expect(d.check("policy").detail).toContain("No managed policy is set on this computer");
+  });
+});
+
 describe("pimtray doctor --export", () => {
   it("writes a zip of the logs, the report and the settings, with no token from the cache in any of it", async () => {
     const zip = join(scratch, "diag.zip");
@@ -153,5 +176,8 @@ describe("pimtray doctor --export", () => {
     expect(JSON.parse(execFileSync("unzip", ["-p", zip, "doctor.json"], { encoding: "utf8" })).schemaVersion).toBe(1);
     expect(JSON.parse(execFileSync("unzip", ["-p", zip, "settings.json"], { encoding: "utf8" })).account).toBeTruthy();
     expect(execFileSync("unzip", ["-p", zip, "logs/pimtray.log"], { encoding: "utf8" })).toContain("No Such Group");
+    expect(JSON.parse(execFileSync("unzip", ["-p", zip, "policy.json"], { encoding: "utf8" }))).toHaveProperty(
+      "sources",
+    );
   });
 });

@@ -4,7 +4,7 @@ import { arch, release, type } from "node:os";
 import { delimiter, join } from "node:path";
 import { rootCertificates } from "node:tls";
 import { cachedScopes } from "../../engine/diagnostics/cached-scopes.js";
-import type { NotificationInfo, TokenCacheInfo } from "../../engine/diagnostics/checks-local.js";
+import type { NotificationInfo, PolicyProbeResult, TokenCacheInfo } from "../../engine/diagnostics/checks-local.js";
 import { runDoctor, type DoctorProbes } from "../../engine/diagnostics/doctor.js";
 import { formatReport } from "../../engine/diagnostics/format.js";
 import { bypassesProxy, proxyFromEnv, type ProxySetting } from "../../engine/diagnostics/proxy-env.js";
@@ -122,6 +122,23 @@ function paintFor(out: Out): (status: Check["status"], text: string) => string {
   return (status, text) => (out.color ? `\x1b[${codes[status]}m${text}\x1b[0m` : text);
 }
 
+/** The managed policy as `pimtray policy` reads it (electron/engine/policy): sources, values, problems. */
+async function readPolicy(): Promise<PolicyProbeResult & { sourceOf: Record<string, unknown> }> {
+  const [{ readManagedPolicy }, { platformPolicySources }] = await Promise.all([
+    import("../../engine/policy/policy-resolver.js"),
+    import("../../engine/policy/platform-sources.js"),
+  ]);
+  const m = await readManagedPolicy(platformPolicySources());
+  // A value set by policy is locked for the user.
+  return {
+    sources: m.sources,
+    values: m.values,
+    sourceOf: m.sourceOf,
+    locked: Object.keys(m.values),
+    problems: m.problems,
+  };
+}
+
 export async function cmdDoctor(o: DoctorOptions, appVersion: string): Promise<number> {
   const out = createOut(Boolean(o.json));
   const extraChecks: Check[] = [];
@@ -142,7 +159,10 @@ export async function cmdDoctor(o: DoctorOptions, appVersion: string): Promise<n
   } catch (e) {
     extraChecks.push(settingsCheck(e));
   }
-  const report = await runDoctor(probes(ctx, extraChecks, appVersion));
+  // Read once: the check reports it, the export carries it.
+  const policy = readPolicy();
+  policy.catch(() => {});
+  const report = await runDoctor({ ...probes(ctx, extraChecks, appVersion), policy: () => policy });
   let exported: { path: string; entries: string[] } | null = null;
   if (o.export) {
     const { exportDiagnostics } = await import("../../engine/diagnostics/export.js");
@@ -152,6 +172,7 @@ export async function cmdDoctor(o: DoctorOptions, appVersion: string): Promise<n
       report,
       logFiles: logFiles(join(configDir, FILES.log)),
       settings: ctx?.settings ?? null,
+      policy: await policy.catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) })),
     });
     exported = { path: o.export, entries };
   }

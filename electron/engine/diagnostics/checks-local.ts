@@ -177,11 +177,18 @@ function describe(item: unknown): string {
   if (typeof item === "string") return item;
   if (item && typeof item === "object") {
     const o = item as Record<string, unknown>;
+    // A source as the policy resolver tells it: its name and how it fared.
+    if (typeof o.name === "string" && typeof o.state === "string") return `${o.name} (${o.state})`;
     const text = o.message ?? o.detail ?? o.description ?? o.name ?? o.path ?? o.source ?? o.kind;
     const where = o.path && o.message ? `${String(o.path)}: ` : "";
     if (text !== undefined) return `${where}${String(text)}`;
   }
   return JSON.stringify(item);
+}
+
+/** A source that holds no policy ("absent"): looked at, but not worth a line unless nothing else is there. */
+function absent(item: unknown): boolean {
+  return Boolean(item && typeof item === "object" && (item as Record<string, unknown>).state === "absent");
 }
 
 export function policyCheck(p: PolicyProbeResult | null, fe: FrontEnd): Check {
@@ -196,8 +203,10 @@ export function policyCheck(p: PolicyProbeResult | null, fe: FrontEnd): Check {
       fix: null,
     };
   const data = { sources: p.sources, values: p.values ?? null, locked: p.locked ?? [], problems: p.problems };
-  const sources = p.sources.map(describe);
-  const from = sources.length ? `Sources: ${sources.join("; ")}.` : "No managed policy is set on this computer.";
+  const present = p.sources.filter((s) => !absent(s));
+  const from = present.length
+    ? `Sources: ${present.map(describe).join("; ")}.`
+    : `No managed policy is set on this computer${p.sources.length ? ` (looked in: ${p.sources.map((s) => describe(s).replace(/ \(absent\)$/, "")).join("; ")})` : ""}.`;
   if (p.problems.length)
     return {
       id,
