@@ -17,6 +17,19 @@ export function proxyFromEnv(env: NodeJS.ProcessEnv = process.env): ProxySetting
   return raw ? { source: "env", url: withoutCredentials(raw), noProxy } : { source: "none", url: null, noProxy };
 }
 
+/**
+ * The app's proxy, from what Chromium resolved for a URL (`session.resolveProxy`): "DIRECT", or
+ * "PROXY host:port; DIRECT" and the like. The first entry is the one used.
+ */
+export function proxyFromSystem(resolved: string): ProxySetting {
+  const first = (resolved.split(";")[0] ?? "").trim();
+  const m = /^(PROXY|HTTPS|SOCKS5?|SOCKS4)\s+(\S+)$/i.exec(first);
+  if (!m) return { source: "system", url: null, noProxy: null };
+  const scheme = (m[1] ?? "").toUpperCase();
+  const prefix = scheme === "PROXY" ? "http" : scheme === "HTTPS" ? "https" : scheme.toLowerCase();
+  return { source: "system", url: withoutCredentials(`${prefix}://${m[2] ?? ""}`), noProxy: null };
+}
+
 /** A proxy URL fit for a report: user name and password removed (they are secrets). */
 export function withoutCredentials(url: string): string {
   try {
@@ -39,7 +52,9 @@ export function bypassesProxy(url: string, noProxy: string | null): boolean {
     const e = entry.trim().toLowerCase();
     if (!e) continue;
     if (e === "*") return true;
-    const m = /^(.*?)(?::(\d+))?$/.exec(e.replace(/^\[|\](?=:|$)/g, ""));
+    // An IPv6 address is written bare (::1) or in brackets with a port ([::1]:8443).
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(e);
+    const m = bracketed ?? (e.split(":").length > 2 ? [e, e, undefined] : /^(.*?)(?::(\d+))?$/.exec(e));
     const name = (m?.[1] ?? e).replace(/^\*?\./, "");
     const wantPort = m?.[2];
     if (wantPort && wantPort !== port) continue;

@@ -18,7 +18,12 @@ import {
   inspectionCheck,
   proxyCheck,
 } from "../../../electron/engine/diagnostics/checks-network.js";
-import { bypassesProxy, proxyFromEnv, withoutCredentials } from "../../../electron/engine/diagnostics/proxy-env.js";
+import {
+  bypassesProxy,
+  proxyFromEnv,
+  proxyFromSystem,
+  withoutCredentials,
+} from "../../../electron/engine/diagnostics/proxy-env.js";
 import { reach } from "../../../electron/engine/diagnostics/reach.js";
 import { tlsPeer } from "../../../electron/engine/diagnostics/tls-peer.js";
 
@@ -193,5 +198,15 @@ describe("through a CONNECT proxy", () => {
     expect(bypassesProxy("https://127.0.0.1:8443/", "127.0.0.1:8443")).toBe(true);
     expect(bypassesProxy("https://anything/", "*")).toBe(true);
     expect(bypassesProxy("https://anything/", null)).toBe(false);
+    expect(bypassesProxy("https://[::1]:8443/", "::1")).toBe(true);
+    expect(bypassesProxy("https://[::1]:8443/", "[::1]:8443")).toBe(true);
+    expect(bypassesProxy("https://[::1]:8443/", "[::1]:9000")).toBe(false);
+  });
+
+  it("reads the app's system proxy as Chromium resolved it", () => {
+    expect(proxyFromSystem("DIRECT")).toEqual({ source: "system", url: null, noProxy: null });
+    expect(proxyFromSystem("PROXY proxy.contoso.com:3128; DIRECT").url).toBe("http://proxy.contoso.com:3128");
+    expect(proxyFromSystem("HTTPS secure.contoso.com:443").url).toBe("https://secure.contoso.com");
+    expect(proxyFromSystem("SOCKS5 10.0.0.1:1080").url).toBe("socks5://10.0.0.1:1080");
   });
 });
