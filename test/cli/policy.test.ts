@@ -76,7 +76,7 @@ describe("pimtray policy", () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`TenantId\\s+${emu.tenantId}\\s+policy: PIMTRAY_POLICY_FILE`));
     expect(text.stdout).toContain(
-      "Locked (set by your organisation; you cannot change them): connection.tenant, approvals.enabled.",
+      "Set by your organisation (you cannot change them): TenantId, ApprovalsEnabled, SupportContact.",
     );
     expect(text.stdout).toContain("Support: Service desk, ext. 4000");
   });
@@ -138,7 +138,7 @@ describe("every command applies the policy", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Custom endpoints (authorityHost, graphEndpoint, armEndpoint) are turned off");
     expect(r.stderr).toContain("policy AllowCustomEndpoints");
-    expect(r.stderr).toContain("Ask the service desk to change it.");
+    expect(r.stderr).toContain("To change it, contact the service desk.");
     expect(await emu.control.requests()).toEqual([]);
   });
 

@@ -99,10 +99,13 @@ export function policyText(e: EffectiveSettings): string {
   for (const [k, v, from] of rows)
     lines.push(`${cut(k ?? "", widths[0] ?? 0)}  ${cut(v ?? "", widths[1] ?? 0)}  ${from}`);
   lines.push("");
+  const locked = e.fields
+    .filter((f) => f.locked)
+    .map((f) => (f.key === "Profiles" ? "Profiles (your own profiles stay yours)" : f.key));
   lines.push(
-    e.locked.length
-      ? `Locked (set by your organisation; you cannot change them): ${e.locked.join(", ")}.`
-      : "Nothing is locked.",
+    locked.length
+      ? `Set by your organisation (you cannot change them): ${locked.join(", ")}.`
+      : "Nothing is set by your organisation.",
   );
   if (e.supportContact) lines.push(`Support: ${e.supportContact}`);
   lines.push("");

@@ -29,8 +29,11 @@ export async function parsePlist(bytes: Buffer): Promise<unknown> {
     const { parseBuffer } = await import("bplist-parser");
     return parseBuffer(bytes)[0];
   }
+  const text = bytes.toString("utf8");
+  // Checked first: the XML parser prints its own complaint to the console for text that is not XML at all.
+  if (!/<plist[\s>]/.test(text)) throw new Error("neither a binary plist nor XML with a <plist> element");
   const { parse } = await import("plist");
-  return parse(bytes.toString("utf8"));
+  return parse(text);
 }
 
 export class MacManagedPreferences implements PolicySource {

@@ -270,6 +270,6 @@ export function applyPolicy(user: Settings, policy: ManagedPolicy): EffectiveSet
 export function lockedBecause(effective: EffectiveSettings, key: PolicyKey): string {
   const field = effective.fields.find((f) => f.key === key);
   const where = field?.origin.kind === "policy" ? `, ${field.origin.source}` : "";
-  const contact = effective.supportContact ? ` Ask ${effective.supportContact} to change it.` : "";
+  const contact = effective.supportContact ? ` To change it, contact ${effective.supportContact}.` : "";
   return `set by your organisation (policy ${key}${where}).${contact}`;
 }

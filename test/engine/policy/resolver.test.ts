@@ -232,7 +232,7 @@ describe("PolicedSettings over a real settings file", () => {
         s.approvals.enabled = true;
       }),
     ).rejects.toThrow(
-      '"I approve requests": set by your organisation (policy ApprovalsEnabled, /etc/pimtray/policy.json). Ask the service desk to change it. It was not changed.',
+      '"I approve requests": set by your organisation (policy ApprovalsEnabled, /etc/pimtray/policy.json). To change it, contact the service desk. It was not changed.',
     );
     expect(readFileSync(path, "utf8")).toBe(before);
   });
