@@ -122,6 +122,12 @@ describe("pimtray doctor when something is wrong", () => {
     expect(settings.detail).toContain("settings.json");
     expect(settings.fix).toBeTruthy();
     expect(d.check("versions").status).toBe("ok");
+    // What needs the configuration is skipped, not failed: the one failure is the one to fix.
+    for (const id of ["reach.signin", "reach.graph", "reach.arm", "token-cache", "account"]) {
+      expect(d.check(id).status, id).toBe("skip");
+      expect(d.check(id).detail).toContain("Settings");
+    }
+    expect(d.body.checks.filter((c: { status: string }) => c.status === "fail")).toHaveLength(1);
   });
 
   it("is not signed in on a fresh computer: warnings, exit 0", async () => {

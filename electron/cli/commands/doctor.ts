@@ -5,7 +5,7 @@ import { delimiter, join } from "node:path";
 import { rootCertificates } from "node:tls";
 import { cachedScopes } from "../../engine/diagnostics/cached-scopes.js";
 import type { NotificationInfo, PolicyProbeResult, TokenCacheInfo } from "../../engine/diagnostics/checks-local.js";
-import { runDoctor, type DoctorProbes } from "../../engine/diagnostics/doctor.js";
+import { runDoctor, SkipCheck, type DoctorProbes } from "../../engine/diagnostics/doctor.js";
 import { formatReport } from "../../engine/diagnostics/format.js";
 import { bypassesProxy, proxyFromEnv, type ProxySetting } from "../../engine/diagnostics/proxy-env.js";
 import { reach } from "../../engine/diagnostics/reach.js";
@@ -198,11 +198,11 @@ function probes(ctx: CliContext | null, extraChecks: Check[], appVersion: string
   const none = { group: [], role: [], azure: [] };
   if (!ctx) {
     const skipped = async (): Promise<never> => {
-      throw new Error("needs the configuration (see Settings)");
+      throw new SkipCheck("it needs a configuration that loads (see Settings)");
     };
     return {
       frontEnd: "cli",
-      endpoints: { signin: "", graph: "", arm: null },
+      endpoints: { signin: "https://signin.invalid", graph: "https://graph.invalid", arm: "https://arm.invalid" },
       customEndpoints: true,
       reach: skipped,
       proxy: async () => setting,

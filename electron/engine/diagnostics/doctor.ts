@@ -84,7 +84,17 @@ const TITLES: Record<(typeof CHECK_IDS)[number], string> = {
   update: "Updates",
 };
 
+/** Thrown by a probe that cannot look (e.g. no configuration to look with): its check is skipped, saying why. */
+export class SkipCheck extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "SkipCheck";
+  }
+}
+
 function failedProbe(id: (typeof CHECK_IDS)[number], e: unknown): Check {
+  if (e instanceof SkipCheck)
+    return { id, title: TITLES[id], status: "skip", detail: `Not checked: ${e.message}.`, fix: null };
   const message = e instanceof Error ? e.message : String(e);
   return {
     id,
