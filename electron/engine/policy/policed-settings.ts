@@ -44,10 +44,26 @@ function write(s: Settings, setting: Exclude<PolicedSetting, "profiles">, value:
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export class PolicedSettings implements SettingsRepository {
+  #policy: ManagedPolicy;
+
   constructor(
     private readonly inner: SettingsRepository,
-    readonly policy: ManagedPolicy,
-  ) {}
+    policy: ManagedPolicy,
+  ) {
+    this.#policy = policy;
+  }
+
+  get policy(): ManagedPolicy {
+    return this.#policy;
+  }
+
+  /**
+   * Takes a policy read again (a long-running process: after Group Policy or MDM changed it); the next load and
+   * update use it. Nothing is written.
+   */
+  replacePolicy(policy: ManagedPolicy): void {
+    this.#policy = policy;
+  }
 
   get path(): string {
     return this.inner.path;
@@ -55,7 +71,7 @@ export class PolicedSettings implements SettingsRepository {
 
   /** The effective settings with where each value came from; see policy-resolver.ts. */
   async effective(): Promise<EffectiveSettings> {
-    return applyPolicy(await this.inner.load(), this.policy);
+    return applyPolicy(await this.inner.load(), this.#policy);
   }
 
   async load(): Promise<Settings> {
@@ -64,12 +80,12 @@ export class PolicedSettings implements SettingsRepository {
 
   async update(change: (s: Settings) => Settings | void): Promise<Settings> {
     const saved = await this.inner.update((user) => {
-      const effective = applyPolicy(user, this.policy);
+      const effective = applyPolicy(user, this.#policy);
       const draft = structuredClone(effective.settings);
       const next = change(draft) ?? draft;
       return this.#withoutPolicy(user, effective, next);
     });
-    return applyPolicy(saved, this.policy).settings;
+    return applyPolicy(saved, this.#policy).settings;
   }
 
   /** `next` as the user's file: locked settings keep the user's own values, the organisation's profiles are left out. */

@@ -265,4 +265,19 @@ describe("PolicedSettings over a real settings file", () => {
     expect(onDisk().profiles.map((p) => p.name)).toEqual(["First", "OPS", "Last"]);
     expect((await policed.load()).profiles.map((p) => p.name)).toEqual(["Ops", "First", "Last"]);
   });
+
+  it("takes a policy read again: the next read applies it, and the file is not written", async () => {
+    const { policed, path } = await setUp({ Cloud: "usgov" });
+    const before = readFileSync(path, "utf8");
+    expect((await policed.load()).connection.cloud).toBe("usgov");
+    policed.replacePolicy(await readManagedPolicy([source("HKLM", { Cloud: "china" })]));
+    expect((await policed.effective()).fields.find((f) => f.key === "Cloud")?.origin).toEqual({
+      kind: "policy",
+      source: "HKLM",
+    });
+    expect((await policed.load()).connection.cloud).toBe("china");
+    policed.replacePolicy(NO_POLICY);
+    expect((await policed.load()).connection.cloud).toBe("global");
+    expect(readFileSync(path, "utf8")).toBe(before);
+  });
 });

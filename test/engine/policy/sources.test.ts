@@ -12,6 +12,7 @@ import {
   managedPreferencePaths,
 } from "../../../electron/engine/policy/macos-managed-preferences.js";
 import { platformPolicySources, POLICY_FILE_ENV } from "../../../electron/engine/policy/platform-sources.js";
+import { readManagedPolicy } from "../../../electron/engine/policy/policy-resolver.js";
 import { readOwnedFile } from "../../../electron/engine/policy/policy-source.js";
 import {
   loadRegistryJs,
@@ -303,5 +304,48 @@ describe("the sources each OS reads, in precedence order", () => {
     expect(
       platformPolicySources({ platform: "win32", env, registry: () => Promise.resolve(fakeRegistry({})) }),
     ).toHaveLength(2);
+  });
+});
+
+describe("sources read together", () => {
+  it("Windows: HKLM wins over HKCU key by key; a bad HKLM value gives way to HKCU's valid one", async () => {
+    const registry = fakeRegistry({
+      [`HKEY_LOCAL_MACHINE\\${KEY}`]: [
+        { name: "TokenCache", type: "REG_SZ", data: "memory" },
+        { name: "Cloud", type: "REG_SZ", data: "moon" },
+      ],
+      [`HKEY_CURRENT_USER\\${KEY}`]: [
+        { name: "TokenCache", type: "REG_SZ", data: "encrypted" },
+        { name: "Cloud", type: "REG_SZ", data: "usgov" },
+        { name: "SupportContact", type: "REG_SZ", data: "Desk" },
+      ],
+    });
+    const p = await readManagedPolicy(
+      platformPolicySources({ platform: "win32", env: {}, registry: () => Promise.resolve(registry) }),
+    );
+    expect(p.values).toEqual({ TokenCache: "memory", Cloud: "usgov", SupportContact: "Desk" });
+    expect(p.sourceOf).toEqual({
+      TokenCache: "HKLM\\SOFTWARE\\Policies\\PIMTray",
+      Cloud: "HKCU\\SOFTWARE\\Policies\\PIMTray",
+      SupportContact: "HKCU\\SOFTWARE\\Policies\\PIMTray",
+    });
+    expect(p.problems).toEqual([
+      "Cloud in HKLM\\SOFTWARE\\Policies\\PIMTray is ignored: must be global, usgov, usgovdod or china. Fix or remove the value; the other policies apply.",
+    ]);
+  });
+
+  it("macOS: the user's managed preferences win over the computer's, key by key", async () => {
+    const managed = join(dir, `managed${++n}`);
+    mkdirSync(join(managed, "adele"), { recursive: true });
+    const [user, computer] = managedPreferencePaths("adele", managed) as [string, string];
+    writeFileSync(user, build({ TenantId: "contoso.com" }));
+    writeFileSync(computer, Buffer.from(buildBinary({ TenantId: "fabrikam.com", ApprovalsEnabled: false })));
+    for (const f of [user, computer]) chmodSync(f, 0o644);
+    const p = await readManagedPolicy([
+      new MacManagedPreferences(user, mine),
+      new MacManagedPreferences(computer, mine),
+    ]);
+    expect(p.values).toEqual({ TenantId: "contoso.com", ApprovalsEnabled: false });
+    expect(p.sourceOf).toEqual({ TenantId: user, ApprovalsEnabled: computer });
   });
 });
