@@ -225,7 +225,6 @@ export function linuxSchema(): string {
   }
   const doc = {
     $schema: schema.$schema,
-    $id: "https://pimtray.dev/schemas/policy.schema.json",
     title: "PIM Tray managed policy",
     description: `${LINUX_POLICY_FILE}: owned by root, mode 0644 (writable by root only). Every key is optional; a key with a value that is not valid is ignored and reported by \`pimtray policy\`.`,
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),

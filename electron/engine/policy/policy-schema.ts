@@ -222,7 +222,7 @@ export const POLICY_KEYS = {
     kind: "text",
     title: "Support contact",
     description:
-      "Who users contact for help, shown beside every locked setting and by `pimtray policy` and `pimtray doctor` (e.g. the service desk's address or phone).",
+      "Who users contact for help (e.g. the service desk's address or phone), named wherever a setting is refused because your organisation set it, and by `pimtray policy`.",
     example: "IT service desk: servicedesk@contoso.com, +44 20 7946 0000",
   }),
 };
