@@ -32,8 +32,8 @@ const logged: string[] = [];
 const logger: Logger = {
   debug: (m) => logged.push(m),
   info: (m) => logged.push(m),
-  warn: (m, d) => logged.push(`${m} ${d instanceof Error ? d.message : ""}`),
-  error: (m, d) => logged.push(`${m} ${d instanceof Error ? d.message : ""}`),
+  warn: (m, d) => logged.push(d instanceof Error ? `${m} ${d.message}` : m),
+  error: (m, d) => logged.push(d instanceof Error ? `${m} ${d.message}` : m),
 };
 
 beforeAll(async () => {
@@ -224,6 +224,18 @@ describe("policy", () => {
     await service.checkNow();
     expect(service.state()).toMatchObject({ kind: "error" });
     expect(service.state().kind === "error" && (service.state() as { message: string }).message).toMatch(/not https/);
+    expect(feed.requests).toEqual([]);
+  });
+});
+
+describe("the adapter's own loader", () => {
+  it("finds electron-updater's autoUpdater singleton through import(), as the app does; unpackaged, it asks nothing", async () => {
+    // (Under Node, electron-updater also warns on stderr that it cannot read process.resourcesPath: Electron sets it.)
+    const port = createUpdaterPort({ logger });
+    port.configure({ autoDownload: true, autoInstallOnAppQuit: true, allowPrerelease: false, feedUrl: null });
+    // The Electron fake's app is not packaged (and APPIMAGE is unset): electron-updater's own isUpdaterActive says no.
+    expect(await port.checkForUpdates()).toMatchObject({ ran: false });
+    expect(logged).toContain("electron-updater: APPIMAGE env is not defined, current application is not an AppImage");
     expect(feed.requests).toEqual([]);
   });
 });
