@@ -1,12 +1,13 @@
 // `pimtray doctor` as a script runs it: the real CLI against the emulator over HTTPS with the real MSAL.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHECK_IDS } from "../../electron/engine/diagnostics/doctor.js";
+import { readZip } from "../engine/diagnostics/read-zip.js";
 import { endCliSuite, startCliSuite, type CliSuite } from "../helpers/cli.js";
+import { loadedFrom, loadRecorder, recorded, sourcesLoaded } from "../main/start-time-harness.js";
 
 let suite: CliSuite;
 let scratch: string;
@@ -83,18 +84,22 @@ describe("pimtray doctor, signed in, everything reachable", () => {
       expect(r.stdout).toMatch(new RegExp(`^(ok|WARN)\\s+${title}`, "m"));
   });
 
-  it("says when the token cache can be read by others, and how to fix it", async () => {
-    const cache = join(suite.cli.configDir, "msal-cache.json");
-    execFileSync("chmod", ["644", cache]);
-    try {
-      const d = await doctor();
-      expect(d.code).toBe(11);
-      expect(d.check("token-cache").status).toBe("fail");
-      expect(d.check("token-cache").fix).toContain("chmod 600");
-    } finally {
-      execFileSync("chmod", ["600", cache]);
-    }
-  });
+  // Windows has no owner-only mode bits to get wrong.
+  it.skipIf(process.platform === "win32")(
+    "says when the token cache can be read by others, and how to fix it",
+    async () => {
+      const cache = join(suite.cli.configDir, "msal-cache.json");
+      chmodSync(cache, 0o644);
+      try {
+        const d = await doctor();
+        expect(d.code).toBe(11);
+        expect(d.check("token-cache").status).toBe("fail");
+        expect(d.check("token-cache").fix).toContain("chmod 600");
+      } finally {
+        chmodSync(cache, 0o600);
+      }
+    },
+  );
 });
 
 describe("pimtray doctor when something is wrong", () => {
@@ -113,7 +118,7 @@ describe("pimtray doctor when something is wrong", () => {
   it("still runs when the settings cannot be loaded, and says so first", async () => {
     const dir = join(scratch, "damaged");
     rmSync(dir, { recursive: true, force: true });
-    execFileSync("mkdir", ["-p", dir]);
+    mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "settings.json"), "{ this is not json");
     const d = await doctor([], { PIMTRAY_CONFIG_DIR: dir });
     expect(d.code).toBe(11);
@@ -170,20 +175,68 @@ describe("pimtray doctor --export", () => {
     const r = await suite.cli.run(["doctor", "--export", zip]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Diagnostics written to ${zip}`);
-    const names = execFileSync("unzip", ["-Z1", zip], { encoding: "utf8" }).trim().split("\n");
+    const files = readZip(zip);
+    const names = [...files.keys()];
     expect(names).toEqual(
       expect.arrayContaining(["README.txt", "doctor.txt", "doctor.json", "settings.json", "logs/pimtray.log"]),
     );
-    const text = names.map((n) => execFileSync("unzip", ["-p", zip, n], { encoding: "utf8" })).join("\n");
+    const text = [...files.values()].join("\n");
     const secrets = suite.cli.cachedSecrets();
     expect(secrets.length).toBeGreaterThan(0);
     for (const s of secrets) expect(text.includes(s)).toBe(false);
     expect(text).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/);
-    expect(JSON.parse(execFileSync("unzip", ["-p", zip, "doctor.json"], { encoding: "utf8" })).schemaVersion).toBe(1);
-    expect(JSON.parse(execFileSync("unzip", ["-p", zip, "settings.json"], { encoding: "utf8" })).account).toBeTruthy();
-    expect(execFileSync("unzip", ["-p", zip, "logs/pimtray.log"], { encoding: "utf8" })).toContain("No Such Group");
-    expect(JSON.parse(execFileSync("unzip", ["-p", zip, "policy.json"], { encoding: "utf8" }))).toHaveProperty(
-      "sources",
-    );
+    expect(JSON.parse(files.get("doctor.json") ?? "").schemaVersion).toBe(1);
+    expect(JSON.parse(files.get("settings.json") ?? "").account).toBeTruthy();
+    expect(files.get("logs/pimtray.log") ?? "").toContain("No Such Group");
+    expect(JSON.parse(files.get("policy.json") ?? "")).toHaveProperty("sources");
+  });
+});
+
+describe("what the doctor loads, and what it leaves alone", () => {
+  let runs = 0;
+  /** Runs pimtray with the start-time recorder (test/cli/startup.test.ts's) and returns the sources it loaded. */
+  async function traced(args: string[]) {
+    const run = join(scratch, `trace-${++runs}`);
+    mkdirSync(run);
+    const record = join(run, "loaded.txt");
+    const r = await suite.cli.run(args, { NODE_OPTIONS: `--import=${loadRecorder(run, record)}` });
+    return { ...r, sources: sourcesLoaded(recorded(record)) };
+  }
+  const MINE = {
+    command: "electron/cli/commands/doctor.ts",
+    systemCaModule: "electron/cli/system-ca.ts",
+    diagnostics: "electron/engine/diagnostics/",
+    yazl: "node_modules/yazl/",
+    systemCa: "node_modules/system-ca/",
+  };
+
+  it("--version loads none of it", async () => {
+    const r = await traced(["--version"]);
+    expect(r.code).toBe(0);
+    expect(loadedFrom(r.sources, "electron/cli/main.ts")).toBe(true);
+    for (const [name, folder] of Object.entries(MINE)) expect(loadedFrom(r.sources, folder), name).toBe(false);
+  });
+
+  it("status loads neither the doctor, the diagnostics, yazl nor the system store's reader", async () => {
+    const r = await traced(["status", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const name of ["command", "diagnostics", "yazl", "systemCa"] as const)
+      expect(loadedFrom(r.sources, MINE[name]), name).toBe(false);
+  });
+
+  it("doctor loads yazl only to export, and the system store's reader only with --use-system-ca", async () => {
+    const plain = await traced(["doctor", "--json"]);
+    expect(loadedFrom(plain.sources, MINE.command)).toBe(true);
+    expect(loadedFrom(plain.sources, MINE.yazl)).toBe(false);
+    expect(loadedFrom(plain.sources, MINE.systemCa)).toBe(false);
+    const exported = await traced(["doctor", "--json", "--export", join(scratch, "traced.zip")]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(loadedFrom(exported.sources, MINE.yazl)).toBe(true);
+    // The OS store is read with system-ca on Linux (elsewhere by Node itself, where Node is new enough).
+    if (process.platform === "linux") {
+      const withStore = await traced(["doctor", "--json", "--use-system-ca"]);
+      expect(withStore.code, withStore.stderr).toBe(0);
+      expect(loadedFrom(withStore.sources, MINE.systemCa)).toBe(true);
+    }
   });
 });
