@@ -148,6 +148,13 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
     async openExternal(url: string) {
       platform.opened.push(url);
     },
+    // Replaced by the real doctor over Node's probes in the next step.
+    async doctor(): Promise<never> {
+      throw new Error("The preview does not run the doctor yet.");
+    },
+    async exportDiagnostics() {
+      return null;
+    },
   };
   const controller = new AppController(engine, lifecycle, platform, logger);
   const streams = new Set<ServerResponse>();

@@ -3,6 +3,7 @@
 import { vi } from "vitest";
 import type { ActivationOutcome } from "../../electron/engine/activation/activation-service.js";
 import { resolveConnection } from "../../electron/engine/config.js";
+import type { DoctorReport } from "../../electron/engine/diagnostics/types.js";
 import type { Engine } from "../../electron/engine/engine.js";
 import type { Eligibility, PolicySummary } from "../../electron/engine/graph/pim-client.js";
 import type { LifecycleService, Picture } from "../../electron/engine/lifecycle/lifecycle-service.js";
@@ -152,7 +153,32 @@ export function lifecycleDouble(picture: Partial<Picture> = {}) {
   };
 }
 
-export function platformDouble(o: { encryptionAvailable?: boolean; failSwitch?: boolean } = {}) {
+/** A small doctor report: one check of each status, as `pimtray doctor --json` prints them. */
+export const DOCTOR_REPORT: DoctorReport = {
+  schemaVersion: 1,
+  generatedAt: "2026-01-01T00:00:00.000Z",
+  status: "fail",
+  checks: [
+    { id: "config.settings", title: "Settings file", status: "ok", detail: "Read and valid.", fix: null },
+    {
+      id: "reach.graph",
+      title: "Microsoft Graph reachable",
+      status: "fail",
+      detail: "The connection was refused.",
+      fix: "Check the proxy.",
+    },
+  ],
+};
+
+export function platformDouble(
+  o: {
+    encryptionAvailable?: boolean;
+    failSwitch?: boolean;
+    doctor?: DoctorReport;
+    /** Where the export goes; null = the person cancelled the save dialog. */
+    exportTo?: string | null;
+  } = {},
+) {
   const log: string[] = [];
   const platform: AppPlatform & { log: string[] } = {
     log,
@@ -167,6 +193,11 @@ export function platformDouble(o: { encryptionAvailable?: boolean; failSwitch?: 
     setStartAtLogin: async (enabled) => void log.push(`start at login ${enabled}`),
     openExternal: async (url) => void log.push(`open ${url}`),
     hidePopup: () => void log.push("hide"),
+    doctor: async () => (log.push("doctor"), structuredClone(o.doctor ?? DOCTOR_REPORT)),
+    exportDiagnostics: async () => {
+      log.push("export diagnostics");
+      return o.exportTo === undefined ? "/tmp/pimtray-diagnostics.zip" : o.exportTo;
+    },
   };
   return platform;
 }

@@ -1,3 +1,4 @@
+import type { DoctorReport } from "../../engine/diagnostics/types.js";
 import type { Engine } from "../../engine/engine.js";
 import type { LifecycleService } from "../../engine/lifecycle/lifecycle-service.js";
 import { targetKey, type Eligibility, type TargetRef } from "../../engine/planes/targets.js";
@@ -25,6 +26,10 @@ export interface AppPlatform {
   readonly tokenStorage: TokenStorageControl;
   /** Hides the popup (back to the tray). */
   hidePopup(): void;
+  /** Runs the doctor's checks as the app sees them (its proxy, its trust store, its token cache). */
+  doctor(): Promise<DoctorReport>;
+  /** Asks where to save the diagnostics zip and writes it: its path, or null when the person cancelled. */
+  exportDiagnostics(): Promise<string | null>;
 }
 
 /**
