@@ -46,7 +46,7 @@ export type AppUpdaterLike = Pick<
 export const NOT_UPDATABLE =
   "This copy of PIM Tray cannot update itself: it is a development run, or it was installed in a way that is updated by a package manager or your organisation's software distribution. Update it the way it was installed.";
 
-/** electron-updater's own singleton, loaded on first use only: "off" never loads it. */
+/** electron-updater's own singleton, loaded at the first check or download only: "off" never loads it. */
 async function loadAutoUpdater(): Promise<AppUpdaterLike> {
   const mod = await import("electron-updater");
   // Node's import of a CommonJS package may not see the lazily created `autoUpdater` as a named export.
@@ -135,8 +135,9 @@ export function createUpdaterPort(o: {
   return {
     configure(c) {
       config = c;
+      // Not loaded yet: applied on load, at the first check (a minute after start at the earliest), so a start
+      // or a short run never loads electron-updater at all.
       if (loaded) apply(loaded, c);
-      else void updater().catch((e: unknown) => log.error("update: electron-updater could not be loaded", e));
     },
 
     async checkForUpdates(): Promise<CheckResult> {

@@ -43,13 +43,16 @@ function setUp(double = new AppUpdaterDouble()) {
 const names = (events: Array<[UpdaterEvent, unknown]>) => events.map(([e]) => e);
 
 describe("the electron-updater adapter", () => {
-  it("loads electron-updater only when first configured or asked: never, in 'off' mode", async () => {
-    const { port, loads } = setUp();
+  it("loads electron-updater at the first check only (never in 'off' mode), then applies the settings given before", async () => {
+    const { port, double, loads } = setUp();
+    port.configure(AUTO);
     await new Promise((r) => setTimeout(r, 20));
     expect(loads()).toBe(0);
-    port.configure(AUTO);
+    expect(double.disableWebInstaller).toBe(false);
+    await port.checkForUpdates();
     await port.checkForUpdates();
     expect(loads()).toBe(1);
+    expect(double.disableWebInstaller).toBe(true);
   });
 
   it("'auto': downloads and installs on quit; 'manual': neither; never a downgrade, never a web installer", async () => {
