@@ -60,6 +60,8 @@ export class ActivationService {
   readonly #ctx: ActivationContext;
   /** The submission gates of the profiles in flight: a 429 halves each. */
   readonly #gates = new Set<SubmissionGate>();
+  /** Calls that submit to PIM or follow a request (activate, track, deactivate, cancel, a profile), not yet settled. */
+  #inFlight = 0;
 
   constructor(private readonly d: ActivationDeps) {
     this.#ctx = {
@@ -104,7 +106,29 @@ export class ActivationService {
     return duration;
   }
 
-  async activate(input: ActivateInput, opts: TrackOptions = {}): Promise<ActivationOutcome> {
+  /**
+   * Whether a request of this process is in flight: submitted or being submitted, or followed until it is
+   * provisioned (a profile's, an auto-activation's, a renewal's, one from the popup or the tray). A restart to
+   * update waits for false, so that no request is cut off between its POST and its outcome.
+   */
+  busy(): boolean {
+    return this.#inFlight > 0;
+  }
+
+  async #counted<T>(work: () => Promise<T>): Promise<T> {
+    this.#inFlight++;
+    try {
+      return await work();
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  activate(input: ActivateInput, opts: TrackOptions = {}): Promise<ActivationOutcome> {
+    return this.#counted(() => this.#activate(input, opts));
+  }
+
+  async #activate(input: ActivateInput, opts: TrackOptions): Promise<ActivationOutcome> {
     // Before any call: text over the limits is refused here, not after PIM has accepted it.
     const tooLong = justificationProblem(input.justification) ?? ticketProblem(input.ticket);
     if (tooLong) throw new UsageError(tooLong);
@@ -191,7 +215,7 @@ export class ActivationService {
     opts: TrackOptions = {},
     initial?: ScheduleRequest,
   ): Promise<ActivationOutcome> {
-    return trackRequest(this.#ctx, requestId, base, opts, initial);
+    return this.#counted(() => trackRequest(this.#ctx, requestId, base, opts, initial));
   }
 
   /** selfDeactivate, honouring PIM's 5-minute minimum: wait for it, or say when it passes. */
@@ -199,18 +223,25 @@ export class ActivationService {
     target: Target,
     opts: { wait?: boolean; onProgress?: (p: Progress) => void } = {},
   ): Promise<ActivationOutcome> {
-    return deactivate(this.#ctx, target, opts);
+    return this.#counted(() => deactivate(this.#ctx, target, opts));
   }
 
   /** Cancels a pending request by its id (the one `status` shows); `names` says what it is for, when known. */
   cancel(requestId: string, names?: NamedRef): Promise<void> {
-    return cancel(this.#ctx, requestId, names);
+    return this.#counted(() => cancel(this.#ctx, requestId, names));
   }
 
   /** Several activations at once, a few at a time; one failure never stops the others. */
-  async activateMany(
+  activateMany(
     inputs: ActivateInput[],
     opts: ManyOptions & { concurrency?: number } = {},
+  ): Promise<ActivationOutcome[]> {
+    return this.#counted(() => this.#activateMany(inputs, opts));
+  }
+
+  async #activateMany(
+    inputs: ActivateInput[],
+    opts: ManyOptions & { concurrency?: number },
   ): Promise<ActivationOutcome[]> {
     const gate = new SubmissionGate(this.#ctx.now, this.#ctx.sleep, opts.concurrency ?? START_CONCURRENCY);
     this.#gates.add(gate);
