@@ -3,10 +3,11 @@ import { access, readFile, stat } from "node:fs/promises";
 import { arch, release, type } from "node:os";
 import { delimiter, join } from "node:path";
 import { rootCertificates } from "node:tls";
-import { cachedScopes } from "../../engine/diagnostics/cached-scopes.js";
-import type { NotificationInfo, PolicyProbeResult, TokenCacheInfo } from "../../engine/diagnostics/checks-local.js";
+import { accountProbe } from "../../engine/diagnostics/cached-scopes.js";
+import type { NotificationInfo, TokenCacheInfo } from "../../engine/diagnostics/checks-local.js";
 import { runDoctor, SkipCheck, type DoctorProbes } from "../../engine/diagnostics/doctor.js";
 import { formatReport } from "../../engine/diagnostics/format.js";
+import { readPolicyForDoctor } from "../../engine/diagnostics/policy-probe.js";
 import { bypassesProxy, proxyFromEnv, type ProxySetting } from "../../engine/diagnostics/proxy-env.js";
 import { reach } from "../../engine/diagnostics/reach.js";
 import { tlsPeer } from "../../engine/diagnostics/tls-peer.js";
@@ -122,23 +123,6 @@ function paintFor(out: Out): (status: Check["status"], text: string) => string {
   return (status, text) => (out.color ? `\x1b[${codes[status]}m${text}\x1b[0m` : text);
 }
 
-/** The managed policy as `pimtray policy` reads it (electron/engine/policy): sources, values, problems. */
-async function readPolicy(): Promise<PolicyProbeResult & { sourceOf: Record<string, unknown> }> {
-  const [{ readManagedPolicy }, { platformPolicySources }] = await Promise.all([
-    import("../../engine/policy/policy-resolver.js"),
-    import("../../engine/policy/platform-sources.js"),
-  ]);
-  const m = await readManagedPolicy(platformPolicySources());
-  // A value set by policy is locked for the user.
-  return {
-    sources: m.sources,
-    values: m.values,
-    sourceOf: m.sourceOf,
-    locked: Object.keys(m.values),
-    problems: m.problems,
-  };
-}
-
 export async function cmdDoctor(o: DoctorOptions, appVersion: string): Promise<number> {
   const out = createOut(Boolean(o.json));
   const extraChecks: Check[] = [];
@@ -160,7 +144,7 @@ export async function cmdDoctor(o: DoctorOptions, appVersion: string): Promise<n
     extraChecks.push(settingsCheck(e));
   }
   // Read once: the check reports it, the export carries it.
-  const policy = readPolicy();
+  const policy = readPolicyForDoctor();
   policy.catch(() => {});
   const report = await runDoctor({ ...probes(ctx, extraChecks, appVersion), policy: () => policy });
   let exported: { path: string; entries: string[] } | null = null;
@@ -244,12 +228,7 @@ function probes(ctx: CliContext | null, extraChecks: Check[], appVersion: string
       }),
     proxy: async () => setting,
     tokenCache: () => tokenCacheInfo(cachePath),
-    account: async () => {
-      const a = await c.engine.auth.currentAccount();
-      if (!a) return null;
-      const serialized = await readFile(cachePath, "utf8").catch(() => null);
-      return { username: a.username, tenantId: a.tenantId, grantedScopes: cachedScopes(serialized, a.homeAccountId) };
-    },
+    account: () => accountProbe(c.engine.auth, () => readFile(cachePath, "utf8")),
     planeScopes: connection.planeScopes,
     planesEnabled: async () => c.settings.planes,
     notifications: notificationInfo,

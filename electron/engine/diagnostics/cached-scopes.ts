@@ -23,3 +23,17 @@ export function cachedScopes(serialized: string | null, homeAccountId: string): 
   }
   return [...scopes].sort();
 }
+
+/**
+ * The doctor's account probe over the engine's auth service and the token cache's persistence (the CLI's file,
+ * the app's safeStorage or memory): the account, and its cached tokens' scopes.
+ */
+export async function accountProbe(
+  auth: { currentAccount(): Promise<{ username: string; tenantId: string; homeAccountId: string } | null> },
+  loadCache: () => Promise<string | null>,
+): Promise<{ username: string; tenantId: string; grantedScopes: string[] } | null> {
+  const a = await auth.currentAccount();
+  if (!a) return null;
+  const serialized = await loadCache().catch(() => null);
+  return { username: a.username, tenantId: a.tenantId, grantedScopes: cachedScopes(serialized, a.homeAccountId) };
+}
