@@ -294,8 +294,8 @@ describe("restart", () => {
     const installed = join(dirname(install.appImage), "PIM-Tray-0.2.0.AppImage");
     expect(existsSync(install.appImage)).toBe(false);
     expect(readFileSync(installed)).toEqual(payload("0.2.0"));
-    await until("the new version to start", () => existsSync(marker));
-    expect(readFileSync(marker, "utf8").trim()).toBe("true");
+    // The shell creates the file before it writes to it: wait for what the new version wrote.
+    await until("the new version to start", () => existsSync(marker) && readFileSync(marker, "utf8").trim() === "true");
     vi.unstubAllEnvs();
   });
 
