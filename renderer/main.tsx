@@ -10,6 +10,7 @@ import { ProfilesView } from "./views/profiles.js";
 import { SettingsView } from "./views/settings.js";
 import { SignInPanel } from "./views/sign-in.js";
 import { TabBar, type Tab } from "./views/tab-bar.js";
+import { TroubleshootView } from "./views/troubleshoot.js";
 
 function App() {
   const [state, setState] = useState<AppState | null>(null);
@@ -33,6 +34,10 @@ function App() {
   const [tab, setTab] = useState<Tab>("groups");
   const [focusGroup, setFocusGroup] = useState<string | null>(null);
   const [focusApproval, setFocusApproval] = useState<ApprovalFocus | null>(null);
+  // The Troubleshoot view, over the tabs (and over the sign-in panel: sign-in trouble is what it is for). The
+  // number counts its openings: each one runs the checks again.
+  const [troubleshoot, setTroubleshoot] = useState<number | null>(null);
+  const openTroubleshoot = useCallback(() => setTroubleshoot((n) => (n ?? 0) + 1), []);
   const api = window.pimtray;
 
   const { toasts, notify } = useToasts();
@@ -89,6 +94,11 @@ function App() {
         );
       }),
       api.onFocus((f) => {
+        if (f.view === "troubleshoot") {
+          openTroubleshoot();
+          return;
+        }
+        setTroubleshoot(null);
         if (f.approval) {
           // A notification about a request to approve (or its Approve/Deny action): open it there.
           const approval = f.approval;
@@ -101,7 +111,7 @@ function App() {
       }),
     ];
     return () => offs.forEach((off) => off());
-  }, [api, reload, notify, mergePolicies]);
+  }, [api, reload, notify, mergePolicies, openTroubleshoot]);
 
   useEffect(() => {
     // Escape puts the popup back in the tray, as tray popups do.
@@ -135,7 +145,11 @@ function App() {
           </span>
         )}
       </header>
-      {state.needsSignIn ? (
+      {troubleshoot !== null ? (
+        <div class="panel">
+          <TroubleshootView notify={notify} run={troubleshoot} onClose={() => setTroubleshoot(null)} />
+        </div>
+      ) : state.needsSignIn ? (
         <SignInPanel notify={notify} onSignedIn={setState} />
       ) : (
         <>
@@ -165,7 +179,12 @@ function App() {
             {tab === "approvals" && <ApprovalsInbox state={state} notify={notify} focus={focusApproval} />}
             {tab === "profiles" && <ProfilesView state={state} eligible={eligible} notify={notify} />}
             {tab === "settings" && (
-              <SettingsView state={state} notify={notify} onPlanesChanged={() => void loadEligible()} />
+              <SettingsView
+                state={state}
+                notify={notify}
+                onPlanesChanged={() => void loadEligible()}
+                onTroubleshoot={openTroubleshoot}
+              />
             )}
           </div>
         </>

@@ -17,6 +17,7 @@ import {
 } from "../shared/ipc-contract.js";
 import { EligibleNames, type AppPlatform, type HandlerContext } from "./handlers/handler.js";
 import { changesState, HANDLERS } from "./handlers/index.js";
+import { effectiveOf, organisationView } from "./organisation.js";
 import { appStateView, eligibleListViews } from "./view-model.js";
 
 // Everything behind the IPC contract, free of Electron: the Electron IPC adapter and the preview
@@ -90,9 +91,16 @@ export class AppController {
     this.#context.eligibleNames.policies.clear();
   }
 
-  /** Shows an item in the popup: a card by `groupId`, or a request to approve (a plain click has decision null). */
+  /**
+   * Shows an item in the popup: a card by `groupId`, a request to approve (a plain click has decision null), or
+   * the Troubleshoot view (`view: "troubleshoot"`, which runs the checks).
+   */
   focus(f: Focus): void {
-    this.#push("app:focus", f.approval ? { groupId: f.groupId, approval: f.approval } : { groupId: f.groupId });
+    this.#push("app:focus", {
+      groupId: f.groupId,
+      ...(f.approval ? { approval: f.approval } : {}),
+      ...(f.view ? { view: f.view } : {}),
+    });
   }
 
   #push<P extends PushChannel>(channel: P, data: Pushes[P]): void {
@@ -108,12 +116,15 @@ export class AppController {
   }
 
   async state(): Promise<AppState> {
+    // The effective settings (policy applied) and what the organisation set, from one read.
+    const effective = await effectiveOf(this.engine.settings);
     return appStateView(
       this.lifecycle.picture,
-      await this.engine.settings.load(),
+      effective.settings,
       this.engine.connection,
       this.platform.tokenStorage,
       this.engine.planes.status(),
+      organisationView(effective),
     );
   }
 

@@ -30,6 +30,7 @@ import type {
   ApprovalsView,
   ApprovalView,
   EligibleView,
+  OrganisationView,
   OutcomeView,
   PendingViewDto,
   PlaneStatusView,
@@ -212,7 +213,7 @@ export function planeStatusViews(
 /** Before any read of the planes: every plane not tried yet. */
 const NOT_TRIED: PlaneStatus[] = PLANE_KINDS.map((kind) => ({ kind, state: "not-tried", note: null, count: null }));
 
-export function profileView(p: Profile): ProfileView {
+export function profileView(p: Profile & { managed?: true }): ProfileView {
   return {
     id: p.id,
     name: p.name,
@@ -223,8 +224,17 @@ export function profileView(p: Profile): ProfileView {
     autoActivate: p.autoActivate,
     keepActive: p.keepActive,
     notifyLeadMinutes: p.notifyLeadMinutes ?? null,
+    managed: p.managed === true,
   };
 }
+
+/** No managed policy: nothing locked, no problems. */
+export const NO_ORGANISATION: OrganisationView = {
+  problems: [],
+  supportContact: null,
+  locked: [],
+  justificationTemplates: [],
+};
 
 function tokenStorageNote(tokens: TokenStorageFacts): string {
   if (tokens.encrypted)
@@ -267,6 +277,7 @@ export function appStateView(
   c: ResolvedConnection,
   tokens: TokenStorageFacts,
   planes: readonly PlaneStatus[] = NOT_TRIED,
+  organisation: OrganisationView = NO_ORGANISATION,
 ): AppState {
   const rows: PictureRows = pic;
   return {
@@ -295,5 +306,6 @@ export function appStateView(
     },
     lastJustification: s.lastJustification ?? null,
     lastSyncAt: pic.lastSyncAt ? new Date(pic.lastSyncAt).toISOString() : null,
+    organisation,
   };
 }

@@ -10,10 +10,15 @@ import { HistoryLog } from "../engine/history/history-log.js";
 import type { FetchLike } from "../engine/http/http-client.js";
 import type { Logger } from "../engine/logger.js";
 import { FILES } from "../engine/paths.js";
+import { PolicedSettings } from "../engine/policy/policed-settings.js";
+import { platformPolicySources } from "../engine/policy/platform-sources.js";
+import { lockedBecause, readManagedPolicy, type EffectiveSettings } from "../engine/policy/policy-resolver.js";
 import type { AppDemoEmulator } from "./demo-emulator.js";
 
 // The engine on Electron's capabilities: settings.json through electron-store, the token cache under
-// safeStorage, HTTP through net.fetch, sign-in in the system browser (or the demo emulator's).
+// safeStorage, HTTP through net.fetch, sign-in in the system browser (or the demo emulator's). Managed policy
+// applies over settings.json (policy > settings.json > defaults, docs/deployment.md): the engine, the lifecycle
+// and the popup see the effective settings, and a change to a locked one is refused (PolicedSettings).
 
 /**
  * How long the popup's lists wait for a slow plane once another answered: one connection timeout, so
@@ -34,9 +39,22 @@ async function demoFetch(caPem: string): Promise<FetchLike> {
   return (url, init) => fetch(url, { ...init, dispatcher });
 }
 
+/** Why custom endpoints are refused: the organisation turned them off, or settings.json does not allow them. */
+function customEndpointsRefusal(policy: EffectiveSettings, customEndpoints: string[]): string {
+  const byPolicy = policy.locked.includes("allowCustomEndpoints");
+  return byPolicy
+    ? `settings.json names custom endpoints (${customEndpoints.join(", ")}), and custom endpoints are turned off: this is ${lockedBecause(policy, "AllowCustomEndpoints")} Remove them from connection in settings.json, or choose Reset connection settings.`
+    : `settings.json names custom endpoints (${customEndpoints.join(", ")}). PIM Tray would send your tokens there, so it uses them only when "allowCustomEndpoints": true is set as well. If you did not add them, choose Reset connection settings.`;
+}
+
 export async function wireEngine({ configDir, demoEmu, logger }: EngineWiring) {
-  const settings = new ElectronStoreSettings(configDir);
-  const s = await settings.load();
+  const settings = new PolicedSettings(
+    new ElectronStoreSettings(configDir),
+    await readManagedPolicy(platformPolicySources()),
+  );
+  const policy = await settings.effective();
+  for (const p of policy.problems) logger.warn(`managed policy: ${p}`);
+  const s = policy.settings;
   const customEndpoints = [
     s.connection.authorityHost && `sign-in at ${s.connection.authorityHost}`,
     s.connection.graphEndpoint && `Graph at ${s.connection.graphEndpoint}`,
@@ -46,7 +64,10 @@ export async function wireEngine({ configDir, demoEmu, logger }: EngineWiring) {
     // Tokens minted silently from the protected refresh token would go to these hosts: one edited
     // line in a file must not be enough for that.
     throw new ConfigError(
-      `settings.json names custom endpoints (${customEndpoints.join(", ")}). PIM Tray would send your tokens there, so it uses them only when "allowCustomEndpoints": true is set as well. If you did not add them, choose Reset connection settings.`,
+      customEndpointsRefusal(
+        policy,
+        customEndpoints.filter((e): e is string => Boolean(e)),
+      ),
     );
   }
   const cache = await AppTokenCache.create({
@@ -85,5 +106,5 @@ export async function wireEngine({ configDir, demoEmu, logger }: EngineWiring) {
     planesEnabled: async () => (await settings.load()).planes,
     slowPlaneMs: SLOW_PLANE_MS,
   });
-  return { engine, settings, cache };
+  return { engine, settings, cache, policy };
 }

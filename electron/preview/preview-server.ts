@@ -16,8 +16,12 @@ import type { DesktopNotification } from "../engine/notify/notifier.js";
 import { routeNotifications } from "../engine/notify/route.js";
 import { FILES } from "../engine/paths.js";
 import { FileSettingsStore } from "../engine/profiles/settings-store.js";
+import { PolicedSettings } from "../engine/policy/policed-settings.js";
+import { readManagedPolicy } from "../engine/policy/policy-resolver.js";
+import type { PolicySource } from "../engine/policy/policy-source.js";
 import { followSignInPage } from "../node/demo-sign-in.js";
 import { startEmulator, type RunningEmulator, type SeedSpec } from "../../emulator/index.js";
+import { previewDiagnostics } from "./preview-doctor.js";
 
 // The preview harness: the popup in a plain browser, with window.pimtray backed by the real engine
 // and lifecycle service against the emulator. Used by the renderer tests and for screenshots.
@@ -39,6 +43,14 @@ export interface PreviewOptions {
   configDir?: string;
   rendererDir?: string;
   logger?: Logger;
+  /**
+   * Managed policy, in precedence order (fakes, or a LinuxPolicyFile over a temp file): what the tray app reads
+   * from the registry, managed preferences or /etc/pimtray/policy.json. None by default: the computer's own policy
+   * is never read by the preview.
+   */
+  policy?: PolicySource[];
+  /** "Export diagnostics…"'s save dialog: where the zip goes, or null (cancelled). Default: a new temp folder. */
+  saveDiagnosticsAs?: () => Promise<string | null>;
 }
 
 export interface RunningPreview {
@@ -46,7 +58,10 @@ export interface RunningPreview {
   emulator: PreviewEmulator;
   controller: AppController;
   lifecycle: LifecycleService;
-  platform: AppPlatform & { loginItem: boolean; opened: string[]; hidden: number };
+  /** settings.json with managed policy applied; `replacePolicy` stands for Group Policy changing it while running. */
+  settings: PolicedSettings;
+  configDir: string;
+  platform: AppPlatform & { loginItem: boolean; opened: string[]; hidden: number; exports: string[] };
   /**
    * The desktop notifications the tray app would show on Windows and macOS (with their Approve… and
    * Deny… buttons), in order: a browser page cannot show them.
@@ -99,7 +114,11 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
   const configDir = o.configDir ?? mkdtempSync(join(tmpdir(), "pimtray-preview-"));
   const logger = o.logger ?? silentLogger;
   const rendererDir = o.rendererDir ?? join(process.cwd(), "dist", "renderer");
-  const settings = new FileSettingsStore(join(configDir, FILES.settings));
+  const settings = new PolicedSettings(
+    new FileSettingsStore(join(configDir, FILES.settings)),
+    await readManagedPolicy(o.policy ?? []),
+  );
+  const persistence = new MemoryPersistence();
   const history = new HistoryLog(join(configDir, FILES.history));
   const dispatcher = new Agent({ connect: { ca: emu.caPem } });
   const engine = createEngine({
@@ -112,7 +131,7 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
       armEndpoint: emu.armBaseUrl,
     }),
     fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
-    persistence: new MemoryPersistence(),
+    persistence,
     ui: { openBrowser: (url) => followSignInPage(url, emu.caPem) },
     settings,
     history,
@@ -133,8 +152,17 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
     // As the tray app on Windows and macOS, where notifications show their buttons.
     { logger, offerRenew: true, offerApprovalActions: true },
   );
+  const diagnostics = previewDiagnostics({
+    engine,
+    settings,
+    persistence,
+    caPem: emu.caPem,
+    configDir,
+    saveAs: o.saveDiagnosticsAs,
+  });
   const platform = {
     loginItem: false,
+    exports: [] as string[],
     opened: [] as string[],
     hidden: 0,
     hidePopup() {
@@ -148,12 +176,11 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
     async openExternal(url: string) {
       platform.opened.push(url);
     },
-    // Replaced by the real doctor over Node's probes in the next step.
-    async doctor(): Promise<never> {
-      throw new Error("The preview does not run the doctor yet.");
-    },
+    doctor: diagnostics.doctor,
     async exportDiagnostics() {
-      return null;
+      const path = await diagnostics.exportDiagnostics();
+      if (path) platform.exports.push(path);
+      return path;
     },
   };
   const controller = new AppController(engine, lifecycle, platform, logger);
@@ -214,6 +241,8 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
     emulator: emu,
     controller,
     lifecycle,
+    settings,
+    configDir,
     platform,
     notifications,
     clickNotification(n, actionId = null) {
@@ -229,6 +258,7 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await dispatcher.close();
+      await diagnostics.close();
       if (ownEmulator) await emu.close();
     },
   };

@@ -5,6 +5,27 @@ import type { Channel, RequestOf, Responses } from "./ipc-contract.js";
 
 export type { Channel, RequestOf, Responses };
 
+// The doctor's report, as `pimtray doctor --json` prints it: the same shape as electron/engine/diagnostics/types.ts
+// (this file may not import the engine; test/app/organisation.test.ts checks the two are one type).
+export type CheckStatus = "ok" | "warn" | "fail" | "skip";
+export interface Check {
+  /** Stable id, e.g. "reach.graph". */
+  id: string;
+  title: string;
+  status: CheckStatus;
+  /** What was found. Never a token. */
+  detail: string;
+  /** What to do about it; null when there is nothing to do. */
+  fix: string | null;
+  data?: Record<string, unknown>;
+}
+export interface DoctorReport {
+  schemaVersion: 1;
+  generatedAt: string;
+  status: "ok" | "warn" | "fail";
+  checks: Check[];
+}
+
 export interface PolicyView {
   /**
    * Absent once read. "loading": main has not read it yet (a list asked for with `policies: "later"`); it
@@ -156,6 +177,20 @@ export interface ProfileView {
   autoActivate: boolean;
   keepActive: { enabled: boolean; until?: string | undefined; maxRenewals?: number | undefined };
   notifyLeadMinutes: number[] | null;
+  /** One of the organisation's profiles (managed policy): shown with a lock; it cannot be edited or deleted. */
+  managed: boolean;
+}
+
+/** What the organisation's managed policy sets (docs/deployment.md): Settings and Profiles show it. */
+export interface OrganisationView {
+  /** The policy's problems (bad values, unknown keys, refused files, hidden profiles): one line each, with the fix. */
+  problems: string[];
+  /** Whom to contact about a setting the organisation locked (policy SupportContact); null when not set. */
+  supportContact: string | null;
+  /** The settings the organisation locked: "connection.cloud", "connection.tenant", "planes", "tokenStorage", … */
+  locked: string[];
+  /** Justifications the organisation offers (policy JustificationTemplates), wherever a justification is typed. */
+  justificationTemplates: string[];
 }
 
 /** A request that waits for my decision, with what an approver needs to decide it. */
@@ -229,6 +264,13 @@ export interface AppState {
   };
   lastJustification: string | null;
   lastSyncAt: string | null;
+  /** Managed policy: what is locked, its problems, its templates and support contact. */
+  organisation: OrganisationView;
+}
+
+/** Where "Export diagnostics…" wrote the zip; null when the person cancelled the save dialog. */
+export interface ExportView {
+  path: string | null;
 }
 
 export type OutcomeView = TargetFields & {
@@ -273,10 +315,14 @@ export interface PoliciesPush {
 export interface Pushes {
   "app:state": AppState;
   "app:event": { type: string; title: string; body: string; groupId: string | null };
-  /** A notification was clicked: show this item (a request to approve: with the decision its action asked for). */
+  /**
+   * A notification was clicked: show this item (a request to approve: with the decision its action asked for).
+   * `view: "troubleshoot"` (the tray's Troubleshoot… item) opens the Troubleshoot view, which runs the checks.
+   */
   "app:focus": {
     groupId: string | null;
     approval?: { kind: PlaneKind; requestId: string; decision: "Approve" | "Deny" | null } | undefined;
+    view?: "troubleshoot" | undefined;
   };
   /** Policies of the list's rows as main reads them, after `pim:eligible` with `policies: "later"`. */
   "pim:policies-read": PoliciesPush;
@@ -344,6 +390,10 @@ export function createApi(t: Transport) {
     openExternal: (p: RequestOf<"shell:open-external">) => call("shell:open-external", p),
     /** Escape in the popup: back to the tray. */
     hide: () => call("app:hide"),
+    /** Troubleshoot: the doctor's checks as the app sees them. */
+    doctor: () => call("app:doctor"),
+    /** "Export diagnostics…": asks where, writes the zip; `path` null when the person cancelled. */
+    exportDiagnostics: () => call("app:export-diagnostics"),
     onState: (l: (s: AppState) => void) => t.subscribe("app:state", l),
     onEvent: (l: (e: Pushes["app:event"]) => void) => t.subscribe("app:event", l),
     onFocus: (l: (e: Pushes["app:focus"]) => void) => t.subscribe("app:focus", l),

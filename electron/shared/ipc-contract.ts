@@ -7,7 +7,9 @@ import type {
   ApprovalsView,
   AzureScopeView,
   DecisionView,
+  DoctorReport,
   EligibleView,
+  ExportView,
   OutcomeView,
   PlaneStatusView,
   ProfileView,
@@ -219,6 +221,10 @@ export const contract = {
   "approvals:set-enabled": { request: z.object({ enabled: z.boolean() }).strict(), response: returns<AppState>() },
   "shell:open-external": { request: z.object({ url: z.string().url().max(2048) }).strict(), response: returns<null>() },
   "app:hide": { request: none, response: returns<null>() },
+  /** Troubleshoot: runs the doctor's checks (the same report as `pimtray doctor --json`). */
+  "app:doctor": { request: none, response: returns<DoctorReport>() },
+  /** "Export diagnostics…": the save dialog, then the zip (logs, report, settings, policy; secrets scrubbed). */
+  "app:export-diagnostics": { request: none, response: returns<ExportView>() },
 } as const satisfies Record<string, { request: z.ZodType; response: Returns<unknown> }>;
 
 export type Channel = keyof typeof contract;

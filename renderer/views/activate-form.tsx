@@ -9,6 +9,7 @@ import { api } from "../bridge.js";
 import { minutesLabel } from "../format.js";
 import { useAction, type Notify } from "../hooks.js";
 import { nameOf, noun, targetKey, testIdOf } from "../targets.js";
+import { TemplatePicker } from "./organisation.js";
 import { ScopePicker, type PickedScope } from "./scope-picker.js";
 
 /** What the activate request names: a group as it always did, a role or an Azure role (at the picked scope) by target. */
@@ -178,6 +179,7 @@ export function ActivateForm({
         value={justification}
         onInput={(ev) => setJustification((ev.target as HTMLTextAreaElement).value)}
       />
+      <TemplatePicker o={state.organisation} id={`just-${id}-templates`} onPick={setJustification} />
       {policy.ticketRequired && (
         <div class="row">
           <input

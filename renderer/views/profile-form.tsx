@@ -4,6 +4,7 @@ import type { EligibleView, ProfileTargetView } from "../../electron/shared/ipc-
 import { api } from "../bridge.js";
 import type { Notify } from "../hooks.js";
 import { saveRequestOf, withTarget, type ProfileDraft } from "../profile-draft.js";
+import { TemplatePicker, type Organisation } from "./organisation.js";
 import { Picklists, picksOf } from "./picklist.js";
 
 export function ProfileForm({
@@ -12,6 +13,7 @@ export function ProfileForm({
   previous = [],
   notify,
   onClose,
+  templates,
 }: {
   initial: ProfileDraft;
   eligible: EligibleView[];
@@ -19,6 +21,8 @@ export function ProfileForm({
   previous?: readonly ProfileTargetView[];
   notify: Notify;
   onClose: () => void;
+  /** The organisation's justification templates, offered for the default justification. */
+  templates?: Organisation | undefined;
 }) {
   const [draft, setDraft] = useState(initial);
   const [problem, setProblem] = useState<string | null>(null);
@@ -74,6 +78,7 @@ export function ProfileForm({
         value={draft.justification}
         onInput={(ev) => set({ justification: (ev.target as HTMLTextAreaElement).value })}
       />
+      {templates && <TemplatePicker o={templates} id="pjust-templates" onPick={(t) => set({ justification: t })} />}
       <div class="row">
         <label class="inline">
           Ticket system{" "}

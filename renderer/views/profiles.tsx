@@ -6,6 +6,7 @@ import { minutesLabel } from "../format.js";
 import { useAction, type Notify } from "../hooks.js";
 import { draftOf, emptyDraft, type ProfileDraft } from "../profile-draft.js";
 import { profileTargetLabel } from "../targets.js";
+import { Lock } from "./organisation.js";
 import { ProfileForm } from "./profile-form.js";
 
 export function ProfilesView({
@@ -34,6 +35,7 @@ export function ProfilesView({
         previous={state.profiles.find((p) => p.id === draft.id)?.targets ?? []}
         notify={notify}
         onClose={() => setDraft(null)}
+        templates={state.organisation}
       />
     );
   return (
@@ -52,12 +54,15 @@ export function ProfilesView({
           <li key={p.id} class="item" data-testid={`profile-${p.name}`}>
             <div class="row">
               <div class="grow">
-                <div class="name">{p.name}</div>
+                <div class="name">
+                  {p.managed && <Lock />} {p.name}
+                </div>
                 <div class="muted small">
                   {p.targets.map((t) => profileTargetLabel(t, eligible)).join(", ")} ·{" "}
                   {p.durationMinutes ? minutesLabel(p.durationMinutes) : "policy maximum"}
                   {p.autoActivate ? " · at login" : ""}
                   {p.keepActive.enabled ? " · kept active" : ""}
+                  {p.managed ? " · set by your organisation" : ""}
                 </div>
               </div>
               <button
@@ -81,9 +86,12 @@ export function ProfilesView({
               </button>
             </div>
             <div class="row small">
-              <button type="button" class="link" onClick={() => setDraft(draftOf(p))}>
-                Edit
-              </button>
+              {/* The organisation's profiles are activated, not changed: no Edit, no Delete. */}
+              {!p.managed && (
+                <button type="button" class="link" onClick={() => setDraft(draftOf(p))}>
+                  Edit
+                </button>
+              )}
               <button
                 type="button"
                 class="link"
@@ -102,18 +110,23 @@ export function ProfilesView({
               >
                 ↓
               </button>
-              <button
-                type="button"
-                class="link danger"
-                onClick={() =>
-                  void run(
-                    `del-${p.id}`,
-                    async () => (await api().deleteProfile({ id: p.id }), notify("ok", `Profile '${p.name}' deleted.`)),
-                  )
-                }
-              >
-                Delete
-              </button>
+              {!p.managed && (
+                <button
+                  type="button"
+                  class="link danger"
+                  onClick={() =>
+                    void run(
+                      `del-${p.id}`,
+                      async () => (
+                        await api().deleteProfile({ id: p.id }),
+                        notify("ok", `Profile '${p.name}' deleted.`)
+                      ),
+                    )
+                  }
+                >
+                  Delete
+                </button>
+              )}
             </div>
           </li>
         ))}

@@ -57,6 +57,8 @@ const BAD: Record<Channel, { payload: unknown; field: string }> = {
   "approvals:set-enabled": { payload: { enabled: "yes" }, field: "'enabled'" },
   "shell:open-external": { payload: { url: "not a url" }, field: "'url'" },
   "app:hide": { payload: { now: true }, field: "now" },
+  "app:doctor": { payload: { checks: ["proxy"] }, field: "checks" },
+  "app:export-diagnostics": { payload: { path: "/tmp/x.zip" }, field: "path" },
 };
 
 describe("AppController.invoke", () => {

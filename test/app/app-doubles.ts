@@ -14,6 +14,7 @@ import {
 } from "../../electron/engine/profiles/settings-schema.js";
 import { ProfileService, type SettingsRepository } from "../../electron/engine/profiles/settings-store.js";
 import { EligibleNames, type AppPlatform, type HandlerContext } from "../../electron/app/handlers/handler.js";
+import { effectiveOf, organisationView } from "../../electron/app/organisation.js";
 import { appStateView } from "../../electron/app/view-model.js";
 
 export class MemorySettings implements SettingsRepository {
@@ -214,12 +215,16 @@ export function contextOf(parts: {
     lifecycle: parts.lifecycle,
     platform,
     eligibleNames: new EligibleNames(),
-    state: async () =>
-      appStateView(
+    state: async () => {
+      const effective = await effectiveOf(parts.engine.settings);
+      return appStateView(
         parts.lifecycle.picture,
-        await parts.engine.settings.load(),
+        effective.settings,
         parts.engine.connection,
         platform.tokenStorage,
-      ),
+        undefined,
+        organisationView(effective),
+      );
+    },
   };
 }

@@ -31,6 +31,7 @@ export function state(patch: Partial<AppState> = {}): AppState {
     },
     lastJustification: null,
     lastSyncAt: null,
+    organisation: { problems: [], supportContact: null, locked: [], justificationTemplates: [] },
     ...patch,
   };
 }

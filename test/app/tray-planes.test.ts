@@ -22,6 +22,7 @@ const profile = (targets: ProfileView["targets"]): ProfileView => ({
   autoActivate: false,
   keepActive: { enabled: false },
   notifyLeadMinutes: null,
+  managed: false,
 });
 
 const roleActive: ActiveView = {

@@ -42,6 +42,7 @@ const profile: ProfileView = {
   autoActivate: true,
   keepActive: { enabled: true, until: "18:00", maxRenewals: 3 },
   notifyLeadMinutes: [10, 2],
+  managed: false,
 };
 
 const request = (d: ProfileDraft) => {

@@ -26,6 +26,8 @@ export const READ_ONLY: ReadonlySet<Channel> = new Set<Channel>([
   "approvals:list",
   "shell:open-external",
   "app:hide",
+  // The checks look and change nothing. Export is not here: it writes a file the person chose.
+  "app:doctor",
 ]);
 
 /** Reads of the planes that change nothing either (each plane's state, the Azure scope picker, rows' policies): no push. */

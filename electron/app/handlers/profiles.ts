@@ -1,11 +1,14 @@
 import { toIsoDuration } from "../../engine/duration.js";
 import { outcomeView, profileView } from "../view-model.js";
+import { effectiveOf, refuseManagedProfile } from "../organisation.js";
 import type { FeatureHandlers } from "./handler.js";
 
-// Profiles from the popup: save (add or edit), delete, reorder, activate.
+// Profiles from the popup: save (add or edit), delete, reorder, activate. The organisation's profiles (managed
+// policy) are refused here by name before PolicedSettings would refuse the save: they can be activated, not changed.
 
 export const profileHandlers = {
   "profiles:save": async (r, { engine }) => {
+    if (r.id) refuseManagedProfile(await effectiveOf(engine.settings), r.id, "edit");
     // Every optional field is present, undefined when empty, so an edit clears what the form cleared.
     const fields = {
       name: r.name,
@@ -21,6 +24,7 @@ export const profileHandlers = {
     return profileView(saved);
   },
   "profiles:delete": async (r, { engine, state }) => {
+    refuseManagedProfile(await effectiveOf(engine.settings), r.id, "delete");
     await engine.profiles.remove(r.id);
     return state();
   },

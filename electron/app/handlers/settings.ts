@@ -1,7 +1,10 @@
 import type { PlaneKind } from "../../engine/planes/targets.js";
+import { effectiveOf, refuseLocked } from "../organisation.js";
 import type { FeatureHandlers } from "./handler.js";
 
-// Settings from the popup (and Start at login in the tray menu), planes on and off among them.
+// Settings from the popup (and Start at login in the tray menu), planes on and off among them. A setting the
+// organisation locked is refused with the policy's name (PolicedSettings refuses the save; the token cache, which is
+// switched before it is saved, is refused here first).
 
 /** The planes the request switches, without the ones it leaves as they are. */
 function definedOnly(p: Partial<Record<PlaneKind, boolean | undefined>>): Partial<Record<PlaneKind, boolean>> {
@@ -10,6 +13,8 @@ function definedOnly(p: Partial<Record<PlaneKind, boolean | undefined>>): Partia
 
 export const settingsHandlers = {
   "settings:update": async (r, { engine, lifecycle, platform, state }) => {
+    if (r.tokenStorage)
+      refuseLocked(await effectiveOf(engine.settings), "tokenStorage", r.tokenStorage, "Where tokens are kept");
     if (r.startAtLogin !== undefined) await platform.setStartAtLogin(r.startAtLogin);
     // Switched before the choice is saved: a switch that fails leaves the saved choice as it was.
     if (r.tokenStorage) await platform.tokenStorage.use(r.tokenStorage);

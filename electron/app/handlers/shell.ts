@@ -1,7 +1,8 @@
 import { PimTrayError } from "../../engine/errors.js";
 import type { FeatureHandlers } from "./handler.js";
 
-// The popup's shell: its state, hiding it, and the documentation pages it links to.
+// The popup's shell: its state, hiding it, the documentation pages it links to, and Troubleshoot (the doctor's
+// checks and the diagnostics export, both the platform's: the app and the preview probe differently).
 
 /** The only pages the popup may open. Add one only when the popup links to it. */
 export const EXTERNAL_URLS: readonly string[] = [
@@ -21,6 +22,8 @@ export const shellHandlers = {
     platform.hidePopup();
     return null;
   },
+  "app:doctor": async (_r, { platform }) => platform.doctor(),
+  "app:export-diagnostics": async (_r, { platform }) => ({ path: await platform.exportDiagnostics() }),
   "shell:open-external": async (r, { platform }) => {
     if (!isAllowedExternal(r.url))
       throw new PimTrayError("usage", "PIM Tray opens only the documentation pages it links to itself.");

@@ -44,6 +44,8 @@ describe("the handler table", () => {
 
   it("marks as read-only only channels that change nothing", () => {
     expect([...READ_ONLY].sort()).toEqual([
+      // The doctor's checks look and change nothing; export writes a file, so it is not here.
+      "app:doctor",
       "app:get-state",
       "app:hide",
       // A read; what a refresh finds reaches the popup through the lifecycle's own state push.
