@@ -68,8 +68,9 @@ const cli = {
   splitting: true,
   metafile: true,
   packages: undefined,
-  // node-notifier runs helper programs shipped in its own folder, so it stays in node_modules.
-  external: ["node-notifier"],
+  // node-notifier runs helper programs shipped in its own folder, and system-ca loads native helpers from its
+  // own (the Windows and macOS stores), so both stay in node_modules.
+  external: ["node-notifier", "system-ca"],
   plugins: [unused],
   // Bundled CommonJS packages (commander, undici) require Node's built-ins.
   banner: {

@@ -15,6 +15,8 @@ export const EXIT = {
   consent: 9,
   /** An approval already decided (by you or another approver): nothing was sent. */
   conflict: 10,
+  /** `pimtray doctor`: at least one check failed (each says what to do). */
+  doctorFailed: 11,
 } as const;
 
 export function exitCodeFor(kind: ErrorKind): number {

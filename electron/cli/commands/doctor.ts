@@ -26,7 +26,7 @@ import { systemCaRequested, systemStoreSize, useSystemCa, withSystemTrust } from
 // cannot be loaded, which is then its first failed check: "it doesn't work" often starts there.
 
 /** Exit code when any check fails (docs/cli.md, "doctor"); warnings alone exit 0. */
-export const EXIT_DOCTOR_FAILED = 11;
+export const EXIT_DOCTOR_FAILED = EXIT.doctorFailed;
 
 export interface DoctorOptions extends GlobalOptions {
   useSystemCa?: boolean;
