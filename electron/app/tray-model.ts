@@ -1,4 +1,5 @@
 import { kindOf, labelOf, PLANE_KINDS, targetKey, type PlaneKind } from "../engine/planes/targets.js";
+import type { UpdateMenuItem } from "../engine/update/update-state.js";
 import {
   deactivateRequestOf,
   type ActiveView,
@@ -11,6 +12,12 @@ import {
 
 // The tray, as data: which icon, which tooltip, which menu. Rebuilt from the app state whenever it
 // changes; the Electron adapter only turns this into a Tray and a Menu (Signal's model).
+
+/**
+ * What the tray shows: the app state, and what only main knows, the update (engine/update's updateMenuItem:
+ * "Restart to update to 1.2.3"; absent or null, no update item).
+ */
+export type TrayState = AppState & { update?: UpdateMenuItem | null };
 
 export type TrayIconState = "idle" | "active" | "pending" | "expiring" | "signin";
 
@@ -37,6 +44,12 @@ export type MenuAction =
   | { kind: "toggle-start-at-login" }
   | { kind: "open-settings" }
   | { kind: "reset-connection" }
+  /** The update item: check now, restart to install, or cancel a restart waiting for an activation. */
+  | { kind: "update"; action: NonNullable<UpdateMenuItem["action"]> }
+  /** Opens the popup on its Troubleshoot view, which runs the doctor's checks. */
+  | { kind: "troubleshoot" }
+  /** Asks where to save the diagnostics zip, writes it, and says where it went. */
+  | { kind: "export-diagnostics" }
   | { kind: "quit" };
 
 export type MenuItemModel =
@@ -201,10 +214,40 @@ function approvalItems(s: AppState): MenuItemModel[] {
   return items;
 }
 
-export function trayMenu(s: AppState, now: number): MenuItemModel[] {
+/** The policy's problem is told in at most this many menu lines of at most MENU_LINE_WIDTH characters. */
+const POLICY_LINES = 3;
+export const MENU_LINE_WIDTH = 70;
+
+/**
+ * The organisation's policy has problems (a bad value, an unknown key, a source that was refused): what the first
+ * one is and where to look, as menu lines (menus do not wrap); none when all is well. The valid values still
+ * apply, so the app runs on.
+ */
+export function policyProblemLines(s: AppState): string[] {
+  const [first, ...rest] = s.organisation.problems;
+  if (first === undefined) return [];
+  const head = `⚠ Your organisation's policy has ${rest.length ? `${rest.length + 1} problems` : "a problem"}: `;
+  const tail = `${rest.length ? ` (and ${rest.length} more)` : ""}; see Troubleshoot…`;
+  // Without the sentence's own full stop: the line goes on after it. Cut so that wrapping leaves room for words.
+  const problem = first.replace(/\s+/g, " ").replace(/[.;:]\s*$/, "");
+  const room = POLICY_LINES * (MENU_LINE_WIDTH - 10) - head.length - tail.length;
+  return wrap(`${head}${clip(problem, room)}${tail}`, MENU_LINE_WIDTH).slice(0, POLICY_LINES);
+}
+
+/** The update item: a click when there is something to do, a plain line otherwise ("Checking for updates…"). */
+function updateItem(u: UpdateMenuItem): MenuItemModel {
+  return u.action === null
+    ? { type: "label", label: u.label }
+    : { type: "action", id: u.id, label: u.label, action: { kind: "update", action: u.action }, enabled: u.enabled };
+}
+
+export function trayMenu(s: TrayState, now: number): MenuItemModel[] {
   const items: MenuItemModel[] = [];
   const warning = customEndpointsWarning(s);
-  if (warning) items.push({ type: "label", label: warning }, { type: "separator" });
+  const policy = policyProblemLines(s);
+  if (warning) items.push({ type: "label", label: warning });
+  items.push(...policy.map((label): MenuItemModel => ({ type: "label", label })));
+  if (warning || policy.length) items.push({ type: "separator" });
   items.push(
     s.account && !s.needsSignIn
       ? { type: "label", label: s.account.username }
@@ -275,6 +318,15 @@ export function trayMenu(s: AppState, now: number): MenuItemModel[] {
       label: "Start at login",
       checked: s.settings.startAtLogin,
       action: { kind: "toggle-start-at-login" },
+    },
+    { type: "separator" },
+    ...(s.update ? [updateItem(s.update)] : []),
+    { type: "action", id: "troubleshoot", label: "Troubleshoot…", action: { kind: "troubleshoot" } },
+    {
+      type: "action",
+      id: "export-diagnostics",
+      label: "Export diagnostics…",
+      action: { kind: "export-diagnostics" },
     },
     { type: "separator" },
     { type: "action", id: "quit", label: "Quit", action: { kind: "quit" } },

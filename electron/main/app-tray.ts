@@ -1,11 +1,15 @@
 import { app, Menu, Tray } from "electron";
 import type { AppController, FocusApproval } from "../app/app-controller.js";
-import type { MenuAction } from "../app/tray-model.js";
-import type { ElectronStoreSettings } from "../adapters/electron-settings.js";
+import type { MenuAction, TrayState } from "../app/tray-model.js";
 import { TrayService, type TrayDeps } from "../adapters/tray-service.js";
 import type { Logger } from "../engine/logger.js";
+import type { Settings } from "../engine/profiles/settings-schema.js";
+import type { UpdateMenuItem } from "../engine/update/update-state.js";
+import type { AppState } from "../shared/ipc-contract.js";
+import type { UpdateAction } from "./app-updates.js";
 
-// The running app's tray: menu actions wired to the controller, and the menu kept in step with the state.
+// The running app's tray: menu actions wired to the controller, and the menu kept in step with the state
+// (the app state, and the update item, which only main knows).
 
 /** A TrayService on Electron's Tray and Menu. */
 export function electronTray(d: Pick<TrayDeps, "iconFor" | "onAction" | "onClick">): TrayService {
@@ -19,11 +23,17 @@ export function electronTray(d: Pick<TrayDeps, "iconFor" | "onAction" | "onClick
 
 export interface AppTrayDeps {
   controller: AppController;
-  settings: ElectronStoreSettings;
+  settings: { load(): Promise<Settings> };
   iconFor: TrayDeps["iconFor"];
   showPopup: () => void;
   /** Opens the popup on a request to approve (the Approvals view, that request, with the decision asked for). */
   openApproval: (approval: FocusApproval) => void;
+  /** Opens the popup on its Troubleshoot view. */
+  troubleshoot: () => void;
+  /** Asks where to save the diagnostics zip, writes it and says where it went. */
+  exportDiagnostics: () => Promise<void>;
+  /** The update item was clicked (the update service exists once the item shows). */
+  onUpdate: (action: UpdateAction) => Promise<void>;
   resetAndRelaunch: () => Promise<void>;
   logger: Logger;
 }
@@ -34,6 +44,9 @@ export function createAppTray({
   iconFor,
   showPopup,
   openApproval,
+  troubleshoot,
+  exportDiagnostics,
+  onUpdate,
   resetAndRelaunch,
   logger,
 }: AppTrayDeps) {
@@ -63,15 +76,38 @@ export function createAppTray({
         return showPopup();
       case "reset-connection":
         return run(resetAndRelaunch());
+      case "update":
+        return run(onUpdate(a.action));
+      case "troubleshoot":
+        return troubleshoot();
+      case "export-diagnostics":
+        return run(exportDiagnostics());
       case "quit":
         return app.quit();
     }
   };
   const tray = electronTray({ iconFor, onAction, onClick: showPopup });
+  let state: AppState | null = null;
+  let update: UpdateMenuItem | null = null;
+  const render = () => {
+    if (!state) return;
+    const s: TrayState = { ...state, update };
+    tray.update(s);
+  };
+  /** A new app state: the tray shows it with the update item it already had. */
+  const showState = (s: AppState) => {
+    state = s;
+    render();
+  };
+  /** The update service's item changed ("Restart to update to 1.2.3"): the menu is rebuilt with it. */
+  const showUpdate = (item: UpdateMenuItem | null) => {
+    update = item;
+    render();
+  };
   controller.onPush((channel, data) => {
-    if (channel === "app:state") tray.update(data as Awaited<ReturnType<AppController["state"]>>);
+    if (channel === "app:state") showState(data as AppState);
   });
   // Countdowns in the menu move even when nothing else changes.
   setInterval(() => tray.render(), 60_000).unref();
-  return { tray, onAction };
+  return { tray, onAction, showState, showUpdate };
 }

@@ -1,15 +1,20 @@
-import { app, dialog, ipcMain, nativeImage, powerMonitor, shell } from "electron";
+import { app, dialog, ipcMain, nativeImage, net, Notification, powerMonitor, shell } from "electron";
 import { join } from "node:path";
+import { rootCertificates } from "node:tls";
 import { AppController, type Focus } from "../app/app-controller.js";
 import { registerIpc } from "../adapters/ipc.js";
 import { HIDDEN_ARG, setStartAtLogin } from "../adapters/login-item.js";
 import { trayIconLoader, type TrayService } from "../adapters/tray-service.js";
 import { createLifecycle } from "../engine/engine.js";
+import type { FetchLike } from "../engine/http/http-client.js";
 import { APP_ID } from "../engine/notify/notifier.js";
 import { defaultConfigDir, FILES } from "../engine/paths.js";
+import { updateMenuItem } from "../engine/update/update-state.js";
 import { fileLogger } from "../node/file-logger.js";
+import { appDiagnostics } from "./app-diagnostics.js";
 import { registerAppScheme, serveRenderer } from "./app-protocol.js";
 import { createAppTray } from "./app-tray.js";
+import { createAppUpdates, firstCheckDelayFrom, type AppUpdates } from "./app-updates.js";
 import { routeDesktopNotifications } from "./desktop-notifications.js";
 import { wireEngine } from "./engine-wiring.js";
 import { showFailedStart } from "./failed-start.js";
@@ -102,7 +107,7 @@ async function start(): Promise<void> {
 
   // Demo mode only: the emulator's launcher (and undici with it) is not loaded otherwise.
   const demoEmu = demo ? await (await import("./demo-emulator.js")).startDemoEmulator(configDir) : null;
-  const { engine, settings, cache } = await wireEngine({ configDir, demoEmu, logger });
+  const { engine, settings, cache, policy } = await wireEngine({ configDir, demoEmu, logger });
   // Watching the config folder shows what `pimtray` and other processes change there within 2 s.
   const lifecycle = createLifecycle(engine, { stateDir: configDir, watchOthers: true });
   // The portal or another device changed something: nothing on this computer says so, so look when the person does.
@@ -110,6 +115,21 @@ async function start(): Promise<void> {
     void lifecycle
       .refreshIfStale(POPUP_FRESH_MS)
       .catch((e: unknown) => logger.warn("could not refresh on opening the popup", e));
+  /** The update service, made once the tray shows (it loads electron-updater at its first check only). */
+  let updates: AppUpdates | null = null;
+  // The doctor reaches the endpoints as the engine does: Chromium's network stack, or demo mode's emulator CA.
+  const doctorFetch: FetchLike = demoEmu ? await demoDoctorFetch(demoEmu.caPem) : (url, init) => net.fetch(url, init);
+  const diagnostics = appDiagnostics({
+    engine,
+    settings,
+    cache,
+    configDir,
+    tokenCachePath: join(configDir, "msal-cache.bin"),
+    fetch: doctorFetch,
+    extraCaPem: demoEmu?.caPem ?? null,
+    updateState: () => updates?.state() ?? null,
+    logger,
+  });
   const controller = new AppController(
     engine,
     lifecycle,
@@ -122,6 +142,8 @@ async function start(): Promise<void> {
           : setStartAtLogin({ enabled, platform: process.platform, app, execPath: process.execPath }),
       openExternal: (url) => shell.openExternal(url),
       hidePopup: () => popup.window?.hide(),
+      doctor: () => diagnostics.doctor(),
+      exportDiagnostics: () => diagnostics.exportDiagnostics(),
     },
     logger,
   );
@@ -146,30 +168,97 @@ async function start(): Promise<void> {
     showPopup();
     controller.focus(f);
   };
-  const { tray, onAction } = createAppTray({
+  const { tray, onAction, showState, showUpdate } = createAppTray({
     controller,
     settings,
     iconFor: trayIcon,
     showPopup,
     openApproval: (approval) => showOn({ groupId: null, approval }),
+    troubleshoot: () => showOn({ groupId: null, view: "troubleshoot" }),
+    exportDiagnostics: () => exportFromTray(diagnostics.exportDiagnostics),
+    onUpdate: (action) => updates?.act(action) ?? Promise.resolve(),
     resetAndRelaunch,
     logger,
   });
   routeDesktopNotifications({ lifecycle, focus: showOn, logger, platform: process.platform });
-  powerMonitor.on("resume", () => void lifecycle.notifyResume());
+  powerMonitor.on("resume", () => {
+    void lifecycle.notifyResume();
+    updates?.wake();
+  });
   powerMonitor.on("unlock-screen", () => void lifecycle.notifyResume());
 
   // The app lives in the tray: closing the popup never quits it.
   app.on("window-all-closed", () => undefined);
-  app.on("before-quit", () => void lifecycle.stop());
+  app.on("before-quit", () => {
+    void lifecycle.stop();
+    updates?.stop();
+  });
 
   await lifecycle.start();
-  tray.update(await controller.state());
+  showState(await controller.state());
+  // After the tray shows: a restart to update waits for any activation request of this process in flight.
+  const u = createAppUpdates({
+    packaged: app.isPackaged,
+    policy: policy.update,
+    busy: () => engine.activation.busy(),
+    logger,
+    firstCheckDelayMs: firstCheckDelayFrom(process.env),
+  });
+  updates = u;
+  showUpdate(updateMenuItem(u.state()));
+  u.onChange((s) => showUpdate(updateMenuItem(s)));
   if (process.env.PIMTRAY_E2E === "1") {
     // The end-to-end suite drives the app through this hook (as the menubar e2e fixture does).
-    (globalThis as unknown as { __pimtray: unknown }).__pimtray = { showPopup, onAction, menu: () => tray, controller };
+    (globalThis as unknown as { __pimtray: unknown }).__pimtray = {
+      showPopup,
+      onAction,
+      menu: () => tray,
+      controller,
+      updates: u,
+    };
   }
   const showWhenStarted = phase.running(showPopup);
   await lifecycle.autoActivate();
   if (!startedHidden() || showWhenStarted) showPopup();
+}
+
+/** Demo mode: the doctor trusts the emulator's CA, as the engine's own fetch does (engine-wiring.ts). */
+async function demoDoctorFetch(caPem: string): Promise<FetchLike> {
+  const { Agent, fetch } = await import("undici");
+  const dispatcher = new Agent({ connect: { ca: [...rootCertificates, caPem] } });
+  return (url, init) => fetch(url, { ...init, dispatcher });
+}
+
+/** Notifications the tray shows itself, held until closed: one that is garbage-collected reports no click. */
+const ownNotifications = new Set<Notification>();
+
+function notifyFromTray(title: string, body: string, onClick?: () => void): void {
+  const n = new Notification({ title, body });
+  ownNotifications.add(n);
+  if (onClick) n.on("click", onClick);
+  n.on("close", () => ownNotifications.delete(n));
+  n.on("failed", () => ownNotifications.delete(n));
+  n.show();
+}
+
+/** "Export diagnostics…" from the tray: where the zip went, in a notification that opens its folder. */
+async function exportFromTray(exportDiagnostics: () => Promise<string | null>): Promise<void> {
+  let path: string | null;
+  try {
+    path = await exportDiagnostics();
+  } catch (e) {
+    logger.error("could not export diagnostics", e);
+    notifyFromTray(
+      "Diagnostics were not exported",
+      `${e instanceof Error ? e.message : String(e)} Choose another folder, or run pimtray doctor --export FILE.zip.`,
+    );
+    return;
+  }
+  if (path === null) return;
+  const saved = path;
+  notifyFromTray(
+    "Diagnostics exported",
+    `Saved to ${saved}. Send this file to your IT department: tokens and secrets are scrubbed from it.`,
+    () => shell.showItemInFolder(saved),
+  );
 }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { vi } from "vitest";
 
 export type Fake = typeof import("./electron-fake.js");
+export type UpdaterFake = typeof import("./electron-updater-fake.js");
 
 export async function boot(
   o: { settings?: string | object; argv?: string[]; packaged?: boolean; env?: Record<string, string | undefined> } = {},
@@ -15,6 +16,8 @@ export async function boot(
   const fake = await import("./electron-fake.js");
   // Each launch gets its own electron: a fresh module, not ready yet, with nothing recorded.
   vi.doMock("electron", () => fake);
+  // …and its own electron-updater, loaded (by main's adapter) only if main ever checks for updates.
+  vi.doMock("electron-updater", () => import("./electron-updater-fake.js"));
   const dir = mkdtempSync(join(tmpdir(), "pimtray-boot-"));
   if (o.settings !== undefined)
     writeFileSync(join(dir, "settings.json"), typeof o.settings === "string" ? o.settings : JSON.stringify(o.settings));

@@ -8,7 +8,10 @@
 // - nativeImage.createFromPath gives an empty image for a missing file, and a Tray with an empty image
 //   shows nothing (recorded in `recorded.emptyTrayImages`);
 // - Notification emits `show` after show(), `click` only on a user click, `failed` when the OS refuses;
-// - utilityProcess.fork runs a real child process and refuses before ready.
+// - utilityProcess.fork runs a real child process and refuses before ready;
+// - dialog.showSaveDialog takes an optional window first and answers { canceled, filePath }, filePath "" when
+//   cancelled; session.defaultSession.resolveProxy answers Chromium's PAC-style string ("DIRECT",
+//   "PROXY host:port; DIRECT"), and neither works before ready.
 import { fork as forkChild, type ChildProcess } from "node:child_process";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
@@ -43,7 +46,23 @@ export const recorded = {
     device: null as null | ((details: unknown) => boolean),
   },
   forks: [] as FakeUtilityProcess[],
+  /** The options of each save dialog shown. */
+  saveDialogs: [] as Array<{ title?: string; defaultPath?: string; filters?: unknown }>,
+  /** URLs whose proxy was asked of the session. */
+  proxyLookups: [] as string[],
+  shownInFolder: [] as string[],
 };
+
+/** What the person does in the next save dialogs: a path, or null to cancel. */
+let saveAnswer: string | null = null;
+export function setSaveDialogAnswer(path: string | null): void {
+  saveAnswer = path;
+}
+/** What Chromium resolves as the proxy for a URL ("DIRECT" by default, as with no proxy configured). */
+let resolveProxyImpl: (url: string) => string = () => "DIRECT";
+export function setResolveProxy(fn: (url: string) => string): void {
+  resolveProxyImpl = fn;
+}
 
 export let openExternalImpl: (url: string) => Promise<void> = async () => undefined;
 export function setOpenExternal(fn: (url: string) => Promise<void>): void {
@@ -246,7 +265,11 @@ export const app = Object.assign(appEmitter, {
       recorded.dockHidden = true;
     },
   },
-  getLoginItemSettings: () => ({ wasOpenedAtLogin: false }),
+  // As Electron: openAtLogin is what was last set (false until then).
+  getLoginItemSettings: () => ({
+    wasOpenedAtLogin: false,
+    openAtLogin: (recorded.loginItems.at(-1) as { openAtLogin?: boolean } | undefined)?.openAtLogin ?? false,
+  }),
   getPath: (_name: string) => process.env.PIMTRAY_CONFIG_DIR ?? "/tmp",
   getVersion: () => "0.1.0",
   getName: () => "PIM Tray",
@@ -326,6 +349,11 @@ export const session = {
     setDevicePermissionHandler: (h: typeof recorded.permissionHandlers.device) => {
       recorded.permissionHandlers.device = h;
     },
+    resolveProxy: async (url: string): Promise<string> => {
+      if (!ready) throw new Error("session.defaultSession is not available before app is ready");
+      recorded.proxyLookups.push(url);
+      return resolveProxyImpl(url);
+    },
   },
 };
 
@@ -387,9 +415,21 @@ export const utilityProcess = {
   },
 };
 
+type SaveDialogOptions = { title?: string; defaultPath?: string; filters?: unknown; buttonLabel?: string };
 export const dialog = {
   showErrorBox: (title: string, content: string) => {
     recorded.errorBoxes.push({ title, content });
+  },
+  /** Electron's signature: an optional parent window, then the options. */
+  showSaveDialog: async (
+    windowOrOptions: FakeBrowserWindow | SaveDialogOptions,
+    maybeOptions?: SaveDialogOptions,
+  ): Promise<{ canceled: boolean; filePath: string }> => {
+    if (!ready) throw new Error("dialog.showSaveDialog cannot be used before app is ready");
+    const options = windowOrOptions instanceof FakeBrowserWindow ? (maybeOptions ?? {}) : windowOrOptions;
+    recorded.saveDialogs.push(options);
+    await new Promise((r) => setImmediate(r));
+    return saveAnswer === null ? { canceled: true, filePath: "" } : { canceled: false, filePath: saveAnswer };
   },
 };
 
@@ -409,6 +449,7 @@ export const shell = {
   },
   showItemInFolder: (path: string) => {
     recorded.openedPaths.push(path);
+    recorded.shownInFolder.push(path);
   },
 };
 export const BrowserWindow = FakeBrowserWindow;
