@@ -61,7 +61,14 @@ export interface RunningPreview {
   /** settings.json with managed policy applied; `replacePolicy` stands for Group Policy changing it while running. */
   settings: PolicedSettings;
   configDir: string;
-  platform: AppPlatform & { loginItem: boolean; opened: string[]; hidden: number; exports: string[] };
+  /** What the popup asked of the platform: start at login, pages opened, hides, doctor runs, zips written. */
+  platform: AppPlatform & {
+    loginItem: boolean;
+    opened: string[];
+    hidden: number;
+    doctorRuns: number;
+    exports: string[];
+  };
   /**
    * The desktop notifications the tray app would show on Windows and macOS (with their Approve… and
    * Deny… buttons), in order: a browser page cannot show them.
@@ -162,6 +169,7 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
   });
   const platform = {
     loginItem: false,
+    doctorRuns: 0,
     exports: [] as string[],
     opened: [] as string[],
     hidden: 0,
@@ -176,7 +184,10 @@ export async function startPreview(o: PreviewOptions = {}): Promise<RunningPrevi
     async openExternal(url: string) {
       platform.opened.push(url);
     },
-    doctor: diagnostics.doctor,
+    doctor() {
+      platform.doctorRuns += 1;
+      return diagnostics.doctor();
+    },
     async exportDiagnostics() {
       const path = await diagnostics.exportDiagnostics();
       if (path) platform.exports.push(path);
