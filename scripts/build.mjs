@@ -100,14 +100,15 @@ await Promise.all([
   // before its tray shows (MSAL, zod), which measured faster than resolving and reading them file by file
   // from node_modules (docs/cli.md, "Start-up time"). What it loads later, if at all, stays there:
   // electron-store (ESM, on the first save, and it imports electron itself), node-notifier (runs helpers
-  // from its own folder), undici (demo mode only).
+  // from its own folder), undici (demo mode only), electron-updater (a minute after start at the earliest, in a
+  // packaged app only; it requires electron itself).
   build({
     ...common,
     format: "cjs",
     entryPoints: ["electron/main/main.ts"],
     outfile: "dist/electron/main.cjs",
     packages: undefined,
-    external: ["electron", "electron-store", "node-notifier", "undici"],
+    external: ["electron", "electron-store", "node-notifier", "undici", "electron-updater"],
     plugins: [unused],
     logOverride: { "empty-import-meta": "silent" },
   }),

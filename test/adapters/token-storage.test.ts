@@ -52,6 +52,9 @@ describe("token storage chosen while the app runs", () => {
       setStartAtLogin: async () => undefined,
       openExternal: async () => undefined,
       hidePopup: () => undefined,
+      // Not this suite's subject: a doctor run and an export are the diagnostics suites'.
+      doctor: async () => Promise.reject(new Error("not used here")),
+      exportDiagnostics: async () => null,
     };
     const controller = new AppController(engine, lifecycle, platform, silentLogger);
 

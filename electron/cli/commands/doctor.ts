@@ -8,6 +8,7 @@ import type { NotificationInfo, TokenCacheInfo } from "../../engine/diagnostics/
 import { runDoctor, SkipCheck, type DoctorProbes } from "../../engine/diagnostics/doctor.js";
 import { formatReport } from "../../engine/diagnostics/format.js";
 import { readPolicyForDoctor } from "../../engine/diagnostics/policy-probe.js";
+import { EXIT } from "../exit-codes.js";
 import { bypassesProxy, proxyFromEnv, type ProxySetting } from "../../engine/diagnostics/proxy-env.js";
 import { reach } from "../../engine/diagnostics/reach.js";
 import { tlsPeer } from "../../engine/diagnostics/tls-peer.js";
