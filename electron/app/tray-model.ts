@@ -214,8 +214,8 @@ function approvalItems(s: AppState): MenuItemModel[] {
   return items;
 }
 
-/** The policy's problem is told in at most this many menu lines of at most MENU_LINE_WIDTH characters. */
-const POLICY_LINES = 3;
+/** The policy's problem is told in about this many menu lines of at most MENU_LINE_WIDTH characters. */
+const POLICY_LINES = 4;
 export const MENU_LINE_WIDTH = 70;
 
 /**
@@ -227,11 +227,17 @@ export function policyProblemLines(s: AppState): string[] {
   const [first, ...rest] = s.organisation.problems;
   if (first === undefined) return [];
   const head = `⚠ Your organisation's policy has ${rest.length ? `${rest.length + 1} problems` : "a problem"}: `;
-  const tail = `${rest.length ? ` (and ${rest.length} more)` : ""}; see Troubleshoot…`;
+  const more = rest.length ? ` (and ${rest.length} more)` : "";
+  const look = "see Troubleshoot…";
   // Without the sentence's own full stop: the line goes on after it. Cut so that wrapping leaves room for words.
   const problem = first.replace(/\s+/g, " ").replace(/[.;:]\s*$/, "");
-  const room = POLICY_LINES * (MENU_LINE_WIDTH - 10) - head.length - tail.length;
-  return wrap(`${head}${clip(problem, room)}${tail}`, MENU_LINE_WIDTH).slice(0, POLICY_LINES);
+  const room = POLICY_LINES * (MENU_LINE_WIDTH - 8) - head.length - more.length - look.length - 2;
+  const lines = wrap(`${head}${clip(problem, room)}${more};`, MENU_LINE_WIDTH);
+  // Where to look stays in one piece: on the last line if it fits there, else on a line of its own.
+  const last = lines.length - 1;
+  if ((lines[last] ?? "").length + 1 + look.length <= MENU_LINE_WIDTH) lines[last] = `${lines[last] ?? ""} ${look}`;
+  else lines.push(look);
+  return lines.slice(0, POLICY_LINES + 1);
 }
 
 /** The update item: a click when there is something to do, a plain line otherwise ("Checking for updates…"). */

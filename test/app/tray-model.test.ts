@@ -49,6 +49,7 @@ describe("tray model", () => {
           autoActivate: false,
           keepActive: { enabled: false },
           notifyLeadMinutes: null,
+          managed: false,
         },
       ],
       active: [
@@ -89,6 +90,9 @@ describe("tray model", () => {
       "Open PIM Tray…",
       "Start at login [x]",
       "---",
+      "Troubleshoot…",
+      "Export diagnostics…",
+      "---",
       "Quit",
     ]);
   });
@@ -97,7 +101,14 @@ describe("tray model", () => {
     const labels = trayMenu(state({ needsSignIn: true, account: null }), NOW)
       .filter((i) => i.type !== "separator")
       .map((i) => ("label" in i ? i.label : ""));
-    expect(labels).toEqual(["Sign in…", "Open PIM Tray…", "Start at login", "Quit"]);
+    expect(labels).toEqual([
+      "Sign in…",
+      "Open PIM Tray…",
+      "Start at login",
+      "Troubleshoot…",
+      "Export diagnostics…",
+      "Quit",
+    ]);
   });
 
   it("counts expiring from the longest warning lead time", () => {
@@ -128,6 +139,7 @@ describe("tray model", () => {
       autoActivate: false,
       keepActive: { enabled: false },
       notifyLeadMinutes: null,
+      managed: false,
     };
     const partly = trayMenu(state({ profiles: [profile], active: [active(G1, "Finance Admins", 3600_000)] }), NOW).find(
       (i) => i.type === "action" && i.id === "profile:p1",
