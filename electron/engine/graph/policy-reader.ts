@@ -29,14 +29,10 @@ export class PolicyReader {
 
   /** Reads the policies of these group roles not yet known together (Graph batches of 20); never throws. */
   warm(targets: ReadonlyArray<{ groupId: string; accessId: AccessId }>): Promise<void> {
-    const filters = new Map(targets.map((t) => [keyOf(t.groupId, t.accessId), filterOf(t.groupId, t.accessId)]));
-    return this.#cache.warm(
-      [...filters].map(([key, filter]) => ({ key, read: () => assignedPolicyRules(this.graph, filter) })),
-      (keys) =>
-        assignedPolicyRulesMany(
-          this.graph,
-          keys.map((key) => ({ key, filter: filters.get(key) ?? "" })),
-        ),
+    return warmAssigned(
+      this.#cache,
+      this.graph,
+      new Map(targets.map((t) => [keyOf(t.groupId, t.accessId), filterOf(t.groupId, t.accessId)])),
     );
   }
 
@@ -62,6 +58,25 @@ export async function assignedPolicyRules(graph: GraphClient, filter: string): P
     query: { $filter: filter, $expand: POLICY_QUERY },
   });
   return r.body.value[0]?.policy?.rules;
+}
+
+/**
+ * Warms `cache` with the policies assigned where each filter says (by cache key), those not yet known read
+ * together in Graph batches; each alone if the batch could not answer it. Never throws.
+ */
+export function warmAssigned(
+  cache: PolicyCache,
+  graph: GraphClient,
+  filters: ReadonlyMap<string, string>,
+): Promise<void> {
+  return cache.warm(
+    [...filters].map(([key, filter]) => ({ key, read: () => assignedPolicyRules(graph, filter) })),
+    (keys) =>
+      assignedPolicyRulesMany(
+        graph,
+        keys.map((key) => ({ key, filter: filters.get(key) ?? "" })),
+      ),
+  );
 }
 
 /** assignedPolicyRules for several filters, in Graph batches: each key's rules, or why they could not be read. */

@@ -1,6 +1,6 @@
 import type { Logger } from "../../logger.js";
 import { odataString, type GraphClient } from "../../graph/graph-client.js";
-import { assignedPolicyRules, assignedPolicyRulesMany } from "../../graph/policy-reader.js";
+import { assignedPolicyRules, warmAssigned } from "../../graph/policy-reader.js";
 import type { PolicySummary } from "../../graph/policy-summary.js";
 import { PolicyCache } from "../policy-cache.js";
 
@@ -29,15 +29,7 @@ export class RolePolicies {
 
   /** Reads the policies of these roles not yet known together (Graph batches of 20); never throws. */
   warm(roleDefinitionIds: readonly string[]): Promise<void> {
-    const filters = new Map(roleDefinitionIds.map((id) => [keyOf(id), filterOf(id)]));
-    return this.#cache.warm(
-      [...filters].map(([key, filter]) => ({ key, read: () => assignedPolicyRules(this.graph, filter) })),
-      (keys) =>
-        assignedPolicyRulesMany(
-          this.graph,
-          keys.map((key) => ({ key, filter: filters.get(key) ?? "" })),
-        ),
-    );
+    return warmAssigned(this.#cache, this.graph, new Map(roleDefinitionIds.map((id) => [keyOf(id), filterOf(id)])));
   }
 
   invalidate(): void {
