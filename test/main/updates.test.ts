@@ -65,7 +65,11 @@ async function launch(o: { packaged?: boolean; policy?: object; checkAtOnce?: bo
     (url, init) => undiciFetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>,
   );
   fake.setOpenExternal((url) => followSignInPage(url, emu.caPem));
-  await until("the tray", () => fake.recorded.trays.length === 1 && fake.recorded.menus.length > 0);
+  // Not started at login: the popup opens once the start is done.
+  await until(
+    "the tray and the popup",
+    () => fake.recorded.trays.length === 1 && fake.recorded.windows[0]?.shown === true,
+  );
   // The same module main's adapter gets when it imports electron-updater (boot mocks it for this launch).
   const updaterModule: UpdaterFake = await import("./electron-updater-fake.js");
   return { fake, updater: updaterModule };
