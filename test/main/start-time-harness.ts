@@ -88,12 +88,16 @@ export function loadedFrom(sources: Set<string>, folder: string): boolean {
 /**
  * The Electron fake as one CommonJS file in `dir`, and the Node arguments that put it in place of `electron`
  * (a --require preload) and mark the Tray's creation: "tray" on stdout, and `TRAY_MARK` in `record` if
- * given. CommonJS only, as Electron loads main: an --import preload or an import hook would send main, and
+ * given; `packaged` starts it as an installed build. CommonJS only, as Electron loads main: an --import preload or an import hook would send main, and
  * every package it loads, through Node's ES module loader (and a hooks thread), which makes the start it
  * measures far slower than Electron's. Nothing imports `electron` as an ES module before the tray shows
  * (electron-store does, on the first save: see `appEnv`).
  */
-export async function electronFakeArgs(dir: string, record?: string): Promise<string[]> {
+export async function electronFakeArgs(
+  dir: string,
+  record?: string,
+  o: { packaged?: boolean } = {},
+): Promise<string[]> {
   const fake = join(dir, "electron-fake.cjs");
   await build({
     entryPoints: [join(ROOT, "test", "main", "electron-fake.ts")],
@@ -115,6 +119,8 @@ Module._resolveFilename = function (request, ...rest) {
   return request === "electron" ? fake : resolveFilename.call(this, request, ...rest);
 };
 const record = ${JSON.stringify(record ?? null)};
+// An installed build (app.isPackaged): what a user starts, with its update service.
+require(fake).app.isPackaged = ${JSON.stringify(o.packaged === true)};
 const trays = require(fake).recorded.trays;
 const push = trays.push.bind(trays);
 trays.push = (...t) => {
