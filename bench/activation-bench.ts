@@ -13,6 +13,7 @@ import type { Engine } from "../electron/engine/engine.js";
 import { kindOf, targetKey } from "../electron/engine/planes/targets.js";
 import { HttpClient, type FetchLike } from "../electron/engine/http/http-client.js";
 import { MsalNetworkModule } from "../electron/engine/auth/msal-network.js";
+import { quantile, stats } from "./stats.js";
 
 const PROFILE_SIZE = Number(process.env.BENCH_PROFILE_SIZE ?? 20);
 /** The mixed profile of issue 10: groups, Entra ID roles and Azure roles activated together. */
@@ -23,14 +24,6 @@ const SINGLE_RUNS = Number(process.env.BENCH_SINGLE_RUNS ?? 30);
 const PER_PLANE = Number(process.env.BENCH_PER_PLANE ?? 20);
 const BASELINE_POLL_MS = 10_000;
 
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  const hi = Math.ceil(i);
-  return (s[lo] ?? 0) + ((s[hi] ?? 0) - (s[lo] ?? 0)) * (i - lo);
-};
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -67,13 +60,6 @@ interface RunStats {
   /** Each single activation's wall time, submit to provisioned known. */
   singleWallsMs?: number[];
 }
-
-const stats = (xs: number[]) => ({
-  samples: xs.length,
-  median: quantile(xs, 0.5),
-  p95: quantile(xs, 0.95),
-  max: xs.length ? Math.max(...xs) : NaN,
-});
 
 /** PIM Tray: signed in once; names resolved from one eligibility list; tracked on its schedule. */
 async function benchEngine(

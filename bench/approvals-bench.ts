@@ -15,6 +15,7 @@ import { startEmulator, type RunningEmulator } from "../emulator/index.js";
 import { decideElsewhere, requestAsAdele } from "../test/helpers/approvals.js";
 import { engineAgainst } from "../test/helpers/engine.js";
 import { EmulatorClockForTests } from "../test/helpers/fake-clock.js";
+import { quantile } from "./stats.js";
 
 const HOUR = 3600_000;
 const PLANES: PlaneKind[] = ["group", "role", "azure"];
@@ -78,11 +79,6 @@ async function simulatedHour(emu: RunningEmulator, dir: string, approvalsOn: boo
   await run.service.stop();
   return c;
 }
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
-};
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "pimtray-bench-approvals-"));

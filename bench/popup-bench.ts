@@ -33,6 +33,7 @@ import type { Browser, Page } from "playwright-core";
 import { startPreview, type PreviewEmulator, type RunningPreview } from "../electron/preview/preview-server.js";
 import { EmulatorControl } from "../emulator/index.js";
 import { launchChromium } from "../test/helpers/chromium.js";
+import { round1, stats as statsOf, type Stats } from "./stats.js";
 
 /** Generated eligibilities per plane; with the demo tenant's own (about 25), about 2,000 in all. */
 const LARGE = { groups: 800, roles: 400, azure: 800 } as const;
@@ -45,27 +46,8 @@ const LATENCY_MS = [100, 300] as const;
 /** The filter's words: a first letter, then letters that narrow, then cleared. */
 const QUERY = "read";
 
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  const hi = Math.ceil(i);
-  return (s[lo] ?? 0) + ((s[hi] ?? 0) - (s[lo] ?? 0)) * (i - lo);
-};
-const round = (n: number) => Math.round(n * 10) / 10;
-interface Stats {
-  samples: number;
-  median: number;
-  p95: number;
-  max: number;
-}
-const stats = (xs: number[]): Stats => ({
-  samples: xs.length,
-  median: round(quantile(xs, 0.5)),
-  p95: round(quantile(xs, 0.95)),
-  max: round(Math.max(...xs)),
-});
+const round = round1;
+const stats = (xs: number[]): Stats => statsOf(xs, round1);
 
 // ---- the page's probe -------------------------------------------------------------------------------
 

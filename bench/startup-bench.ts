@@ -18,6 +18,7 @@ import { join, resolve } from "node:path";
 import { Agent, fetch as undiciFetch } from "undici";
 import { startEmulator, type RunningEmulator } from "../emulator/index.js";
 import { appEnv, electronFakeArgs } from "../test/main/start-time-harness.js";
+import { round1, stats as statsOf, type Stats } from "./stats.js";
 
 const SAMPLES = Math.max(30, Number(process.env.BENCH_STARTUP_SAMPLES ?? 30));
 const WARM_UP = 3;
@@ -28,27 +29,7 @@ const CLI = join(BUILD, "bin", "pimtray.mjs");
 const BUILT_CLI = join(BUILD, "dist", "cli", "pimtray.mjs");
 const MAIN = join(BUILD, "dist", "electron", "main.cjs");
 
-interface Stats {
-  samples: number;
-  median: number;
-  p95: number;
-  max: number;
-}
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  const hi = Math.ceil(i);
-  return (s[lo] ?? 0) + ((s[hi] ?? 0) - (s[lo] ?? 0)) * (i - lo);
-};
-const stats = (xs: number[]): Stats => ({
-  samples: xs.length,
-  median: Math.round(quantile(xs, 0.5) * 10) / 10,
-  p95: Math.round(quantile(xs, 0.95) * 10) / 10,
-  max: Math.round(Math.max(...xs) * 10) / 10,
-});
+const stats = (xs: number[]): Stats => statsOf(xs, round1);
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 /**
