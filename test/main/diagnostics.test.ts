@@ -230,6 +230,16 @@ describe("diagnostics in the tray app", () => {
     if (unzip) expect(unzip).toContain("logs/pimtray.log");
   });
 
+  it("says in a notification when the zip cannot be written, and what to do", async () => {
+    fake.setSaveDialogAnswer(join(out, "no-such-folder", "support.zip"));
+    const notes = fake.recorded.notifications.length;
+    clickMenu(fake, "export-diagnostics");
+    await until("the notification", () => fake.recorded.notifications.length > notes);
+    const note = fake.recorded.notifications.at(-1);
+    expect(note?.title).toBe("Diagnostics were not exported");
+    expect(note?.body).toContain("Choose another folder");
+  });
+
   it("writes nothing when the person cancels the save dialog", async () => {
     fake.setSaveDialogAnswer(null);
     const r = await invoke("app:export-diagnostics", undefined);

@@ -188,6 +188,21 @@ describe("auto-update in the tray app", () => {
     expect(menuLabels(fake)).not.toContain("Check for updates");
   });
 
+  it("policy UpdateMode manual and UpdateFeedUrl: no check until asked, the organisation's feed, a download only when asked", async () => {
+    const feed = "https://updates.contoso.example/pimtray/";
+    const { fake, updater } = await launch({
+      policy: { UpdateMode: "manual", UpdateFeedUrl: feed },
+      checkAtOnce: true,
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(updater.updater.checks).toBe(0);
+    updater.updater.latest = "1.3.0";
+    clickMenu(fake, "update");
+    await until("Restart to update", () => hasLabel(fake, "Restart to update to 1.3.0"));
+    expect(updater.updater.feeds).toEqual([{ provider: "generic", url: feed }]);
+    expect(updater.updater).toMatchObject({ autoDownload: false, autoInstallOnAppQuit: false });
+  });
+
   it("a development run (not packaged) offers no update and never loads the updater", async () => {
     const { fake, updater } = await launch({ packaged: false, checkAtOnce: true });
     await new Promise((r) => setTimeout(r, 300));
