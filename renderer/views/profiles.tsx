@@ -20,10 +20,12 @@ export function ProfilesView({
 }) {
   const [draft, setDraft] = useState<ProfileDraft | null>(null);
   const { busy, run } = useAction(notify);
+  // The organisation's profiles always come first, in the policy's order: only the person's own are moved.
+  const firstOwn = state.profiles.filter((p) => p.managed).length;
   const move = (i: number, d: -1 | 1) => {
     const ids = state.profiles.map((p) => p.id);
     const j = i + d;
-    if (j < 0 || j >= ids.length) return;
+    if (j < firstOwn || j >= ids.length) return;
     [ids[i], ids[j]] = [ids[j] ?? "", ids[i] ?? ""];
     void run("reorder", () => api().reorderProfiles({ ids }));
   };
@@ -96,7 +98,7 @@ export function ProfilesView({
                 type="button"
                 class="link"
                 aria-label={`Move ${p.name} up`}
-                disabled={i === 0}
+                disabled={p.managed || i <= firstOwn}
                 onClick={() => move(i, -1)}
               >
                 ↑
@@ -105,7 +107,7 @@ export function ProfilesView({
                 type="button"
                 class="link"
                 aria-label={`Move ${p.name} down`}
-                disabled={i === state.profiles.length - 1}
+                disabled={p.managed || i === state.profiles.length - 1}
                 onClick={() => move(i, 1)}
               >
                 ↓

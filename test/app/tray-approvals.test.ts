@@ -93,6 +93,8 @@ describe("requests to approve in the tray model", () => {
       `approval:group:${g.requestId}`,
       `approval:role:${r.requestId}`,
       "open",
+      "troubleshoot",
+      "export-diagnostics",
       "quit",
     ]);
   });

@@ -97,6 +97,8 @@ describe("tray model, planes", () => {
       "Deactivate Contributor on rg-web — 1 h left",
       "Cancel Owner on Contoso Production — waiting for approval",
       "Open PIM Tray…",
+      "Troubleshoot…",
+      "Export diagnostics…",
       "Quit",
     ]);
     const byId = new Map(menu.flatMap((i) => (i.type === "action" ? [[i.id, i] as const] : [])));

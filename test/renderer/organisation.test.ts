@@ -118,6 +118,9 @@ describe("the organisation's policy in the popup", () => {
     expect(await managed.getByRole("button", { name: "Edit" }).count()).toBe(0);
     expect(await managed.getByRole("button", { name: "Delete" }).count()).toBe(0);
     expect(await managed.getByRole("button", { name: "Activate" }).count()).toBe(1);
+    // The organisation's profiles come first, in its order: nothing moves above or among them.
+    expect(await managed.getByRole("button", { name: "Move Quarter close down" }).isDisabled()).toBe(true);
+    expect(await p.getByRole("button", { name: "Move Mine up" }).isDisabled()).toBe(true);
     const mine = p.getByTestId("profile-Mine");
     expect(await mine.getByRole("img", { name: "Set by your organisation" }).count()).toBe(0);
     expect(await mine.getByRole("button", { name: "Edit" }).count()).toBe(1);
