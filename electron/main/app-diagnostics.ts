@@ -264,13 +264,22 @@ export function appDiagnostics(d: AppDiagnosticsDeps): AppDiagnostics {
       const report = await run(false);
       // Loaded when exporting only (yazl with it), as the CLI's doctor does.
       const { exportDiagnostics } = await import("../engine/diagnostics/export.js");
-      const entries = await exportDiagnostics({
-        path: chosen.filePath,
-        report,
-        logFiles: logFiles(join(d.configDir, FILES.log)),
-        settings: await d.settings.load(),
-        policy: policyReport(),
-      });
+      let entries: string[];
+      try {
+        entries = await exportDiagnostics({
+          path: chosen.filePath,
+          report,
+          logFiles: logFiles(join(d.configDir, FILES.log)),
+          settings: await d.settings.load(),
+          policy: policyReport(),
+        });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new Error(
+          `The diagnostics could not be written to ${chosen.filePath}${code ? ` (${code})` : ""}: ${e instanceof Error ? e.message : String(e)}.`,
+          { cause: e },
+        );
+      }
       d.logger.info(`diagnostics exported to ${chosen.filePath} (${entries.length} files)`);
       return chosen.filePath;
     },

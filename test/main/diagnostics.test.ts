@@ -237,7 +237,10 @@ describe("diagnostics in the tray app", () => {
     await until("the notification", () => fake.recorded.notifications.length > notes);
     const note = fake.recorded.notifications.at(-1);
     expect(note?.title).toBe("Diagnostics were not exported");
-    expect(note?.body).toContain("Choose another folder");
+    expect(note?.body).toContain(
+      `The diagnostics could not be written to ${join(out, "no-such-folder", "support.zip")} (ENOENT)`,
+    );
+    expect(note?.body).toContain(". Choose another folder");
   });
 
   it("writes nothing when the person cancels the save dialog", async () => {
