@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { DoctorReport } from "../../electron/engine/diagnostics/types.js";
 import { followSignInPage } from "../../electron/node/demo-sign-in.js";
 import { DEMO_GROUPS } from "../../emulator/index.js";
 import { startTestEmulator } from "../helpers/emulator.js";
@@ -105,6 +106,12 @@ describe("auto-update in the tray app", () => {
     // The adapter set electron-updater up for "auto": background download, install on quit, no downgrades.
     expect(updater.updater).toMatchObject({ autoDownload: true, autoInstallOnAppQuit: true, allowDowngrade: false });
     expect(updater.updater.installs).toEqual([]);
+    // Troubleshoot… tells the same state.
+    const doctor = await invoke(fake, "app:doctor", undefined);
+    expect((doctor.value as DoctorReport).checks.find((c) => c.id === "update")).toMatchObject({
+      status: "ok",
+      data: { state: "ready to install", availableVersion: "1.2.3" },
+    });
     // The menu shows it where the update item sits: after Start at login, before Troubleshoot….
     const labels = menuLabels(fake);
     expect(labels.indexOf("Restart to update to 1.2.3")).toBeGreaterThan(labels.indexOf("Start at login"));
