@@ -4,7 +4,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Agent, fetch as undiciFetch } from "undici";
 import { vi } from "vitest";
+import { followSignInPage } from "../../electron/node/demo-sign-in.js";
 
 export type Fake = typeof import("./electron-fake.js");
 export type UpdaterFake = typeof import("./electron-updater-fake.js");
@@ -57,4 +59,27 @@ export function clickMenu(fake: Fake, id: string): void {
   const item = (fake.recorded.menus.at(-1) ?? []).find((i) => i.id === id);
   if (!item?.click) throw new Error(`no menu item '${id}' in: ${menuLabels(fake).join(" | ")}`);
   item.click();
+}
+
+/**
+ * A launch against the emulator: its net.fetch trusts the emulator's CA (as the OS store would a real tenant's),
+ * and the system browser follows the emulator's sign-in page.
+ */
+export function againstEmulator(fake: Fake, emu: { caPem: string }): void {
+  const dispatcher = new Agent({ connect: { ca: emu.caPem } });
+  fake.setNetFetch(
+    (url, init) => undiciFetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>,
+  );
+  fake.setOpenExternal((url) => followSignInPage(url, emu.caPem));
+}
+
+/**
+ * A managed policy for PIMTRAY_POLICY_FILE, in a temporary folder of its own (`dir`, for the test to remove): owned
+ * by the user running the test and writable by no one else, that variable's rule.
+ */
+export function policyFile(policy: object): { path: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), "pimtray-policy-"));
+  const path = join(dir, "policy.json");
+  writeFileSync(path, JSON.stringify(policy), { mode: 0o644 });
+  return { path, dir };
 }

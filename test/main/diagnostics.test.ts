@@ -5,16 +5,15 @@
 // real zip there (read back: its entries, and no planted token) and says where it went; a policy problem shows in
 // the menu.
 import { execFileSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { CHECK_IDS } from "../../electron/engine/diagnostics/doctor.js";
 import type { DoctorReport } from "../../electron/engine/diagnostics/types.js";
-import { followSignInPage } from "../../electron/node/demo-sign-in.js";
 import { readZip } from "../engine/diagnostics/read-zip.js";
 import { startTestEmulator } from "../helpers/emulator.js";
-import { boot, clickMenu, menuLabels, until, type Fake } from "./boot.js";
+import { againstEmulator, boot, clickMenu, menuLabels, policyFile, until, type Fake } from "./boot.js";
 
 vi.mock("electron", () => import("./electron-fake.js"));
 
@@ -27,15 +26,6 @@ const out = mkdtempSync(join(tmpdir(), "pimtray-export-"));
 /** Token-shaped values planted in the log: none may reach the zip. */
 const JWT = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhZGVsZUBjb250b3NvLmNvbSJ9.c2lnbmF0dXJlLWJ5dGVzLWhlcmU";
 const REFRESH = "0.AXoAplanted-refresh-token-value-1234567890abcdefghij";
-
-function policyFile(policy: object): string {
-  const d = mkdtempSync(join(tmpdir(), "pimtray-policy-"));
-  dirs.push(d);
-  const path = join(d, "policy.json");
-  // Owned by the user running the test and writable by no one else: PIMTRAY_POLICY_FILE's rule.
-  writeFileSync(path, JSON.stringify(policy), { mode: 0o644 });
-  return path;
-}
 
 function invoke(channel: string, payload: unknown) {
   const w = fake.recorded.windows[0];
@@ -54,6 +44,9 @@ const popup = () => {
 };
 
 beforeAll(async () => {
+  // A bad value and an unknown key: reported, never fatal; the valid key still applies.
+  const policy = policyFile({ UpdateMode: "sometimes", NoSuchKey: 1, SupportContact: "IT, ext. 4242" });
+  dirs.push(policy.dir);
   emu = await startTestEmulator({ settings: { autoSignIn: "adele", provisioningDelayMs: 100 } });
   ({ fake, dir } = await boot({
     settings: {
@@ -67,18 +60,13 @@ beforeAll(async () => {
       },
       allowCustomEndpoints: true,
     },
-    // A bad value and an unknown key: reported, never fatal; the valid key still applies.
     env: {
-      PIMTRAY_POLICY_FILE: policyFile({ UpdateMode: "sometimes", NoSuchKey: 1, SupportContact: "IT, ext. 4242" }),
+      PIMTRAY_POLICY_FILE: policy.path,
       PIMTRAY_UPDATE_FIRST_CHECK_MS: undefined,
     },
   }));
   dirs.push(dir);
-  const dispatcher = new Agent({ connect: { ca: emu.caPem } });
-  fake.setNetFetch(
-    (url, init) => undiciFetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>,
-  );
-  fake.setOpenExternal((url) => followSignInPage(url, emu.caPem));
+  againstEmulator(fake, emu);
   await until(
     "the tray and the popup",
     () => fake.recorded.trays.length === 1 && fake.recorded.windows[0]?.shown === true,
@@ -136,21 +124,8 @@ describe("diagnostics in the tray app", () => {
       if (!c) throw new Error(`no check ${id} in ${report.checks.map((x) => x.id).join(", ")}`);
       return c;
     };
-    expect(report.checks.map((c) => c.id)).toEqual([
-      "versions",
-      "proxy",
-      "reach.signin",
-      "reach.graph",
-      "reach.arm",
-      "tls.inspection",
-      "clock",
-      "token-cache",
-      "account",
-      "policy",
-      "notifications",
-      "autostart",
-      "update",
-    ]);
+    // Every check, in the order pimtray doctor shows them.
+    expect(report.checks.map((c) => c.id)).toEqual([...CHECK_IDS]);
     // The proxy Chromium resolved for each endpoint (credentials would be removed), asked of the session.
     expect(fake.recorded.proxyLookups).toContain(emu.origin);
     expect(check("proxy").detail).toContain("http://127.0.0.1:9 (from the system's proxy settings)");

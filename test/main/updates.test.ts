@@ -3,16 +3,21 @@
 // in its order), against the emulator over HTTPS. A packaged app checks, downloads in the background and offers
 // "Restart to update to X.Y.Z"; a restart asked while an activation request is in flight waits for it; policy
 // UpdateMode off never loads the updater nor asks it anything; a development run offers no updates at all.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Agent, fetch as undiciFetch } from "undici";
+import { rmSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DoctorReport } from "../../electron/engine/diagnostics/types.js";
-import { followSignInPage } from "../../electron/node/demo-sign-in.js";
 import { DEMO_GROUPS } from "../../emulator/index.js";
 import { startTestEmulator } from "../helpers/emulator.js";
-import { boot, clickMenu, menuLabels, until, type Fake, type UpdaterFake } from "./boot.js";
+import {
+  againstEmulator,
+  boot,
+  clickMenu,
+  menuLabels,
+  policyFile,
+  until,
+  type Fake,
+  type UpdaterFake,
+} from "./boot.js";
 
 vi.mock("electron", () => import("./electron-fake.js"));
 
@@ -35,16 +40,13 @@ afterAll(async () => {
   await emu.stop();
 });
 
-function policyFile(policy: object): string {
-  const d = mkdtempSync(join(tmpdir(), "pimtray-policy-"));
-  dirs.push(d);
-  const path = join(d, "policy.json");
-  // Owned by the user running the test and writable by no one else: PIMTRAY_POLICY_FILE's rule.
-  writeFileSync(path, JSON.stringify(policy), { mode: 0o644 });
+/** One launch against the emulator: packaged unless said otherwise, with the policy file given. */
+function policy(values: object): string {
+  const { path, dir } = policyFile(values);
+  dirs.push(dir);
   return path;
 }
 
-/** One launch against the emulator: packaged unless said otherwise, with the policy file given. */
 async function launch(o: { packaged?: boolean; policy?: object; checkAtOnce?: boolean } = {}) {
   const { fake, dir } = await boot({
     packaged: o.packaged ?? true,
@@ -54,18 +56,14 @@ async function launch(o: { packaged?: boolean; policy?: object; checkAtOnce?: bo
       allowCustomEndpoints: true,
     },
     env: {
-      PIMTRAY_POLICY_FILE: o.policy ? policyFile(o.policy) : undefined,
+      PIMTRAY_POLICY_FILE: o.policy ? policy(o.policy) : undefined,
       // The first check at once instead of a minute after start.
       PIMTRAY_UPDATE_FIRST_CHECK_MS: o.checkAtOnce ? "0" : undefined,
     },
   });
   dirs.push(dir);
   running = fake;
-  const dispatcher = new Agent({ connect: { ca: emu.caPem } });
-  fake.setNetFetch(
-    (url, init) => undiciFetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>,
-  );
-  fake.setOpenExternal((url) => followSignInPage(url, emu.caPem));
+  againstEmulator(fake, emu);
   // Not started at login: the popup opens once the start is done.
   await until(
     "the tray and the popup",
@@ -86,9 +84,18 @@ function invoke(fake: Fake, channel: string, payload: unknown) {
   ) as Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>;
 }
 
-/** Whether an activation request was POSTed to the emulator after log entry `seq`. */
-const submitted = (seq: number) =>
-  emu.emulator.log.since(seq).some((r) => r.method === "POST" && r.path.includes("assignmentScheduleRequests"));
+/**
+ * Activates a group from the popup and returns once PIM has the request, while it provisions (2.5 s): an activation
+ * request in flight. The promise is the popup's answer.
+ */
+async function activationInFlight(fake: Fake, groupId: string, justification: string) {
+  const before = emu.emulator.log.lastSeq;
+  const answer = invoke(fake, "pim:activate", { groupId, accessId: "member", durationMinutes: 60, justification });
+  await until("the request submitted", () =>
+    emu.emulator.log.since(before).some((r) => r.method === "POST" && r.path.includes("assignmentScheduleRequests")),
+  );
+  return { answer };
+}
 
 const hasLabel = (fake: Fake, label: string) => menuLabels(fake).some((l) => l.startsWith(label));
 
@@ -131,14 +138,7 @@ describe("auto-update in the tray app", () => {
     clickMenu(fake, "update");
     await until("Restart to update", () => hasLabel(fake, "Restart to update to 1.2.3"));
     // Provisioning takes 2.5 s: the request is in flight until PIM says it is active.
-    const before = emu.emulator.log.lastSeq;
-    const activation = invoke(fake, "pim:activate", {
-      groupId: DEMO_GROUPS.financeAdmins,
-      accessId: "member",
-      durationMinutes: 60,
-      justification: "Quarter close",
-    });
-    await until("the request submitted", () => submitted(before));
+    const activation = (await activationInFlight(fake, DEMO_GROUPS.financeAdmins, "Quarter close")).answer;
     clickMenu(fake, "update");
     await until("the waiting restart in the menu", () =>
       hasLabel(fake, "Restarting to update to 1.2.3 once the activation finishes"),
@@ -158,14 +158,7 @@ describe("auto-update in the tray app", () => {
     updater.updater.latest = "1.2.4";
     clickMenu(fake, "update");
     await until("Restart to update", () => hasLabel(fake, "Restart to update to 1.2.4"));
-    const before = emu.emulator.log.lastSeq;
-    const activation = invoke(fake, "pim:activate", {
-      groupId: DEMO_GROUPS.helpdesk,
-      accessId: "member",
-      durationMinutes: 60,
-      justification: "Ticket queue",
-    });
-    await until("the request submitted", () => submitted(before));
+    const activation = (await activationInFlight(fake, DEMO_GROUPS.helpdesk, "Ticket queue")).answer;
     clickMenu(fake, "update");
     await until("the waiting restart", () => hasLabel(fake, "Restarting to update to 1.2.4"));
     clickMenu(fake, "update");
