@@ -126,6 +126,9 @@ export function trayTooltip(s: AppState, now: number): string {
   return withWarning(parts.join(" · "));
 }
 
+/** Menus do not wrap: a longer message is split into lines of at most this many characters. */
+export const MENU_LINE_WIDTH = 70;
+
 /** Splits a message into menu-sized lines at word boundaries. */
 function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
@@ -148,7 +151,7 @@ export function startFailureTooltip(message: string): string {
 export function startFailureMenu(message: string): MenuItemModel[] {
   return [
     { type: "label", label: "PIM Tray could not start" },
-    ...wrap(message, 70).map((line): MenuItemModel => ({ type: "label", label: line })),
+    ...wrap(message, MENU_LINE_WIDTH).map((line): MenuItemModel => ({ type: "label", label: line })),
     { type: "separator" },
     { type: "action", id: "open-settings", label: "Open settings", action: { kind: "open-settings" } },
     {
@@ -216,7 +219,6 @@ function approvalItems(s: AppState): MenuItemModel[] {
 
 /** The policy's problem is told in about this many menu lines of at most MENU_LINE_WIDTH characters. */
 const POLICY_LINES = 4;
-export const MENU_LINE_WIDTH = 70;
 
 /**
  * The organisation's policy has problems (a bad value, an unknown key, a source that was refused): what the first
