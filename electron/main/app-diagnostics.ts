@@ -10,11 +10,11 @@ import { accountProbe } from "../engine/diagnostics/cached-scopes.js";
 import type {
   AutostartInfo,
   NotificationInfo,
-  PolicyProbeResult,
   TokenCacheInfo,
   UpdateInfo,
 } from "../engine/diagnostics/checks-local.js";
 import { runDoctor } from "../engine/diagnostics/doctor.js";
+import { policyReportOf } from "../engine/diagnostics/policy-probe.js";
 import { proxyFromSystem, type ProxySetting } from "../engine/diagnostics/proxy-env.js";
 import { reach } from "../engine/diagnostics/reach.js";
 import { tlsPeer } from "../engine/diagnostics/tls-peer.js";
@@ -196,17 +196,7 @@ export function appDiagnostics(d: AppDiagnosticsDeps): AppDiagnostics {
     return { supported: true, enabled: app.getLoginItemSettings().openAtLogin };
   };
 
-  const policyReport = (): PolicyProbeResult & { sourceOf: Record<string, unknown> } => {
-    const m = d.settings.policy;
-    // A value set by policy is locked for the user.
-    return {
-      sources: m.sources,
-      values: m.values,
-      sourceOf: m.sourceOf,
-      locked: Object.keys(m.values),
-      problems: m.problems,
-    };
-  };
+  const policyReport = () => policyReportOf(d.settings.policy);
 
   const run = (testNotification: boolean): Promise<DoctorReport> =>
     runDoctor({

@@ -1,3 +1,4 @@
+import type { ManagedPolicy } from "../policy/policy-resolver.js";
 import type { PolicyProbeResult } from "./checks-local.js";
 
 // The doctor's policy probe, for the CLI and the app alike: the managed policy as `pimtray policy` and the tray
@@ -10,7 +11,11 @@ export async function readPolicyForDoctor(): Promise<PolicyReport> {
     import("../policy/policy-resolver.js"),
     import("../policy/platform-sources.js"),
   ]);
-  const m = await readManagedPolicy(platformPolicySources());
+  return policyReportOf(await readManagedPolicy(platformPolicySources()));
+}
+
+/** The doctor's view of a policy already read (the app reads it once, at start). */
+export function policyReportOf(m: ManagedPolicy): PolicyReport {
   // A value set by policy is locked for the user.
   return {
     sources: m.sources,
