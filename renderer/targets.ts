@@ -32,7 +32,9 @@ export function profileTargetLabel(t: ProfileTargetView, eligible: EligibleView[
     if (t.kind === "role" && scope === "/") return name;
     return `${name} on ${t.scopeName ?? scope}`;
   }
-  const hint = eligible.find((e) => e.groupId === t.groupId)?.groupHint;
-  const name = t.groupName ?? t.groupId;
+  const row = eligible.find((e) => e.groupId === t.groupId);
+  const hint = row?.groupHint;
+  // A profile from policy names its groups by id only: the eligible list has their names.
+  const name = t.groupName ?? row?.groupName ?? t.groupId;
   return hint ? `${name} (${hint})` : name;
 }

@@ -21,12 +21,19 @@ export function isLocked(o: Organisation, setting: LockedSetting): boolean {
 
 export const SET_BY_ORGANISATION = "Set by your organisation";
 
-/** The lock: an icon people read as "locked", named for screen readers. */
+/**
+ * The lock: an icon people read as "locked", named for screen readers. An SVG, not an emoji: a desktop without an
+ * emoji font would show an empty box.
+ */
 export function Lock() {
   return (
-    <span class="lock" role="img" aria-label={SET_BY_ORGANISATION} title={SET_BY_ORGANISATION}>
-      🔒
-    </span>
+    <svg class="lock" role="img" aria-label={SET_BY_ORGANISATION} viewBox="0 0 16 16" width="12" height="12">
+      <title>{SET_BY_ORGANISATION}</title>
+      <path
+        fill="currentColor"
+        d="M5 7V5a3 3 0 0 1 6 0v2h.5A1.5 1.5 0 0 1 13 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-7A1.5 1.5 0 0 1 3 13.5v-5A1.5 1.5 0 0 1 4.5 7H5zm1.5 0h3V5a1.5 1.5 0 0 0-3 0v2z"
+      />
+    </svg>
   );
 }
 

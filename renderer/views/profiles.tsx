@@ -87,32 +87,30 @@ export function ProfilesView({
                 {busy === `act-${p.id}` ? "Working…" : "Activate"}
               </button>
             </div>
-            <div class="row small">
-              {/* The organisation's profiles are activated, not changed: no Edit, no Delete. */}
-              {!p.managed && (
+            {/* The organisation's profiles are activated, not changed: no Edit, no moving, no Delete. */}
+            {!p.managed && (
+              <div class="row small">
                 <button type="button" class="link" onClick={() => setDraft(draftOf(p))}>
                   Edit
                 </button>
-              )}
-              <button
-                type="button"
-                class="link"
-                aria-label={`Move ${p.name} up`}
-                disabled={p.managed || i <= firstOwn}
-                onClick={() => move(i, -1)}
-              >
-                ↑
-              </button>
-              <button
-                type="button"
-                class="link"
-                aria-label={`Move ${p.name} down`}
-                disabled={p.managed || i === state.profiles.length - 1}
-                onClick={() => move(i, 1)}
-              >
-                ↓
-              </button>
-              {!p.managed && (
+                <button
+                  type="button"
+                  class="link"
+                  aria-label={`Move ${p.name} up`}
+                  disabled={i <= firstOwn}
+                  onClick={() => move(i, -1)}
+                >
+                  ↑
+                </button>
+                <button
+                  type="button"
+                  class="link"
+                  aria-label={`Move ${p.name} down`}
+                  disabled={i === state.profiles.length - 1}
+                  onClick={() => move(i, 1)}
+                >
+                  ↓
+                </button>
                 <button
                   type="button"
                   class="link danger"
@@ -128,8 +126,8 @@ export function ProfilesView({
                 >
                   Delete
                 </button>
-              )}
-            </div>
+              </div>
+            )}
           </li>
         ))}
       </ul>
