@@ -1,6 +1,6 @@
 // The popup's entry: holds the app state main pushes, and shows the sign-in panel or the tabs.
 import { render } from "preact";
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { AppState, EligibleView, PlaneStatusView, PolicyView, RowPolicy } from "../electron/shared/ipc-api.js";
 import { useToasts } from "./hooks.js";
 import { ActiveView } from "./views/active.js";
@@ -31,6 +31,8 @@ function App() {
   const [loading, setLoading] = useState(false);
   /** The list shown is a long list's first part; main pushes the rest. */
   const [moreRows, setMoreRows] = useState(false);
+  /** Set when the whole list arrives in a push while pim:eligible's answer (its first part) is on its way. */
+  const wholeListPushed = useRef(false);
   const [tab, setTab] = useState<Tab>("groups");
   const [focusGroup, setFocusGroup] = useState<string | null>(null);
   const [focusApproval, setFocusApproval] = useState<ApprovalFocus | null>(null);
@@ -47,7 +49,10 @@ function App() {
     try {
       // The list at once; its policies follow (a tenant with thousands of eligibilities waits for none).
       setMoreRows(false);
-      setEligible(await api.eligible({ policies: "later" }));
+      wholeListPushed.current = false;
+      const rows = await api.eligible({ policies: "later" });
+      // The whole list may have been pushed before this answer (its first part) arrived: keep the whole list.
+      if (!wholeListPushed.current) setEligible(rows);
       setPlanes(await api.planes());
     } catch (e) {
       notify("error", e instanceof Error ? e.message : String(e));
@@ -76,6 +81,7 @@ function App() {
       api.onPolicies((p) => mergePolicies(p.policies)),
       // The rest of a long list (main answered with its first pages): the whole list so far each time.
       api.onEligibleRows((p) => {
+        if (p.complete) wholeListPushed.current = true;
         setEligible(p.rows);
         setMoreRows(!p.complete);
         if (p.complete) void api.planes().then(setPlanes, () => undefined);

@@ -61,8 +61,7 @@ export class EligibleNames {
    * list, through `onRows` listeners. A newer list (a refresh) stops an older one's parts.
    */
   follow(read: EligibleRead | null, onComplete: (list: Eligibility[]) => void): void {
-    this.#following?.();
-    this.#following = null;
+    this.stopFollowing();
     if (!read) return;
     const tell = (s: ListSoFar) => {
       for (const l of this.#rowListeners) l(s);
@@ -73,6 +72,12 @@ export class EligibleNames {
     });
     // At once, ahead of the list's own answer: the popup learns that more is coming.
     if (read.latest) tell({ list: read.latest, complete: false });
+  }
+
+  /** No more parts of the list being followed: a newer list is asked for. */
+  stopFollowing(): void {
+    this.#following?.();
+    this.#following = null;
   }
 
   onRows(listener: (s: ListSoFar) => void): () => void {

@@ -58,6 +58,8 @@ async function activationTarget(r: TargetRequest, { engine, eligibleNames }: Han
 
 export const pimHandlers = {
   "pim:eligible": async (r, { engine, eligibleNames }) => {
+    // An older list's later parts must not follow this one's answer to the popup.
+    eligibleNames.stopFollowing();
     if (r?.refresh) engine.planes.invalidatePolicies();
     if (r?.policies !== "later") {
       const rows = await engine.eligibleWithPolicies();
