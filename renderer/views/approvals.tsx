@@ -132,7 +132,16 @@ export function ApprovalsInbox({
     field?.scrollIntoView({ block: "center" });
     field?.focus();
   }, [focus, focusKey, focusedRow]);
-  const focusMissing = Boolean(focus && handledFocus.current !== focus.seq && !focusedRow && !loading);
+  // A notification may name a request the inbox here still shows while main already knows it is gone (decided
+  // elsewhere): main's list is read again at each notification opened, and a request opened from one that then
+  // leaves the list, without a decision made here, is said to be gone too.
+  useEffect(() => {
+    if (focus) void read(false);
+  }, [focus?.seq]);
+  const openedAndGone = Boolean(
+    focus && handledFocus.current === focus.seq && focusKey && !loading && !rows.some((r) => keyOf(r.a) === focusKey),
+  );
+  const focusMissing = Boolean(focus && handledFocus.current !== focus.seq && !focusedRow && !loading) || openedAndGone;
 
   const decide = async (a: ApprovalView, decision: Decision) => {
     const k = keyOf(a);
