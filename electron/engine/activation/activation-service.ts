@@ -271,8 +271,11 @@ export class ActivationService {
    */
   async #linkedEligibility(t: Extract<Target, AzureRef>): Promise<string> {
     if (t.eligibilityScheduleId) return t.eligibilityScheduleId;
-    const mine = await this.#ctx.planes.for("azure").eligibilities();
-    const hit = coveringEligibility(mine, t);
+    // The list the plane last read (or one read shared by a profile's Azure targets), not a read per target; a
+    // list read before the eligibility was granted is read again before saying there is none.
+    const azure = this.#ctx.planes.clients.azure;
+    const hit =
+      coveringEligibility(await azure.knownEligibilities(), t) ?? coveringEligibility(await azure.eligibilities(), t);
     if (!hit) {
       throw new NotFoundError(
         `You have no Azure eligibility for ${t.roleName ?? t.roleDefinitionId} at ${t.scope} or any scope above it. List what you can activate with \`pimtray eligible --kind azure\`.`,

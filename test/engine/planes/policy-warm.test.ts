@@ -133,4 +133,39 @@ describe("warming policies", () => {
     expect(policyReads(sent)).toEqual([]);
     expect(outcomes.every((o) => o.requestId)).toBe(true);
   });
+
+  it("a profile's Azure roles saved without their eligibility read the eligibility list once, not once each", async () => {
+    // Plain targets only, so that every PUT is answered at once (no approval, MFA or authentication context).
+    const other = await engineAgainst(emu, mkdtempSync(join(tmpdir(), "pimtray-warm-plain-")));
+    const plain: TargetRef[] = [];
+    for (const t of ofKind("azure")) {
+      const p = await other.planes.policy(t);
+      if (!p.approvalRequired && !p.mfaRequired && !p.authContext && plain.length < 4) plain.push(t);
+    }
+    expect(plain).toHaveLength(4);
+    const seq = emu.emulator.log.lastSeq;
+    const outcomes = await engine.activation.activateMany(
+      plain.map((target) => ({
+        target,
+        durationMs: 3600_000,
+        justification: "Warm batch test",
+        ticket: { system: "ServiceNow", number: "CHG0042" },
+      })),
+      { waitFor: "none" },
+    );
+    expect(outcomes.filter((o) => o.status === "failed").map((o) => o.error?.message)).toEqual([]);
+    const listReads = (sent: string[]) => sent.filter((s) => /^GET .*\/roleEligibilityScheduleInstances$/i.test(s));
+    const sent = sentSince(seq);
+    // Every PUT names the eligibility it activates, found in the one list read.
+    const puts = emu.emulator.log.since(seq).filter((r) => r.method === "PUT");
+    expect(puts).toHaveLength(4);
+    for (const put of puts) {
+      const body = put.body as { properties?: { linkedRoleEligibilityScheduleId?: string } };
+      expect(body.properties?.linkedRoleEligibilityScheduleId).toMatch(/roleEligibilitySchedules\//i);
+    }
+    // As many list reads as one read of the list has pages.
+    const before = emu.emulator.log.lastSeq;
+    await engine.planes.for("azure").eligibilities();
+    expect(listReads(sent)).toHaveLength(listReads(sentSince(before)).length);
+  });
 });

@@ -29,6 +29,11 @@ export class AzurePlane implements PlaneClient<"azure"> {
   readonly #logger: Logger;
   /** The last eligibility list, to link activations and find a child scope's parent policy. */
   #known: { at: number; list: AzureEligibility[] } | null = null;
+  /**
+   * The eligibility read in flight for linking and policy lookups: a profile's Azure targets all ask at once, and
+   * one read answers them all (without it, each target read every page of the list).
+   */
+  #reading: Promise<AzureEligibility[]> | null = null;
 
   constructor(arm: ArmClient, logger: Logger, options: AzurePlaneOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -86,6 +91,7 @@ export class AzurePlane implements PlaneClient<"azure"> {
   invalidatePolicies(): void {
     this.#policies.clear();
     this.#known = null;
+    this.#reading = null;
   }
 
   /**
@@ -117,10 +123,28 @@ export class AzurePlane implements PlaneClient<"azure"> {
     return this.#scopes.resourceGroups(subscription);
   }
 
+  /**
+   * My eligibilities as last read (within the policy lifetime), else one read shared by every caller that asks
+   * while it is in flight: for linking activations, not for showing (eligibilities() always reads).
+   */
+  knownEligibilities(): Promise<AzureEligibility[]> {
+    const fresh = this.#known && this.#now() - this.#known.at < this.#ttlMs ? this.#known.list : null;
+    return fresh ? Promise.resolve(fresh) : this.#sharedRead();
+  }
+
+  #sharedRead(): Promise<AzureEligibility[]> {
+    if (!this.#reading) {
+      const reading = this.eligibilities().finally(() => {
+        if (this.#reading === reading) this.#reading = null;
+      });
+      this.#reading = reading;
+    }
+    return this.#reading;
+  }
+
   /** The eligibility a target uses: the same scope, else the nearest one above it. */
   async #eligibilityFor(target: AzureRef): Promise<AzureEligibility | null> {
-    const fresh = this.#known && this.#now() - this.#known.at < this.#ttlMs ? this.#known.list : null;
-    const list = fresh ?? (await this.eligibilities());
+    const list = await this.knownEligibilities();
     const candidates = list.filter(
       (e) => sameRole(e.roleDefinitionId, target.roleDefinitionId) && isAtOrBelow(target.scope, e.scope),
     );
