@@ -26,7 +26,7 @@ const ROOT = resolve(import.meta.dirname, "..");
 const BUILD = resolve(process.env.BENCH_STARTUP_ROOT ?? ROOT);
 /** `pimtray` as npm installs it: bin/pimtray.mjs, which runs the built CLI. */
 const CLI = join(BUILD, "bin", "pimtray.mjs");
-const BUILT_CLI = join(BUILD, "dist", "cli", "pimtray.mjs");
+const BUILT_CLI = join(BUILD, "dist", "cli", "pimtray.cjs");
 const MAIN = join(BUILD, "dist", "electron", "main.cjs");
 
 const stats = (xs: number[]): Stats => statsOf(xs, round1);

@@ -55,15 +55,20 @@ const unused = {
 
 // The CLI: split at its dynamic imports, so each command loads only its own chunks, and with its dependencies
 // bundled, which measured faster than loading them from node_modules (docs/cli.md, "Start-up time"). Chunks sit
-// beside the entry: the demo emulator is found relative to the code that starts it. Minified: V8 reads and
-// pre-parses every byte of a chunk before it runs, and Node 20 keeps no compile cache for ES modules, so
-// fewer bytes are less work at every start (about 20 ms of CPU for `status`, measured); the source maps
-// still name every source, and every error class PIM Tray and MSAL test for sets its name explicitly.
-const cli = {
+// beside the entry: the demo emulator is found relative to the code that starts it.
+//
+// Built in two passes. esbuild splits ES modules only, but Node 20 keeps no compile cache for ES modules, and
+// compiling the chunks a command loads was most of `pimtray status`'s own time. So the first pass splits (ESM,
+// in a folder of its own), and the second turns each chunk into CommonJS, minified, with its imports of other
+// chunks as require()s (dynamic ones too: "dynamic-import" unsupported), which bin/pimtray.mjs loads through
+// a V8 code cache (electron/cli/code-cache.ts). Its source maps go through the first pass's to the sources.
+// Minified: V8 reads and pre-parses every byte of a chunk it has no cache for; the source maps still name every
+// source, and every error class PIM Tray and MSAL test for sets its name explicitly.
+const CLI_ESM = "dist/.cli-esm";
+const cliSplit = {
   ...common,
-  minify: true,
   entryPoints: { pimtray: "electron/cli/pimtray.ts" },
-  outdir: "dist/cli",
+  outdir: CLI_ESM,
   outExtension: { ".js": ".mjs" },
   splitting: true,
   metafile: true,
@@ -72,21 +77,62 @@ const cli = {
   // own (the Windows and macOS stores), so both stay in node_modules.
   external: ["node-notifier", "system-ca"],
   plugins: [unused],
-  // Bundled CommonJS packages (commander, undici) require Node's built-ins.
-  banner: {
-    js: 'import { createRequire as __pimtrayRequire } from "node:module";\nconst require = __pimtrayRequire(import.meta.url);',
-  },
 };
+
+/** The second pass: every chunk of the first, as CommonJS, in dist/cli. */
+async function cliCommonJs({ metafile }) {
+  const chunks = Object.keys(metafile.outputs).filter((f) => f.endsWith(".mjs"));
+  const result = await build({
+    entryPoints: chunks,
+    outdir: "dist/cli",
+    outExtension: { ".js": ".cjs" },
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    bundle: true,
+    minify: true,
+    sourcemap: "linked",
+    metafile: true,
+    logLevel: "warning",
+    // Everything not a chunk was bundled by the first pass, or is a package left in node_modules on purpose.
+    packages: "external",
+    supported: { "dynamic-import": false },
+    // The demo emulator's finder asks for __dirname first; import.meta is only its fallback under ESM.
+    logOverride: { "empty-import-meta": "silent", "duplicate-class-member": "silent" },
+    plugins: [
+      {
+        name: "chunks-as-commonjs",
+        setup(b) {
+          b.onResolve({ filter: /^\.\/[^/]+\.mjs$/ }, (a) => ({
+            path: a.path.replace(/\.mjs$/, ".cjs"),
+            external: true,
+          }));
+        },
+      },
+    ],
+  });
+  rmSync(CLI_ESM, { recursive: true, force: true });
+  return result;
+}
 
 /** Chunks an earlier build left in dist/cli (their names carry a content hash) are removed. */
 function removeStaleChunks({ metafile }) {
   const fresh = new Set(Object.keys(metafile.outputs).map((f) => f.replace(/^dist\/cli\//, "")));
   for (const f of readdirSync("dist/cli"))
-    if (/-[A-Z0-9]{8}\.mjs(\.map)?$/.test(f) && !fresh.has(f)) rmSync(join("dist/cli", f));
+    if (/-[A-Z0-9]{8}\.(mjs|cjs)(\.map)?$/.test(f) && !fresh.has(f)) rmSync(join("dist/cli", f));
+  // The entry of the ES-module build this one replaced.
+  for (const f of ["pimtray.mjs", "pimtray.mjs.map"]) rmSync(join("dist/cli", f), { force: true });
 }
 
 await Promise.all([
-  build(cli).then(removeStaleChunks),
+  build(cliSplit).then(cliCommonJs).then(removeStaleChunks),
+  // What bin/pimtray.mjs loads the CLI through: small, and read as it is at every start.
+  build({
+    ...common,
+    format: "cjs",
+    entryPoints: ["electron/cli/code-cache.ts"],
+    outfile: "dist/cli/code-cache.cjs",
+  }),
   build({ ...common, entryPoints: ["emulator/cli.ts"], outfile: "dist/cli/emulator.mjs" }),
   build({ ...browser, entryPoints: ["renderer/main.tsx"], outfile: "dist/renderer/app.js" }),
   build({
