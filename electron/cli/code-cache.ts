@@ -50,9 +50,9 @@ export function codeCacheFolder(env: NodeJS.ProcessEnv = process.env, platform =
         : platform === "darwin"
           ? join(homedir(), "Library", "Caches", "pimtray")
           : join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "pimtray"));
-  // Another Node (or another V8) cannot use this one's code: each keeps its own folder, and an upgrade
-  // leaves the old one to be removed (below).
-  return join(base, `code-${process.version}-${process.arch}`);
+  // Another Node (or another V8: Electron's Node carries its own) cannot use this one's code: each keeps its own
+  // folder, and an upgrade leaves the old one to be removed (below).
+  return join(base, `code-${process.version}-v8-${process.versions.v8}-${process.arch}`);
 }
 
 /** A folder we made, or one only we can write to. POSIX only: Windows' per-user folders carry ACLs instead. */

@@ -3,9 +3,9 @@
 // does not fit (corrupt, from another build, in a folder others may write to) is never used. Each run writes
 // what happened to every chunk to PIMTRAY_CODE_CACHE_REPORT. The speed itself is measured by
 // bench/startup-bench.ts.
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CodeCacheReport } from "../../electron/cli/code-cache.js";
 import { endCliSuite, startCliSuite, type CliSuite } from "../helpers/cli.js";
@@ -93,6 +93,17 @@ describe("the CLI's code cache", () => {
     expect(outcomes(shared.report)).toEqual(new Set(["unsafe-folder"]));
   });
 
+  it("an earlier Node's folder is removed once this one's caches are written", async () => {
+    const dir = join(work, "upgrade");
+    const old = join(dir, "code-v18.0.0-v8-10.2-x64");
+    mkdirSync(old, { recursive: true, mode: 0o700 });
+    writeFileSync(join(old, "0123.v8"), "compiled by an older Node");
+    const r = await run(["--version"], dir);
+    expect(r.code).toBe(0);
+    expect(outcomes(r.report)).toEqual(new Set(["written"]));
+    expect(readdirSync(dir)).toEqual([basename(r.report.folder as string)]); // written: the folder was usable
+  });
+
   it("PIMTRAY_CODE_CACHE=0 turns it off: nothing is read or written", async () => {
     const dir = join(work, "off");
     const r = await run(["--version"], dir, { PIMTRAY_CODE_CACHE: "0" });
@@ -106,6 +117,8 @@ describe("the CLI's code cache", () => {
     const r = await suite.cli.run(["--version"], { PIMTRAY_CODE_CACHE_REPORT: report });
     expect(r.code).toBe(0);
     const { folder } = JSON.parse(readFileSync(report, "utf8")) as CodeCacheReport;
-    expect(folder).toBe(join(suite.cli.configDir, "cache", `code-${process.version}-${process.arch}`));
+    expect(folder).toBe(
+      join(suite.cli.configDir, "cache", `code-${process.version}-v8-${process.versions.v8}-${process.arch}`),
+    );
   });
 });
