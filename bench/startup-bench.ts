@@ -26,7 +26,8 @@ const ROOT = resolve(import.meta.dirname, "..");
 const BUILD = resolve(process.env.BENCH_STARTUP_ROOT ?? ROOT);
 /** `pimtray` as npm installs it: bin/pimtray.mjs, which runs the built CLI. */
 const CLI = join(BUILD, "bin", "pimtray.mjs");
-const BUILT_CLI = join(BUILD, "dist", "cli", "pimtray.cjs");
+/** The built CLI's entry: CommonJS chunks since the code cache; ES modules in builds before it (BENCH_STARTUP_ROOT). */
+const BUILT_CLI = ["pimtray.cjs", "pimtray.mjs"].map((f) => join(BUILD, "dist", "cli", f)).find(existsSync) ?? "";
 const MAIN = join(BUILD, "dist", "electron", "main.cjs");
 
 const stats = (xs: number[]): Stats => statsOf(xs, round1);
@@ -102,7 +103,8 @@ async function signedIn(emu: RunningEmulator, env: NodeJS.ProcessEnv): Promise<v
 }
 
 async function main(): Promise<void> {
-  for (const f of [BUILT_CLI, MAIN]) if (!existsSync(f)) throw new Error(`${f} is missing: run npm run build first`);
+  for (const f of [BUILT_CLI, MAIN])
+    if (!f || !existsSync(f)) throw new Error(`${f || "dist/cli/pimtray.cjs"} is missing: run npm run build first`);
   const work = mkdtempSync(join(tmpdir(), "pimtray-startup-"));
   const emu = await startEmulator({ port: 0, dataDir: join(work, "emulator") });
   try {
