@@ -78,6 +78,8 @@ export class ActivationService {
         sleep: d.sleep ?? realSleep,
       }),
     };
+    // A 429 given to a POST inside a Graph batch halves the profiles' submissions, as the HTTP client's own do.
+    d.planes.onThrottled((ms) => this.throttled(ms));
   }
 
   /** The checks PIM would make, done locally first so nothing is sent when they fail. */

@@ -18,7 +18,8 @@ export interface BatchGet {
 
 export type BatchAnswer = { ok: true; body: unknown } | { ok: false; error: ServiceError };
 
-interface RawResponse {
+/** One answer inside a batch's response, as Graph sends it. */
+export interface RawResponse {
   id?: string;
   status?: number;
   headers?: Record<string, string>;
@@ -69,9 +70,18 @@ async function oneBatch(graph: GraphClient, chunk: readonly BatchGet[]): Promise
       out.set(g.id, { ok: true, body: x.body });
       continue;
     }
-    const headers = Object.fromEntries(Object.entries(x?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-    const text = x?.body === undefined ? "" : typeof x.body === "string" ? x.body : JSON.stringify(x.body);
-    out.set(g.id, { ok: false, error: toGraphError(status, normalizeGraphError(status, text, headers)) });
+    out.set(g.id, { ok: false, error: innerError(status, x) });
   }
   return out;
+}
+
+/** An inner answer's headers, with lower-case names. */
+export function innerHeaders(x: RawResponse | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(x?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** An inner request's failure as the same typed error the request would have thrown on its own. */
+export function innerError(status: number, x: RawResponse | undefined): ServiceError {
+  const text = x?.body === undefined ? "" : typeof x.body === "string" ? x.body : JSON.stringify(x.body);
+  return toGraphError(status, normalizeGraphError(status, text, innerHeaders(x)));
 }

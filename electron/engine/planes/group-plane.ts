@@ -1,18 +1,31 @@
 import { acrsClaims } from "../auth/claims.js";
 import { toIsoDuration } from "../duration.js";
 import type { PimClient } from "../graph/pim-client.js";
-import type { Eligibility } from "../graph/pim-types.js";
+import { PIM_GROUP_BASE, type Eligibility } from "../graph/pim-types.js";
 import type { PolicySummary } from "../graph/policy-summary.js";
+import { GraphPostBatcher } from "../graph/post-batcher.js";
+import { toRequest } from "../graph/schedule-requests.js";
 import type { PlaneClient, PlaneSubmission, SubmitOptions } from "./plane.js";
 import type { GroupAssignment, GroupEligibility, GroupRef, GroupRequest } from "./targets.js";
 
 // PIM for Groups as a plane: the groups client (graph/pim-client.ts) already speaks in domain
 // terms; this adds the plane vocabulary (the kind, and the request body built from a submission).
+// Submissions sent together (a profile's groups) share one Graph $batch (graph/post-batcher.ts).
+
+const REQUESTS = `${PIM_GROUP_BASE}/assignmentScheduleRequests`;
 
 export class GroupPlane implements PlaneClient<"group"> {
   readonly kind = "group";
+  readonly #posts: GraphPostBatcher;
 
-  constructor(readonly pim: PimClient) {}
+  constructor(readonly pim: PimClient) {
+    this.#posts = new GraphPostBatcher(pim.graph);
+  }
+
+  /** Hears each 429 Graph gave a submission inside a batch. */
+  onThrottled(listener: (retryAfterMs: number) => void): void {
+    this.#posts.onThrottled(listener);
+  }
 
   async eligibilities(onPart?: (soFar: GroupEligibility[]) => void): Promise<GroupEligibility[]> {
     const asPlane = (list: readonly Eligibility[]): GroupEligibility[] => list.map((e) => ({ kind: "group", ...e }));
@@ -55,8 +68,8 @@ export class GroupPlane implements PlaneClient<"group"> {
   }
 
   async submit(s: PlaneSubmission<GroupRef>, o: SubmitOptions = {}): Promise<GroupRequest> {
-    const { request } = await this.pim.submit(groupRequestBody(s), undefined, o.claims);
-    return { kind: "group", ...request };
+    const raw = await this.#posts.post<Parameters<typeof toRequest>[0]>(REQUESTS, groupRequestBody(s), o.claims);
+    return { kind: "group", ...toRequest(raw) };
   }
 }
 

@@ -68,6 +68,11 @@ export interface PlaneClient<K extends PlaneKind = PlaneKind> {
   warmPolicies(targets: readonly RefOf<K>[]): Promise<void>;
   invalidatePolicies(): void;
   submit(s: PlaneSubmission<RefOf<K>>, o?: SubmitOptions): Promise<RequestOf<K>>;
+  /**
+   * Hears each 429 the service gave a submission that the HTTP client did not see itself (one inside a Graph
+   * batch), so that a profile's submission gate halves as it does for any 429. Planes without batches omit it.
+   */
+  onThrottled?(listener: (retryAfterMs: number) => void): void;
 }
 
 /** Any plane, for code that dispatches on a target's kind. */

@@ -167,6 +167,11 @@ export class Planes {
     await Promise.all([warm("group"), warm("role"), warm("azure")]);
   }
 
+  /** Hears each 429 a plane was given inside a batch (planes.ts's callers see the HTTP client's own elsewhere). */
+  onThrottled(listener: (retryAfterMs: number) => void): void {
+    for (const k of PLANE_KINDS) this.for(k).onThrottled?.(listener);
+  }
+
   invalidatePolicies(): void {
     for (const k of PLANE_KINDS) this.clients[k].invalidatePolicies();
   }

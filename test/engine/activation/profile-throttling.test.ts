@@ -1,6 +1,7 @@
 // A profile's submissions against the emulator over HTTPS with the real MSAL: they start eight at
-// once, a 429 halves that and holds new POSTs for its Retry-After, no POST is ever sent twice, and
-// every request is followed by shared list reads rather than one read per request.
+// once, in Graph $batch requests (graph/post-batcher.ts); a 429 halves that and holds new POSTs for its
+// Retry-After, no request is ever created twice, and every request is followed by shared list reads rather
+// than one read per request.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,6 +48,7 @@ describe("a profile's submissions", () => {
     const groups = plainGroups();
     expect(groups).toHaveLength(PLAIN);
     await emu.control.configure({ provisioningDelayMs: 1500, provisioningDelayMaxMs: 1500 });
+    // Two refusals, given to POSTs inside the first batch: each halves the gate as a 429 the HTTP layer met would.
     await emu.control.addFaults([
       { kind: "status", status: 429, retryAfter: 1, method: "POST", path: "/assignmentScheduleRequests", count: 2 },
     ]);
@@ -71,14 +73,23 @@ describe("a profile's submissions", () => {
     expect(outcomes.map((o) => o.status)).toEqual(groups.map(() => "active"));
     expect(told).toHaveLength(PLAIN);
     // Two 429s: 8 → 4 → 2.
+
     expect(limits[0]).toEqual([8, 4, 2]);
     const log = await emu.control.requests();
-    const posts = log.filter((e) => e.method === "POST" && e.path.endsWith("/assignmentScheduleRequests"));
-    // Twelve accepted POSTs, plus the two the emulator refused (429 is a refusal: the retry is not a duplicate).
-    expect(posts.filter((e) => e.status === 201)).toHaveLength(PLAIN);
-    expect(posts.filter((e) => e.status === 429)).toHaveLength(2);
-    const bodies = posts.filter((e) => e.status === 201).map((e) => (e.body as { groupId: string }).groupId);
-    expect(new Set(bodies).size).toBe(PLAIN);
+    // The POSTs went in batches; only the two refused inside one were sent again on their own (after the
+    // Retry-After), plus any item left alone in its window.
+    const batches = log.filter((e) => e.method === "POST" && e.path === "/v1.0/$batch");
+    const inner = batches.flatMap((e) => (e.body as { requests: Array<{ method: string }> }).requests);
+    const alone = log.filter((e) => e.method === "POST" && e.path.endsWith("/assignmentScheduleRequests"));
+    expect(inner.filter((r) => r.method === "POST").length).toBeGreaterThanOrEqual(PLAIN - 2);
+    expect(alone.length).toBeGreaterThanOrEqual(2);
+    expect(alone.length).toBeLessThan(PLAIN / 2);
+    expect(alone.every((e) => e.status === 201)).toBe(true);
+    // Every group has exactly one request: a 429 is a refusal, so sending it again is never a duplicate.
+    const mine = new Set(groups.map((g) => g.groupId));
+    const created = (await emu.control.pimRequests()).filter((r) => mine.has(r.groupId) && r.action === "selfActivate");
+    expect(created).toHaveLength(PLAIN);
+    expect(new Set(created.map((r) => r.groupId)).size).toBe(PLAIN);
     // Tracking: list reads of my requests, far fewer than one per request per second.
     const reads = log.filter((e) => e.method === "GET" && /assignmentScheduleRequests/.test(e.path));
     const single = reads.filter((e) => !/filterByCurrentUser/.test(e.path));

@@ -30,6 +30,11 @@ export class RolePlane implements PlaneClient<"role"> {
     this.#policies = new RolePolicies(graph, logger, options.policyTtlMs ?? 10 * 60_000, options.now ?? Date.now);
   }
 
+  /** Hears each 429 Graph gave a submission inside a batch. */
+  onThrottled(listener: (retryAfterMs: number) => void): void {
+    this.#requests.onThrottled(listener);
+  }
+
   eligibilities(onPart?: (soFar: RoleEligibility[]) => void): Promise<RoleEligibility[]> {
     return this.#instances.eligibilities(onPart);
   }

@@ -1,8 +1,10 @@
 import { odataString, type GraphClient } from "../../graph/graph-client.js";
+import { GraphPostBatcher } from "../../graph/post-batcher.js";
 import type { RoleRef, RoleRequest } from "../targets.js";
 import { MINE, ROLE_REQUESTS } from "./role-paths.js";
 
-// The signed-in user's directory-role requests: listing, reading, cancelling and submitting them.
+// The signed-in user's directory-role requests: listing, reading, cancelling and submitting them. Submissions sent
+// together (a profile's roles) share one Graph $batch (graph/post-batcher.ts).
 
 interface RawRoleRequest {
   id: string;
@@ -35,7 +37,16 @@ export function toRoleRequest(r: RawRoleRequest): RoleRequest {
 const item = (id: string) => `${ROLE_REQUESTS}/${encodeURIComponent(id)}`;
 
 export class RoleRequests {
-  constructor(private readonly graph: GraphClient) {}
+  readonly #posts: GraphPostBatcher;
+
+  constructor(private readonly graph: GraphClient) {
+    this.#posts = new GraphPostBatcher(graph);
+  }
+
+  /** Hears each 429 Graph gave a submission inside a batch. */
+  onThrottled(listener: (retryAfterMs: number) => void): void {
+    this.#posts.onThrottled(listener);
+  }
 
   /** My requests, newest first; `filter` narrows server-side. */
   async mine(filter?: { target?: RoleRef; status?: string }): Promise<RoleRequest[]> {
@@ -60,12 +71,6 @@ export class RoleRequests {
 
   /** Sends a request body; `claims` asks the token source for a stepped-up token first. */
   async submit(body: Record<string, unknown>, claims?: string): Promise<RoleRequest> {
-    const r = await this.graph.request<RawRoleRequest>({
-      method: "POST",
-      path: ROLE_REQUESTS,
-      body,
-      ...(claims ? { claims } : {}),
-    });
-    return toRoleRequest(r.body);
+    return toRoleRequest(await this.#posts.post<RawRoleRequest>(ROLE_REQUESTS, body, claims));
   }
 }
