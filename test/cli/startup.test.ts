@@ -64,12 +64,14 @@ describe("pimtray --version and --help", () => {
 });
 
 describe("pimtray status, signed in", () => {
-  it("loads the engine and MSAL, and neither undici, node-notifier, electron-store nor the emulator", async () => {
+  it("loads the engine, and neither MSAL (its tokens are in the cache), undici, node-notifier, electron-store nor the emulator", async () => {
     await suite.emu.control.clearRequests();
     const r = await traced(["status", "--json"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toHaveProperty("active");
-    expect(loadedFrom(r.sources, LAZY.msal)).toBe(true);
+    // The three planes' tokens were read from the cache file without MSAL (electron/engine/auth/warm-token.ts).
+    expect(loadedFrom(r.sources, LAZY.msal)).toBe(false);
+    expect(loadedFrom(r.sources, "electron/engine/auth/warm-token.ts")).toBe(true);
     expect(loadedFrom(r.sources, LAZY.engine)).toBe(true);
     for (const name of ["undici", "nodeNotifier", "electronStore", "emulator"] as const)
       expect(loadedFrom(r.sources, LAZY[name]), name).toBe(false);
@@ -86,11 +88,13 @@ describe("pimtray status, signed in", () => {
     expect(log).toHaveLength(6);
   });
 
-  it("without the kept metadata, reads it once for the three planes' tokens, not once each", async () => {
+  it("without the kept metadata, loads MSAL, which reads it once for the three planes' tokens, not once each", async () => {
     rmSync(join(suite.cli.configDir, "authority-metadata.json"));
     await suite.emu.control.clearRequests();
     const r = await traced(["status", "--json"]);
     expect(r.code, r.stderr).toBe(0);
+    // The tenant the cached tokens are for is not known without the kept issuer: MSAL decides.
+    expect(loadedFrom(r.sources, LAZY.msal)).toBe(true);
     const log = await suite.emu.control.requests();
     expect(log.filter((e) => e.path.endsWith("/.well-known/openid-configuration"))).toHaveLength(1);
     expect(log.filter((e) => e.path.startsWith("/arm/") || e.path.startsWith("/v1.0/"))).toHaveLength(6);

@@ -1,10 +1,8 @@
 import { AuthError as MsalAuthError, InteractionRequiredAuthError } from "@azure/msal-node";
 import type { ResolvedConnection } from "../config.js";
 import { AuthError, ConsentRequiredError, NetworkError, PimTrayError } from "../errors.js";
+import { OWN_REGISTRATION_DOCS } from "./auth-types.js";
 import type { MsalNetworkModule } from "./msal-network.js";
-
-/** Where docs/cli.md explains the organisation's own registration (the popup and CLI point here). */
-export const OWN_REGISTRATION_DOCS = 'docs/cli.md, section "Permissions and your own app registration"';
 
 type LastTokenError = MsalNetworkModule["lastTokenError"];
 

@@ -3,16 +3,16 @@ import type { ResolvedConnection } from "../config.js";
 import { AuthError, ConsentRequiredError, PimTrayError } from "../errors.js";
 import type { HttpClient } from "../http/http-client.js";
 import type { Logger } from "../logger.js";
-import { acquireAccessToken } from "./access-token.js";
 import { summary, type AccountSummary, type SignInMethod, type SignInUi, type TokenRequest } from "./auth-types.js";
-import { createMsalClient, type MsalClient } from "./msal-client.js";
-import { SignInPrompts } from "./sign-in-prompt.js";
+import type { MsalClient } from "./msal-client.js";
+import type { SignInPrompts } from "./sign-in-prompt.js";
 import type { TokenCachePersistence } from "./token-cache.js";
+import { parseWarmCache, realmFromMetadata, warmAccessToken, warmAccount, type WarmCache } from "./warm-token.js";
 
 // Callers import the auth vocabulary from here; the modules below are how it is built.
 export type { AccountSummary, DeviceCodeInfo, SignInMethod, SignInUi, TokenRequest } from "./auth-types.js";
 export { acrsClaims, MFA_CLAIMS } from "./claims.js";
-export { OWN_REGISTRATION_DOCS } from "./auth-errors.js";
+export { OWN_REGISTRATION_DOCS } from "./auth-types.js";
 
 export interface AuthServiceOptions {
   connection: ResolvedConnection;
@@ -32,6 +32,7 @@ export interface AuthServiceOptions {
 interface Msal {
   client: MsalClient;
   prompts: SignInPrompts;
+  acquireAccessToken: typeof import("./access-token.js").acquireAccessToken;
 }
 
 /**
@@ -50,6 +51,7 @@ export class AuthService {
    */
   #keeping: Promise<void> | null = null;
   #dropping: Promise<void> | null = null;
+  #realm: Promise<string | null> | null = null;
 
   constructor(options: AuthServiceOptions) {
     this.#o = options;
@@ -73,6 +75,7 @@ export class AuthService {
         this.#o.logger.warn("the sign-in host's kept metadata could not be read; reading it again", e);
       }
     }
+    const { acquireAccessToken, createMsalClient, SignInPrompts } = await import("./msal-parts.js");
     const client = createMsalClient({ ...this.#o, authorityMetadata });
     const prompts = new SignInPrompts({
       client,
@@ -80,7 +83,44 @@ export class AuthService {
       ui: this.#o.ui,
       signInTimeoutMs: this.#o.signInTimeoutMs,
     });
-    return { client, prompts };
+    return { client, prompts, acquireAccessToken };
+  }
+
+  /**
+   * The token cache as MSAL wrote it, for a warm start without MSAL (warm-token.ts): only where the persistence
+   * offers it (the CLI's file), only for the account chosen at sign-in, and only before MSAL is loaded; once it
+   * is, MSAL answers everything. Null whenever in doubt: MSAL then reads the cache itself and reports problems.
+   */
+  async #warmCache(): Promise<WarmCache | null> {
+    if (!this.#o.persistence.warmStart || this.#msal || !this.#preferred) return null;
+    try {
+      return parseWarmCache(await this.#o.persistence.load());
+    } catch {
+      // MSAL reads the same file next and reports what is wrong with it.
+      return null;
+    }
+  }
+
+  /** The tenant this connection's tokens are issued in, from the sign-in host's kept metadata; read once. */
+  #warmRealm(): Promise<string | null> {
+    const store = this.#o.persistence.authorityMetadata;
+    if (!store) return Promise.resolve(null);
+    this.#realm ??= store.load(this.#o.connection.authority).then(realmFromMetadata, () => null);
+    return this.#realm;
+  }
+
+  async #warmToken(request: TokenRequest): Promise<string | null> {
+    // A claims challenge or a refused token is MSAL's business: it never takes a token from the cache then.
+    if (request.claims || request.forceRefresh || !this.#preferred) return null;
+    const [cache, realm] = await Promise.all([this.#warmCache(), this.#warmRealm()]);
+    if (!cache || !realm) return null;
+    return warmAccessToken(cache, {
+      homeAccountId: this.#preferred,
+      clientId: this.#o.connection.clientId,
+      realm,
+      scopes: request.scopes ?? this.#o.connection.scopes,
+      nowS: Math.floor(Date.now() / 1000),
+    });
   }
 
   async #client(): Promise<MsalClient> {
@@ -136,6 +176,9 @@ export class AuthService {
   }
 
   async currentAccount(): Promise<AccountSummary | null> {
+    const cache = await this.#warmCache();
+    const warm = cache && this.#preferred ? warmAccount(cache, this.#preferred) : null;
+    if (warm) return warm;
     const a = await this.#account();
     return a ? summary(a) : null;
   }
@@ -203,7 +246,9 @@ export class AuthService {
    * front end allows it) with the same method the user signed in with.
    */
   async getAccessToken(request: TokenRequest = {}): Promise<string> {
-    const { client, prompts } = await this.#ready();
+    const warm = await this.#warmToken(request);
+    if (warm) return warm;
+    const { client, prompts, acquireAccessToken } = await this.#ready();
     const account = await this.#account();
     let token: string;
     try {

@@ -2,6 +2,9 @@ import type { AccountInfo } from "@azure/msal-node";
 
 export type SignInMethod = "browser" | "device-code";
 
+/** Where docs/cli.md explains the organisation's own registration (the popup and CLI point here). */
+export const OWN_REGISTRATION_DOCS = 'docs/cli.md, section "Permissions and your own app registration"';
+
 export interface DeviceCodeInfo {
   message: string;
   userCode: string;

@@ -10,6 +10,7 @@ import type { TokenCachePersistence } from "./token-cache.js";
 export class OwnerOnlyFilePersistence implements TokenCachePersistence {
   readonly description: string;
   readonly authorityMetadata?: AuthorityMetadataStore;
+  readonly warmStart = true;
 
   constructor(
     readonly path: string,

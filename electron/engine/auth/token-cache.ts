@@ -14,6 +14,11 @@ export interface TokenCachePersistence {
    * long-lived process, which reads it once per run anyway.
    */
   readonly authorityMetadata?: AuthorityMetadataStore;
+  /**
+   * A short-lived process (the CLI): a token MSAL would hand out from this cache silently may be read from it
+   * without loading MSAL (warm-token.ts). A long-lived one loads MSAL once anyway.
+   */
+  readonly warmStart?: boolean;
 }
 
 export class MemoryPersistence implements TokenCachePersistence {

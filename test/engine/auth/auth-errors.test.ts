@@ -1,12 +1,8 @@
 import { AuthError as MsalAuthError, InteractionRequiredAuthError } from "@azure/msal-node";
 import { describe, expect, it } from "vitest";
 import type { ResolvedConnection } from "../../../electron/engine/config.js";
-import {
-  consentRequired,
-  isConsentError,
-  OWN_REGISTRATION_DOCS,
-  wrapAuthError,
-} from "../../../electron/engine/auth/auth-errors.js";
+import { consentRequired, isConsentError, wrapAuthError } from "../../../electron/engine/auth/auth-errors.js";
+import { OWN_REGISTRATION_DOCS } from "../../../electron/engine/auth/auth-types.js";
 import { AuthError, ConsentRequiredError, NetworkError, UsageError } from "../../../electron/engine/errors.js";
 
 const connection: ResolvedConnection = {
