@@ -8,7 +8,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLifecycle, type Engine } from "../electron/engine/engine.js";
+import type { Engine } from "../electron/engine/engine.js";
+import { createLifecycle } from "../electron/engine/lifecycle-wiring.js";
 import type { LifecycleService } from "../electron/engine/lifecycle/lifecycle-service.js";
 import type { PlaneKind } from "../electron/engine/planes/targets.js";
 import { startEmulator, type RunningEmulator } from "../emulator/index.js";

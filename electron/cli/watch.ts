@@ -1,4 +1,4 @@
-import { createLifecycle } from "../engine/engine.js";
+import { createLifecycle } from "../engine/lifecycle-wiring.js";
 import { UsageError } from "../engine/errors.js";
 import type { LifecycleEvent } from "../engine/lifecycle/events.js";
 import type { LifecycleOptions, Picture } from "../engine/lifecycle/lifecycle-service.js";

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { signInAndRemember, rememberJustification, signOutAndForget, switchAndRemember } from "./account.js";
 import { ActivationService } from "./activation/activation-service.js";
 import { AuthService, type AccountSummary, type SignInMethod, type SignInUi } from "./auth/auth-service.js";
@@ -14,11 +13,7 @@ import { GraphClient, type TokenSource } from "./graph/graph-client.js";
 import { PimClient } from "./graph/pim-client.js";
 import type { HistoryLog } from "./history/history-log.js";
 import { HttpClient, type FetchLike, type HttpClientOptions, type RetryEvent } from "./http/http-client.js";
-import { systemClock, type Clock } from "./lifecycle/clock.js";
-import { LifecycleService, type LifecycleOptions } from "./lifecycle/lifecycle-service.js";
-import { FileStateStore, MemoryStateStore } from "./lifecycle/lifecycle-state.js";
 import type { Logger } from "./logger.js";
-import { FILES } from "./paths.js";
 import { ProfileService, type SettingsRepository } from "./profiles/settings-store.js";
 import { ArmClient } from "./planes/azure/arm-client.js";
 import { AzurePlane } from "./planes/azure/azure-client.js";
@@ -203,37 +198,4 @@ function planeTokens(auth: AuthService, scopes: string[]): TokenSource {
   return {
     getAccessToken: (r = {}) => auth.getAccessToken({ ...r, scopes, silent: !r.claims }),
   };
-}
-
-export interface LifecycleWiring {
-  /** The folder for lifecycle-state.json (the config folder); null keeps that state in memory (benchmarks). */
-  stateDir: string | null;
-  /**
-   * Watch stateDir for what other PIM Tray processes write there, so their changes show within 2 s:
-   * the tray app and `pimtray watch` share the config folder; the preview runs alone.
-   */
-  watchOthers?: boolean;
-  clock?: Clock;
-  options?: LifecycleOptions;
-}
-
-/** The lifecycle service over an engine: the one place that gives it its state file, clock and logger. */
-export function createLifecycle(engine: Engine, w: LifecycleWiring): LifecycleService {
-  return new LifecycleService({
-    planes: engine.planes,
-    activation: engine.activation,
-    approvals: engine.approvals,
-    auth: engine.auth,
-    profiles: engine.profiles,
-    settings: engine.settings,
-    store:
-      w.stateDir === null
-        ? new MemoryStateStore()
-        : new FileStateStore(join(w.stateDir, FILES.lifecycleState), engine.logger),
-    history: engine.history,
-    clock: w.clock ?? systemClock,
-    logger: engine.logger,
-    ...(w.options ? { options: w.options } : {}),
-    ...(w.watchOthers && w.stateDir !== null ? { configDir: w.stateDir } : {}),
-  });
 }

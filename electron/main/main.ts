@@ -5,7 +5,7 @@ import { AppController, type Focus } from "../app/app-controller.js";
 import { registerIpc } from "../adapters/ipc.js";
 import { HIDDEN_ARG, setStartAtLogin } from "../adapters/login-item.js";
 import { trayIconLoader, type TrayService } from "../adapters/tray-service.js";
-import { createLifecycle } from "../engine/engine.js";
+import { createLifecycle } from "../engine/lifecycle-wiring.js";
 import type { FetchLike } from "../engine/http/http-client.js";
 import { APP_ID } from "../engine/notify/notifier.js";
 import { defaultConfigDir, FILES } from "../engine/paths.js";
