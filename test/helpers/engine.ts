@@ -8,6 +8,18 @@ import { silentLogger } from "../../electron/engine/logger.js";
 import { FileSettingsStore } from "../../electron/engine/profiles/settings-store.js";
 import type { RunningEmulator } from "../../emulator/index.js";
 
+/** The connection PIM Tray resolves for an emulator (its sign-in host, Graph and ARM), as the CLI's flags give it. */
+export function emulatorConnection(emu: RunningEmulator, tenant: string = emu.tenantId) {
+  return resolveConnection({
+    cloud: "global",
+    tenant,
+    clientId: DEFAULT_CLIENT_ID,
+    authorityHost: emu.origin,
+    graphEndpoint: emu.origin,
+    armEndpoint: emu.armBaseUrl,
+  });
+}
+
 /**
  * The engine against an emulator, in-process, with files in `dir`; signed in as `user` through the
  * real device-code flow unless `user` is null. Shared by tests and the benchmarks.
@@ -19,14 +31,7 @@ export async function engineAgainst(
 ): Promise<Engine> {
   const dispatcher = new Agent({ connect: { ca: emu.caPem } });
   const engine = createEngine({
-    connection: resolveConnection({
-      cloud: "global",
-      tenant: options.tenant ?? emu.tenantId,
-      clientId: DEFAULT_CLIENT_ID,
-      authorityHost: emu.origin,
-      graphEndpoint: emu.origin,
-      armEndpoint: emu.armBaseUrl,
-    }),
+    connection: emulatorConnection(emu, options.tenant),
     fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
     persistence: new MemoryPersistence(),
     ui: { showDeviceCode: () => undefined },

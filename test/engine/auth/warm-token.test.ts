@@ -15,10 +15,10 @@ import {
   warmAccount,
   type WarmTokenQuery,
 } from "../../../electron/engine/auth/warm-token.js";
-import { DEFAULT_CLIENT_ID, resolveConnection } from "../../../electron/engine/config.js";
+import { DEFAULT_CLIENT_ID } from "../../../electron/engine/config.js";
 import type { Engine } from "../../../electron/engine/engine.js";
 import { startTestEmulator } from "../../helpers/emulator.js";
-import { engineAgainst } from "../../helpers/engine.js";
+import { emulatorConnection, engineAgainst } from "../../helpers/engine.js";
 
 let emu: Awaited<ReturnType<typeof startTestEmulator>>;
 let dir: string;
@@ -26,15 +26,7 @@ let signedIn: Engine;
 let homeAccountId: string;
 const cacheFile = () => join(dir, "msal-cache.json");
 
-const connection = () =>
-  resolveConnection({
-    cloud: "global",
-    tenant: emu.tenantId,
-    clientId: DEFAULT_CLIENT_ID,
-    authorityHost: emu.origin,
-    graphEndpoint: emu.origin,
-    armEndpoint: emu.armBaseUrl,
-  });
+const connection = () => emulatorConnection(emu);
 const persistence = () =>
   new OwnerOnlyFilePersistence(cacheFile(), { authorityMetadata: new AuthorityMetadataFile(join(dir, "meta.json")) });
 
