@@ -9,8 +9,6 @@ import {
 import type { PolicySummary } from "../graph/policy-summary.js";
 import type { Logger } from "../logger.js";
 import type { AzurePlane } from "./azure/azure-client.js";
-import type { GraphClient } from "../graph/graph-client.js";
-import { GraphTogether, type GraphKind, type ListAnswer } from "./graph-together.js";
 import type { AnyPlane, PlaneClient, PlaneSubmission, RefOf, SubmitOptions } from "./plane.js";
 import {
   kindOf,
@@ -54,35 +52,18 @@ export interface PlanesOptions {
   slowPlaneMs?: number;
   /** Planes that cannot be used with this connection, and why (e.g. no ARM endpoint for a custom tenant). */
   unavailable?: Partial<Record<PlaneKind, string>>;
-  /**
-   * A Graph client whose token carries both the groups' and the directory roles' permissions, asked silently, so
-   * that one $batch can read both planes (graph-together.ts). Without it each Graph plane is read on its own.
-   */
-  graphTogether?: GraphClient;
 }
 
 const ALL_ON: Record<PlaneKind, boolean> = { group: true, role: true, azure: true };
 
 export class Planes {
   readonly #status = new Map<PlaneKind, PlaneStatus>();
-  readonly #together: GraphTogether;
 
   constructor(
     readonly clients: PlaneClients,
     private readonly o: PlanesOptions,
   ) {
     for (const kind of PLANE_KINDS) this.#status.set(kind, { kind, state: "not-tried", note: null, count: null });
-    this.#together = new GraphTogether(o.graphTogether, (k) => this.clients[k].myRequests(), o.logger);
-  }
-
-  /** Whether one request reads my requests on both Graph planes (groups and directory roles). */
-  readsGraphTogether(): boolean {
-    return this.#together.available;
-  }
-
-  /** My requests on both Graph planes: one $batch where a token reads both, else one read each; never throws. */
-  graphRequestsTogether(): Promise<Map<GraphKind, ListAnswer>> {
-    return this.#together.myRequests();
   }
 
   static allOn(): Promise<Record<PlaneKind, boolean>> {

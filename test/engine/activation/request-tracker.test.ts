@@ -24,31 +24,20 @@ function req(id: string, status: string): ScheduleRequest {
 }
 
 /** A plane whose list shows `status(id, now)` for the ids it knows; time moves only when someone sleeps. */
-function world(status: (id: string, now: number) => string | null, together = false) {
+function world(status: (id: string, now: number) => string | null) {
   let now = T0;
   const ids = new Set<string>();
-  const calls = { list: 0, one: [] as string[], together: 0 };
-  const list = () =>
-    [...ids].flatMap((id) => {
-      const s = status(id, now);
-      return s ? [req(id, s)] : [];
-    });
+  const calls = { list: 0, one: [] as string[] };
   const planes = {
     for: () => ({
       myRequests: async () => {
         calls.list++;
-        return list();
+        return [...ids].flatMap((id) => {
+          const s = status(id, now);
+          return s ? [req(id, s)] : [];
+        });
       },
     }),
-    // A token that reads both Graph planes: one $batch answers both lists.
-    readsGraphTogether: () => together,
-    graphRequestsTogether: async () => {
-      calls.together++;
-      return new Map([
-        ["group", { ok: true, list: list() }],
-        ["role", { ok: true, list: list() }],
-      ]);
-    },
     request: async (id: string) => {
       calls.one.push(id);
       return req(id, status(id, now) ?? "Provisioned");
@@ -101,34 +90,6 @@ describe("the request tracker", () => {
     // Looks at 1 s, 2 s and 3 s: three reads for twenty requests.
     expect(w.calls.list).toBe(3);
     expect(w.calls.one).toEqual([]);
-  });
-
-  it("requests on both Graph planes share each look when one token reads both, and not otherwise", async () => {
-    const follow = (w: ReturnType<typeof world>, kind: "group" | "role", id: string) => async () => {
-      let last = "PendingProvisioning";
-      for (;;) {
-        const r = await w.tracker.next(kind, id, 1000, last);
-        last = r.status;
-        if (r.status === "Provisioned") return;
-      }
-    };
-    const run = async (together: boolean) => {
-      const w = world((_id, now) => (now >= T0 + 3000 ? "Provisioned" : "PendingProvisioning"), together);
-      const groups = ["g0", "g1", "g2"];
-      const roles = ["r0", "r1", "r2"];
-      for (const id of [...groups, ...roles]) w.ids.add(id);
-      const all = Promise.all([
-        ...groups.map((id) => follow(w, "group", id)()),
-        ...roles.map((id) => follow(w, "role", id)()),
-      ]);
-      await w.advance(5000);
-      await all;
-      return w.calls;
-    };
-    // Looks at 1 s, 2 s and 3 s: three $batch reads of both lists, for six requests on two planes.
-    expect(await run(true)).toEqual({ list: 0, one: [], together: 3 });
-    // Without such a token each plane is read on its own: three reads each.
-    expect(await run(false)).toEqual({ list: 6, one: [], together: 0 });
   });
 
   it("a read made for one request answers another due within the slack, and a status change at once", async () => {

@@ -49,8 +49,6 @@ function context(statuses: string[]) {
       reads.active++;
       return [];
     },
-    // No token reads both Graph planes here: each plane's list is read on its own.
-    readsGraphTogether: () => false,
   } as unknown as Planes;
   const sleep = async (ms: number) => {
     slept.push(ms);
