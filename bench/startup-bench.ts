@@ -1,4 +1,4 @@
-// npm run bench (part 4): start-up time. `pimtray` (bin/pimtray.mjs over dist/cli: `npm run build` first) against
+// npm run bench (part 4): start-up time. `pimtray` (bin/pimtray.cjs over dist/cli: `npm run build` first) against
 // bare `node -e 0`, measured in the same run and interleaved, so a busy machine slows every figure alike:
 //  - `pimtray --version` and `pimtray --help`: goal within 2× of bare node;
 //  - `pimtray status` against the emulator, signed in with a warm token cache: goal within 2× of bare
@@ -24,8 +24,8 @@ const SAMPLES = Math.max(30, Number(process.env.BENCH_STARTUP_SAMPLES ?? 30));
 const WARM_UP = 3;
 const ROOT = resolve(import.meta.dirname, "..");
 const BUILD = resolve(process.env.BENCH_STARTUP_ROOT ?? ROOT);
-/** `pimtray` as npm installs it: bin/pimtray.mjs, which runs the built CLI. */
-const CLI = join(BUILD, "bin", "pimtray.mjs");
+/** `pimtray` as npm installs it: bin/pimtray.cjs, which runs the built CLI. */
+const CLI = ["pimtray.cjs", "pimtray.mjs"].map((f) => join(BUILD, "bin", f)).find(existsSync) ?? "";
 /** The built CLI's entry: CommonJS chunks since the code cache; ES modules in builds before it (BENCH_STARTUP_ROOT). */
 const BUILT_CLI = ["pimtray.cjs", "pimtray.mjs"].map((f) => join(BUILD, "dist", "cli", f)).find(existsSync) ?? "";
 const MAIN = join(BUILD, "dist", "electron", "main.cjs");

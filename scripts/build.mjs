@@ -60,7 +60,7 @@ const unused = {
 // Built in two passes. esbuild splits ES modules only, but Node 20 keeps no compile cache for ES modules, and
 // compiling the chunks a command loads was most of `pimtray status`'s own time. So the first pass splits (ESM,
 // in a folder of its own), and the second turns each chunk into CommonJS, minified, with its imports of other
-// chunks as require()s (dynamic ones too: "dynamic-import" unsupported), which bin/pimtray.mjs loads through
+// chunks as require()s (dynamic ones too: "dynamic-import" unsupported), which bin/pimtray.cjs loads through
 // a V8 code cache (electron/cli/code-cache.ts). Its source maps go through the first pass's to the sources.
 // Minified: V8 reads and pre-parses every byte of a chunk it has no cache for; the source maps still name every
 // source, and every error class PIM Tray and MSAL test for sets its name explicitly.
@@ -126,7 +126,7 @@ function removeStaleChunks({ metafile }) {
 
 await Promise.all([
   build(cliSplit).then(cliCommonJs).then(removeStaleChunks),
-  // What bin/pimtray.mjs loads the CLI through: small, and read as it is at every start.
+  // What bin/pimtray.cjs loads the CLI through: small, and read as it is at every start.
   build({
     ...common,
     format: "cjs",

@@ -6,8 +6,8 @@ import { expect } from "vitest";
 import type { EmulatorSettings, RunningEmulator } from "../../emulator/index.js";
 import { startTestEmulator } from "./emulator.js";
 
-/** `pimtray` as npm installs it: bin/pimtray.mjs, which runs the built CLI (dist/cli) through its code cache. */
-export const CLI = join(process.cwd(), "bin", "pimtray.mjs");
+/** `pimtray` as npm installs it: bin/pimtray.cjs, which runs the built CLI (dist/cli) through its code cache. */
+export const CLI = join(process.cwd(), "bin", "pimtray.cjs");
 
 export interface CliResult {
   code: number | null;
