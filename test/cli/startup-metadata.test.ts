@@ -50,9 +50,10 @@ describe("the sign-in host's metadata, kept between runs", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.openid).toBe(0);
     expect(r.body.planes.map((p) => p.state)).toEqual(["ok", "ok", "ok"]);
-    // Only the six reads of the three planes: the warm run's first request is a Graph or ARM read.
-    expect(r.paths).toHaveLength(6);
-    expect(r.paths.every((p) => p.startsWith("GET /v1.0/") || p.startsWith("GET /arm/"))).toBe(true);
+    // Only the reads of the three planes (each Graph plane's two lists in one $batch): the warm run's first request
+    // is a Graph or ARM read.
+    expect(r.paths).toHaveLength(4);
+    expect(r.paths.every((p) => p === "POST /v1.0/$batch" || p.startsWith("GET /arm/"))).toBe(true);
   });
 
   it("refreshes tokens silently at the kept token endpoint", async () => {

@@ -81,11 +81,16 @@ describe("pimtray status, signed in", () => {
       expect(loadedFrom(r.sources, `electron/cli/commands/${other}.ts`), other).toBe(false);
     expect(loadedFrom(r.sources, "electron/cli/watch.ts")).toBe(false);
     // The sign-in host's metadata was kept by the run before (test/cli/startup-metadata.test.ts): no request
-    // goes to the sign-in host, only the six reads of the three planes.
+    // goes to the sign-in host, only the reads of the three planes: each Graph plane's two lists in one $batch
+    // (its own token), and ARM's two.
     const log = await suite.emu.control.requests();
     expect(log.filter((e) => e.path.endsWith("/.well-known/openid-configuration"))).toHaveLength(0);
-    expect(log.filter((e) => e.path.startsWith("/arm/") || e.path.startsWith("/v1.0/"))).toHaveLength(6);
-    expect(log).toHaveLength(6);
+    expect(log.map((e) => `${e.method} ${e.path}`).sort()).toEqual([
+      "GET /arm/providers/Microsoft.Authorization/roleAssignmentScheduleInstances",
+      "GET /arm/providers/Microsoft.Authorization/roleAssignmentScheduleRequests",
+      "POST /v1.0/$batch",
+      "POST /v1.0/$batch",
+    ]);
   });
 
   it("without the kept metadata, loads MSAL, which reads it once for the three planes' tokens, not once each", async () => {
@@ -97,7 +102,7 @@ describe("pimtray status, signed in", () => {
     expect(loadedFrom(r.sources, LAZY.msal)).toBe(true);
     const log = await suite.emu.control.requests();
     expect(log.filter((e) => e.path.endsWith("/.well-known/openid-configuration"))).toHaveLength(1);
-    expect(log.filter((e) => e.path.startsWith("/arm/") || e.path.startsWith("/v1.0/"))).toHaveLength(6);
+    expect(log.filter((e) => e.path.startsWith("/arm/") || e.path.startsWith("/v1.0/"))).toHaveLength(4);
   });
 
   it("loads undici when a proxy is configured, and reaches the emulator through it (NO_PROXY: directly)", async () => {

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { GraphError } from "../errors.js";
 import type { HttpClient, HttpResponse } from "../http/http-client.js";
 import type { Logger } from "../logger.js";
+import { graphBatchGet } from "./graph-batch.js";
 import { claimsFromWwwAuthenticate, normalizeGraphError, toGraphError } from "./graph-errors.js";
 
 export interface TokenSource {
@@ -44,8 +45,19 @@ export function encodeQuery(query: Record<string, string>): string {
     .join("&");
 }
 
+type ListPage<T> = { value: T[]; "@odata.nextLink"?: string };
+
+interface QueuedFirstPage {
+  url: string;
+  resolve: (page: ListPage<unknown>) => void;
+  reject: (e: unknown) => void;
+}
+
 export class GraphClient {
   readonly #origin: string;
+  /** How many together() calls are running: while any is, lists' first pages asked for in one turn are queued. */
+  #together = 0;
+  #queued: QueuedFirstPage[] | null = null;
 
   constructor(
     private readonly http: HttpClient,
@@ -118,15 +130,72 @@ export class GraphClient {
           "server",
           `The list from Microsoft Graph is longer than ${maxPages} pages; narrow it down.`,
         );
-      const r: GraphResult<{ value: T[]; "@odata.nextLink"?: string }> = await this.request({
-        method: "GET",
-        path: next,
-      });
-      out.push(...(r.body.value ?? []));
-      next = r.body["@odata.nextLink"];
-      if (next) onPage?.(r.body.value ?? []);
+      const body: ListPage<T> =
+        page === 0 && this.#together > 0
+          ? ((await this.#firstPage(next)) as ListPage<T>)
+          : (await this.request<ListPage<T>>({ method: "GET", path: next })).body;
+      out.push(...(body.value ?? []));
+      next = body["@odata.nextLink"];
+      if (next) onPage?.(body.value ?? []);
     }
     return out;
+  }
+
+  /**
+   * Runs `reads`, and sends the first pages of the lists they ask for in the same turn in one $batch (one round
+   * trip, one connection: `pimtray status` reads a plane's active assignments and requests together). Later pages,
+   * and a list Graph did not answer inside the batch (throttled, refused, a claims challenge), are read on their
+   * own as any list is, through the HTTP client's retries and the token refresh.
+   */
+  async together<T>(reads: () => Promise<T>): Promise<T> {
+    this.#together += 1;
+    try {
+      return await reads();
+    } finally {
+      this.#together -= 1;
+    }
+  }
+
+  #firstPage(url: string): Promise<ListPage<unknown>> {
+    return new Promise((resolve, reject) => {
+      if (!this.#queued) {
+        this.#queued = [];
+        setImmediate(() => void this.#sendQueued());
+      }
+      this.#queued.push({ url, resolve, reject });
+    });
+  }
+
+  async #sendQueued(): Promise<void> {
+    const queued = this.#queued ?? [];
+    this.#queued = null;
+    const alone = (q: QueuedFirstPage) =>
+      this.request<ListPage<unknown>>({ method: "GET", path: q.url }).then((r) => q.resolve(r.body), q.reject);
+    const base = `${this.baseUrl}/`;
+    const batchable = queued.filter((q) => q.url.startsWith(base));
+    for (const q of queued) if (!q.url.startsWith(base)) void alone(q);
+    if (batchable.length < 2) {
+      for (const q of batchable) void alone(q);
+      return;
+    }
+    let answers: Awaited<ReturnType<typeof graphBatchGet>>;
+    try {
+      answers = await graphBatchGet(
+        this,
+        batchable.map((q, i) => ({ id: String(i + 1), path: q.url.slice(base.length) })),
+      );
+    } catch (e) {
+      // The batch itself failed (refused, or the network after the retries): each list is asked for on its own,
+      // which fails the same way if the network is down, or works where only batching was refused.
+      this.logger.info(`a batch of ${batchable.length} list reads failed; reading each on its own`, e);
+      for (const q of batchable) void alone(q);
+      return;
+    }
+    batchable.forEach((q, i) => {
+      const answer = answers.get(String(i + 1));
+      if (answer?.ok) q.resolve(answer.body as ListPage<unknown>);
+      else void alone(q);
+    });
   }
 
   async #send(req: GraphRequest, token: string): Promise<HttpResponse> {

@@ -67,6 +67,10 @@ export class GroupPlane implements PlaneClient<"group"> {
     this.pim.invalidatePolicies();
   }
 
+  together<T>(reads: () => Promise<T>): Promise<T> {
+    return this.pim.graph.together(reads);
+  }
+
   async submit(s: PlaneSubmission<GroupRef>, o: SubmitOptions = {}): Promise<GroupRequest> {
     const raw = await this.#posts.post<Parameters<typeof toRequest>[0]>(REQUESTS, groupRequestBody(s), o.claims);
     return { kind: "group", ...toRequest(raw) };

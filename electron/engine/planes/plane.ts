@@ -67,6 +67,11 @@ export interface PlaneClient<K extends PlaneKind = PlaneKind> {
    */
   warmPolicies(targets: readonly RefOf<K>[]): Promise<void>;
   invalidatePolicies(): void;
+  /**
+   * Runs `reads` with the first pages of the lists they ask for sent together where the service can (a Graph
+   * plane's $batch, with that plane's token); a plane without it just runs them.
+   */
+  together?<T>(reads: () => Promise<T>): Promise<T>;
   submit(s: PlaneSubmission<RefOf<K>>, o?: SubmitOptions): Promise<RequestOf<K>>;
   /**
    * Hears each 429 the service gave a submission that the HTTP client did not see itself (one inside a Graph

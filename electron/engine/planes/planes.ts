@@ -130,6 +130,18 @@ export class Planes {
   }
 
   /**
+   * My active assignments and my requests on every enabled plane, as `pimtray status` shows them: each Graph
+   * plane's two lists in one $batch (with that plane's token), so the command opens fewer connections.
+   */
+  activeAndRequests(): Promise<[ActiveAssignment[], ScheduleRequest[]]> {
+    const reads = () => Promise.all([this.activeAssignments(), this.myRequests()]);
+    return PLANE_KINDS.reduce<() => Promise<[ActiveAssignment[], ScheduleRequest[]]>>((inner, k) => {
+      const plane: AnyPlane = this.clients[k];
+      return plane.together ? () => plane.together?.(inner) ?? inner() : inner;
+    }, reads)();
+  }
+
+  /**
    * A request by the id `status` shows: an ARM id (it starts with "/") is Azure's; a GUID is
    * looked for among groups' requests, then directory roles'.
    */

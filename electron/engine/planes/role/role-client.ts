@@ -67,6 +67,10 @@ export class RolePlane implements PlaneClient<"role"> {
     this.#policies.invalidate();
   }
 
+  together<T>(reads: () => Promise<T>): Promise<T> {
+    return this.graph.together(reads);
+  }
+
   /** Sends a selfActivate or selfDeactivate; PIM's refusals come back as GraphErrors with PIM's code. */
   submit(s: PlaneSubmission<RoleRef>, o: SubmitOptions = {}): Promise<RoleRequest> {
     return this.#requests.submit(roleRequestBody(s), o.claims);
