@@ -1,7 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { Agent, request } from "node:https";
 import type { Readable } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { FetchLike } from "../engine/http/http-client.js";
 import { withSystemTrust } from "./system-ca.js";
 
@@ -60,33 +59,36 @@ function forEachHeader(res: IncomingMessage, cb: (value: string, key: string) =>
   }
 }
 
-function decoded(res: IncomingMessage): Readable {
+/** The body, decoded; zlib is loaded only for an answer that is compressed (the emulator's never are). */
+async function decoded(res: IncomingMessage): Promise<Readable> {
   const encoding = String(res.headers["content-encoding"] ?? "")
     .trim()
     .toLowerCase();
+  if (!["gzip", "x-gzip", "deflate", "br"].includes(encoding)) return res;
+  const zlib = await import("node:zlib");
   const decoder =
-    encoding === "gzip" || encoding === "x-gzip"
-      ? createGunzip()
-      : encoding === "deflate"
-        ? createInflate()
-        : encoding === "br"
-          ? createBrotliDecompress()
-          : null;
-  if (!decoder) return res;
+    encoding === "deflate"
+      ? zlib.createInflate()
+      : encoding === "br"
+        ? zlib.createBrotliDecompress()
+        : zlib.createGunzip();
   res.once("error", (e) => decoder.destroy(e));
   return res.pipe(decoder);
 }
 
 function bodyText(res: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
-    const body = decoded(res);
-    const chunks: Buffer[] = [];
-    body.on("data", (c: Buffer) => chunks.push(c));
-    body.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    body.once("error", reject);
+    // Both before anything is awaited: an error or a cut connection is never missed.
+    res.once("error", reject);
     // The connection closed before the whole body came: an error, never a short body taken as complete.
     res.once("close", () => {
       if (!res.complete) reject(new Error("the connection closed before the whole answer arrived"));
     });
+    decoded(res).then((body) => {
+      const chunks: Buffer[] = [];
+      body.on("data", (c: Buffer) => chunks.push(c));
+      body.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      body.once("error", reject);
+    }, reject);
   });
 }
