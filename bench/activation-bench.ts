@@ -10,10 +10,10 @@ import { startEmulator, type RunningEmulator } from "../emulator/index.js";
 import { engineAgainst } from "../test/helpers/engine.js";
 import { DEFAULT_CLIENT_ID } from "../electron/engine/config.js";
 import type { Engine } from "../electron/engine/engine.js";
-import { kindOf, targetKey, type Eligibility } from "../electron/engine/planes/targets.js";
+import { kindOf, targetKey } from "../electron/engine/planes/targets.js";
 import type { ActivationOutcome } from "../electron/engine/activation/activation-service.js";
 import type { Profile, ProfileTarget } from "../electron/engine/profiles/settings-schema.js";
-import { profileTargets } from "../electron/cli/targets.js";
+import { profileTargetOf, profileTargets } from "../electron/cli/targets.js";
 import { HttpClient, type FetchLike } from "../electron/engine/http/http-client.js";
 import { MsalNetworkModule } from "../electron/engine/auth/msal-network.js";
 import { quantile, stats } from "./stats.js";
@@ -62,30 +62,6 @@ interface RunStats {
   wallMs: number;
   /** Each single activation's wall time, submit to provisioned known. */
   singleWallsMs?: number[];
-}
-
-/** A target as a profile stores it: ids and the names at the time (never an eligibility's schedule id). */
-function storedTarget(e: Eligibility): ProfileTarget {
-  switch (e.kind) {
-    case "role":
-      return {
-        kind: "role",
-        roleDefinitionId: e.roleDefinitionId,
-        directoryScopeId: e.directoryScopeId,
-        roleName: e.roleName,
-        scopeName: e.scopeName,
-      };
-    case "azure":
-      return {
-        kind: "azure",
-        roleDefinitionId: e.roleDefinitionId,
-        scope: e.scope,
-        roleName: e.roleName,
-        scopeName: e.scopeName,
-      };
-    default:
-      return { groupId: e.groupId, accessId: e.accessId, groupName: e.groupName };
-  }
 }
 
 /**
@@ -140,7 +116,7 @@ async function benchEngine(
   const stored = rest.map((g) => {
     const e = eligibilities.find((x) => x.groupName === g.name);
     if (!e) throw new Error(`not eligible: ${g.name}`);
-    return storedTarget(e);
+    return profileTargetOf(e);
   });
   engine.planes.invalidatePolicies();
   await emu.control.clearRequests();
@@ -194,7 +170,7 @@ async function benchMixed(
   const t0 = Date.now();
   const outcomes = await runProfile(
     engine,
-    chosen.map(({ eligibility }) => storedTarget(eligibility)),
+    chosen.map(({ eligibility }) => profileTargetOf(eligibility)),
   );
   const wallMs = Date.now() - t0;
   const failed = outcomes.filter((o) => o.status !== "active");
