@@ -79,7 +79,8 @@ describe("through HTTPS_PROXY", () => {
     expect(tunnels.length).toBeGreaterThan(0);
     expect(new Set(tunnels)).toEqual(new Set([emulatorHost()]));
     const seen = await paths();
-    expect(seen.some((p) => p.startsWith("GET /v1.0/identityGovernance/"))).toBe(true);
+    // Status reads each Graph plane's lists in one $batch.
+    expect(seen.some((p) => p === "POST /v1.0/$batch")).toBe(true);
     expect(seen.some((p) => p.startsWith("GET /arm/"))).toBe(true);
   });
 
@@ -130,7 +131,7 @@ describe("with NO_PROXY covering the emulator", () => {
     const status = await cli.run(["status", "--json"], env);
     expect(status.code, status.stderr).toBe(0);
     const seen = await paths();
-    expect(seen.some((p) => p.startsWith("GET /v1.0/"))).toBe(true);
+    expect(seen.some((p) => p === "POST /v1.0/$batch")).toBe(true);
     expect(seen.some((p) => p.startsWith("GET /arm/"))).toBe(true);
     await emu.control.configure({ deviceCodeAutoApprove: "adele", deviceCodeIntervalSeconds: 0 });
     const login = await cli.run(["login", "--device-code"], env);

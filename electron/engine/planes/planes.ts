@@ -133,12 +133,21 @@ export class Planes {
    * My active assignments and my requests on every enabled plane, as `pimtray status` shows them: each Graph
    * plane's two lists in one $batch (with that plane's token), so the command opens fewer connections.
    */
-  activeAndRequests(): Promise<[ActiveAssignment[], ScheduleRequest[]]> {
+  async activeAndRequests(): Promise<[ActiveAssignment[], ScheduleRequest[]]> {
     const reads = () => Promise.all([this.activeAssignments(), this.myRequests()]);
-    return PLANE_KINDS.reduce<() => Promise<[ActiveAssignment[], ScheduleRequest[]]>>((inner, k) => {
-      const plane: AnyPlane = this.clients[k];
-      return plane.together ? () => plane.together?.(inner) ?? inner() : inner;
-    }, reads)();
+    const [active, requests] = await PLANE_KINDS.reduce<() => Promise<[ActiveAssignment[], ScheduleRequest[]]>>(
+      (inner, k) => {
+        const plane: AnyPlane = this.clients[k];
+        return plane.together ? () => plane.together?.(inner) ?? inner() : inner;
+      },
+      reads,
+    )();
+    // Each of the two reads tells a plane's count as it ends, the later one winning: status counts what is active.
+    for (const k of PLANE_KINDS) {
+      const s = this.#status.get(k);
+      if (s?.state === "ok") this.#set(k, "ok", s.note, active.filter((a) => kindOf(a) === k).length);
+    }
+    return [active, requests];
   }
 
   /**

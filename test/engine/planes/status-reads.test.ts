@@ -55,6 +55,14 @@ describe("status's reads", () => {
     expect(ids(requests)).toEqual(ids(aloneRequests));
   });
 
+  it("tells each plane's count as its number of active assignments, whichever of the two reads ends last", async () => {
+    for (let i = 0; i < 3; i++) {
+      const [active] = await engine.planes.activeAndRequests();
+      for (const p of engine.planes.status())
+        expect(p.count, p.kind).toBe(active.filter((a) => (a.kind ?? "group") === p.kind).length);
+    }
+  });
+
   it("a list Graph throttles inside the batch is read again on its own, and the answer is whole", async () => {
     const [expectedActive] = await engine.planes.activeAndRequests();
     await emu.control.clearRequests();
