@@ -33,6 +33,17 @@ beforeEach(() => {
 const ofKind = (k: TargetRef["kind"]) => list.filter((e) => (e.kind ?? "group") === k).map(refOf);
 const sentSince = (seq: number) => emu.emulator.log.since(seq).map((r) => `${r.method} ${r.path}`);
 const policyReads = (sent: string[]) => sent.filter((s) => /roleManagementPolicyAssignments/i.test(s));
+/** The targets activated together, as a profile is, without waiting for PIM. */
+const activateAll = (targets: readonly TargetRef[]) =>
+  engine.activation.activateMany(
+    targets.map((target) => ({
+      target,
+      durationMs: 3600_000,
+      justification: "Warm batch test",
+      ticket: { system: "ServiceNow", number: "CHG0042" },
+    })),
+    { waitFor: "none" },
+  );
 
 /** Each target's policy, read on its own by a second engine (no cache shared): what a batch must agree with. */
 async function readEachAlone(targets: readonly TargetRef[]) {
@@ -118,15 +129,7 @@ describe("warming policies", () => {
   it("a profile of 20 groups sends one batch for its policies and no policy read per item", async () => {
     const groups = ofKind("group").slice(0, 20);
     const seq = emu.emulator.log.lastSeq;
-    const outcomes = await engine.activation.activateMany(
-      groups.map((target) => ({
-        target,
-        durationMs: 3600_000,
-        justification: "Warm batch test",
-        ticket: { system: "ServiceNow", number: "CHG0042" },
-      })),
-      { waitFor: "none" },
-    );
+    const outcomes = await activateAll(groups);
     expect(outcomes.filter((o) => o.status === "failed").map((o) => o.error?.message)).toEqual([]);
     const sent = sentSince(seq);
     // One batch of policy reads; the POSTs go in batches of their own (graph/post-batcher.ts).
@@ -147,15 +150,7 @@ describe("warming policies", () => {
     }
     expect(plain).toHaveLength(4);
     const seq = emu.emulator.log.lastSeq;
-    const outcomes = await engine.activation.activateMany(
-      plain.map((target) => ({
-        target,
-        durationMs: 3600_000,
-        justification: "Warm batch test",
-        ticket: { system: "ServiceNow", number: "CHG0042" },
-      })),
-      { waitFor: "none" },
-    );
+    const outcomes = await activateAll(plain);
     expect(outcomes.filter((o) => o.status === "failed").map((o) => o.error?.message)).toEqual([]);
     const listReads = (sent: string[]) => sent.filter((s) => /^GET .*\/roleEligibilityScheduleInstances$/i.test(s));
     const sent = sentSince(seq);
